@@ -1,0 +1,264 @@
+/**
+ * `metacurate match`: pool × metadata → matches.parquet, entry_counts.parquet, size_curve.parquet,
+ * manifest.json. Streams the pool (bounded memory), matches on worker threads, and writes every
+ * output through a staging folder so a failure leaves nothing behind.
+ */
+import { closeSync, openSync, readSync, writeSync } from "node:fs";
+import os from "node:os";
+import { Worker } from "node:worker_threads";
+import { buildAutomaton, automatonBytes, type AutomatonTables } from "../curation/automaton";
+import { SizeCurveAccumulator, sizeCurveGrid } from "../curation/sizeCurve";
+import { tToP } from "../curation/threshold";
+import { UsageError, firstLine } from "../errors";
+import { loadMetadata, type Metadata } from "../metadata/load";
+import { openDuckDB, sqlString, type DuckDBConnection } from "../pool/duckdb";
+import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, type Pool, type PoolColumnFlags, type TextGroup } from "../pool/pool";
+import { StagedOutput } from "../util/files";
+import type { BatchResult } from "./matchBatch";
+import { TOOL_VERSION, type Manifest, type MatchSection } from "./manifest";
+
+export interface MatchOptions {
+  metadata: string;
+  pool: string[];
+  columns: PoolColumnFlags;
+  workers?: number;
+  onProgress?: (rowsDone: number, rowsTotal: number) => void;
+  onStage?: (stage: string) => void;
+}
+
+export const MATCH_OUTPUTS = ["matches.parquet", "entry_counts.parquet", "size_curve.parquet"];
+
+export function defaultWorkers(): number {
+  return Math.max(1, os.availableParallelism());
+}
+
+/** Runs a match into a staged output; the caller commits (possibly after more steps). */
+export async function matchInto(out: StagedOutput, opts: MatchOptions): Promise<Manifest> {
+  const workers = opts.workers ?? defaultWorkers();
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError(`--workers must be an integer from 1 to 256 (got ${workers})`);
+  const timings: Record<string, number> = {};
+  const time = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
+    opts.onStage?.(name);
+    const t0 = performance.now();
+    try { return await f(); } finally { timings[name] = Math.round(performance.now() - t0); }
+  };
+  const started = performance.now();
+  const con = await openDuckDB();
+  try {
+    const metadata = await time("load_metadata_ms", () => loadMetadata(opts.metadata));
+    const pool = await time("inspect_pool_ms", () => inspectPool(con, opts.pool, opts.columns));
+    const rssBefore = process.memoryUsage().rss;
+    const tables = await time("build_automaton_ms", () => buildAutomaton(metadata.entries));
+    const automaton = { nodes: tables.nodeCount, table_bytes: automatonBytes(tables), rss_growth_bytes: process.memoryUsage().rss - rssBefore };
+
+    const csvPath = out.file("matches.csv.tmp");
+    const listsPath = out.file("idlists.bin.tmp");
+    const stats = await time("match_ms", () => matchPool(con, pool, tables, workers, csvPath, listsPath, opts.onProgress));
+    const counts = stats.counts;
+
+    await time("write_entry_counts_ms", () => writeEntryCounts(con, metadata, counts, out.file("entry_counts.parquet"), out.file("entries.json.tmp")));
+    await time("write_matches_ms", () => writeMatches(con, pool, csvPath, out.file("matches.parquet")));
+    const curve = await time("size_curve_ms", () => writeSizeCurve(con, counts, listsPath, stats.matchedRows, out.file("size_curve.parquet")));
+
+    let maxCount = 0, zero = 0, total = 0;
+    for (let i = 0; i < counts.length; i++) { total += counts[i]; if (counts[i] > maxCount) maxCount = counts[i]; if (counts[i] === 0) zero++; }
+    timings.total_ms = Math.round(performance.now() - started);
+    const match: MatchSection = {
+      metadata: metadata.report,
+      pool: {
+        files: pool.files,
+        columns: { text: pool.textColumn, url: pool.urlColumn, uid: pool.uidColumn },
+        uid: pool.uidColumn ? `column "${pool.uidColumn}"` : `derived: ${DERIVED_UID_RULE}`,
+      },
+      rows_read: pool.rows,
+      rows_null_text: stats.nullRows,
+      rows_matched: stats.matchedRows,
+      total_matches: stats.totalMatches,
+      entries: counts.length,
+      entries_matched: counts.length - zero,
+      zero_count_entries: zero,
+      max_count: maxCount,
+      total_count: total,
+      size_curve_points: curve,
+      automaton,
+      workers,
+      timings_ms: timings,
+      rows_per_second: Math.round(pool.rows / (timings.total_ms / 1000)),
+    };
+    return { tool: "metacurate", version: TOOL_VERSION, match };
+  } finally {
+    con.closeSync();
+  }
+}
+
+export async function runMatch(outDir: string, opts: MatchOptions): Promise<Manifest> {
+  const out = await StagedOutput.open(outDir);
+  try {
+    const manifest = await matchInto(out, opts);
+    await out.writeJson("manifest.json", manifest);
+    await out.commit([...MATCH_OUTPUTS, "manifest.json"]);
+    return manifest;
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
+}
+
+interface MatchStats {
+  counts: Float64Array;
+  matchedRows: number;
+  totalMatches: number;
+  nullRows: number;
+}
+
+const workerUrl = new URL("./tsWorker.mjs", import.meta.url);
+const workerModule = new URL("./matchWorker.ts", import.meta.url).href;
+
+async function matchPool(con: DuckDBConnection, pool: Pool, tables: AutomatonTables, workerCount: number,
+  csvPath: string, listsPath: string, onProgress?: MatchOptions["onProgress"]): Promise<MatchStats> {
+  const workers = Array.from({ length: workerCount }, () => new Worker(workerUrl, { workerData: { module: workerModule, tables } }));
+  const csvFd = openSync(csvPath, "w");
+  const listsFd = openSync(listsPath, "w");
+  let failure: Error | null = null;
+  const pending = new Map<number, BatchResult>();
+  const rowsOf = new Map<number, number>();
+  let nextToWrite = 0;
+  let inFlight = 0;
+  let rowsDone = 0;
+  let matchedRows = 0, totalMatches = 0, nullRows = 0;
+  let wake: (() => void) | null = null;
+  const notify = () => { const w = wake; wake = null; w?.(); };
+  const flush = () => {
+    for (let r = pending.get(nextToWrite); r; r = pending.get(nextToWrite)) {
+      pending.delete(nextToWrite);
+      if (r.csv.length) writeSync(csvFd, r.csv);
+      if (r.idLists.length) writeSync(listsFd, new Uint8Array(r.idLists.buffer, r.idLists.byteOffset, r.idLists.byteLength));
+      matchedRows += r.matchedRows;
+      totalMatches += r.totalMatches;
+      rowsDone += rowsOf.get(nextToWrite)!;
+      rowsOf.delete(nextToWrite);
+      nextToWrite++;
+    }
+    onProgress?.(rowsDone, pool.rows);
+  };
+  for (const w of workers) {
+    w.on("message", (m: { type: string; seq: number; result: BatchResult }) => {
+      if (m.type !== "result") return;
+      pending.set(m.seq, m.result);
+      inFlight--;
+      try { flush(); } catch (e) { failure ??= e as Error; }
+      notify();
+    });
+    w.on("error", (e) => { failure ??= new Error(`match worker failed: ${firstLine(e)}`); notify(); });
+  }
+  try {
+    const maxInFlight = workerCount * 3;
+    let seq = 0;
+    for await (const group of textGroups(con, pool)) {
+      nullRows += group.nullRows.length;
+      while (inFlight >= maxInFlight && !failure) await new Promise<void>((r) => { wake = r; });
+      if (failure) throw failure;
+      const g: TextGroup = group;
+      rowsOf.set(seq, g.rows);
+      inFlight++;
+      workers[seq % workerCount].postMessage({ type: "group", seq, group: g }, [g.bytes.buffer]);
+      seq++;
+    }
+    while (inFlight > 0 && !failure) await new Promise<void>((r) => { wake = r; });
+    if (failure) throw failure;
+    const counts = new Float64Array(tables.entryCount);
+    const parts = await Promise.all(workers.map((w) => new Promise<Float64Array>((resolve, reject) => {
+      w.on("message", (m: { type: string; counts: Float64Array }) => { if (m.type === "counts") resolve(m.counts); });
+      w.once("error", reject);
+      w.postMessage({ type: "finish" });
+    })));
+    for (const part of parts) for (let i = 0; i < counts.length; i++) counts[i] += part[i];
+    return { counts, matchedRows, totalMatches, nullRows };
+  } finally {
+    closeSync(csvFd);
+    closeSync(listsFd);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+async function writeEntryCounts(con: DuckDBConnection, metadata: Metadata, counts: Float64Array, target: string, tmpJson: string): Promise<void> {
+  const fd = openSync(tmpJson, "w");
+  try {
+    const hasSource = metadata.sources !== null;
+    const lines: string[] = [];
+    for (let i = 0; i < metadata.entries.length; i++) {
+      lines.push(hasSource
+        ? `{"entry_id":${i},"entry":${JSON.stringify(metadata.entries[i])},"count":${counts[i]},"source":${JSON.stringify(metadata.sources![i])}}`
+        : `{"entry_id":${i},"entry":${JSON.stringify(metadata.entries[i])},"count":${counts[i]}}`);
+      if (lines.length === 65536) { writeSync(fd, lines.join("\n") + "\n"); lines.length = 0; }
+    }
+    if (lines.length) writeSync(fd, lines.join("\n") + "\n");
+  } finally {
+    closeSync(fd);
+  }
+  const source = metadata.sources !== null ? ", source" : "";
+  const columns = `{'entry_id': 'INTEGER', 'entry': 'VARCHAR', 'count': 'BIGINT'${metadata.sources ? ", 'source': 'VARCHAR'" : ""}}`;
+  await con.run(`COPY (SELECT entry_id, entry, count${source} FROM read_json(${sqlString(tmpJson)}, format = 'newline_delimited', columns = ${columns}) ORDER BY entry_id)
+    TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+}
+
+async function writeMatches(con: DuckDBConnection, pool: Pool, csvPath: string, target: string): Promise<void> {
+  await con.run(`COPY (
+      SELECT p.uid, CAST(string_split(m.ids, ' ') AS INTEGER[]) AS entry_ids
+      FROM read_csv(${sqlString(csvPath)}, header = false, auto_detect = false, delim = ',', quote = '', escape = '',
+                    columns = {'f': 'INTEGER', 'r': 'BIGINT', 'ids': 'VARCHAR'}) m
+      JOIN (${poolRelation(pool)}) p ON p.f = m.f AND p.r = m.r
+      ORDER BY m.f, m.r)
+    TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+}
+
+async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array, listsPath: string, matchedRows: number, target: string): Promise<number> {
+  let maxCount = 0;
+  for (let i = 0; i < counts.length; i++) if (counts[i] > maxCount) maxCount = counts[i];
+  const grid = sizeCurveGrid(maxCount);
+  const acc = new SizeCurveAccumulator(grid, counts);
+  forEachIdList(listsPath, (ids, start, end) => acc.addRow(ids, start, end));
+  if (acc.rows !== matchedRows) throw new Error(`size curve saw ${acc.rows} rows, expected ${matchedRows}`);
+  const total = counts.reduce((a, b) => a + b, 0);
+  const values = grid.map((t, k) => {
+    let head = 0;
+    for (let i = 0; i < counts.length; i++) if (counts[i] > t) head++;
+    const p = total > 0 ? tToP(counts, t) : 1;
+    return `(${t}, ${acc.sums[k]}, ${matchedRows > 0 ? acc.sums[k] / matchedRows : 0}, ${p}, ${head})`;
+  });
+  await con.run(`COPY (SELECT CAST(t AS BIGINT) AS t, CAST(e AS DOUBLE) AS expected_size, CAST(k AS DOUBLE) AS keep_rate,
+      CAST(p AS DOUBLE) AS tail_share, CAST(h AS BIGINT) AS head_entries
+      FROM (VALUES ${values.join(", ")}) v(t, e, k, p, h) ORDER BY t)
+    TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+  return grid.length;
+}
+
+/** Streams the binary id lists ([n, id1..idn] per matched row, int32 LE) written during matching. */
+export function forEachIdList(file: string, visit: (ids: Int32Array, start: number, end: number) => void): void {
+  const fd = openSync(file, "r");
+  try {
+    const chunkInts = 1 << 22;
+    let buf = new Int32Array(chunkInts);
+    let have = 0;
+    for (;;) {
+      const bytes = new Uint8Array(buf.buffer, have * 4, (buf.length - have) * 4);
+      const read = readSync(fd, bytes, 0, bytes.length, null);
+      if (read % 4 !== 0) throw new Error("id list file is truncated");
+      have += read / 4;
+      let p = 0;
+      while (p < have && p + 1 + buf[p] <= have) {
+        visit(buf, p + 1, p + 1 + buf[p]);
+        p += 1 + buf[p];
+      }
+      if (read === 0) {
+        if (p !== have) throw new Error("id list file is truncated");
+        return;
+      }
+      if (p === 0 && have === buf.length) { const g = new Int32Array(buf.length * 2); g.set(buf); buf = g; continue; }
+      buf.copyWithin(0, p, have);
+      have -= p;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * DataComp's subset file: a sorted numpy structured array, dtype "u8,u8", each uid as
+ * (int(uid[:16], 16), int(uid[16:32], 16)), saved as .npy (format 1.0, 128-byte header).
+ */
+export const UID_RECORD_BYTES = 16;
+
+export function npyHeader(n: number): Uint8Array {
+  const dict = `{'descr': [('f0', '<u8'), ('f1', '<u8')], 'fortran_order': False, 'shape': (${n},), }`;
+  const headerLen = 128 - 10;
+  const text = dict.padEnd(headerLen - 1, " ") + "\n";
+  const out = new Uint8Array(128);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0); // \x93NUMPY v1.0
+  out[8] = headerLen & 0xff;
+  out[9] = headerLen >> 8;
+  for (let i = 0; i < text.length; i++) out[10 + i] = text.charCodeAt(i);
+  return out;
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  throw new Error(`not a hex digit: ${String.fromCharCode(c)}`);
+}
+
+/** Writes the record of a 32-hex-digit uid (ASCII at src[at..at+32)) into out[o..o+16). */
+export function uidRecord(src: Uint8Array, at: number, out: Uint8Array, o: number): void {
+  for (let half = 0; half < 2; half++) {
+    for (let j = 0; j < 8; j++) {
+      const hi = hexValue(src[at + half * 16 + 2 * j]);
+      const lo = hexValue(src[at + half * 16 + 2 * j + 1]);
+      out[o + half * 8 + 7 - j] = (hi << 4) | lo; // little-endian u64
+    }
+  }
+}
+
+/** Reads a subset .npy back into 32-hex uids (for tests and inspection). */
+export function readUidNpy(bytes: Uint8Array): string[] {
+  const headerLen = bytes[8] | (bytes[9] << 8);
+  const start = 10 + headerLen;
+  const uids: string[] = [];
+  for (let o = start; o + 16 <= bytes.length; o += 16) {
+    let s = "";
+    for (let half = 0; half < 2; half++) {
+      for (let j = 7; j >= 0; j--) s += bytes[o + half * 8 + j].toString(16).padStart(2, "0");
+    }
+    uids.push(s);
+  }
+  return uids;
+}

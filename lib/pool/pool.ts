@@ -1,0 +1,170 @@
+/**
+ * A pool: one or more parquet files of (uid, url, text) rows, read by native DuckDB.
+ *
+ * Row identity is (file index, row number in file). Without a uid column the uid is derived from
+ * the content, as DataComp does: uid = md5 of the UTF-8 bytes of url + "\t" + text (nulls as ""),
+ * 32 lowercase hex digits; identical (url, text) pairs share a uid, wherever and however the pool
+ * is split into files.
+ */
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { InputError, UsageError, firstLine } from "../errors";
+import { sha256File } from "../util/files";
+import { queryRows, sqlIdent, sqlString, type DuckDBConnection } from "./duckdb";
+
+export interface PoolColumnFlags {
+  text?: string;
+  url?: string;
+  uid?: string;
+}
+
+export interface PoolFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+  rows: number;
+}
+
+export interface Pool {
+  files: PoolFile[];
+  textColumn: string;
+  urlColumn: string | null;
+  uidColumn: string | null;
+  rows: number;
+}
+
+const TEXT_DEFAULTS = ["text", "TEXT", "caption"];
+const URL_DEFAULTS = ["url", "URL"];
+const UID_DEFAULTS = ["uid"];
+
+export const DERIVED_UID_RULE = 'md5(url || "\\t" || text), nulls as ""';
+
+/** Checks every file, resolves the columns, counts rows and hashes files. */
+export async function inspectPool(con: DuckDBConnection, paths: string[], flags: PoolColumnFlags): Promise<Pool> {
+  if (paths.length === 0) throw new UsageError("no pool file given (--pool FILE [FILE...])");
+  const seen = new Set<string>();
+  const files: PoolFile[] = [];
+  let common: string[] | null = null;
+  for (const p of paths) {
+    const abs = path.resolve(p);
+    if (seen.has(abs)) throw new UsageError(`pool file ${p} is given twice`);
+    seen.add(abs);
+    const s = await stat(abs).catch(() => null);
+    if (!s) throw new InputError(`pool file ${p} does not exist`);
+    if (!s.isFile()) throw new InputError(`pool file ${p} is not a file`);
+    if (s.size === 0) throw new InputError(`pool file ${p} is empty (0 bytes), not parquet`);
+    let names: string[];
+    let rows: number;
+    try {
+      const cols = await queryRows(con, `DESCRIBE SELECT * FROM read_parquet(${sqlString(abs)})`);
+      names = cols.map((c) => String(c.column_name));
+      rows = Number((await queryRows(con, `SELECT count(*) AS n FROM read_parquet(${sqlString(abs)})`))[0].n);
+    } catch (e) {
+      throw new InputError(`pool file ${p} is not a readable parquet file: ${firstLine(e)}`);
+    }
+    common = common ? common.filter((n) => names.includes(n)) : names;
+    files.push({ path: abs, bytes: s.size, sha256: "", rows });
+    for (const [flag, col] of Object.entries(flags)) {
+      if (col !== undefined && !names.includes(col)) {
+        throw new InputError(`pool file ${p} has no column "${col}" (--${flag}-col); columns: ${names.join(", ")}`);
+      }
+    }
+  }
+  const available = common ?? [];
+  const pick = (given: string | undefined, defaults: string[]) => given ?? defaults.find((d) => available.includes(d)) ?? null;
+  const textColumn = pick(flags.text, TEXT_DEFAULTS);
+  if (!textColumn) {
+    throw new InputError(`pool has no text column (looked for ${TEXT_DEFAULTS.join(", ")}; choose one with --text-col); columns: ${available.join(", ")}`);
+  }
+  const pool: Pool = {
+    files, textColumn, urlColumn: pick(flags.url, URL_DEFAULTS), uidColumn: pick(flags.uid, UID_DEFAULTS),
+    rows: files.reduce((n, f) => n + f.rows, 0),
+  };
+  if (pool.rows === 0) throw new InputError(`pool has no rows (${paths.join(", ")})`);
+  if (pool.uidColumn) await checkUids(con, pool);
+  await Promise.all(files.map(async (f) => { f.sha256 = await sha256File(f.path); }));
+  return pool;
+}
+
+async function checkUids(con: DuckDBConnection, pool: Pool): Promise<void> {
+  for (const f of pool.files) {
+    const uid = `CAST(${sqlIdent(pool.uidColumn!)} AS VARCHAR)`;
+    const [r] = await queryRows(con, `SELECT count(*) FILTER (WHERE ${uid} IS NULL) AS nulls,
+      count(*) FILTER (WHERE contains(${uid}, chr(10))) AS newlines FROM read_parquet(${sqlString(f.path)})`);
+    if (Number(r.nulls) > 0) throw new InputError(`pool file ${f.path}: uid column "${pool.uidColumn}" has ${r.nulls} null values`);
+    if (Number(r.newlines) > 0) throw new InputError(`pool file ${f.path}: uid column "${pool.uidColumn}" has ${r.newlines} values with a line break`);
+  }
+}
+
+function columnOrNull(col: string | null): string {
+  return col ? `CAST(${sqlIdent(col)} AS VARCHAR)` : "CAST(NULL AS VARCHAR)";
+}
+
+export function uidSql(pool: Pool): string {
+  if (pool.uidColumn) return columnOrNull(pool.uidColumn);
+  return `md5(coalesce(${columnOrNull(pool.urlColumn)}, '') || chr(9) || coalesce(${columnOrNull(pool.textColumn)}, ''))`;
+}
+
+/** SQL relation over the whole pool: f (file index), r (row in file), uid, url, text. */
+export function poolRelation(pool: Pool): string {
+  return pool.files.map((f, i) => `SELECT ${i} AS f, file_row_number AS r, ${uidSql(pool)} AS uid,
+      ${columnOrNull(pool.urlColumn)} AS url, ${columnOrNull(pool.textColumn)} AS "text"
+    FROM read_parquet(${sqlString(f.path)}, file_row_number = true)`).join("\nUNION ALL\n");
+}
+
+/** A run of consecutive rows of one file: texts joined by "\n" (their own \n, \r made spaces). */
+export interface TextGroup {
+  file: number;
+  firstRow: number;
+  rows: number;
+  bytes: Uint8Array;
+  /** Row offsets (within the group) whose text is null: they never match. */
+  nullRows: number[];
+}
+
+export const GROUP_ROWS = 8192;
+const WINDOW_GROUPS = 16;
+
+/**
+ * Streams the texts of the pool in file order as TextGroups. Memory is bounded by one window
+ * (WINDOW_GROUPS groups) in flight plus the one being read ahead.
+ */
+export async function* textGroups(con: DuckDBConnection, pool: Pool): AsyncGenerator<TextGroup> {
+  const text = columnOrNull(pool.textColumn);
+  const windows: { file: number; start: number; end: number }[] = [];
+  const windowRows = GROUP_ROWS * WINDOW_GROUPS;
+  pool.files.forEach((f, file) => {
+    for (let start = 0; start < f.rows; start += windowRows) windows.push({ file, start, end: Math.min(f.rows, start + windowRows) });
+  });
+  const fetchWindow = async (w: (typeof windows)[number]): Promise<TextGroup[]> => {
+    const sql = `SELECT file_row_number // ${GROUP_ROWS} AS g, count(*) AS n,
+        encode(string_agg(translate(coalesce(${text}, ''), chr(10) || chr(13), '  '), chr(10) ORDER BY file_row_number)) AS b,
+        list(file_row_number % ${GROUP_ROWS} ORDER BY file_row_number) FILTER (WHERE ${text} IS NULL) AS nulls
+      FROM read_parquet(${sqlString(pool.files[w.file].path)}, file_row_number = true)
+      WHERE file_row_number >= ${w.start} AND file_row_number < ${w.end}
+      GROUP BY g ORDER BY g`;
+    let reader;
+    try {
+      reader = await con.runAndReadAll(sql);
+    } catch (e) {
+      throw new InputError(`cannot read text column "${pool.textColumn}" of ${pool.files[w.file].path}: ${firstLine(e)}`);
+    }
+    const groups: TextGroup[] = [];
+    for (const row of reader.getRows()) {
+      const [g, n, b, nulls] = row as [bigint, bigint, { bytes: Uint8Array } | null, { items: bigint[] } | null];
+      groups.push({
+        file: w.file, firstRow: Number(g) * GROUP_ROWS, rows: Number(n),
+        bytes: b ? b.bytes : new Uint8Array(0),
+        nullRows: nulls ? nulls.items.map(Number) : [],
+      });
+    }
+    return groups;
+  };
+  let next = windows.length > 0 ? fetchWindow(windows[0]) : null;
+  for (let i = 0; i < windows.length; i++) {
+    const groups = await next!;
+    next = i + 1 < windows.length ? fetchWindow(windows[i + 1]) : null;
+    next?.catch(() => {}); // surfaced when awaited; never an unhandled rejection if we stop early
+    yield* groups;
+  }
+}
