@@ -5,8 +5,19 @@
  * ends on a space. An entry therefore matches exactly when its `split(" ")` tokens occur as a
  * contiguous run of the tokens of the normalised text (without the two empty tokens the padding
  * adds). Tokens are compared as WTF-8 bytes; the alphabet of the automaton is the set of distinct
- * entry tokens. Every table is a typed array that can live in a SharedArrayBuffer, so worker
- * threads share one automaton without copying it.
+ * entry tokens.
+ *
+ * Layout, for few cache misses per text token (the tables for 500k entries are tens of MB, and
+ * text tokens are Zipfian, so what matters is that the hot part is small and together):
+ * - token ids are given hottest first, by how many entries use the token (common words are in many
+ *   entries and many texts). Tokens that begin an entry get ids 1..R, equal to the ids of the
+ *   root's children, so the root's transition needs no lookup;
+ * - the vocabulary is two open-addressing tables (the hottest tokens, then the rest) keyed by the
+ *   token's bytes packed into two int32 (tokens of up to 7 bytes compare in the slot itself);
+ * - nodes are numbered breadth-first, so children are consecutive, sorted by token (hot first),
+ *   and the nodes of hot tokens sit together at the front;
+ * - a node record holds [first child, failure link, outputs]; a single output sits in the record.
+ * Every table is a typed array in a SharedArrayBuffer, so worker threads share one automaton.
  */
 import { BYTE_CLASS } from "./normalize";
 import { encodeWtf8Into, wtf8Length } from "./utf8";
@@ -14,43 +25,66 @@ import { encodeWtf8Into, wtf8Length } from "./utf8";
 export interface AutomatonTables {
   entryCount: number;
   nodeCount: number;
-  /** Open addressing, pairs [hash, tokenId]; tokenId -1 marks an empty slot. */
+  tokenCount: number;
+  /** Tokens that begin an entry have ids 1..rootChildren (= their node ids); 0 is no token. */
+  rootChildren: number;
+  /** The most frequent tokens: slots [w0, w1, tokenId]; tokenId 0 marks an empty slot. */
+  hotTable: Int32Array;
+  hotMask: number;
+  /** All other tokens, same layout. */
   vocabTable: Int32Array;
   vocabMask: number;
-  /** Token t spans tokenBytes[tokenOffsets[t] .. tokenOffsets[t+1]). */
+  /** Token t (1-based) spans tokenBytes[tokenOffsets[t] .. tokenOffsets[t+1]). */
   tokenOffsets: Int32Array;
   tokenBytes: Uint8Array;
-  /** Child of the root for each token, 0 when none. */
-  rootNext: Int32Array;
-  /** Open addressing, triples [node, token, child]; node -1 marks an empty slot. */
-  edgeTable: Int32Array;
-  edgeMask: number;
-  fail: Int32Array;
-  /** Nearest terminal node on the failure chain (0 = none). */
+  /**
+   * Record of node v at 4v: [first child, failure link, outputs, 0]; v's children are
+   * [first child of v, first child of v+1), sorted by token. Outputs: -1 none, <= -2 the single
+   * entry id -out-2, >= 0 an index into outIds holding [count, id...].
+   */
+  nodes: Int32Array;
+  /** Token on the edge into each node. */
+  nodeToken: Int32Array;
+  outIds: Int32Array;
+  /**
+   * true: a node's outputs include those of its whole failure chain. false (only when that would be
+   * too large): outputs are the node's own, and dict[v] is the next node on the chain with outputs.
+   */
+  flatOutputs: boolean;
   dict: Int32Array;
-  /** First entry id ending at a node, -1 if none; further ids with the same text via entryNext. */
-  nodeEntry: Int32Array;
-  entryNext: Int32Array;
 }
 
+/** Children lists up to this long are scanned; longer ones searched (exponentially, hot tokens first). */
+const SCAN_CHILDREN = 16;
+/** How many of the most frequent tokens go into the small hot table. */
+const HOT_TOKENS = 16384;
+
+const LONG = 0xff << 24;
 const FNV_BASIS = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
-function finish(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
+function mix(w0: number, w1: number): number {
+  let h = Math.imul(w0, 0x9e3779b1) ^ Math.imul(w1 ^ (w1 >>> 15), 0x85ebca77);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
   return h;
 }
 
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+/** The key of token bytes[s, e): [w0, w1]. Short tokens: their bytes and length; long: a hash. */
+function tokenKey(bytes: Uint8Array, s: number, e: number, out: Int32Array): void {
+  const len = e - s;
+  if (len <= 7) {
+    let w0 = 0, w1 = len << 24;
+    for (let k = 0; k < len; k++) {
+      if (k < 4) w0 |= bytes[s + k] << (8 * k); else w1 |= bytes[s + k] << (8 * (k - 4));
+    }
+    out[0] = w0; out[1] = w1;
+    return;
+  }
   let h = FNV_BASIS;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], FNV_PRIME);
-  return finish(h);
-}
-
-function edgeSlot(node: number, token: number, mask: number): number {
-  return finish(Math.imul(node, 0x9e3779b1) ^ Math.imul(token + 1, 0x27d4eb2f)) & mask;
+  for (let k = s; k < e; k++) h = Math.imul(h ^ bytes[k], FNV_PRIME);
+  out[0] = h; out[1] = LONG | (len & 0xffffff);
 }
 
 function pow2AtLeast(n: number): number {
@@ -63,17 +97,15 @@ function shared<T extends Int32Array | Uint8Array>(ctor: { new (b: SharedArrayBu
   return new ctor(new SharedArrayBuffer(Math.max(1, length) * ctor.BYTES_PER_ELEMENT));
 }
 
-/** Builds the automaton; entry id = index in `entries`, duplicates keep their own ids. */
+/** Builds the automaton; entry id = index in `entries`; duplicates keep their own ids. */
 export function buildAutomaton(entries: readonly string[]): AutomatonTables {
   const entryCount = entries.length;
-  // 1. all entries as WTF-8, one buffer
+  // 1. all entries as WTF-8 in one buffer; count tokens (split on " " only: entries are not normalised)
   let totalBytes = 0;
-  const lengths = new Int32Array(entryCount);
-  for (let e = 0; e < entryCount; e++) totalBytes += lengths[e] = wtf8Length(entries[e]);
+  for (let e = 0; e < entryCount; e++) totalBytes += wtf8Length(entries[e]);
   const bytes = new Uint8Array(totalBytes);
   const starts = new Int32Array(entryCount + 1);
-  let pos = 0;
-  let totalTokens = 0;
+  let pos = 0, totalTokens = 0;
   for (let e = 0; e < entryCount; e++) {
     starts[e] = pos;
     pos = encodeWtf8Into(entries[e], bytes, pos);
@@ -82,253 +114,421 @@ export function buildAutomaton(entries: readonly string[]): AutomatonTables {
   }
   starts[entryCount] = pos;
 
-  // 2. vocabulary: distinct tokens (split on " " only; entries are not normalised)
-  let buildMask = pow2AtLeast(totalTokens * 2) - 1;
-  let table = new Int32Array((buildMask + 1) * 2).fill(-1);
-  const tokStart: number[] = [];
-  const tokEnd: number[] = [];
-  const tokHash: number[] = [];
+  // 2. distinct tokens (provisional ids in order of first appearance)
+  const buildMask = pow2AtLeast(totalTokens * 2) - 1;
+  const buildTable = new Int32Array((buildMask + 1) * 3);
+  const tokStart: number[] = [0], tokEnd: number[] = [0];
+  const key = new Int32Array(2);
   const entryTokens = new Int32Array(totalTokens);
   const entryTokenStart = new Int32Array(entryCount + 1);
-  let nt = 0;
-  const intern = (s: number, end: number): number => {
-    const h = hashBytes(bytes, s, end);
-    let slot = h & buildMask;
-    for (;;) {
-      const id = table[slot * 2 + 1];
-      if (id < 0) break;
-      if (table[slot * 2] === h && tokEnd[id] - tokStart[id] === end - s) {
-        let same = true;
-        for (let k = 0, a = tokStart[id]; k < end - s; k++) if (bytes[a + k] !== bytes[s + k]) { same = false; break; }
-        if (same) return id;
-      }
-      slot = (slot + 1) & buildMask;
-    }
-    const id = tokStart.length;
-    tokStart.push(s); tokEnd.push(end); tokHash.push(h);
-    table[slot * 2] = h; table[slot * 2 + 1] = id;
-    return id;
+  const sameBytes = (t: number, s: number, e: number) => {
+    if (tokEnd[t] - tokStart[t] !== e - s) return false;
+    for (let k = 0, a = tokStart[t]; k < e - s; k++) if (bytes[a + k] !== bytes[s + k]) return false;
+    return true;
   };
+  let nt = 0;
   for (let e = 0; e < entryCount; e++) {
     entryTokenStart[e] = nt;
     let s = starts[e];
     const end = starts[e + 1];
     for (let i = s; i <= end; i++) {
-      if (i === end || bytes[i] === 0x20) { entryTokens[nt++] = intern(s, i); s = i + 1; }
+      if (i < end && bytes[i] !== 0x20) continue;
+      tokenKey(bytes, s, i, key);
+      let slot = mix(key[0], key[1]) & buildMask;
+      let id = 0;
+      for (;;) {
+        const t = buildTable[slot * 3 + 2];
+        if (t === 0) break;
+        if (buildTable[slot * 3] === key[0] && buildTable[slot * 3 + 1] === key[1] && sameBytes(t, s, i)) { id = t; break; }
+        slot = (slot + 1) & buildMask;
+      }
+      if (id === 0) {
+        id = tokStart.length;
+        tokStart.push(s); tokEnd.push(i);
+        buildTable[slot * 3] = key[0]; buildTable[slot * 3 + 1] = key[1]; buildTable[slot * 3 + 2] = id;
+      }
+      entryTokens[nt++] = id;
+      s = i + 1;
     }
   }
   entryTokenStart[entryCount] = nt;
-  const vocabSize = tokStart.length;
+  const tokenCount = tokStart.length - 1;
 
-  // compact vocabulary table (load <= 0.5) and token bytes
-  const vocabMask = pow2AtLeast(vocabSize * 2) - 1;
-  const vocabTable = shared(Int32Array, (vocabMask + 1) * 2).fill(-1);
-  const tokenOffsets = shared(Int32Array, vocabSize + 1);
+  // final token ids, hottest first: tokens that begin an entry (1..R), then the others
+  const heat = new Float64Array(tokenCount + 1);
+  for (let k = 0; k < nt; k++) heat[entryTokens[k]] += 1;
+  const begins = new Uint8Array(tokenCount + 1);
+  for (let e = 0; e < entryCount; e++) begins[entryTokens[entryTokenStart[e]]] = 1;
+  const byHeat = Array.from({ length: tokenCount }, (_, i) => i + 1).sort((x, y) => heat[y] - heat[x] || x - y);
+  const finalId = new Int32Array(tokenCount + 1);
+  let rootChildren = 0;
+  for (const t of byHeat) if (begins[t]) finalId[t] = ++rootChildren;
+  let other = rootChildren;
+  for (const t of byHeat) if (!begins[t]) finalId[t] = ++other;
+  for (let k = 0; k < nt; k++) entryTokens[k] = finalId[entryTokens[k]];
+
+  const hotCount = Math.min(HOT_TOKENS, tokenCount);
+  const hotMask = pow2AtLeast(hotCount * 2) - 1;
+  const hotTable = shared(Int32Array, (hotMask + 1) * 3);
+  const vocabMask = pow2AtLeast(Math.max(1, tokenCount - hotCount) * 2) - 1;
+  const vocabTable = shared(Int32Array, (vocabMask + 1) * 3);
+  const tokenOffsets = shared(Int32Array, tokenCount + 2);
   let tokenByteCount = 0;
-  for (let t = 0; t < vocabSize; t++) tokenByteCount += tokEnd[t] - tokStart[t];
+  for (let t = 1; t <= tokenCount; t++) tokenByteCount += tokEnd[t] - tokStart[t];
   const tokenBytes = shared(Uint8Array, tokenByteCount);
+  const byFinal = new Int32Array(tokenCount + 1);
+  for (let t = 1; t <= tokenCount; t++) byFinal[finalId[t]] = t;
   let tb = 0;
-  for (let t = 0; t < vocabSize; t++) {
-    tokenOffsets[t] = tb;
+  for (let f = 1; f <= tokenCount; f++) {
+    const t = byFinal[f];
+    tokenOffsets[f] = tb;
     tokenBytes.set(bytes.subarray(tokStart[t], tokEnd[t]), tb);
     tb += tokEnd[t] - tokStart[t];
-    let slot = tokHash[t] & vocabMask;
-    while (vocabTable[slot * 2 + 1] >= 0) slot = (slot + 1) & vocabMask;
-    vocabTable[slot * 2] = tokHash[t]; vocabTable[slot * 2 + 1] = t;
   }
-  tokenOffsets[vocabSize] = tb;
-  table = new Int32Array(0);
-  buildMask = 0;
+  tokenOffsets[tokenCount + 1] = tb;
+  byHeat.forEach((t, rank) => {
+    const [table, mask] = rank < hotCount ? [hotTable, hotMask] : [vocabTable, vocabMask];
+    tokenKey(bytes, tokStart[t], tokEnd[t], key);
+    let slot = mix(key[0], key[1]) & mask;
+    while (table[slot * 3 + 2] !== 0) slot = (slot + 1) & mask;
+    table[slot * 3] = key[0]; table[slot * 3 + 1] = key[1]; table[slot * 3 + 2] = finalId[t];
+  });
 
-  // 3. trie over token ids
+  // 3. trie over token ids (temporary hash-table edges), then breadth-first renumbering
   const maxNodes = totalTokens + 1;
-  const rootNext = shared(Int32Array, vocabSize);
   const edgeMask = pow2AtLeast(totalTokens * 2) - 1;
-  let edgeTable = new Int32Array((edgeMask + 1) * 3).fill(-1);
+  const edgeTable = new Int32Array((edgeMask + 1) * 3).fill(-1);
+  const edgeSlot = (node: number, token: number) => mix(node, token) & edgeMask;
   const parent = new Int32Array(maxNodes);
   const parentToken = new Int32Array(maxNodes);
-  const depth = new Int32Array(maxNodes);
+  const rootChild = new Int32Array(rootChildren + 1);
+  const ownFirst = new Int32Array(maxNodes).fill(-1);
+  const ownLast = new Int32Array(maxNodes).fill(-1);
+  const entryNext = new Int32Array(entryCount).fill(-1);
   let nodeCount = 1;
-  const nodeEntryBuild = new Int32Array(maxNodes).fill(-1);
-  const nodeLastEntry = new Int32Array(maxNodes).fill(-1);
-  const entryNext = shared(Int32Array, entryCount).fill(-1);
-  const edgeGet = (node: number, token: number): number => {
-    let slot = edgeSlot(node, token, edgeMask);
-    for (;;) {
-      const n = edgeTable[slot * 3];
-      if (n < 0) return -1;
-      if (n === node && edgeTable[slot * 3 + 1] === token) return edgeTable[slot * 3 + 2];
-      slot = (slot + 1) & edgeMask;
-    }
-  };
-  const edgePut = (node: number, token: number, child: number): void => {
-    let slot = edgeSlot(node, token, edgeMask);
-    while (edgeTable[slot * 3] >= 0) slot = (slot + 1) & edgeMask;
-    edgeTable[slot * 3] = node; edgeTable[slot * 3 + 1] = token; edgeTable[slot * 3 + 2] = child;
-  };
   for (let e = 0; e < entryCount; e++) {
     let node = 0;
     for (let k = entryTokenStart[e]; k < entryTokenStart[e + 1]; k++) {
       const a = entryTokens[k];
-      let child = node === 0 ? rootNext[a] || -1 : edgeGet(node, a);
+      let child = -1;
+      if (node === 0) child = rootChild[a] || -1;
+      else {
+        for (let slot = edgeSlot(node, a); edgeTable[slot * 3] >= 0; slot = (slot + 1) & edgeMask) {
+          if (edgeTable[slot * 3] === node && edgeTable[slot * 3 + 1] === a) { child = edgeTable[slot * 3 + 2]; break; }
+        }
+      }
       if (child < 0) {
         child = nodeCount++;
-        parent[child] = node; parentToken[child] = a; depth[child] = depth[node] + 1;
-        if (node === 0) rootNext[a] = child; else edgePut(node, a, child);
+        parent[child] = node; parentToken[child] = a;
+        if (node === 0) rootChild[a] = child;
+        else {
+          let slot = edgeSlot(node, a);
+          while (edgeTable[slot * 3] >= 0) slot = (slot + 1) & edgeMask;
+          edgeTable[slot * 3] = node; edgeTable[slot * 3 + 1] = a; edgeTable[slot * 3 + 2] = child;
+        }
       }
       node = child;
     }
-    if (nodeEntryBuild[node] < 0) nodeEntryBuild[node] = e; else entryNext[nodeLastEntry[node]] = e;
-    nodeLastEntry[node] = e;
+    if (ownFirst[node] < 0) ownFirst[node] = e; else entryNext[ownLast[node]] = e;
+    ownLast[node] = e;
+  }
+  const childStart = new Int32Array(nodeCount + 1);
+  for (let v = 1; v < nodeCount; v++) childStart[parent[v] + 1]++;
+  for (let v = 0; v < nodeCount; v++) childStart[v + 1] += childStart[v];
+  const childList = new Int32Array(Math.max(1, nodeCount - 1));
+  const cursor = childStart.slice(0, nodeCount);
+  for (let v = 1; v < nodeCount; v++) childList[cursor[parent[v]]++] = v;
+  for (let v = 0; v < nodeCount; v++) {
+    const seg = childList.subarray(childStart[v], childStart[v + 1]);
+    if (seg.length > 1) seg.set(Array.from(seg).sort((x, y) => parentToken[x] - parentToken[y]));
+  }
+  const newId = new Int32Array(nodeCount);
+  const oldOf = new Int32Array(nodeCount);
+  let next = 1;
+  for (let q = 0; q < nodeCount; q++) {
+    const old = oldOf[q];
+    for (let i = childStart[old]; i < childStart[old + 1]; i++) { newId[childList[i]] = next; oldOf[next++] = childList[i]; }
   }
 
-  // 4. failure and dictionary links, nodes in order of depth
-  const fail = shared(Int32Array, nodeCount);
-  const dict = shared(Int32Array, nodeCount);
-  const nodeEntry = shared(Int32Array, nodeCount);
-  nodeEntry.set(nodeEntryBuild.subarray(0, nodeCount));
-  let maxDepth = 0;
-  for (let v = 1; v < nodeCount; v++) if (depth[v] > maxDepth) maxDepth = depth[v];
-  const byDepthStart = new Int32Array(maxDepth + 2);
-  for (let v = 1; v < nodeCount; v++) byDepthStart[depth[v] + 1]++;
-  for (let d = 1; d <= maxDepth + 1; d++) byDepthStart[d] += byDepthStart[d - 1];
-  const order = new Int32Array(nodeCount);
-  const fill = byDepthStart.slice();
-  for (let v = 1; v < nodeCount; v++) order[fill[depth[v]]++] = v;
-  for (let i = 0; i < nodeCount - 1; i++) {
-    const v = order[i];
-    const u = parent[v];
-    const a = parentToken[v];
+  const nodes = shared(Int32Array, (nodeCount + 1) * 4);
+  const nodeToken = shared(Int32Array, nodeCount);
+  let firstChild = 1;
+  for (let v = 0; v < nodeCount; v++) {
+    const old = oldOf[v];
+    nodes[v * 4] = firstChild;
+    firstChild += childStart[old + 1] - childStart[old];
+    nodeToken[v] = v === 0 ? 0 : parentToken[old];
+  }
+  nodes[nodeCount * 4] = nodeCount;
+  // 4. failure links in breadth-first order
+  const goto = (s: number, a: number): number => {
+    if (s === 0) return a <= rootChildren ? a : 0;
+    let lo = nodes[s * 4], hi = nodes[s * 4 + 4] - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const tk = nodeToken[mid];
+      if (tk === a) return mid;
+      if (tk < a) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
+  };
+  const fail = new Int32Array(nodeCount);
+  for (let v = 1; v < nodeCount; v++) {
+    const u = newId[parent[oldOf[v]]];
+    const a = nodeToken[v];
     let f = 0;
     if (u !== 0) {
-      let w = fail[u];
-      for (;;) {
-        if (w === 0) { f = rootNext[a]; break; }
-        const c = edgeGet(w, a);
+      for (let w = fail[u]; ; w = fail[w]) {
+        const c = goto(w, a);
         if (c >= 0) { f = c; break; }
-        w = fail[w];
       }
     }
     fail[v] = f;
-    dict[v] = nodeEntry[f] >= 0 ? f : dict[f];
+    nodes[v * 4 + 1] = f;
   }
 
-  // compact edge table into shared memory (load <= 0.5)
-  const edges = nodeCount - 1;
-  const compactMask = pow2AtLeast(Math.max(1, edges) * 2) - 1;
-  const compact = shared(Int32Array, (compactMask + 1) * 3).fill(-1);
-  for (let slot = 0; slot <= edgeMask; slot++) {
-    const n = edgeTable[slot * 3];
-    if (n < 0) continue;
-    const t = edgeTable[slot * 3 + 1];
-    let s = edgeSlot(n, t, compactMask);
-    while (compact[s * 3] >= 0) s = (s + 1) & compactMask;
-    compact[s * 3] = n; compact[s * 3 + 1] = t; compact[s * 3 + 2] = edgeTable[slot * 3 + 2];
+  // 5. outputs: flattened over the failure chain unless that would be too large
+  const own = (v: number) => { const ids: number[] = []; for (let e = ownFirst[oldOf[v]]; e >= 0; e = entryNext[e]) ids.push(e); return ids; };
+  const ownCount = new Int32Array(nodeCount);
+  for (let v = 1; v < nodeCount; v++) for (let e = ownFirst[oldOf[v]]; e >= 0; e = entryNext[e]) ownCount[v]++;
+  const flatSize = new Float64Array(nodeCount);
+  let flatTotal = 0;
+  for (let v = 1; v < nodeCount; v++) {
+    flatSize[v] = ownCount[v] + flatSize[fail[v]];
+    if (flatSize[v] > 1) flatTotal += flatSize[v] + 1;
   }
-  edgeTable = new Int32Array(0);
+  const flatOutputs = flatTotal <= 4 * entryCount + (1 << 22);
+  const dict = shared(Int32Array, flatOutputs ? 1 : nodeCount);
+  const lists: number[][] = flatOutputs ? new Array(nodeCount) : [];
+  let outLength = 0;
+  for (let v = 1; v < nodeCount; v++) {
+    let ids = own(v);
+    if (flatOutputs) {
+      const f = fail[v];
+      if (f > 0 && lists[f].length > 0) ids = ids.concat(lists[f]);
+      lists[v] = ids;
+    } else {
+      dict[v] = ownCount[fail[v]] > 0 ? fail[v] : dict[fail[v]];
+    }
+    if (ids.length > 1) outLength += ids.length + 1;
+  }
+  const outIds = shared(Int32Array, outLength);
+  let op = 0;
+  nodes[2] = -1;
+  for (let v = 1; v < nodeCount; v++) {
+    const ids = flatOutputs ? lists[v] : own(v);
+    if (ids.length === 0) nodes[v * 4 + 2] = -1;
+    else if (ids.length === 1) nodes[v * 4 + 2] = -ids[0] - 2;
+    else {
+      ids.sort((x, y) => x - y);
+      nodes[v * 4 + 2] = op;
+      outIds[op++] = ids.length;
+      for (const id of ids) outIds[op++] = id;
+    }
+  }
 
   return {
-    entryCount, nodeCount, vocabTable, vocabMask, tokenOffsets, tokenBytes, rootNext,
-    edgeTable: compact, edgeMask: compactMask, fail, dict, nodeEntry, entryNext,
+    entryCount, nodeCount, tokenCount, rootChildren, hotTable, hotMask, vocabTable, vocabMask, tokenOffsets, tokenBytes,
+    nodes, nodeToken, outIds, flatOutputs, dict,
   };
 }
 
 /** Bytes held by the automaton's tables. */
 export function automatonBytes(a: AutomatonTables): number {
-  return [a.vocabTable, a.tokenOffsets, a.tokenBytes, a.rootNext, a.edgeTable, a.fail, a.dict, a.nodeEntry, a.entryNext]
-    .reduce((n, arr) => n + arr.byteLength, 0);
+  return [a.hotTable, a.vocabTable, a.tokenOffsets, a.tokenBytes, a.nodes, a.nodeToken, a.outIds, a.dict].reduce((n, arr) => n + arr.byteLength, 0);
 }
 
 /**
  * Matches texts against an automaton. Holds per-thread scratch space, so make one per thread.
  * After `matchBytes`, `ids[0 .. n)` holds the matched entry ids in ascending order.
  */
+/** A per-thread cache of recent transitions, in front of the node tables. */
+const STEP_CACHE_SLOTS = 16384;
+
 export class TokenMatcher {
   readonly tables: AutomatonTables;
   ids: Int32Array;
-  private readonly lastSeen: Int32Array;
-  private stamp = 0;
   private scratch = new Uint8Array(1024);
+  /** [state, token, next state, outputs of next state] of recent transitions. */
+  private readonly stepCache = new Int32Array(STEP_CACHE_SLOTS * 4).fill(-1);
+  /** Token ids of the text being matched. */
+  private tokens = new Int32Array(1024);
+  /** Three-level bitmap of matched entry ids: dedupes and sorts in one pass. */
+  private readonly bits0: Int32Array;
+  private readonly bits1: Int32Array;
+  private readonly bits2: Int32Array;
 
   constructor(tables: AutomatonTables) {
     this.tables = tables;
-    this.lastSeen = new Int32Array(tables.entryCount).fill(-1);
-    this.ids = new Int32Array(64);
+    this.ids = new Int32Array(256);
+    this.bits0 = new Int32Array((tables.entryCount >>> 5) + 1);
+    this.bits1 = new Int32Array((tables.entryCount >>> 10) + 1);
+    this.bits2 = new Int32Array((tables.entryCount >>> 15) + 1);
   }
 
   /** Matches one text given as UTF-8/WTF-8 bytes[start, end); returns how many ids are in `ids`. */
   matchBytes(bytes: Uint8Array, start: number, end: number): number {
+    const n = this.tokenize(bytes, start, end);
+    return this.run(n);
+  }
+
+  /** Pass 1: the text's tokens as ids (0: not in the vocabulary) into `tokens`; returns how many. */
+  private tokenize(bytes: Uint8Array, start: number, end: number): number {
     const t = this.tables;
-    const vocabTable = t.vocabTable, vocabMask = t.vocabMask, tokenOffsets = t.tokenOffsets, tokenBytes = t.tokenBytes;
-    const rootNext = t.rootNext, edgeTable = t.edgeTable, edgeMask = t.edgeMask, fail = t.fail, dict = t.dict;
-    const nodeEntry = t.nodeEntry, entryNext = t.entryNext, lastSeen = this.lastSeen, cls = BYTE_CLASS;
-    if (this.stamp === 0x7fffffff) { lastSeen.fill(-1); this.stamp = 0; }
-    const stamp = ++this.stamp;
-    let ids = this.ids;
+    const hotTable = t.hotTable, hotMask = t.hotMask, vocabTable = t.vocabTable, vocabMask = t.vocabMask;
+    const tokenOffsets = t.tokenOffsets, tokenBytes = t.tokenBytes, cls = BYTE_CLASS;
+    let tokens = this.tokens;
     let n = 0;
-    let state = 0;
-    let tokStart = start;
-    let h = FNV_BASIS;
+    let s0 = start;
     for (let i = start; i <= end; i++) {
-      let c: number;
-      if (i < end) {
-        const b = bytes[i];
-        c = cls[b];
-        if (c === 0) { h = Math.imul(h ^ b, FNV_PRIME); continue; }
-      } else c = 1;
-      // one token [tokStart, i) and, for wrapped punctuation, the one-byte token [i, i + 1)
+      let c = 1;
+      if (i < end) { c = cls[bytes[i]]; if (c === 0) continue; }
+      // token [s0, i), then for wrapped punctuation the one-byte token [i, i + 1)
+      let s1 = i;
+      if (n + 2 > tokens.length) { const g = new Int32Array(tokens.length * 2); g.set(tokens); this.tokens = tokens = g; }
       for (let pass = 0; pass < c; pass++) {
-        let s0 = tokStart, s1 = i;
-        let hh = h;
-        if (pass === 1) { s0 = i; s1 = i + 1; hh = Math.imul(FNV_BASIS ^ bytes[i], FNV_PRIME); }
-        hh = finish(hh);
+        if (pass === 1) { s0 = i; s1 = i + 1; }
         const len = s1 - s0;
-        let slot = hh & vocabMask;
-        let token = -1;
-        for (;;) {
-          const id = vocabTable[slot * 2 + 1];
-          if (id < 0) break;
-          if (vocabTable[slot * 2] === hh) {
-            const o = tokenOffsets[id];
-            if (tokenOffsets[id + 1] - o === len) {
-              let k = 0;
-              while (k < len && tokenBytes[o + k] === bytes[s0 + k]) k++;
-              if (k === len) { token = id; break; }
+        let w0 = 0, w1 = 0;
+        if (len <= 7) {
+          w1 = len << 24;
+          for (let k = 0; k < len; k++) {
+            if (k < 4) w0 |= bytes[s0 + k] << (8 * k); else w1 |= bytes[s0 + k] << (8 * (k - 4));
+          }
+        } else {
+          w0 = FNV_BASIS;
+          for (let k = s0; k < s1; k++) w0 = Math.imul(w0 ^ bytes[k], FNV_PRIME);
+          w1 = LONG | (len & 0xffffff);
+        }
+        let h = Math.imul(w0, 0x9e3779b1) ^ Math.imul(w1 ^ (w1 >>> 15), 0x85ebca77);
+        h ^= h >>> 15;
+        h = Math.imul(h, 0x2c1b3c6d);
+        h ^= h >>> 12;
+        let token = 0;
+        for (let table = 0; table < 2 && token === 0; table++) {
+          const tab = table === 0 ? hotTable : vocabTable;
+          const mask = table === 0 ? hotMask : vocabMask;
+          for (let slot = (h & mask) * 3; ; slot = slot + 3 > mask * 3 ? 0 : slot + 3) {
+            const id = tab[slot + 2];
+            if (id === 0) break;
+            if (tab[slot] === w0 && tab[slot + 1] === w1) {
+              if (len <= 7) { token = id; break; }
+              const o = tokenOffsets[id];
+              if (tokenOffsets[id + 1] - o === len) {
+                let k = 0;
+                while (k < len && tokenBytes[o + k] === bytes[s0 + k]) k++;
+                if (k === len) { token = id; break; }
+              }
             }
           }
-          slot = (slot + 1) & vocabMask;
         }
-        if (token < 0) { state = 0; continue; }
-        for (;;) {
-          if (state === 0) { state = rootNext[token]; break; }
-          let es = edgeSlot(state, token, edgeMask);
-          let child = -1;
-          for (;;) {
-            const node = edgeTable[es * 3];
-            if (node < 0) break;
-            if (node === state && edgeTable[es * 3 + 1] === token) { child = edgeTable[es * 3 + 2]; break; }
-            es = (es + 1) & edgeMask;
+        tokens[n++] = token;
+      }
+      s0 = i + 1;
+    }
+    return n;
+  }
+
+  /** Pass 2: Aho–Corasick over tokens[0, n); matched ids into `ids`, ascending; returns the count. */
+  private run(n: number): number {
+    const t = this.tables;
+    const nodes = t.nodes, outIds = t.outIds, flat = t.flatOutputs, dict = t.dict;
+    const stepCache = this.stepCache, tokens = this.tokens;
+    const bits0 = this.bits0, bits1 = this.bits1, bits2 = this.bits2;
+    let matched = 0;
+    let state = 0;
+    for (let i = 0; i < n; i++) {
+      const token = tokens[i];
+      if (token === 0) { state = 0; continue; }
+      let hs = Math.imul(state, 0x9e3779b1) ^ Math.imul(token, 0x85ebca77);
+      hs ^= hs >>> 15;
+      hs = Math.imul(hs, 0x2c1b3c6d);
+      hs ^= hs >>> 12;
+      const sc = (hs & (STEP_CACHE_SLOTS - 1)) * 4;
+      let out: number;
+      if (stepCache[sc] === state && stepCache[sc + 1] === token) {
+        state = stepCache[sc + 2];
+        out = stepCache[sc + 3];
+      } else {
+        const from = state;
+        state = this.step(state, token);
+        out = state === 0 ? -1 : nodes[state * 4 + 2];
+        stepCache[sc] = from; stepCache[sc + 1] = token; stepCache[sc + 2] = state; stepCache[sc + 3] = out;
+      }
+      for (let o = state; ; ) {
+        if (out < -1) {
+          const e = -out - 2;
+          bits0[e >>> 5] |= 1 << (e & 31); bits1[e >>> 10] |= 1 << ((e >>> 5) & 31); bits2[e >>> 15] |= 1 << ((e >>> 10) & 31);
+          matched++;
+        } else if (out >= 0) {
+          for (let k = out + 1, kEnd = out + 1 + outIds[out]; k < kEnd; k++) {
+            const e = outIds[k];
+            bits0[e >>> 5] |= 1 << (e & 31); bits1[e >>> 10] |= 1 << ((e >>> 5) & 31); bits2[e >>> 15] |= 1 << ((e >>> 10) & 31);
           }
-          if (child >= 0) { state = child; break; }
-          state = fail[state];
+          matched++;
         }
-        let o = nodeEntry[state] >= 0 ? state : dict[state];
-        while (o > 0) {
-          for (let e = nodeEntry[o]; e >= 0; e = entryNext[e]) {
-            if (lastSeen[e] !== stamp) {
-              lastSeen[e] = stamp;
-              if (n === ids.length) { const grown = new Int32Array(n * 2); grown.set(ids); this.ids = ids = grown; }
-              ids[n++] = e;
-            }
-          }
-          o = dict[o];
+        if (flat) break;
+        o = dict[o];
+        if (o === 0) break;
+        out = nodes[o * 4 + 2];
+      }
+    }
+    return matched === 0 ? 0 : this.collect();
+  }
+
+  /** One Aho–Corasick step from `state` on `token`: a child, else along the failure links. */
+  private step(state: number, token: number): number {
+    const t = this.tables, nodes = t.nodes, nodeToken = t.nodeToken;
+    for (;;) {
+      if (state === 0) return token <= t.rootChildren ? token : 0;
+      let lo = nodes[state * 4];
+      const hi = nodes[state * 4 + 4];
+      if (hi - lo <= SCAN_CHILDREN) {
+        for (; lo < hi; lo++) if (nodeToken[lo] === token) return lo;
+      } else {
+        // exponential search from the front, where the hot tokens are
+        let bound = 1;
+        while (lo + bound < hi && nodeToken[lo + bound] < token) bound *= 2;
+        let a = lo + (bound >> 1), b = Math.min(lo + bound, hi - 1);
+        while (a <= b) {
+          const mid = (a + b) >> 1;
+          const tk = nodeToken[mid];
+          if (tk === token) return mid;
+          if (tk < token) a = mid + 1; else b = mid - 1;
         }
       }
-      tokStart = i + 1;
-      h = FNV_BASIS;
+      state = nodes[state * 4 + 1];
     }
-    if (n > 1) sortIds(ids, n);
-    return n;
+  }
+
+  /** Moves the bitmap's ids, ascending, into `ids` and clears the bitmap; returns the count. */
+  private collect(): number {
+    const bits0 = this.bits0, bits1 = this.bits1, bits2 = this.bits2;
+    let ids = this.ids;
+    let m = 0;
+    for (let w2 = 0; w2 < bits2.length; w2++) {
+      let b2 = bits2[w2];
+      if (b2 === 0) continue;
+      bits2[w2] = 0;
+      while (b2 !== 0) {
+        const i1 = (w2 << 5) | (31 - Math.clz32(b2 & -b2));
+        b2 &= b2 - 1;
+        let b1 = bits1[i1];
+        bits1[i1] = 0;
+        while (b1 !== 0) {
+          const i0 = (i1 << 5) | (31 - Math.clz32(b1 & -b1));
+          b1 &= b1 - 1;
+          let b0 = bits0[i0];
+          bits0[i0] = 0;
+          while (b0 !== 0) {
+            if (m === ids.length) { const g = new Int32Array(m * 2); g.set(ids); this.ids = ids = g; }
+            ids[m++] = (i0 << 5) | (31 - Math.clz32(b0 & -b0));
+            b0 &= b0 - 1;
+          }
+        }
+      }
+    }
+    return m;
   }
 
   /** Matches a JS string (any content, lone surrogates included); ids in ascending order. */
@@ -338,15 +538,5 @@ export class TokenMatcher {
     const end = encodeWtf8Into(text, this.scratch, 0);
     const n = this.matchBytes(this.scratch, 0, end);
     return Array.from(this.ids.subarray(0, n));
-  }
-}
-
-function sortIds(ids: Int32Array, n: number): void {
-  if (n > 32) { ids.subarray(0, n).sort(); return; }
-  for (let i = 1; i < n; i++) {
-    const v = ids[i];
-    let j = i - 1;
-    while (j >= 0 && ids[j] > v) { ids[j + 1] = ids[j]; j--; }
-    ids[j + 1] = v;
   }
 }

@@ -161,7 +161,7 @@ async function matchPool(con: DuckDBConnection, pool: Pool, tables: AutomatonTab
       const g: TextGroup = group;
       rowsOf.set(seq, g.rows);
       inFlight++;
-      workers[seq % workerCount].postMessage({ type: "group", seq, group: g }, [g.bytes.buffer]);
+      workers[seq % workerCount].postMessage({ type: "group", seq, group: g }, [g.bytes.buffer as ArrayBuffer]);
       seq++;
     }
     while (inFlight > 0 && !failure) await new Promise<void>((r) => { wake = r; });

@@ -13,8 +13,8 @@ const counts = new Float64Array(tables.entryCount);
 parentPort!.on("message", (msg: WorkerRequest) => {
   if (msg.type === "group") {
     const result = matchGroup(matcher, counts, msg.group);
-    parentPort!.postMessage({ type: "result", seq: msg.seq, result }, [result.csv.buffer, result.idLists.buffer]);
+    parentPort!.postMessage({ type: "result", seq: msg.seq, result }, [result.csv.buffer as ArrayBuffer, result.idLists.buffer as ArrayBuffer]);
   } else {
-    parentPort!.postMessage({ type: "counts", counts }, [counts.buffer]);
+    parentPort!.postMessage({ type: "counts", counts }, [counts.buffer as ArrayBuffer]);
   }
 });

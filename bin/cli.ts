@@ -1,0 +1,163 @@
+/** The metacurate command line: match | balance | curate | stats. */
+import { UserError, UsageError, firstLine } from "../lib/errors";
+import { runBalance, type BalanceOptions } from "../lib/pipeline/balance";
+import { runCurate } from "../lib/pipeline/curate";
+import type { Manifest } from "../lib/pipeline/manifest";
+import { defaultWorkers, runMatch, type MatchOptions } from "../lib/pipeline/match";
+import { computeStats, type Stats } from "../lib/pipeline/stats";
+import { TOOL_VERSION } from "../lib/pipeline/manifest";
+import { flagHelp, parseFlags, type FlagSpec, type ParsedFlags } from "./args";
+import { Progress } from "./progress";
+
+const poolFlags: Record<string, FlagSpec> = {
+  metadata: { kind: "string", value: "FILE", required: true, help: "metadata: MetaCLIP metadata.json, .txt (one entry per line) or .parquet" },
+  pool: { kind: "strings", value: "FILE [FILE...]", required: true, help: "pool parquet file(s), LAION (URL, TEXT) or DataComp (uid, url, text) style" },
+  out: { kind: "string", value: "DIR", required: true, help: "output folder (created if missing; written atomically)" },
+  "text-col": { kind: "string", value: "C", help: "caption column (default: text, TEXT or caption)" },
+  "url-col": { kind: "string", value: "C", help: "url column (default: url or URL, if present)" },
+  "uid-col": { kind: "string", value: "C", help: "uid column (default: uid if present, else derived: md5(url \\t text))" },
+  workers: { kind: "number", value: "N", help: `matching threads (default: all cores, here ${defaultWorkers()})` },
+};
+const balanceFlags: Record<string, FlagSpec> = {
+  t: { kind: "number", value: "N", help: "balancing threshold t >= 1 (MetaCLIP 400M: 20000)" },
+  p: { kind: "number", value: "X", help: "or: the tail share of matches in [0, 1]; t = p_to_t(counts, p)" },
+  seed: { kind: "number", value: "S", help: "seed of the keep draw, integer 0..4294967295 (default 0)" },
+};
+const help: FlagSpec = { kind: "boolean", help: "show this help" };
+
+const commands: Record<string, { summary: string; flags: Record<string, FlagSpec>; run: (f: ParsedFlags, p: Progress) => Promise<void> }> = {
+  match: {
+    summary: "match a pool against metadata: matches, entry counts, size curve, manifest",
+    flags: { ...poolFlags, help },
+    run: async (f, progress) => printManifest(await runMatch(f.out as string, { ...matchOptions(f), ...progressHooks(progress) })),
+  },
+  balance: {
+    summary: "balance a matched workspace at t (or p): curated.parquet and subset.npy",
+    flags: {
+      in: { kind: "string", value: "DIR", required: true, help: "a folder written by match or curate" },
+      ...balanceFlags,
+      out: { kind: "string", value: "DIR", help: "output folder (default: the --in folder)" },
+      help,
+    },
+    run: async (f, progress) => printManifest(await runBalance(f.in as string, f.out as string | undefined, { ...balanceOptions(f), ...progressHooks(progress) })),
+  },
+  curate: {
+    summary: "match then balance, into one folder",
+    flags: { ...poolFlags, ...balanceFlags, help },
+    run: async (f, progress) => printManifest(await runCurate(f.out as string, { ...matchOptions(f), ...balanceOptions(f), ...progressHooks(progress) })),
+  },
+  stats: {
+    summary: "distribution of a workspace; with --t or --p, what balancing does there",
+    flags: {
+      in: { kind: "string", value: "DIR", required: true, help: "a folder written by match or curate" },
+      t: balanceFlags.t,
+      p: balanceFlags.p,
+      top: { kind: "number", value: "K", help: "how many top entries to list (default 20)" },
+      json: { kind: "boolean", help: "print JSON instead of text" },
+      help,
+    },
+    run: async (f) => {
+      const top = f.top as number | undefined;
+      if (top !== undefined && (!Number.isInteger(top) || top < 0)) throw new UsageError(`--top must be a non-negative integer (got ${top})`);
+      const stats = await computeStats(f.in as string, { t: f.t as number | undefined, p: f.p as number | undefined, top });
+      process.stdout.write(f.json ? JSON.stringify(stats, null, 2) + "\n" : formatStats(stats));
+    },
+  },
+};
+
+function matchOptions(f: ParsedFlags): MatchOptions {
+  return {
+    metadata: f.metadata as string,
+    pool: f.pool as string[],
+    columns: { text: f["text-col"] as string | undefined, url: f["url-col"] as string | undefined, uid: f["uid-col"] as string | undefined },
+    workers: f.workers as number | undefined,
+  };
+}
+
+function balanceOptions(f: ParsedFlags): BalanceOptions {
+  return { t: f.t as number | undefined, p: f.p as number | undefined, seed: f.seed as number | undefined };
+}
+
+function progressHooks(progress: Progress): Pick<MatchOptions, "onProgress" | "onStage"> {
+  return { onProgress: (d, t) => progress.update(d, t), onStage: (s) => progress.setStage(s) };
+}
+
+function printManifest(m: Manifest): void {
+  const lines: string[] = [];
+  const mt = m.match;
+  lines.push(`metadata  ${mt.metadata.entries.toLocaleString("en")} entries (${mt.metadata.duplicateEntries} duplicate, ${mt.metadata.emptyEntries} empty), hash ${mt.metadata.metadataHash.slice(0, 16)}`);
+  lines.push(`pool      ${mt.rows_read.toLocaleString("en")} rows in ${mt.pool.files.length} file(s), ${mt.rows_null_text} null captions; uid ${mt.pool.uid}`);
+  lines.push(`matched   ${mt.rows_matched.toLocaleString("en")} rows, ${mt.total_matches.toLocaleString("en")} matches; ${mt.zero_count_entries.toLocaleString("en")} entries never match`);
+  lines.push(`speed     ${mt.rows_per_second.toLocaleString("en")} rows/s (${mt.timings_ms.total_ms} ms, ${mt.workers} workers)`);
+  if (m.balance) {
+    const b = m.balance;
+    lines.push(`balance   t = ${b.t} (tail share ${b.tail_share.toFixed(4)}), seed ${b.seed}: kept ${b.rows_kept.toLocaleString("en")} of ${b.rows_matched.toLocaleString("en")} (expected ${b.expected_size.toFixed(1)})${b.subset_npy ? ", subset.npy written" : ""}`);
+    lines.push(`output    ${b.source}`);
+  }
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
+function formatStats(s: Stats): string {
+  const n = (x: number) => x.toLocaleString("en");
+  const lines = [
+    `workspace        ${s.workspace}`,
+    `metadata hash    ${s.metadata_hash}`,
+    `rows             ${n(s.rows_read)} read, ${n(s.rows_matched)} matched`,
+    `entries          ${n(s.entries)}, ${n(s.zero_count_entries)} with zero count`,
+    `matches          ${n(s.total_matches)} (max count ${n(s.max_count)})`,
+  ];
+  if (s.at_t) {
+    const a = s.at_t;
+    lines.push(
+      `t                ${n(a.t)}${a.p_requested !== null ? ` (from p = ${a.p_requested})` : ""}`,
+      `tail share p     ${a.tail_share.toFixed(6)} (matches of entries with count < t)`,
+      `head entries     ${n(a.head_entries)} with count > t, ${(a.head_share * 100).toFixed(2)}% of matches`,
+      `capped matches   ${n(a.capped_matches)} (sum of min(count, t))`,
+      `expected size    ${a.expected_size.toFixed(2)} rows, keep rate ${(a.keep_rate * 100).toFixed(2)}% of matched rows (exact)`,
+    );
+  }
+  lines.push("", "top entries:");
+  for (const e of s.top_entries) lines.push(`  ${String(e.count).padStart(12)}  ${e.p_e !== undefined ? e.p_e.toFixed(4).padStart(8) + "  " : ""}${JSON.stringify(e.entry)}`);
+  return lines.join("\n") + "\n";
+}
+
+function usage(): string {
+  const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `metacurate ${TOOL_VERSION}: MetaCLIP curation for image–text pools
+
+usage: metacurate <command> [flags]   (metacurate <command> --help for its flags)
+
+commands:
+${rows.join("\n")}
+
+exit codes: 0 ok, 1 internal error, 2 bad flags or parameters, 3 bad input data, 4 output not writable
+`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") { process.stdout.write(usage()); return 0; }
+  if (name === "--version") { process.stdout.write(TOOL_VERSION + "\n"); return 0; }
+  const command = commands[name];
+  const progress = new Progress();
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(commands).join(", ")})`);
+    if (rest.includes("--help") || rest.includes("-h")) {
+      process.stdout.write(`metacurate ${name}: ${command.summary}\n\n${flagHelp(command.flags)}\n`);
+      return 0;
+    }
+    const flags = parseFlags(name, rest, command.flags);
+    await command.run(flags, progress);
+    progress.done();
+    return 0;
+  } catch (e) {
+    progress.done();
+    if (e instanceof UserError) {
+      process.stderr.write(`metacurate ${name ?? ""}: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`metacurate ${name ?? ""}: internal error: ${firstLine(e)}\n`);
+    if (process.env.METACURATE_DEBUG) console.error(e);
+    return 1;
+  }
+}
