@@ -16,6 +16,7 @@ const poolFlags: Record<string, FlagSpec> = {
   "text-col": { kind: "string", value: "C", help: "caption column (default: text, TEXT or caption)" },
   "url-col": { kind: "string", value: "C", help: "url column (default: url or URL, if present)" },
   "uid-col": { kind: "string", value: "C", help: "uid column (default: uid if present, else derived: md5(url \\t text))" },
+  "skip-null-text": { kind: "boolean", help: "skip rows with a null caption (default: refuse such a pool)" },
   workers: { kind: "number", value: "N", help: `matching threads (default: all cores, here ${defaultWorkers()})` },
 };
 const balanceFlags: Record<string, FlagSpec> = {
@@ -70,6 +71,7 @@ function matchOptions(f: ParsedFlags): MatchOptions {
     metadata: f.metadata as string,
     pool: f.pool as string[],
     columns: { text: f["text-col"] as string | undefined, url: f["url-col"] as string | undefined, uid: f["uid-col"] as string | undefined },
+    skipNullText: f["skip-null-text"] === true,
     workers: f.workers as number | undefined,
   };
 }

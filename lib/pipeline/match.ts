@@ -12,7 +12,7 @@ import { tToP } from "../curation/threshold";
 import { UsageError, firstLine } from "../errors";
 import { loadMetadata, type Metadata } from "../metadata/load";
 import { openDuckDB, sqlString, type DuckDBConnection } from "../pool/duckdb";
-import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, type Pool, type PoolColumnFlags, type TextGroup } from "../pool/pool";
+import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, type Pool, type PoolColumnFlags, type PoolOptions, type TextGroup } from "../pool/pool";
 import { StagedOutput } from "../util/files";
 import type { BatchResult } from "./matchBatch";
 import { TOOL_VERSION, type Manifest, type MatchSection } from "./manifest";
@@ -21,6 +21,7 @@ export interface MatchOptions {
   metadata: string;
   pool: string[];
   columns: PoolColumnFlags;
+  skipNullText?: PoolOptions["skipNullText"];
   workers?: number;
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
   onStage?: (stage: string) => void;
@@ -46,7 +47,7 @@ export async function matchInto(out: StagedOutput, opts: MatchOptions): Promise<
   const con = await openDuckDB();
   try {
     const metadata = await time("load_metadata_ms", () => loadMetadata(opts.metadata));
-    const pool = await time("inspect_pool_ms", () => inspectPool(con, opts.pool, opts.columns));
+    const pool = await time("inspect_pool_ms", () => inspectPool(con, opts.pool, opts.columns, { skipNullText: opts.skipNullText }));
     const rssBefore = process.memoryUsage().rss;
     const tables = await time("build_automaton_ms", () => buildAutomaton(metadata.entries));
     const automaton = { nodes: tables.nodeCount, table_bytes: automatonBytes(tables), rss_growth_bytes: process.memoryUsage().rss - rssBefore };
@@ -185,11 +186,13 @@ async function writeEntryCounts(con: DuckDBConnection, metadata: Metadata, count
   const fd = openSync(tmpJson, "w");
   try {
     const hasSource = metadata.sources !== null;
+    // parquet strings are UTF-8: an entry holding a lone surrogate is stored with U+FFFD in its place
+    // (such an entry can never match UTF-8 text anyway; its id and count are exact)
     const lines: string[] = [];
     for (let i = 0; i < metadata.entries.length; i++) {
       lines.push(hasSource
-        ? `{"entry_id":${i},"entry":${JSON.stringify(metadata.entries[i])},"count":${counts[i]},"source":${JSON.stringify(metadata.sources![i])}}`
-        : `{"entry_id":${i},"entry":${JSON.stringify(metadata.entries[i])},"count":${counts[i]}}`);
+        ? `{"entry_id":${i},"entry":${JSON.stringify(metadata.entries[i].toWellFormed())},"count":${counts[i]},"source":${JSON.stringify(metadata.sources![i]?.toWellFormed() ?? null)}}`
+        : `{"entry_id":${i},"entry":${JSON.stringify(metadata.entries[i].toWellFormed())},"count":${counts[i]}}`);
       if (lines.length === 65536) { writeSync(fd, lines.join("\n") + "\n"); lines.length = 0; }
     }
     if (lines.length) writeSync(fd, lines.join("\n") + "\n");

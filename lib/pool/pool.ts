@@ -18,6 +18,11 @@ export interface PoolColumnFlags {
   uid?: string;
 }
 
+export interface PoolOptions {
+  /** Skip rows whose caption is null (counted in the manifest) instead of refusing the pool. */
+  skipNullText?: boolean;
+}
+
 export interface PoolFile {
   path: string;
   bytes: number;
@@ -40,7 +45,7 @@ const UID_DEFAULTS = ["uid"];
 export const DERIVED_UID_RULE = 'md5(url || "\\t" || text), nulls as ""';
 
 /** Checks every file, resolves the columns, counts rows and hashes files. */
-export async function inspectPool(con: DuckDBConnection, paths: string[], flags: PoolColumnFlags): Promise<Pool> {
+export async function inspectPool(con: DuckDBConnection, paths: string[], flags: PoolColumnFlags, options: PoolOptions = {}): Promise<Pool> {
   if (paths.length === 0) throw new UsageError("no pool file given (--pool FILE [FILE...])");
   const seen = new Set<string>();
   const files: PoolFile[] = [];
@@ -81,9 +86,22 @@ export async function inspectPool(con: DuckDBConnection, paths: string[], flags:
     rows: files.reduce((n, f) => n + f.rows, 0),
   };
   if (pool.rows === 0) throw new InputError(`pool has no rows (${paths.join(", ")})`);
+  if (!options.skipNullText) await checkNullTexts(con, pool);
   if (pool.uidColumn) await checkUids(con, pool);
   await Promise.all(files.map(async (f) => { f.sha256 = await sha256File(f.path); }));
   return pool;
+}
+
+async function checkNullTexts(con: DuckDBConnection, pool: Pool): Promise<void> {
+  for (const f of pool.files) {
+    const [r] = await queryRows(con, `SELECT count(*) AS n, list(file_row_number ORDER BY file_row_number)[1:5] AS rows
+      FROM read_parquet(${sqlString(f.path)}, file_row_number = true) WHERE ${sqlIdent(pool.textColumn)} IS NULL`);
+    const n = Number(r.n);
+    if (n > 0) {
+      const rows = (r.rows as number[]).join(", ");
+      throw new InputError(`pool file ${f.path} has ${n} null captions in column "${pool.textColumn}" (rows ${rows}${n > 5 ? ", ..." : ""}); pass --skip-null-text to skip them`);
+    }
+  }
 }
 
 async function checkUids(con: DuckDBConnection, pool: Pool): Promise<void> {

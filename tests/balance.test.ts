@@ -1,0 +1,54 @@
+// The keep decision: probability, determinism, nesting in t, and the statistics of the draw.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { expectedSize, keepProbability } from "../lib/curation/balance";
+import { draw, murmur3 } from "../lib/curation/draw";
+import { encodeWtf8 } from "../lib/curation/utf8";
+
+test("murmur3_x86_32 matches the reference test vectors", () => {
+  const m = (s: string, seed: number) => { const b = encodeWtf8(s); return murmur3(b, 0, b.length, seed); };
+  assert.equal(m("", 0), 0);
+  assert.equal(m("", 1), 0x514e28b7);
+  assert.equal(m("", 0xffffffff), 0x81f16f39);
+  assert.equal(m("hello", 0), 0x248bfa47);
+  assert.equal(m("Hello, world!", 1234), 0xfaf6cdb3);
+  assert.equal(m("The quick brown fox jumps over the lazy dog", 0x9747b28c), 0x2fa826cd);
+});
+
+test("keep probability is 1 - prod(1 - t/max(c, t))", () => {
+  const counts = [10, 100, 1000];
+  assert.equal(keepProbability([0], 0, 1, counts, 20), 1);
+  assert.equal(keepProbability([1], 0, 1, counts, 20), 1 - (1 - 20 / 100));
+  assert.ok(Math.abs(keepProbability([1, 2], 0, 2, counts, 20) - (1 - 0.8 * 0.98)) < 1e-15);
+  assert.equal(expectedSize([0, 1, 3], [1, 1, 2], counts, 20), keepProbability([1], 0, 1, counts, 20) + keepProbability([1, 2], 0, 2, counts, 20));
+});
+
+test("the draw is a pure function of (seed, uid) in [0, 1)", () => {
+  assert.equal(draw(7, "abc"), draw(7, "abc"));
+  assert.notEqual(draw(7, "abc"), draw(8, "abc"));
+  for (let i = 0; i < 1000; i++) { const u = draw(i, `uid-${i}`); assert.ok(u >= 0 && u < 1); }
+});
+
+test("kept count is within 4 sigma of its expectation over many rows, for several p", () => {
+  const rows = 200_000;
+  for (const p of [0.01, 0.2, 0.5, 0.9]) {
+    let kept = 0;
+    for (let i = 0; i < rows; i++) if (draw(42, i.toString(16).padStart(32, "0")) < p) kept++;
+    const sigma = Math.sqrt(rows * p * (1 - p));
+    assert.ok(Math.abs(kept - rows * p) < 4 * sigma, `p=${p}: kept ${kept}, expected ${rows * p} ± ${4 * sigma}`);
+  }
+});
+
+test("raising t only adds rows (nested), and another seed gives another sample", () => {
+  const counts = [50, 500, 5000, 50000];
+  const rowsIds = Array.from({ length: 5000 }, (_, i) => [i % 4, (i * 7) % 4].sort());
+  const keptAt = (t: number, seed: number) => new Set(rowsIds.flatMap((ids, r) => {
+    const uniq = [...new Set(ids)];
+    return draw(seed, `row${r}`) < keepProbability(uniq, 0, uniq.length, counts, t) ? [r] : [];
+  }));
+  const small = keptAt(100, 1), large = keptAt(2000, 1);
+  for (const r of small) assert.ok(large.has(r), `row ${r} kept at t=100 but not at t=2000`);
+  assert.ok(large.size > small.size);
+  const other = keptAt(2000, 2);
+  assert.notDeepEqual([...other].sort(), [...large].sort());
+});
