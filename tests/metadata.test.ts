@@ -1,0 +1,58 @@
+// Metadata loading: MetaCLIP metadata.json, plain text and parquet, with stable ids.
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { loadMetadata, parseTextMetadata } from "../lib/metadata/load";
+import { cli } from "./support/cli";
+import { readParquet, tempDir, writeParquet } from "./support/fixtures";
+
+const ENTRIES = ["dog", "Dog", "", "hot dog", "dog", "café", "St. Louis", "\u00a0"];
+
+test("json, txt and parquet give the same ids, hash and duplicate/empty report", async (t) => {
+  const dir = tempDir(t);
+  const json = path.join(dir, "m.json");
+  writeFileSync(json, JSON.stringify(ENTRIES));
+  const txt = path.join(dir, "m.txt");
+  writeFileSync(txt, ENTRIES.join("\n") + "\n");
+  const pq = path.join(dir, "m.parquet");
+  await writeParquet(pq, ENTRIES.map((entry, i) => ({ entry, source: i % 2 ? "wordnet" : "wiki" })));
+  const loaded = await Promise.all([json, txt, pq].map(loadMetadata));
+  for (const m of loaded) {
+    assert.deepEqual(m.entries, ENTRIES);
+    assert.equal(m.report.entries, 8);
+    assert.equal(m.report.emptyEntries, 1);
+    assert.deepEqual(m.report.emptyIds, [2]);
+    assert.equal(m.report.duplicateEntries, 1);
+    assert.deepEqual(m.report.duplicateExamples, [{ entry: "dog", ids: [0, 4] }]);
+    assert.equal(m.report.metadataHash, loaded[0].report.metadataHash);
+  }
+  assert.deepEqual(loaded[2].sources, ENTRIES.map((_, i) => (i % 2 ? "wordnet" : "wiki")));
+  assert.equal(loaded[0].sources, null);
+});
+
+test("text metadata: CRLF files, no trailing newline, a final newline adds no entry", () => {
+  assert.deepEqual(parseTextMetadata("a\r\nb c\r\n"), ["a", "b c"]);
+  assert.deepEqual(parseTextMetadata("a\nb"), ["a", "b"]);
+  assert.deepEqual(parseTextMetadata("a\n\nb\n"), ["a", "", "b"]);
+});
+
+test("entry_counts.parquet keeps every entry in id order, zero counts and sources included", async (t) => {
+  const dir = tempDir(t);
+  const pq = path.join(dir, "m.parquet");
+  await writeParquet(pq, ENTRIES.map((entry, i) => ({ entry, source: i < 4 ? "wordnet" : "unigram" })));
+  const pool = path.join(dir, "p q's pool.parquet"); // spaces and a quote in the path
+  await writeParquet(pool, [{ text: "a hot dog, café." }, { text: "Dog" }, { text: "St. Louis" }]);
+  const out = path.join(dir, "it's out");
+  const r = cli("match", "--metadata", pq, "--pool", pool, "--out", out);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = await readParquet(path.join(out, "entry_counts.parquet"));
+  // "" matches wherever the normalised text has two spaces in a row: after "," and before "Louis"
+  assert.deepEqual(rows.map((x) => [x.entry_id, x.entry, Number(x.count), x.source]), [
+    [0, "dog", 1, "wordnet"], [1, "Dog", 1, "wordnet"], [2, "", 2, "wordnet"], [3, "hot dog", 1, "wordnet"],
+    [4, "dog", 1, "unigram"], [5, "café", 1, "unigram"], [6, "St. Louis", 0, "unigram"], [7, "\u00a0", 0, "unigram"],
+  ]);
+  const manifest = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8"));
+  assert.equal(manifest.match.metadata.duplicateEntries, 1);
+  assert.match(r.stdout, /8 entries \(1 duplicate, 1 empty\)/);
+});

@@ -1,0 +1,215 @@
+// match → balance → curated outputs through the real CLI: reproducibility, sharding, formats.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { draw } from "../lib/curation/draw";
+import { keepProbability } from "../lib/curation/balance";
+import { readUidNpy } from "../lib/pool/npy";
+import { openDuckDB, sqlString } from "../lib/pool/duckdb";
+import { cli } from "./support/cli";
+import { LAION_10K, LAION_SKIP, readParquet, tempDir, writeParquet } from "./support/fixtures";
+
+const DATA_FILES = ["matches.parquet", "entry_counts.parquet", "size_curve.parquet", "curated.parquet", "subset.npy"];
+
+function sha(file: string): string {
+  return createHash("sha256").update(readFileSync(file)).digest("hex");
+}
+
+function fileHashes(dir: string): Record<string, string> {
+  return Object.fromEntries(DATA_FILES.filter((f) => readdirSync(dir).includes(f)).map((f) => [f, sha(path.join(dir, f))]));
+}
+
+const METADATA = ["dog", "photo", "of", "the", "a", "Black", "red car", "T-shirt", "St. Louis", "Image", "and", "for", "with", "in",
+  "white", "background", "vector", "on", "de", "to", "women", "New", "New York", "set", "design", "wedding", "art", "stock"];
+
+async function splitInto(file: string, parts: number, dir: string): Promise<string[]> {
+  const con = await openDuckDB();
+  try {
+    const n = Number((await con.runAndReadAll(`SELECT count(*) FROM read_parquet(${sqlString(file)})`)).getRows()[0][0]);
+    const files: string[] = [];
+    const size = Math.ceil(n / parts);
+    for (let k = 0; k < parts; k++) {
+      const f = path.join(dir, `part-${k}.parquet`);
+      await con.run(`COPY (SELECT * EXCLUDE (file_row_number) FROM read_parquet(${sqlString(file)}, file_row_number = true)
+        WHERE file_row_number >= ${k * size} AND file_row_number < ${(k + 1) * size} ORDER BY file_row_number) TO ${sqlString(f)} (FORMAT parquet)`);
+      files.push(f);
+    }
+    return files;
+  } finally {
+    con.closeSync();
+  }
+}
+
+async function demoPool(dir: string, rows = 3000): Promise<string> {
+  // DataComp style: uid column of 32 hex digits
+  const words = ["dog", "photo", "of", "the", "a", "Black", "red car", "T-shirt", "white", "New York", "art", "wedding", "x", "y"];
+  const data = Array.from({ length: rows }, (_, i) => ({
+    uid: createHash("md5").update(`row${i}`).digest("hex"),
+    url: `https://img.example/${i}.jpg`,
+    text: Array.from({ length: 1 + (i % 7) }, (_, k) => words[(i * 31 + k * 17) % words.length]).join(k2(i)),
+  }));
+  const file = path.join(dir, "pool.parquet");
+  await writeParquet(file, data);
+  return file;
+}
+function k2(i: number): string { return i % 5 === 0 ? ", " : " "; }
+
+test("1 worker, 2 workers and the pool split into 7 files give byte-identical outputs", { skip: LAION_SKIP, timeout: 300_000 }, async (t) => {
+  const dir = tempDir(t);
+  const metadata = path.join(dir, "m.json");
+  writeFileSync(metadata, JSON.stringify(METADATA));
+  const shards = await splitInto(LAION_10K, 7, dir);
+  const runs = [
+    ["--pool", LAION_10K, "--workers", "1"],
+    ["--pool", LAION_10K, "--workers", "2"],
+    ["--pool", ...shards, "--workers", "2"],
+  ].map((args, k) => {
+    const out = path.join(dir, `out${k}`);
+    const r = cli("curate", "--metadata", metadata, ...args, "--out", out, "--t", "150", "--seed", "7");
+    assert.equal(r.code, 0, r.stderr);
+    return out;
+  });
+  const hashes = runs.map(fileHashes);
+  assert.deepEqual(Object.keys(hashes[0]).sort(), ["curated.parquet", "entry_counts.parquet", "matches.parquet", "size_curve.parquet", "subset.npy"]);
+  assert.deepEqual(hashes[1], hashes[0]);
+  assert.deepEqual(hashes[2], hashes[0]);
+  const manifests = runs.map((d) => JSON.parse(readFileSync(path.join(d, "manifest.json"), "utf8")));
+  assert.equal(manifests[2].match.pool.files.length, 7);
+  assert.equal(manifests[0].balance.expected_size, manifests[2].balance.expected_size);
+});
+
+test("same seed → same files; another seed → another sample; manifest records hash, t, seed and counts", async (t) => {
+  const dir = tempDir(t);
+  const pool = await demoPool(dir);
+  const metadata = path.join(dir, "m.json");
+  writeFileSync(metadata, JSON.stringify(METADATA));
+  const run = (name: string, seed: string) => {
+    const out = path.join(dir, name);
+    const r = cli("curate", "--metadata", metadata, "--pool", pool, "--out", out, "--t", "100", "--seed", seed);
+    assert.equal(r.code, 0, r.stderr);
+    return out;
+  };
+  const a = run("a", "1"), b = run("b", "1"), c = run("c", "2");
+  assert.deepEqual(fileHashes(a), fileHashes(b));
+  assert.notEqual(fileHashes(a)["curated.parquet"], fileHashes(c)["curated.parquet"]);
+  const m = JSON.parse(readFileSync(path.join(a, "manifest.json"), "utf8"));
+  assert.equal(m.balance.t, 100);
+  assert.equal(m.balance.seed, 1);
+  assert.match(m.balance.metadata_hash, /^[0-9a-f]{64}$/);
+  assert.equal(m.balance.metadata_hash, createHash("sha256").update(JSON.stringify(METADATA)).digest("hex"));
+  assert.equal(m.match.rows_read, 3000);
+  assert.equal(m.match.pool.files[0].sha256, sha(pool));
+  assert.ok(m.balance.rows_kept > 0 && m.balance.rows_kept < m.match.rows_matched);
+});
+
+test("curated rows are exactly those whose draw falls below their keep probability; subset.npy matches", async (t) => {
+  const dir = tempDir(t);
+  const pool = await demoPool(dir);
+  const metadata = path.join(dir, "m.json");
+  writeFileSync(metadata, JSON.stringify(METADATA));
+  const out = path.join(dir, "ws");
+  assert.equal(cli("match", "--metadata", metadata, "--pool", pool, "--out", out).code, 0);
+  const r = cli("balance", "--in", out, "--t", "80", "--seed", "3");
+  assert.equal(r.code, 0, r.stderr);
+  const counts = (await readParquet(path.join(out, "entry_counts.parquet"))).map((x) => Number(x.count));
+  const matches = await readParquet(path.join(out, "matches.parquet"));
+  const poolRows = new Map((await readParquet(pool)).map((x) => [x.uid as string, x]));
+  const expected = matches.flatMap((m) => {
+    const ids = m.entry_ids as number[];
+    const p = keepProbability(ids, 0, ids.length, counts, 80);
+    return draw(3, m.uid as string) < p ? [{ uid: m.uid, url: poolRows.get(m.uid as string)!.url, text: poolRows.get(m.uid as string)!.text, p_keep: p, entry_ids: ids }] : [];
+  });
+  const curated = await readParquet(path.join(out, "curated.parquet"));
+  assert.deepEqual(curated, expected);
+  const npy = readFileSync(path.join(out, "subset.npy"));
+  assert.equal(npy.subarray(0, 6).toString("latin1"), "\x93NUMPY");
+  assert.equal(npy.length, 128 + 16 * curated.length);
+  assert.equal(npy.subarray(10, 128).toString("latin1"),
+    `{'descr': [('f0', '<u8'), ('f1', '<u8')], 'fortran_order': False, 'shape': (${curated.length},), }`.padEnd(117, " ") + "\n");
+  assert.deepEqual(readUidNpy(npy), curated.map((x) => x.uid as string).sort());
+  const m = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8"));
+  assert.equal(m.balance.rows_kept, curated.length);
+  assert.ok(Math.abs(m.balance.expected_size - expected.length) < 5 * Math.sqrt(matches.length), "kept count near its expectation");
+});
+
+test("raising t only adds rows; --p picks t = p_to_t(counts, p)", async (t) => {
+  const dir = tempDir(t);
+  const pool = await demoPool(dir);
+  const metadata = path.join(dir, "m.json");
+  writeFileSync(metadata, JSON.stringify(METADATA));
+  const ws = path.join(dir, "ws");
+  assert.equal(cli("match", "--metadata", metadata, "--pool", pool, "--out", ws).code, 0);
+  const keptAt = async (t: string) => {
+    const out = path.join(dir, `t${t}`);
+    assert.equal(cli("balance", "--in", ws, "--t", t, "--out", out).code, 0);
+    return new Set((await readParquet(path.join(out, "curated.parquet"))).map((x) => x.uid));
+  };
+  const small = await keptAt("30"), large = await keptAt("300");
+  for (const uid of small) assert.ok(large.has(uid));
+  assert.ok(large.size > small.size);
+  const s = cli("stats", "--in", ws, "--p", "0.2", "--json");
+  assert.equal(s.code, 0, s.stderr);
+  const stats = JSON.parse(s.stdout);
+  const counts = (await readParquet(path.join(ws, "entry_counts.parquet"))).map((x) => Number(x.count)).sort((a, b) => a - b);
+  const total = counts.reduce((a, b) => a + b, 0);
+  let cum = 0, best = Infinity, tExp = 0;
+  for (const c of counts) { cum += c; const d = Math.abs(cum / total - 0.2); if (d < best) { best = d; tExp = c; } }
+  assert.equal(stats.at_t.t, tExp);
+  const b = cli("balance", "--in", ws, "--p", "0.2", "--out", path.join(dir, "p"));
+  assert.equal(b.code, 0, b.stderr);
+  assert.equal(JSON.parse(readFileSync(path.join(dir, "p", "manifest.json"), "utf8")).balance.t, tExp);
+});
+
+test("size_curve.parquet holds the exact expected size on a log grid, matching stats at those t", async (t) => {
+  const dir = tempDir(t);
+  const pool = await demoPool(dir);
+  const metadata = path.join(dir, "m.json");
+  writeFileSync(metadata, JSON.stringify(METADATA));
+  const ws = path.join(dir, "ws");
+  assert.equal(cli("match", "--metadata", metadata, "--pool", pool, "--out", ws).code, 0);
+  const curve = await readParquet(path.join(ws, "size_curve.parquet"));
+  const ts = curve.map((r) => Number(r.t));
+  assert.equal(ts[0], 1);
+  const counts = (await readParquet(path.join(ws, "entry_counts.parquet"))).map((x) => Number(x.count));
+  assert.equal(ts[ts.length - 1], Math.max(...counts));
+  for (let i = 1; i < ts.length; i++) assert.ok(ts[i] > ts[i - 1]);
+  const matches = await readParquet(path.join(ws, "matches.parquet"));
+  for (const row of [curve[3], curve[Math.floor(curve.length / 2)], curve[curve.length - 1]]) {
+    let e = 0;
+    for (const m of matches) { const ids = m.entry_ids as number[]; e += keepProbability(ids, 0, ids.length, counts, Number(row.t)); }
+    assert.equal(row.expected_size, e, `t = ${row.t}`);
+    const s = JSON.parse(cli("stats", "--in", ws, "--t", String(row.t), "--json").stdout);
+    assert.equal(s.at_t.expected_size, e);
+  }
+  assert.equal(curve[curve.length - 1].expected_size, matches.length);
+});
+
+test("LAION-style pools get md5(url \\t text) uids and a subset.npy; non-hex uids get none, and a stale one is removed", async (t) => {
+  const dir = tempDir(t);
+  const pool = path.join(dir, "laion.parquet");
+  await writeParquet(pool, [
+    { URL: "http://a", TEXT: "a photo of a dog" },
+    { URL: null, TEXT: "Black dog" },
+    { URL: "http://c", TEXT: "nothing here" },
+  ]);
+  const metadata = path.join(dir, "m.txt");
+  writeFileSync(metadata, "dog\nphoto\n");
+  const out = path.join(dir, "ws");
+  const r = cli("curate", "--metadata", metadata, "--pool", pool, "--out", out, "--t", "1000");
+  assert.equal(r.code, 0, r.stderr);
+  const curated = await readParquet(path.join(out, "curated.parquet"));
+  assert.deepEqual(curated.map((x) => x.uid), [
+    createHash("md5").update("http://a\ta photo of a dog").digest("hex"),
+    createHash("md5").update("\tBlack dog").digest("hex"),
+  ]);
+  assert.equal(readdirSync(out).includes("subset.npy"), true);
+  // non-hex uids: no subset.npy, and a stale one from an earlier balance is removed
+  const pool2 = path.join(dir, "named.parquet");
+  await writeParquet(pool2, [{ id: "first", caption: "a dog" }, { id: "second", caption: "a photo" }]);
+  const r2 = cli("curate", "--metadata", metadata, "--pool", pool2, "--out", out, "--t", "5", "--uid-col", "id", "--text-col", "caption");
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.equal(readdirSync(out).includes("subset.npy"), false);
+  assert.deepEqual((await readParquet(path.join(out, "curated.parquet"))).map((x) => [x.uid, x.url, x.text]), [["first", null, "a dog"], ["second", null, "a photo"]]);
+});
