@@ -123,3 +123,14 @@ test("a pool with 1 MB captions, CJK, emoji and odd whitespace goes through the 
   const want = expected.flatMap((ids, i) => (ids.length ? [{ uid: rows[i].uid, entry_ids: ids }] : []));
   assert.deepEqual(got, want);
 });
+
+test("deeply nested entries (outputs followed along dictionary links) match exactly", () => {
+  const entries = Array.from({ length: 3000 }, (_, k) => Array(k + 1).fill("a").join(" "));
+  entries.push("b a", "a b", "a a b");
+  const tables = buildAutomaton(entries);
+  assert.equal(tables.flatOutputs, false, "this metadata must exercise the dictionary-link path");
+  const matcher = new TokenMatcher(tables);
+  const texts = ["a", "a a a b a", Array(50).fill("a").join(" ") + " b a a", "b a, a a b", Array(3100).fill("a").join(" ")];
+  const expected = bruteForceAll(texts, entries);
+  texts.forEach((text, i) => assert.deepEqual(matcher.matchText(text), expected[i], `text ${i}`));
+});

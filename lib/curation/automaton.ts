@@ -28,7 +28,11 @@ export interface AutomatonTables {
   tokenCount: number;
   /** Tokens that begin an entry have ids 1..rootChildren (= their node ids); 0 is no token. */
   rootChildren: number;
-  /** The most frequent tokens: slots [w0, w1, tokenId]; tokenId 0 marks an empty slot. */
+  /**
+   * The most frequent tokens: slots of VOCAB_STRIDE ints [w0, w1, tokenId, outputs, info] where
+   * outputs and info are those of the root's child for the token (-1 and 0 when the token begins
+   * no entry); tokenId 0 marks an empty slot.
+   */
   hotTable: Int32Array;
   hotMask: number;
   /** All other tokens, same layout. */
@@ -52,10 +56,20 @@ export interface AutomatonTables {
    */
   flatOutputs: boolean;
   dict: Int32Array;
+  /**
+   * Every edge below the root, open addressing, slots of EDGE_STRIDE ints
+   * [parent, token, child, outputs of child, info of child]; parent 0 marks an empty slot.
+   * info = 2 * (first node with children on the failure chain, 0 = root) + (1 if it has children).
+   */
+  edgeTable: Int32Array;
+  edgeMask: number;
+  /** info (as above) of every node, for failure chains longer than one step. */
+  nodeInfo: Int32Array;
 }
 
-/** Children lists up to this long are scanned; longer ones searched (exponentially, hot tokens first). */
-const SCAN_CHILDREN = 16;
+export const VOCAB_STRIDE = 5;
+export const EDGE_STRIDE = 5;
+
 /** How many of the most frequent tokens go into the small hot table. */
 const HOT_TOKENS = 16384;
 
@@ -169,9 +183,9 @@ export function buildAutomaton(entries: readonly string[]): AutomatonTables {
 
   const hotCount = Math.min(HOT_TOKENS, tokenCount);
   const hotMask = pow2AtLeast(hotCount * 2) - 1;
-  const hotTable = shared(Int32Array, (hotMask + 1) * 3);
+  const hotTable = shared(Int32Array, (hotMask + 1) * VOCAB_STRIDE);
   const vocabMask = pow2AtLeast(Math.max(1, tokenCount - hotCount) * 2) - 1;
-  const vocabTable = shared(Int32Array, (vocabMask + 1) * 3);
+  const vocabTable = shared(Int32Array, (vocabMask + 1) * VOCAB_STRIDE);
   const tokenOffsets = shared(Int32Array, tokenCount + 2);
   let tokenByteCount = 0;
   for (let t = 1; t <= tokenCount; t++) tokenByteCount += tokEnd[t] - tokStart[t];
@@ -186,19 +200,23 @@ export function buildAutomaton(entries: readonly string[]): AutomatonTables {
     tb += tokEnd[t] - tokStart[t];
   }
   tokenOffsets[tokenCount + 1] = tb;
+  const vocabSlotOf = new Int32Array(tokenCount + 1); // final id -> slot * 2 + (1 if hot)
   byHeat.forEach((t, rank) => {
-    const [table, mask] = rank < hotCount ? [hotTable, hotMask] : [vocabTable, vocabMask];
+    const hot = rank < hotCount;
+    const [table, mask] = hot ? [hotTable, hotMask] : [vocabTable, vocabMask];
     tokenKey(bytes, tokStart[t], tokEnd[t], key);
     let slot = mix(key[0], key[1]) & mask;
-    while (table[slot * 3 + 2] !== 0) slot = (slot + 1) & mask;
-    table[slot * 3] = key[0]; table[slot * 3 + 1] = key[1]; table[slot * 3 + 2] = finalId[t];
+    while (table[slot * VOCAB_STRIDE + 2] !== 0) slot = (slot + 1) & mask;
+    const at = slot * VOCAB_STRIDE;
+    table[at] = key[0]; table[at + 1] = key[1]; table[at + 2] = finalId[t]; table[at + 3] = -1; table[at + 4] = 0;
+    vocabSlotOf[finalId[t]] = slot * 2 + (hot ? 1 : 0);
   });
 
   // 3. trie over token ids (temporary hash-table edges), then breadth-first renumbering
   const maxNodes = totalTokens + 1;
-  const edgeMask = pow2AtLeast(totalTokens * 2) - 1;
-  const edgeTable = new Int32Array((edgeMask + 1) * 3).fill(-1);
-  const edgeSlot = (node: number, token: number) => mix(node, token) & edgeMask;
+  const trieMask = pow2AtLeast(totalTokens * 2) - 1;
+  const trieEdges = new Int32Array((trieMask + 1) * 3).fill(-1);
+  const trieSlot = (node: number, token: number) => mix(node, token) & trieMask;
   const parent = new Int32Array(maxNodes);
   const parentToken = new Int32Array(maxNodes);
   const rootChild = new Int32Array(rootChildren + 1);
@@ -213,8 +231,8 @@ export function buildAutomaton(entries: readonly string[]): AutomatonTables {
       let child = -1;
       if (node === 0) child = rootChild[a] || -1;
       else {
-        for (let slot = edgeSlot(node, a); edgeTable[slot * 3] >= 0; slot = (slot + 1) & edgeMask) {
-          if (edgeTable[slot * 3] === node && edgeTable[slot * 3 + 1] === a) { child = edgeTable[slot * 3 + 2]; break; }
+        for (let slot = trieSlot(node, a); trieEdges[slot * 3] >= 0; slot = (slot + 1) & trieMask) {
+          if (trieEdges[slot * 3] === node && trieEdges[slot * 3 + 1] === a) { child = trieEdges[slot * 3 + 2]; break; }
         }
       }
       if (child < 0) {
@@ -222,9 +240,9 @@ export function buildAutomaton(entries: readonly string[]): AutomatonTables {
         parent[child] = node; parentToken[child] = a;
         if (node === 0) rootChild[a] = child;
         else {
-          let slot = edgeSlot(node, a);
-          while (edgeTable[slot * 3] >= 0) slot = (slot + 1) & edgeMask;
-          edgeTable[slot * 3] = node; edgeTable[slot * 3 + 1] = a; edgeTable[slot * 3 + 2] = child;
+          let slot = trieSlot(node, a);
+          while (trieEdges[slot * 3] >= 0) slot = (slot + 1) & trieMask;
+          trieEdges[slot * 3] = node; trieEdges[slot * 3 + 1] = a; trieEdges[slot * 3 + 2] = child;
         }
       }
       node = child;
@@ -327,32 +345,58 @@ export function buildAutomaton(entries: readonly string[]): AutomatonTables {
     }
   }
 
+  // 6. the match-time view: node info, the edge table, and the root's children in the vocabulary
+  const hasKids = (v: number) => nodes[v * 4 + 4] > nodes[v * 4];
+  const nodeInfo = shared(Int32Array, nodeCount);
+  for (let v = 1; v < nodeCount; v++) {
+    const f = fail[v];
+    const fnl = f === 0 || hasKids(f) ? f : nodeInfo[f] >> 1;
+    nodeInfo[v] = fnl * 2 + (hasKids(v) ? 1 : 0);
+  }
+  const edgeCount = nodeCount - 1 - rootChildren;
+  const edgeMask = pow2AtLeast(Math.max(1, edgeCount) * 2) - 1;
+  const edgeTable = shared(Int32Array, (edgeMask + 1) * EDGE_STRIDE);
+  for (let p = 1; p < nodeCount; p++) {
+    for (let c = nodes[p * 4]; c < nodes[p * 4 + 4]; c++) {
+      let slot = mix(p, nodeToken[c]) & edgeMask;
+      while (edgeTable[slot * EDGE_STRIDE] !== 0) slot = (slot + 1) & edgeMask;
+      const at = slot * EDGE_STRIDE;
+      edgeTable[at] = p; edgeTable[at + 1] = nodeToken[c]; edgeTable[at + 2] = c;
+      edgeTable[at + 3] = nodes[c * 4 + 2]; edgeTable[at + 4] = nodeInfo[c];
+    }
+  }
+  for (let a = 1; a <= rootChildren; a++) {
+    const table = vocabSlotOf[a] & 1 ? hotTable : vocabTable;
+    const at = (vocabSlotOf[a] >> 1) * VOCAB_STRIDE;
+    table[at + 3] = nodes[a * 4 + 2];
+    table[at + 4] = nodeInfo[a];
+  }
+
   return {
     entryCount, nodeCount, tokenCount, rootChildren, hotTable, hotMask, vocabTable, vocabMask, tokenOffsets, tokenBytes,
-    nodes, nodeToken, outIds, flatOutputs, dict,
+    nodes, nodeToken, outIds, flatOutputs, dict, edgeTable, edgeMask, nodeInfo,
   };
 }
 
 /** Bytes held by the automaton's tables. */
 export function automatonBytes(a: AutomatonTables): number {
-  return [a.hotTable, a.vocabTable, a.tokenOffsets, a.tokenBytes, a.nodes, a.nodeToken, a.outIds, a.dict].reduce((n, arr) => n + arr.byteLength, 0);
+  return [a.hotTable, a.vocabTable, a.tokenOffsets, a.tokenBytes, a.nodes, a.nodeToken, a.outIds, a.dict, a.edgeTable, a.nodeInfo].reduce((n, arr) => n + arr.byteLength, 0);
 }
 
 /**
  * Matches texts against an automaton. Holds per-thread scratch space, so make one per thread.
  * After `matchBytes`, `ids[0 .. n)` holds the matched entry ids in ascending order.
  */
-/** A per-thread cache of recent transitions, in front of the node tables. */
-const STEP_CACHE_SLOTS = 16384;
-
 export class TokenMatcher {
   readonly tables: AutomatonTables;
   ids: Int32Array;
   private scratch = new Uint8Array(1024);
-  /** [state, token, next state, outputs of next state] of recent transitions. */
-  private readonly stepCache = new Int32Array(STEP_CACHE_SLOTS * 4).fill(-1);
-  /** Token ids of the text being matched. */
-  private tokens = new Int32Array(1024);
+  /** Per token of the text being matched: [w0, w1, hash, start, end] of its bytes. */
+  private keys = new Int32Array(5 * 256);
+  /** Per token: [token id, outputs and info of the root's child]. */
+  private tokens = new Int32Array(3 * 256);
+  /** Output codes met while matching one text. */
+  private outs = new Int32Array(256);
   /** Three-level bitmap of matched entry ids: dedupes and sorts in one pass. */
   private readonly bits0: Int32Array;
   private readonly bits1: Int32Array;
@@ -368,16 +412,22 @@ export class TokenMatcher {
 
   /** Matches one text given as UTF-8/WTF-8 bytes[start, end); returns how many ids are in `ids`. */
   matchBytes(bytes: Uint8Array, start: number, end: number): number {
-    const n = this.tokenize(bytes, start, end);
+    const n = this.split(bytes, start, end);
+    this.lookup(bytes, n);
     return this.run(n);
   }
 
-  /** Pass 1: the text's tokens as ids (0: not in the vocabulary) into `tokens`; returns how many. */
-  private tokenize(bytes: Uint8Array, start: number, end: number): number {
-    const t = this.tables;
-    const hotTable = t.hotTable, hotMask = t.hotMask, vocabTable = t.vocabTable, vocabMask = t.vocabMask;
-    const tokenOffsets = t.tokenOffsets, tokenBytes = t.tokenBytes, cls = BYTE_CLASS;
-    let tokens = this.tokens;
+  /**
+   * The memory system is the bottleneck (the tables are tens of MB; a miss costs ~150 ns), so each
+   * pass first computes every address it will need and touches them in a tight loop: independent
+   * loads overlap, like a prefetch. `sink` keeps those loads from being optimised away.
+   */
+  sink = 0;
+
+  /** Pass 1: split into tokens; their keys and hashes into `keys` ([w0, w1, hash, start, end]). */
+  private split(bytes: Uint8Array, start: number, end: number): number {
+    const cls = BYTE_CLASS;
+    let keys = this.keys;
     let n = 0;
     let s0 = start;
     for (let i = start; i <= end; i++) {
@@ -385,7 +435,7 @@ export class TokenMatcher {
       if (i < end) { c = cls[bytes[i]]; if (c === 0) continue; }
       // token [s0, i), then for wrapped punctuation the one-byte token [i, i + 1)
       let s1 = i;
-      if (n + 2 > tokens.length) { const g = new Int32Array(tokens.length * 2); g.set(tokens); this.tokens = tokens = g; }
+      if (n + 10 > keys.length) { const g = new Int32Array(keys.length * 2); g.set(keys); this.keys = keys = g; }
       for (let pass = 0; pass < c; pass++) {
         if (pass === 1) { s0 = i; s1 = i + 1; }
         const len = s1 - s0;
@@ -404,101 +454,126 @@ export class TokenMatcher {
         h ^= h >>> 15;
         h = Math.imul(h, 0x2c1b3c6d);
         h ^= h >>> 12;
-        let token = 0;
-        for (let table = 0; table < 2 && token === 0; table++) {
-          const tab = table === 0 ? hotTable : vocabTable;
-          const mask = table === 0 ? hotMask : vocabMask;
-          for (let slot = (h & mask) * 3; ; slot = slot + 3 > mask * 3 ? 0 : slot + 3) {
-            const id = tab[slot + 2];
-            if (id === 0) break;
-            if (tab[slot] === w0 && tab[slot + 1] === w1) {
-              if (len <= 7) { token = id; break; }
+        keys[n] = w0; keys[n + 1] = w1; keys[n + 2] = h; keys[n + 3] = s0; keys[n + 4] = s1;
+        n += 5;
+      }
+      s0 = i + 1;
+    }
+    return n / 5;
+  }
+
+  /** Pass 2: each token's id and root child from the vocabulary into `tokens` ([id, out, info]). */
+  private lookup(bytes: Uint8Array, n: number): void {
+    const t = this.tables;
+    const hotTable = t.hotTable, hotMask = t.hotMask, vocabTable = t.vocabTable, vocabMask = t.vocabMask;
+    const tokenOffsets = t.tokenOffsets, tokenBytes = t.tokenBytes, keys = this.keys;
+    if (this.tokens.length < 3 * n) this.tokens = new Int32Array(Math.max(3 * n, this.tokens.length * 2));
+    const tokens = this.tokens;
+    let sink = 0;
+    for (let j = 0; j < 5 * n; j += 5) sink ^= hotTable[(keys[j + 2] & hotMask) * VOCAB_STRIDE + 2] ^ vocabTable[(keys[j + 2] & vocabMask) * VOCAB_STRIDE + 2];
+    this.sink ^= sink;
+    for (let j = 0, o3 = 0; j < 5 * n; j += 5, o3 += 3) {
+      const w0 = keys[j], w1 = keys[j + 1], h = keys[j + 2], s0 = keys[j + 3], len = keys[j + 4] - s0;
+      let token = 0, out = -1, info = 0;
+      for (let table = 0; table < 2 && token === 0; table++) {
+        const tab = table === 0 ? hotTable : vocabTable;
+        const mask = table === 0 ? hotMask : vocabMask;
+        for (let slot = (h & mask) * VOCAB_STRIDE; ; slot = slot + VOCAB_STRIDE > mask * VOCAB_STRIDE ? 0 : slot + VOCAB_STRIDE) {
+          const id = tab[slot + 2];
+          if (id === 0) break;
+          if (tab[slot] === w0 && tab[slot + 1] === w1) {
+            let same = len <= 7;
+            if (!same) {
               const o = tokenOffsets[id];
               if (tokenOffsets[id + 1] - o === len) {
                 let k = 0;
                 while (k < len && tokenBytes[o + k] === bytes[s0 + k]) k++;
-                if (k === len) { token = id; break; }
+                same = k === len;
               }
             }
+            if (same) { token = id; out = tab[slot + 3]; info = tab[slot + 4]; break; }
           }
         }
-        tokens[n++] = token;
       }
-      s0 = i + 1;
+      tokens[o3] = token; tokens[o3 + 1] = out; tokens[o3 + 2] = info;
     }
-    return n;
   }
 
-  /** Pass 2: Aho–Corasick over tokens[0, n); matched ids into `ids`, ascending; returns the count. */
+  /** Pass 3: Aho–Corasick over the tokens; matched ids into `ids`, ascending; returns the count. */
   private run(n: number): number {
     const t = this.tables;
-    const nodes = t.nodes, outIds = t.outIds, flat = t.flatOutputs, dict = t.dict;
-    const stepCache = this.stepCache, tokens = this.tokens;
-    const bits0 = this.bits0, bits1 = this.bits1, bits2 = this.bits2;
-    let matched = 0;
-    let state = 0;
-    for (let i = 0; i < n; i++) {
+    const edgeTable = t.edgeTable, edgeMask = t.edgeMask, nodeInfo = t.nodeInfo, rootChildren = t.rootChildren;
+    const nodes = t.nodes, outIds = t.outIds, flat = t.flatOutputs, dict = t.dict, tokens = this.tokens;
+    // touch the edge of every pair of consecutive tokens: the usual transition out of a one-token state
+    let sink = 0;
+    for (let i = 3; i < 3 * n; i += 3) {
+      const p = tokens[i - 3], token = tokens[i];
+      if (p === 0 || p > rootChildren || (tokens[i - 1] & 1) === 0) continue;
+      let h = Math.imul(p, 0x9e3779b1) ^ Math.imul(token ^ (token >>> 15), 0x85ebca77);
+      h ^= h >>> 15;
+      h = Math.imul(h, 0x2c1b3c6d);
+      h ^= h >>> 12;
+      sink ^= edgeTable[(h & edgeMask) * EDGE_STRIDE];
+    }
+    this.sink ^= sink;
+    let outs = this.outs;
+    if (outs.length < n + 1) this.outs = outs = new Int32Array(Math.max(n + 1, outs.length * 2));
+    let nOuts = 0;
+    let state = 0, stateInfo = 0;
+    for (let i = 0; i < 3 * n; i += 3) {
       const token = tokens[i];
-      if (token === 0) { state = 0; continue; }
-      let hs = Math.imul(state, 0x9e3779b1) ^ Math.imul(token, 0x85ebca77);
-      hs ^= hs >>> 15;
-      hs = Math.imul(hs, 0x2c1b3c6d);
-      hs ^= hs >>> 12;
-      const sc = (hs & (STEP_CACHE_SLOTS - 1)) * 4;
-      let out: number;
-      if (stepCache[sc] === state && stepCache[sc + 1] === token) {
-        state = stepCache[sc + 2];
-        out = stepCache[sc + 3];
-      } else {
-        const from = state;
-        state = this.step(state, token);
-        out = state === 0 ? -1 : nodes[state * 4 + 2];
-        stepCache[sc] = from; stepCache[sc + 1] = token; stepCache[sc + 2] = state; stepCache[sc + 3] = out;
-      }
-      for (let o = state; ; ) {
-        if (out < -1) {
-          const e = -out - 2;
-          bits0[e >>> 5] |= 1 << (e & 31); bits1[e >>> 10] |= 1 << ((e >>> 5) & 31); bits2[e >>> 15] |= 1 << ((e >>> 10) & 31);
-          matched++;
-        } else if (out >= 0) {
-          for (let k = out + 1, kEnd = out + 1 + outIds[out]; k < kEnd; k++) {
-            const e = outIds[k];
-            bits0[e >>> 5] |= 1 << (e & 31); bits1[e >>> 10] |= 1 << ((e >>> 5) & 31); bits2[e >>> 15] |= 1 << ((e >>> 10) & 31);
+      if (token === 0) { state = 0; stateInfo = 0; continue; }
+      let out = -1;
+      let next = -1;
+      // a child of the state, else of the first node with children along its failure chain
+      for (let s = state, info = stateInfo; s !== 0; ) {
+        if (info & 1) {
+          let h = Math.imul(s, 0x9e3779b1) ^ Math.imul(token ^ (token >>> 15), 0x85ebca77);
+          h ^= h >>> 15;
+          h = Math.imul(h, 0x2c1b3c6d);
+          h ^= h >>> 12;
+          for (let slot = (h & edgeMask) * EDGE_STRIDE; ; slot = slot + EDGE_STRIDE > edgeMask * EDGE_STRIDE ? 0 : slot + EDGE_STRIDE) {
+            const p = edgeTable[slot];
+            if (p === 0) break;
+            if (p === s && edgeTable[slot + 1] === token) { next = edgeTable[slot + 2]; out = edgeTable[slot + 3]; stateInfo = edgeTable[slot + 4]; break; }
           }
-          matched++;
+          if (next >= 0) break;
         }
-        if (flat) break;
-        o = dict[o];
-        if (o === 0) break;
-        out = nodes[o * 4 + 2];
+        s = info >> 1;
+        if (s !== 0) info = nodeInfo[s];
       }
-    }
-    return matched === 0 ? 0 : this.collect();
-  }
-
-  /** One Aho–Corasick step from `state` on `token`: a child, else along the failure links. */
-  private step(state: number, token: number): number {
-    const t = this.tables, nodes = t.nodes, nodeToken = t.nodeToken;
-    for (;;) {
-      if (state === 0) return token <= t.rootChildren ? token : 0;
-      let lo = nodes[state * 4];
-      const hi = nodes[state * 4 + 4];
-      if (hi - lo <= SCAN_CHILDREN) {
-        for (; lo < hi; lo++) if (nodeToken[lo] === token) return lo;
-      } else {
-        // exponential search from the front, where the hot tokens are
-        let bound = 1;
-        while (lo + bound < hi && nodeToken[lo + bound] < token) bound *= 2;
-        let a = lo + (bound >> 1), b = Math.min(lo + bound, hi - 1);
-        while (a <= b) {
-          const mid = (a + b) >> 1;
-          const tk = nodeToken[mid];
-          if (tk === token) return mid;
-          if (tk < token) a = mid + 1; else b = mid - 1;
+      if (next < 0) {
+        // from the root: the child for a token that begins an entry has the token's id
+        if (token <= rootChildren) { next = token; out = tokens[i + 1]; stateInfo = tokens[i + 2]; } else { next = 0; stateInfo = 0; }
+      }
+      state = next;
+      if (out !== -1) outs[nOuts++] = out;
+      if (!flat && state !== 0) {
+        for (let o = dict[state]; o !== 0; o = dict[o]) {
+          if (nOuts === outs.length) { const g = new Int32Array(nOuts * 2); g.set(outs); this.outs = outs = g; }
+          outs[nOuts++] = nodes[o * 4 + 2];
         }
       }
-      state = nodes[state * 4 + 1];
     }
+    if (nOuts === 0) return 0;
+    // outputs: touch the lists, then set the bitmap
+    sink = 0;
+    for (let k = 0; k < nOuts; k++) if (outs[k] >= 0) sink ^= outIds[outs[k]];
+    this.sink ^= sink;
+    const bits0 = this.bits0, bits1 = this.bits1, bits2 = this.bits2;
+    for (let k = 0; k < nOuts; k++) {
+      const out = outs[k];
+      if (out < -1) {
+        const e = -out - 2;
+        bits0[e >>> 5] |= 1 << (e & 31); bits1[e >>> 10] |= 1 << ((e >>> 5) & 31); bits2[e >>> 15] |= 1 << ((e >>> 10) & 31);
+      } else if (out >= 0) {
+        for (let j = out + 1, jEnd = out + 1 + outIds[out]; j < jEnd; j++) {
+          const e = outIds[j];
+          bits0[e >>> 5] |= 1 << (e & 31); bits1[e >>> 10] |= 1 << ((e >>> 5) & 31); bits2[e >>> 15] |= 1 << ((e >>> 10) & 31);
+        }
+      }
+    }
+    return this.collect();
   }
 
   /** Moves the bitmap's ids, ascending, into `ids` and clears the bitmap; returns the count. */

@@ -42,11 +42,16 @@ export async function list100k(captions: readonly string[], size = 100_000): Pro
   return unionList([TRICKY_ENTRIES, captionNgrams(captions, 1), lemmas.filter((_, i) => i % 4 === 0), captionNgrams(captions, 2)], size);
 }
 
-/** 500k: tricky entries, all lemmas, caption uni/bi-grams, capitalised and upper-case lemmas, caption tri/4-grams. */
+/**
+ * 500k: tricky entries, WordNet lemmas as written, capitalised and Title Cased and UPPER-CASED,
+ * caption unigrams and bigrams, then caption trigrams to reach `size` (a MetaCLIP-like mix of
+ * WordNet, cased unigrams/bigrams and title-like entries).
+ */
 export async function list500k(captions: readonly string[], size = 500_000): Promise<string[]> {
   const lemmas = await wordnetLemmas(wordnetDbDir());
-  const list = unionList([TRICKY_ENTRIES, lemmas, captionNgrams(captions, 1), captionNgrams(captions, 2),
-    lemmas.map(capitalise), captionNgrams(captions, 3), captionNgrams(captions, 4), lemmas.map((l) => l.toUpperCase())], size);
+  const titled = (s: string) => s.split(" ").map(capitalise).join(" ");
+  const list = unionList([TRICKY_ENTRIES, lemmas, captionNgrams(captions, 1), captionNgrams(captions, 2), lemmas.map(capitalise),
+    lemmas.map(titled), lemmas.map((l) => l.toUpperCase()), captionNgrams(captions, 3)], size);
   if (list.length < size) throw new Error(`only ${list.length} distinct entries for the ${size} list`);
   return list;
 }

@@ -1,0 +1,126 @@
+// Matching benchmark (npm run bench:match). Not a test: prints figures and ratios against a named
+// baseline measured in the same run. Data: the 10,000 LAION captions of ../shared repeated to
+// 1,000,000 rows; metadata lists of 100k and 500k entries (tests/support/metadataLists.ts).
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import ModernAC from "modern-ahocorasick";
+import { AhoCorasick as MonyoneFast } from "@monyone/aho-corasick/fast";
+import { buildAutomaton, TokenMatcher, type AutomatonTables } from "../lib/curation/automaton";
+import { spacing } from "../lib/curation/normalize";
+import { encodeWtf8 } from "../lib/curation/utf8";
+import { openDuckDB, sqlString } from "../lib/pool/duckdb";
+import { LAION_10K, REPO, hasLaion, laionCaptions } from "../tests/support/fixtures";
+import { list100k, list500k } from "../tests/support/metadataLists";
+
+const ROWS = 1_000_000;
+const BASELINE_CAPTIONS = 20_000;
+const OUT = path.join(REPO, "bench/out");
+const require = createRequire(import.meta.url);
+
+if (!hasLaion) {
+  console.log(`bench:match needs ${LAION_10K}`);
+  process.exit(1);
+}
+mkdirSync(OUT, { recursive: true });
+const fmt = (x: number) => Math.round(x).toLocaleString("en");
+const mb = (b: number) => (b / 1e6).toFixed(0) + " MB";
+
+const captions = await laionCaptions();
+// the pool path turns \n and \r into spaces before matching (they are spaces to MetaCLIP too)
+const encoded = captions.map((c) => encodeWtf8(c.replace(/[\n\r]/g, " ")));
+const perRepeat = encoded.reduce((n, b) => n + b.length + 1, 0);
+const repeats = Math.ceil(ROWS / captions.length);
+const bytes = new Uint8Array(new SharedArrayBuffer(perRepeat * repeats));
+const starts = new Int32Array(new SharedArrayBuffer((ROWS + 1) * 4));
+let pos = 0;
+for (let r = 0, row = 0; r < repeats; r++) for (const b of encoded) {
+  if (row < ROWS) starts[row++] = pos;
+  bytes.set(b, pos); pos += b.length; bytes[pos++] = 10;
+}
+starts[ROWS] = starts[ROWS - 1] + encoded[(ROWS - 1) % encoded.length].length + 1;
+const textMB = (starts[ROWS] - ROWS) / 1e6;
+console.log(`data: ${fmt(ROWS)} captions (${captions.length} LAION captions x ${repeats}), ${textMB.toFixed(1)} MB of text, ${os.availableParallelism()} cores\n`);
+
+function singleThread(tables: AutomatonTables): { perSec: number; matches: number } {
+  const m = new TokenMatcher(tables);
+  for (let i = 0; i < 20_000; i++) m.matchBytes(bytes, starts[i], starts[i + 1] - 1); // warm-up
+  const t0 = performance.now();
+  let matches = 0;
+  for (let i = 0; i < ROWS; i++) matches += m.matchBytes(bytes, starts[i], starts[i + 1] - 1);
+  return { perSec: ROWS / ((performance.now() - t0) / 1000), matches };
+}
+
+async function allCores(tables: AutomatonTables): Promise<number> {
+  const n = os.availableParallelism();
+  const workers = Array.from({ length: n }, (_, k) => new Worker(new URL("../lib/pipeline/tsWorker.mjs", import.meta.url), {
+    workerData: { module: new URL("./throughputWorker.ts", import.meta.url).href, tables, bytes, starts, from: Math.floor((k * ROWS) / n), to: Math.floor(((k + 1) * ROWS) / n) },
+  }));
+  await new Promise((r) => setTimeout(r, 1500)); // let every worker load before the clock starts
+  const t0 = performance.now();
+  await Promise.all(workers.map((w) => new Promise((resolve) => { w.once("message", resolve); w.postMessage("go"); })));
+  const ms = performance.now() - t0;
+  await Promise.all(workers.map((w) => w.terminate()));
+  return ROWS / (ms / 1000);
+}
+
+type Baseline = { name: string; make: (patterns: string[]) => (text: string) => number };
+const baselines: Baseline[] = [
+  { name: "modern-ahocorasick", make: (p) => { const m = new ModernAC(p); return (t) => new Set(m.search(t).map((x: { patternIndex: number }) => x.patternIndex)).size; } },
+  { name: "@monyone/aho-corasick (fast)", make: (p) => { const m = new MonyoneFast(p); return (t) => new Set(m.matchInText(t).map((x) => x.keyword)).size; } },
+  { name: "ahocorasick", make: (p) => { const AC = require("ahocorasick"); const m = new AC(p); return (t) => new Set((m.search(t) as [number, string[]][]).flatMap((x) => x[1])).size; } },
+];
+
+function runBaseline(b: Baseline, entries: string[]): { build: number; perSec: number } {
+  const t0 = performance.now();
+  const match = b.make(entries.map((e) => " " + e + " "));
+  const build = performance.now() - t0;
+  const t1 = performance.now();
+  for (let i = 0; i < BASELINE_CAPTIONS; i++) match(spacing(captions[i % captions.length]));
+  return { build, perSec: BASELINE_CAPTIONS / ((performance.now() - t1) / 1000) };
+}
+
+const results: Record<string, unknown> = {};
+for (const [name, make] of [["100k", list100k], ["500k", list500k]] as const) {
+  const entries = await make(captions);
+  const listFile = path.join(OUT, `metadata-${name}.json`);
+  writeFileSync(listFile, JSON.stringify(entries));
+  const child = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", path.join(REPO, "bench/buildAutomaton.ts"), listFile], { encoding: "utf8" });
+  const build = JSON.parse(child.stdout) as { ms: number; tableBytes: number; peakGrowth: number; nodes: number; tokens: number };
+  const tables = buildAutomaton(entries);
+  const one = singleThread(tables);
+  const all = await allCores(tables);
+  console.log(`metacurate, ${name} metadata (${fmt(entries.length)} entries, ${fmt(build.tokens)} tokens, ${fmt(build.nodes)} nodes)`);
+  console.log(`  build ${(build.ms / 1000).toFixed(2)} s, tables ${mb(build.tableBytes)}, peak memory growth ${mb(build.peakGrowth)}`);
+  console.log(`  1 thread:  ${fmt(one.perSec)} captions/s, ${(one.perSec * textMB / ROWS).toFixed(1)} MB/s (${(one.matches / ROWS).toFixed(1)} matches per caption)`);
+  console.log(`  ${os.availableParallelism()} threads: ${fmt(all)} captions/s, ${(all * textMB / ROWS).toFixed(1)} MB/s`);
+  const base = baselines.map((b) => ({ name: b.name, ...runBaseline(b, entries) }));
+  const best = base.reduce((a, b) => (b.perSec > a.perSec ? b : a));
+  for (const b of base) console.log(`  npm ${b.name}: build ${(b.build / 1000).toFixed(2)} s, ${fmt(b.perSec)} captions/s (1 thread, ${fmt(BASELINE_CAPTIONS)} captions)`);
+  console.log(`  baseline = fastest npm package here, ${best.name}: metacurate is ${(one.perSec / best.perSec).toFixed(1)}x on 1 thread, ${(all / best.perSec).toFixed(1)}x on all cores\n`);
+  results[name] = { entries: entries.length, build, one: one.perSec, all, baseline: best };
+}
+
+// end to end: parquet -> all outputs, through the real command
+const poolFile = path.join(OUT, "laion-1m.parquet");
+if (!existsSync(poolFile)) {
+  const con = await openDuckDB();
+  await con.run(`COPY (SELECT * FROM read_parquet(${sqlString(LAION_10K)}), range(${repeats}) LIMIT ${ROWS}) TO ${sqlString(poolFile)} (FORMAT parquet)`);
+  con.closeSync();
+}
+for (const name of ["100k", "500k"]) {
+  const out = path.join(OUT, `ws-${name}`);
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [path.join(REPO, "bin/metacurate.mjs"), "curate", "--metadata", path.join(OUT, `metadata-${name}.json`),
+    "--pool", poolFile, "--out", out, "--t", "20000", "--seed", "0"], { encoding: "utf8" });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) { console.log(r.stderr); process.exit(1); }
+  const m = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8"));
+  const inside = (m.match.timings_ms.total_ms + m.balance.timings_ms.total_ms) / 1000;
+  console.log(`end to end, metacurate curate, ${name} metadata, ${fmt(ROWS)} rows: ${wall.toFixed(2)} s wall = ${fmt(ROWS / wall)} rows/s `
+    + `(${fmt(ROWS / inside)} rows/s excluding process start; match ${m.match.timings_ms.match_ms} ms, balance ${m.balance.timings_ms.total_ms} ms)`);
+  console.log(`  stages: ${Object.entries(m.match.timings_ms).map(([k, v]) => `${k.replace(/_ms$/, "")} ${v}`).join(", ")}`);
+}
