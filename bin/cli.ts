@@ -8,6 +8,9 @@ import { computeStats, type Stats } from "../lib/pipeline/stats";
 import { TOOL_VERSION } from "../lib/pipeline/manifest";
 import { flagHelp, parseFlags, type FlagSpec, type ParsedFlags } from "./args";
 import { Progress } from "./progress";
+import { mkdirSync, existsSync } from "node:fs";
+import path from "node:path";
+import { writeDemoPool } from "../lib/demo/demoPool";
 
 const poolFlags: Record<string, FlagSpec> = {
   metadata: { kind: "string", value: "FILE", required: true, help: "metadata: MetaCLIP metadata.json, .txt (one entry per line) or .parquet" },
@@ -46,6 +49,27 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
     summary: "match then balance, into one folder",
     flags: { ...poolFlags, ...balanceFlags, help },
     run: async (f, progress) => printManifest(await runCurate(f.out as string, { ...matchOptions(f), ...balanceOptions(f), ...progressHooks(progress) })),
+  },
+  demo: {
+    summary: "build the demo workspace (a generated long-tailed pool + WordNet metadata), curated at p = 0.06",
+    flags: {
+      out: { kind: "string", value: "DIR", help: "workspace folder (default: workspaces/demo)" },
+      rows: { kind: "number", value: "N", help: "rows in the demo pool (default 20000)" },
+      help,
+    },
+    run: async (f, progress) => {
+      const out = path.resolve((f.out as string | undefined) ?? "workspaces/demo");
+      const rows = (f.rows as number | undefined) ?? 20_000;
+      if (!Number.isInteger(rows) || rows < 100) throw new UsageError(`--rows must be an integer >= 100 (got ${rows})`);
+      const source = path.join(out, "source");
+      mkdirSync(source, { recursive: true });
+      if (!existsSync(path.join(source, "pool.parquet"))) await writeDemoPool(source, rows);
+      printManifest(await runCurate(out, {
+        metadata: path.join(source, "metadata.json"), pool: [path.join(source, "pool.parquet")], columns: {}, p: 0.06, seed: 0,
+        ...progressHooks(progress),
+      }));
+      process.stdout.write((formatStats(await computeStats(out, { p: 0.06, top: 10 }))));
+    },
   },
   stats: {
     summary: "distribution of a workspace; with --t or --p, what balancing does there",
