@@ -462,40 +462,40 @@ export class TokenMatcher {
     return n / 5;
   }
 
-  /** Pass 2: each token's id and root child from the vocabulary into `tokens` ([id, out, info]). */
+  /** Pass 2: each token's id and root child from the vocabulary (hot table, then the rest) into `tokens` ([id, out, info]). */
   private lookup(bytes: Uint8Array, n: number): void {
-    const t = this.tables;
-    const hotTable = t.hotTable, hotMask = t.hotMask, vocabTable = t.vocabTable, vocabMask = t.vocabMask;
-    const tokenOffsets = t.tokenOffsets, tokenBytes = t.tokenBytes, keys = this.keys;
+    const t = this.tables, keys = this.keys;
     if (this.tokens.length < 3 * n) this.tokens = new Int32Array(Math.max(3 * n, this.tokens.length * 2));
     const tokens = this.tokens;
-    let sink = 0;
-    for (let j = 0; j < 5 * n; j += 5) sink ^= hotTable[(keys[j + 2] & hotMask) * VOCAB_STRIDE + 2] ^ vocabTable[(keys[j + 2] & vocabMask) * VOCAB_STRIDE + 2];
-    this.sink ^= sink;
-    for (let j = 0, o3 = 0; j < 5 * n; j += 5, o3 += 3) {
-      const w0 = keys[j], w1 = keys[j + 1], h = keys[j + 2], s0 = keys[j + 3], len = keys[j + 4] - s0;
-      let token = 0, out = -1, info = 0;
-      for (let table = 0; table < 2 && token === 0; table++) {
-        const tab = table === 0 ? hotTable : vocabTable;
-        const mask = table === 0 ? hotMask : vocabMask;
-        for (let slot = (h & mask) * VOCAB_STRIDE; ; slot = slot + VOCAB_STRIDE > mask * VOCAB_STRIDE ? 0 : slot + VOCAB_STRIDE) {
-          const id = tab[slot + 2];
-          if (id === 0) break;
-          if (tab[slot] === w0 && tab[slot + 1] === w1) {
-            let same = len <= 7;
-            if (!same) {
-              const o = tokenOffsets[id];
-              if (tokenOffsets[id + 1] - o === len) {
-                let k = 0;
-                while (k < len && tokenBytes[o + k] === bytes[s0 + k]) k++;
-                same = k === len;
-              }
-            }
-            if (same) { token = id; out = tab[slot + 3]; info = tab[slot + 4]; break; }
-          }
-        }
+    for (let table = 0; table < 2; table++) {
+      const tab = table === 0 ? t.hotTable : t.vocabTable;
+      const mask = table === 0 ? t.hotMask : t.vocabMask;
+      let sink = 0;
+      for (let j = 0; j < n; j++) if (table === 0 || tokens[j * 3] === 0) sink ^= tab[(keys[j * 5 + 2] & mask) * VOCAB_STRIDE + 2];
+      this.sink ^= sink;
+      for (let j = 0; j < n; j++) {
+        if (table === 0) { tokens[j * 3] = 0; tokens[j * 3 + 1] = -1; tokens[j * 3 + 2] = 0; } else if (tokens[j * 3] !== 0) continue;
+        const at = this.probeVocab(bytes, j, tab, mask);
+        if (at < 0) continue;
+        tokens[j * 3] = tab[at + 2]; tokens[j * 3 + 1] = tab[at + 3]; tokens[j * 3 + 2] = tab[at + 4];
       }
-      tokens[o3] = token; tokens[o3 + 1] = out; tokens[o3 + 2] = info;
+    }
+  }
+
+  /** The slot (offset) of token j in a vocabulary table, or -1. */
+  private probeVocab(bytes: Uint8Array, j: number, tab: Int32Array, mask: number): number {
+    const keys = this.keys, t = this.tables;
+    const w0 = keys[j * 5], w1 = keys[j * 5 + 1], s0 = keys[j * 5 + 3], len = keys[j * 5 + 4] - s0;
+    for (let slot = (keys[j * 5 + 2] & mask) * VOCAB_STRIDE; ; slot = slot + VOCAB_STRIDE > mask * VOCAB_STRIDE ? 0 : slot + VOCAB_STRIDE) {
+      const id = tab[slot + 2];
+      if (id === 0) return -1;
+      if (tab[slot] !== w0 || tab[slot + 1] !== w1) continue;
+      if (len <= 7) return slot;
+      const o = t.tokenOffsets[id];
+      if (t.tokenOffsets[id + 1] - o !== len) continue;
+      let k = 0;
+      while (k < len && t.tokenBytes[o + k] === bytes[s0 + k]) k++;
+      if (k === len) return slot;
     }
   }
 
