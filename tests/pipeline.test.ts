@@ -56,6 +56,18 @@ async function demoPool(dir: string, rows = 3000): Promise<string> {
 }
 function k2(i: number): string { return i % 5 === 0 ? ", " : " "; }
 
+/** A DataComp-style demo pool matched into dir/ws by the real command. */
+async function matchedWorkspace(t: { after: (fn: () => void) => void }): Promise<{ dir: string; pool: string; ws: string }> {
+  const dir = tempDir(t);
+  const pool = await demoPool(dir);
+  const metadata = path.join(dir, "m.json");
+  writeFileSync(metadata, JSON.stringify(METADATA));
+  const ws = path.join(dir, "ws");
+  const r = cli("match", "--metadata", metadata, "--pool", pool, "--out", ws);
+  assert.equal(r.code, 0, r.stderr);
+  return { dir, pool, ws };
+}
+
 test("1 worker, 2 workers and the pool split into 7 files give byte-identical outputs", { skip: LAION_SKIP, timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const metadata = path.join(dir, "m.json");
@@ -105,12 +117,7 @@ test("same seed → same files; another seed → another sample; manifest record
 });
 
 test("curated rows are exactly those whose draw falls below their keep probability; subset.npy matches", async (t) => {
-  const dir = tempDir(t);
-  const pool = await demoPool(dir);
-  const metadata = path.join(dir, "m.json");
-  writeFileSync(metadata, JSON.stringify(METADATA));
-  const out = path.join(dir, "ws");
-  assert.equal(cli("match", "--metadata", metadata, "--pool", pool, "--out", out).code, 0);
+  const { pool, ws: out } = await matchedWorkspace(t);
   const r = cli("balance", "--in", out, "--t", "80", "--seed", "3");
   assert.equal(r.code, 0, r.stderr);
   const counts = (await readParquet(path.join(out, "entry_counts.parquet"))).map((x) => Number(x.count));
@@ -135,12 +142,7 @@ test("curated rows are exactly those whose draw falls below their keep probabili
 });
 
 test("raising t only adds rows; --p picks t = p_to_t(counts, p)", async (t) => {
-  const dir = tempDir(t);
-  const pool = await demoPool(dir);
-  const metadata = path.join(dir, "m.json");
-  writeFileSync(metadata, JSON.stringify(METADATA));
-  const ws = path.join(dir, "ws");
-  assert.equal(cli("match", "--metadata", metadata, "--pool", pool, "--out", ws).code, 0);
+  const { dir, ws } = await matchedWorkspace(t);
   const keptAt = async (t: string) => {
     const out = path.join(dir, `t${t}`);
     assert.equal(cli("balance", "--in", ws, "--t", t, "--out", out).code, 0);
@@ -163,12 +165,7 @@ test("raising t only adds rows; --p picks t = p_to_t(counts, p)", async (t) => {
 });
 
 test("size_curve.parquet holds the exact expected size on a log grid, matching stats at those t", async (t) => {
-  const dir = tempDir(t);
-  const pool = await demoPool(dir);
-  const metadata = path.join(dir, "m.json");
-  writeFileSync(metadata, JSON.stringify(METADATA));
-  const ws = path.join(dir, "ws");
-  assert.equal(cli("match", "--metadata", metadata, "--pool", pool, "--out", ws).code, 0);
+  const { ws } = await matchedWorkspace(t);
   const curve = await readParquet(path.join(ws, "size_curve.parquet"));
   const ts = curve.map((r) => Number(r.t));
   assert.equal(ts[0], 1);
