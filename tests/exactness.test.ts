@@ -134,3 +134,16 @@ test("deeply nested entries (outputs followed along dictionary links) match exac
   const expected = bruteForceAll(texts, entries);
   texts.forEach((text, i) => assert.deepEqual(matcher.matchText(text), expected[i], `text ${i}`));
 });
+
+test("the matcher runs where SharedArrayBuffer is absent (a page without cross-origin isolation)", async () => {
+  const saved = globalThis.SharedArrayBuffer;
+  try {
+    // @ts-expect-error: simulating a browser page that does not expose SharedArrayBuffer
+    delete globalThis.SharedArrayBuffer;
+    const tables = buildAutomaton(["hot dog", "dog", "T-shirt"]);
+    assert.ok(!(tables.edgeTable.buffer instanceof saved));
+    assert.deepEqual(new TokenMatcher(tables).matchText("a hot dog, T-shirt"), [0, 1, 2]);
+  } finally {
+    globalThis.SharedArrayBuffer = saved;
+  }
+});

@@ -14,9 +14,11 @@
  *   root's children, so the root's transition needs no lookup;
  * - the vocabulary is two open-addressing tables (the hottest tokens, then the rest) keyed by the
  *   token's bytes packed into two int32 (tokens of up to 7 bytes compare in the slot itself);
- * - nodes are numbered breadth-first, so children are consecutive, sorted by token (hot first),
- *   and the nodes of hot tokens sit together at the front;
- * - a node record holds [first child, failure link, outputs]; a single output sits in the record.
+ * - every edge below the root is one slot of a hash table keyed by (parent, token) that also holds
+ *   what the next step needs: the child's outputs (a single output inline), whether it has
+ *   children, and its first failure target that has children (leaves are skipped);
+ * - matching runs in passes (split, vocabulary, automaton) and each pass first touches every table
+ *   address it will need, so the cache misses overlap instead of queueing.
  * Every table is a typed array in a SharedArrayBuffer, so worker threads share one automaton.
  */
 import { BYTE_CLASS } from "./normalize";
@@ -42,13 +44,11 @@ export interface AutomatonTables {
   tokenOffsets: Int32Array;
   tokenBytes: Uint8Array;
   /**
-   * Record of node v at 4v: [first child, failure link, outputs, 0]; v's children are
-   * [first child of v, first child of v+1), sorted by token. Outputs: -1 none, <= -2 the single
-   * entry id -out-2, >= 0 an index into outIds holding [count, id...].
+   * Record of node v at 4v: [first child, failure link, outputs, 0] (nodes are numbered
+   * breadth-first, children consecutive). Outputs: -1 none, <= -2 the single entry id -out-2,
+   * >= 0 an index into outIds holding [count, id...].
    */
   nodes: Int32Array;
-  /** Token on the edge into each node. */
-  nodeToken: Int32Array;
   outIds: Int32Array;
   /**
    * true: a node's outputs include those of its whole failure chain. false (only when that would be
@@ -107,8 +107,10 @@ function pow2AtLeast(n: number): number {
   return p;
 }
 
-function shared<T extends Int32Array | Uint8Array>(ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
-  return new ctor(new SharedArrayBuffer(Math.max(1, length) * ctor.BYTES_PER_ELEMENT));
+/** Shared memory where there is any (Node, cross-origin-isolated pages); plain memory otherwise. */
+function shared<T extends Int32Array | Uint8Array>(ctor: { new (b: ArrayBufferLike): T; BYTES_PER_ELEMENT: number }, length: number): T {
+  const bytes = Math.max(1, length) * ctor.BYTES_PER_ELEMENT;
+  return new ctor(typeof SharedArrayBuffer === "function" ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
 }
 
 /** Builds the automaton; entry id = index in `entries`; duplicates keep their own ids. */
@@ -269,7 +271,7 @@ export function buildAutomaton(entries: readonly string[]): AutomatonTables {
   }
 
   const nodes = shared(Int32Array, (nodeCount + 1) * 4);
-  const nodeToken = shared(Int32Array, nodeCount);
+  const nodeToken = new Int32Array(nodeCount);
   let firstChild = 1;
   for (let v = 0; v < nodeCount; v++) {
     const old = oldOf[v];
@@ -374,13 +376,13 @@ export function buildAutomaton(entries: readonly string[]): AutomatonTables {
 
   return {
     entryCount, nodeCount, tokenCount, rootChildren, hotTable, hotMask, vocabTable, vocabMask, tokenOffsets, tokenBytes,
-    nodes, nodeToken, outIds, flatOutputs, dict, edgeTable, edgeMask, nodeInfo,
+    nodes, outIds, flatOutputs, dict, edgeTable, edgeMask, nodeInfo,
   };
 }
 
 /** Bytes held by the automaton's tables. */
 export function automatonBytes(a: AutomatonTables): number {
-  return [a.hotTable, a.vocabTable, a.tokenOffsets, a.tokenBytes, a.nodes, a.nodeToken, a.outIds, a.dict, a.edgeTable, a.nodeInfo].reduce((n, arr) => n + arr.byteLength, 0);
+  return [a.hotTable, a.vocabTable, a.tokenOffsets, a.tokenBytes, a.nodes, a.outIds, a.dict, a.edgeTable, a.nodeInfo].reduce((n, arr) => n + arr.byteLength, 0);
 }
 
 /**
