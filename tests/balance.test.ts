@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { expectedSize, keepProbability } from "../lib/curation/balance";
+import { SizeCurveAccumulator, sizeCurveGrid } from "../lib/curation/sizeCurve";
 import { draw, murmur3 } from "../lib/curation/draw";
 import { encodeWtf8 } from "../lib/curation/utf8";
 
@@ -51,4 +52,20 @@ test("raising t only adds rows (nested), and another seed gives another sample",
   assert.ok(large.size > small.size);
   const other = keptAt(2000, 2);
   assert.notDeepEqual([...other].sort(), [...large].sort());
+});
+
+test("the size curve equals expectedSize at every grid t, bit for bit, also where 1 - prod rounds to 1", () => {
+  const counts = Array.from({ length: 400 }, (_, i) => (i < 100 ? 5 + i : 1000 + i * 37));
+  const rows: number[][] = [];
+  for (let r = 0; r < 3000; r++) rows.push([...new Set(Array.from({ length: 1 + (r % 6) }, (_, k) => (r * 7 + k * 131) % 400))].sort((a, b) => a - b));
+  rows.push(Array.from({ length: 60 }, (_, k) => 300 + k)); // 60 factors near 1/2: 1 - prod is 1 in doubles
+  const rowStarts = [0];
+  const flat: number[] = [];
+  for (const ids of rows) { flat.push(...ids); rowStarts.push(flat.length); }
+  const grid = sizeCurveGrid(Math.max(...counts));
+  const acc = new SizeCurveAccumulator(grid, counts);
+  rows.forEach((_, r) => acc.addRow(flat, rowStarts[r], rowStarts[r + 1]));
+  const values = acc.values();
+  grid.forEach((t, k) => assert.equal(values[k], expectedSize(rowStarts, flat, counts, t), `t = ${t}`));
+  assert.equal(values[values.length - 1], rows.length);
 });

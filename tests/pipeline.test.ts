@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { draw } from "../lib/curation/draw";
-import { keepProbability } from "../lib/curation/balance";
+import { ExpectedSize, keepProbability } from "../lib/curation/balance";
 import { readUidNpy } from "../lib/pool/npy";
 import { openDuckDB, sqlString } from "../lib/pool/duckdb";
 import { cli } from "./support/cli";
@@ -174,8 +174,9 @@ test("size_curve.parquet holds the exact expected size on a log grid, matching s
   for (let i = 1; i < ts.length; i++) assert.ok(ts[i] > ts[i - 1]);
   const matches = await readParquet(path.join(ws, "matches.parquet"));
   for (const row of [curve[3], curve[Math.floor(curve.length / 2)], curve[curve.length - 1]]) {
-    let e = 0;
-    for (const m of matches) { const ids = m.entry_ids as number[]; e += keepProbability(ids, 0, ids.length, counts, Number(row.t)); }
+    const sum = new ExpectedSize();
+    for (const m of matches) { const ids = m.entry_ids as number[]; sum.add(keepProbability(ids, 0, ids.length, counts, Number(row.t))); }
+    const e = sum.value;
     assert.equal(row.expected_size, e, `t = ${row.t}`);
     const s = JSON.parse(cli("stats", "--in", ws, "--t", String(row.t), "--json").stdout);
     assert.equal(s.at_t.expected_size, e);

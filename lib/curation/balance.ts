@@ -13,11 +13,26 @@ export function keepProbability(ids: ArrayLike<number>, start: number, end: numb
 }
 
 /**
- * Expected curated size: sum over matched rows, in row order, of keepProbability. The one
- * definition the size curve, stats, and the dashboard share.
+ * The expected curated size Σ_rows keepProbability, summed one canonical way so that every caller
+ * (size curve, balance, stats, the dashboard) gets the same bits: rows kept for sure (probability
+ * exactly 1) are counted as an integer, the others' probabilities are summed in row order.
  */
+export class ExpectedSize {
+  certain = 0;
+  partial = 0;
+
+  add(p: number): void {
+    if (p === 1) this.certain++;
+    else this.partial += p;
+  }
+
+  get value(): number {
+    return this.certain + this.partial;
+  }
+}
+
 export function expectedSize(rowStarts: ArrayLike<number>, ids: ArrayLike<number>, counts: ArrayLike<number>, t: number): number {
-  let sum = 0;
-  for (let r = 0; r + 1 < rowStarts.length; r++) sum += keepProbability(ids, rowStarts[r], rowStarts[r + 1], counts, t);
-  return sum;
+  const e = new ExpectedSize();
+  for (let r = 0; r + 1 < rowStarts.length; r++) e.add(keepProbability(ids, rowStarts[r], rowStarts[r + 1], counts, t));
+  return e.value;
 }

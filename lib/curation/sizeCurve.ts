@@ -1,6 +1,6 @@
 /**
- * The expected curated size E(t) = sum over matched rows (in row order) of keepProbability, on a
- * log-spaced grid of t. Exact: every row counts, nothing is sampled.
+ * The expected curated size E(t) = Σ over matched rows of keepProbability (summed as ExpectedSize
+ * does), on a log-spaced grid of t. Exact: every row counts, nothing is sampled.
  */
 import { keepProbability } from "./balance";
 
@@ -17,22 +17,43 @@ export function sizeCurveGrid(maxCount: number, perDecade = 10): number[] {
 }
 
 export class SizeCurveAccumulator {
-  readonly sums: Float64Array;
+  /** Per grid point: rows kept for sure (from the rows whose smallest count is <= t, as a histogram) and the rest. */
+  private readonly certainFrom: Float64Array;
+  private readonly certain: Float64Array;
+  private readonly partial: Float64Array;
   rows = 0;
 
   constructor(readonly grid: readonly number[], private readonly counts: ArrayLike<number>) {
-    this.sums = new Float64Array(grid.length);
+    this.certainFrom = new Float64Array(grid.length + 1);
+    this.certain = new Float64Array(grid.length);
+    this.partial = new Float64Array(grid.length);
   }
 
   /** Adds one matched row whose ids are ids[start, end). */
   addRow(ids: ArrayLike<number>, start: number, end: number): void {
-    const counts = this.counts, grid = this.grid, sums = this.sums;
+    const counts = this.counts, grid = this.grid;
     let minCount = Infinity;
     for (let i = start; i < end; i++) if (counts[ids[i]] < minCount) minCount = counts[ids[i]];
-    for (let k = 0; k < grid.length; k++) {
-      // t >= the smallest count gives a factor (1 - 1) = 0, so keepProbability is exactly 1
-      sums[k] += grid[k] >= minCount ? 1 : keepProbability(ids, start, end, counts, grid[k]);
+    // from the first t >= the smallest count on, a factor (1 - t/t) = 0 makes the probability exactly 1
+    let lo = 0, hi = grid.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (grid[mid] >= minCount) hi = mid; else lo = mid + 1; }
+    this.certainFrom[lo]++;
+    for (let k = 0; k < lo; k++) {
+      const p = keepProbability(ids, start, end, counts, grid[k]);
+      if (p === 1) this.certain[k]++;
+      else this.partial[k] += p;
     }
     this.rows++;
+  }
+
+  /** E(t) at each grid point, the same bits as ExpectedSize over the same rows. */
+  values(): Float64Array {
+    const out = new Float64Array(this.grid.length);
+    let fromBelow = 0;
+    for (let k = 0; k < this.grid.length; k++) {
+      fromBelow += this.certainFrom[k];
+      out[k] = this.certain[k] + fromBelow + this.partial[k];
+    }
+    return out;
   }
 }

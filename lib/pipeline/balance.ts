@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import { keepProbability } from "../curation/balance";
+import { ExpectedSize, keepProbability } from "../curation/balance";
 import { assertSeed, drawBytes } from "../curation/draw";
 import { assertP, assertT, pToT, tToP } from "../curation/threshold";
 import { InputError, UsageError } from "../errors";
@@ -121,19 +121,20 @@ export async function balanceInto(out: StagedOutput, inDir: string, manifest: Ma
 async function drawRows(con: DuckDBConnection, dir: string, counts: Float64Array, t: number, seed: number, keptCsv: string,
   rowsTotal: number, onProgress?: BalanceOptions["onProgress"]): Promise<{ kept: number; expected: number; rows: number }> {
   const fd = openSync(keptCsv, "w");
-  let kept = 0, expected = 0;
+  let kept = 0;
+  const expected = new ExpectedSize();
   let lines: string[] = [];
   try {
     const rows = await forEachMatchRow(con, dir, (row, uids, us, ue, ids, n) => {
       for (let k = 0; k < n; k++) if (ids[k] >= counts.length) throw new InputError(`matches.parquet row ${row} has entry id ${ids[k]}, beyond the ${counts.length} entries`);
       const pKeep = keepProbability(ids, 0, n, counts, t);
-      expected += pKeep;
+      expected.add(pKeep);
       if (drawBytes(seed, uids, us, ue) < pKeep) { kept++; lines.push(`${row},${pKeep}`); }
     }, (done) => {
       if (lines.length) { writeSync(fd, lines.join("\n") + "\n"); lines = []; }
       onProgress?.(done, rowsTotal);
     });
-    return { kept, expected, rows };
+    return { kept, expected: expected.value, rows };
   } finally {
     closeSync(fd);
   }

@@ -223,11 +223,12 @@ async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array, lists
   forEachIdList(listsPath, (ids, start, end) => acc.addRow(ids, start, end));
   if (acc.rows !== matchedRows) throw new Error(`size curve saw ${acc.rows} rows, expected ${matchedRows}`);
   const total = counts.reduce((a, b) => a + b, 0);
+  const sums = acc.values();
   const values = grid.map((t, k) => {
     let head = 0;
     for (let i = 0; i < counts.length; i++) if (counts[i] > t) head++;
     const p = total > 0 ? tToP(counts, t) : 1;
-    return `(${t}, ${acc.sums[k]}, ${matchedRows > 0 ? acc.sums[k] / matchedRows : 0}, ${p}, ${head})`;
+    return `(${t}, ${sums[k]}, ${matchedRows > 0 ? sums[k] / matchedRows : 0}, ${p}, ${head})`;
   });
   await con.run(`COPY (SELECT CAST(t AS BIGINT) AS t, CAST(e AS DOUBLE) AS expected_size, CAST(k AS DOUBLE) AS keep_rate,
       CAST(p AS DOUBLE) AS tail_share, CAST(h AS BIGINT) AS head_entries

@@ -1,5 +1,5 @@
 /** `metacurate stats`: the distribution of a workspace and, at a t (or p), what balancing does. */
-import { keepProbability } from "../curation/balance";
+import { ExpectedSize, keepProbability } from "../curation/balance";
 import { entryProbability, pToT, tToP } from "../curation/threshold";
 import { openDuckDB, queryRows, sqlString } from "../pool/duckdb";
 import { forEachMatchRow, readEntryCounts, requireArtifact } from "../workspace/artifacts";
@@ -66,8 +66,9 @@ export async function computeStats(dir: string, opts: StatsOptions): Promise<Sta
         if (c === t) atCount++;
         keptMatches += Math.min(c, t);
       }
-      let expected = 0;
-      const rows = await forEachMatchRow(con, dir, (_row, _u, _us, _ue, ids, n) => { expected += keepProbability(ids, 0, n, counts, t); });
+      const sum = new ExpectedSize();
+      const rows = await forEachMatchRow(con, dir, (_row, _u, _us, _ue, ids, n) => sum.add(keepProbability(ids, 0, n, counts, t)));
+      const expected = sum.value;
       const tail = total > 0 ? tToP(counts, t) : 1;
       atT = {
         t, p_requested: opts.p ?? null, tail_share: tail,
