@@ -14,7 +14,8 @@ export interface Synset {
   pos: string;
 }
 
-const ADJ_MARKER = /\((a|p|ip)\)$/;
+/** NLTK's rule for a lemma's syntactic marker: `(.*?)(\(.*\))?$`, e.g. `galore(ip)` → `galore`. */
+const MARKER = /^(.*?)(\(.*\))?$/s;
 
 export async function readSynsets(dir: string): Promise<Synset[]> {
   const synsets: Synset[] = [];
@@ -31,11 +32,22 @@ export async function readSynsets(dir: string): Promise<Synset[]> {
       const count = parseInt(f[3], 16);
       if (!(count > 0) || f.length < 4 + 2 * count) throw new InputError(`${file}:${lineNo}: not a WordNet data line`);
       const lemmas: string[] = [];
-      for (let k = 0; k < count; k++) lemmas.push(f[4 + 2 * k].replace(ADJ_MARKER, ""));
+      for (let k = 0; k < count; k++) lemmas.push(MARKER.exec(f[4 + 2 * k])![1]);
       synsets.push({ lemmas, pos: f[2] });
     }
   }
   return synsets;
+}
+
+/**
+ * MetaCLIP's WordNet entries: for every synset NLTK's synset name (its first lemma, marker removed,
+ * lowercased) cut at the first "." with "_" made a space; distinct, in file order
+ * (data.noun, data.verb, data.adj, data.adv).
+ */
+export async function synsetNames(dir: string): Promise<string[]> {
+  const seen = new Set<string>();
+  for (const s of await readSynsets(dir)) seen.add(s.lemmas[0].toLowerCase().split(".")[0].replaceAll("_", " "));
+  return [...seen];
 }
 
 /** Every distinct lemma with "_" made a space, in file order. */
