@@ -11,6 +11,7 @@ import { Progress } from "./progress";
 import { mkdirSync, existsSync } from "node:fs";
 import path from "node:path";
 import { writeDemoPool } from "../lib/demo/demoPool";
+import { buildMetadata } from "../lib/metadata/build";
 
 const poolFlags: Record<string, FlagSpec> = {
   metadata: { kind: "string", value: "FILE", required: true, help: "metadata: MetaCLIP metadata.json, .txt (one entry per line) or .parquet" },
@@ -49,6 +50,36 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
     summary: "match then balance, into one folder",
     flags: { ...poolFlags, ...balanceFlags, help },
     run: async (f, progress) => printManifest(await runCurate(f.out as string, { ...matchOptions(f), ...balanceOptions(f), ...progressHooks(progress) })),
+  },
+  "metadata build": {
+    summary: "build metadata from WordNet, corpus unigrams and bigrams (PMI) and Wikipedia titles, as MetaCLIP did",
+    flags: {
+      out: { kind: "string", value: "DIR", required: true, help: "output folder: metadata.json, metadata.parquet, summary.json" },
+      wordnet: { kind: "string", value: "DIR", help: "WordNet database folder (data.noun, data.verb, data.adj, data.adv), e.g. /usr/share/wordnet" },
+      unigrams: { kind: "strings", value: "FILE [FILE...]", help: "counts files: word<TAB>count per line (\"w1 w2\" lines are bigram counts)" },
+      corpus: { kind: "strings", value: "FILE [FILE...]", help: "raw text files (plain or .gz), counted by the tool" },
+      "min-count": { kind: "number", value: "N", help: "keep unigrams with count >= N (default 100, MetaCLIP)" },
+      "bigram-pmi": { kind: "number", value: "X", help: "keep bigrams with PMI >= X (MetaCLIP: 30)" },
+      "max-bigrams": { kind: "number", value: "K", help: "at most K bigrams, highest PMI first" },
+      pageviews: { kind: "strings", value: "FILE [FILE...]", help: "Wikimedia pageviews-*.gz files" },
+      project: { kind: "string", value: "P", help: "pageviews project code (default en)" },
+      "min-views": { kind: "number", value: "N", help: "keep titles with summed views >= N (default 70, MetaCLIP)" },
+      "top-titles": { kind: "number", value: "K", help: "or keep the K most viewed titles" },
+      help,
+    },
+    run: async (f, progress) => {
+      const summary = await buildMetadata(f.out as string, {
+        wordnet: f.wordnet as string | undefined, unigrams: f.unigrams as string[] | undefined, corpus: f.corpus as string[] | undefined,
+        minCount: f["min-count"] as number | undefined, bigramPmi: f["bigram-pmi"] as number | undefined, maxBigrams: f["max-bigrams"] as number | undefined,
+        pageviews: f.pageviews as string[] | undefined, project: f.project as string | undefined,
+        minViews: f["min-views"] as number | undefined, topTitles: f["top-titles"] as number | undefined,
+        onStage: (s) => progress.setStage(s),
+      });
+      progress.done();
+      const per = Object.entries(summary.per_source).map(([k, v]) => `${k} ${v.toLocaleString("en")}`).join(", ");
+      process.stdout.write(`metadata  ${summary.entries.toLocaleString("en")} entries (${per}); dropped ${summary.dropped.empty} empty, ${summary.dropped.punctuation} punctuation\n`);
+      process.stdout.write(`output    ${f.out}\n`);
+    },
   },
   demo: {
     summary: "build the demo workspace (a generated long-tailed pool + WordNet metadata), curated at p = 0.06",
@@ -148,7 +179,7 @@ function formatStats(s: Stats): string {
 }
 
 function usage(): string {
-  const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(15)} ${c.summary}`);
   return `metacurate ${TOOL_VERSION}: MetaCLIP curation for image–text pools
 
 usage: metacurate <command> [flags]   (metacurate <command> --help for its flags)
@@ -161,7 +192,11 @@ exit codes: 0 ok, 1 internal error, 2 bad flags or parameters, 3 bad input data,
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [first, ...more] = argv;
+  // two-word commands ("metadata build")
+  const twoWord = first !== undefined && more[0] !== undefined && `${first} ${more[0]}` in commands;
+  const name = twoWord ? `${first} ${more[0]}` : first;
+  const rest = twoWord ? more.slice(1) : more;
   if (!name || name === "--help" || name === "-h" || name === "help") { process.stdout.write(usage()); return 0; }
   if (name === "--version") { process.stdout.write(TOOL_VERSION + "\n"); return 0; }
   const command = commands[name];
