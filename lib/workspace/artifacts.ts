@@ -5,12 +5,8 @@ import { InputError, firstLine } from "../errors";
 import { queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { GROUP_ROWS } from "../pool/pool";
 
-export function artifactPath(dir: string, name: string): string {
-  return path.join(dir, name);
-}
-
 export async function requireArtifact(dir: string, name: string): Promise<string> {
-  const file = artifactPath(dir, name);
+  const file = path.join(dir, name);
   if (!(await stat(file).catch(() => null))?.isFile()) throw new InputError(`${dir} has no ${name} (run "metacurate match" first)`);
   return file;
 }
