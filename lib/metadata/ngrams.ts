@@ -9,7 +9,7 @@
  *   are dropped; case is kept. Bigrams are consecutive tokens of one line. A line is cut at a
  *   \x01 byte (text corpora hold none).
  */
-import { createReadStream } from "node:fs";
+import { appendFileSync, createReadStream, writeFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
@@ -53,7 +53,6 @@ export async function countCorpus(con: DuckDBConnection, inputs: CorpusInputs, t
   await con.run("CREATE OR REPLACE TABLE unigrams (w VARCHAR, c BIGINT); CREATE OR REPLACE TABLE bigrams (w1 VARCHAR, w2 VARCHAR, c BIGINT)");
   for (const file of inputs.countFiles) {
     await requireFile(file, "counts file");
-    const { writeFileSync, appendFileSync } = await import("node:fs");
     writeFileSync(tmpTsv, "");
     let buffer: string[] = [];
     for await (const [line, n] of fileLines(file)) {

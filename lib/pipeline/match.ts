@@ -8,7 +8,7 @@ import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { buildAutomaton, automatonBytes, type AutomatonTables } from "../curation/automaton";
 import { SizeCurveAccumulator, sizeCurveGrid } from "../curation/sizeCurve";
-import { tToP } from "../curation/threshold";
+import { sortedCounts, tToP } from "../curation/threshold";
 import { UsageError, firstLine } from "../errors";
 import { loadMetadata, type Metadata } from "../metadata/load";
 import { openDuckDB, sqlString, type DuckDBConnection } from "../pool/duckdb";
@@ -224,9 +224,10 @@ async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array, lists
   if (acc.rows !== matchedRows) throw new Error(`size curve saw ${acc.rows} rows, expected ${matchedRows}`);
   const total = counts.reduce((a, b) => a + b, 0);
   const sums = acc.values();
+  const sorted = sortedCounts(counts);
   const values = grid.map((t, k) => {
     let head = 0;
-    for (let i = 0; i < counts.length; i++) if (counts[i] > t) head++;
+    for (let i = sorted.length - 1; i >= 0 && sorted[i] > t; i--) head++;
     const p = total > 0 ? tToP(counts, t) : 1;
     return `(${t}, ${sums[k]}, ${matchedRows > 0 ? sums[k] / matchedRows : 0}, ${p}, ${head})`;
   });
