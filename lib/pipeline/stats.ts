@@ -1,6 +1,7 @@
 /** `metacurate stats`: the distribution of a workspace and, at a t (or p), what balancing does. */
 import { ExpectedSize, keepProbability } from "../curation/balance";
-import { entryProbability, pToT, tToP } from "../curation/threshold";
+import { CountDistribution } from "../curation/distribution";
+import { entryProbability } from "../curation/threshold";
 import { openDuckDB, queryRows, sqlString } from "../pool/duckdb";
 import { forEachMatchRow, readEntryCounts, requireArtifact } from "../workspace/artifacts";
 import { resolveT, validateBalanceOptions } from "./balance";
@@ -51,8 +52,7 @@ export async function computeStats(dir: string, opts: StatsOptions): Promise<Sta
   const con = await openDuckDB();
   try {
     const counts = await readEntryCounts(con, dir);
-    let total = 0, max = 0, zero = 0;
-    for (const c of counts) { total += c; if (c > max) max = c; if (c === 0) zero++; }
+    const dist = new CountDistribution(counts);
     const top = opts.top ?? 20;
     const file = await requireArtifact(dir, "entry_counts.parquet");
     const topRows = await queryRows(con, `SELECT entry_id, entry, count FROM read_parquet(${sqlString(file)}) ORDER BY count DESC, entry_id LIMIT ${top}`);
@@ -60,22 +60,16 @@ export async function computeStats(dir: string, opts: StatsOptions): Promise<Sta
     const hasT = opts.t !== undefined || opts.p !== undefined;
     if (hasT) {
       const t = resolveT(counts, opts);
-      let headEntries = 0, headMatches = 0, atCount = 0, keptMatches = 0;
-      for (const c of counts) {
-        if (c > t) { headEntries++; headMatches += c; }
-        if (c === t) atCount++;
-        keptMatches += Math.min(c, t);
-      }
+      const f = dist.figuresAt(t);
       const sum = new ExpectedSize();
       const rows = await forEachMatchRow(con, dir, (_row, _u, _us, _ue, ids, n) => sum.add(keepProbability(ids, 0, n, counts, t)));
       const expected = sum.value;
-      const tail = total > 0 ? tToP(counts, t) : 1;
       atT = {
-        t, p_requested: opts.p ?? null, tail_share: tail,
-        head_entries: headEntries, head_share: total > 0 ? headMatches / total : 0, entries_at_t: atCount,
-        capped_matches: keptMatches,
+        t, p_requested: opts.p ?? null, tail_share: f.tailShare,
+        head_entries: f.headEntries, head_share: f.headShare, entries_at_t: f.entriesAtT,
+        capped_matches: f.cappedMatches,
         expected_size: expected, keep_rate: rows > 0 ? expected / rows : 0,
-        t_from_p_of_tail_share: total > 0 ? pToT(counts, tail) : t,
+        t_from_p_of_tail_share: dist.total > 0 ? dist.tForTailShare(f.tailShare) : t,
       };
     }
     return {
@@ -84,9 +78,9 @@ export async function computeStats(dir: string, opts: StatsOptions): Promise<Sta
       rows_read: manifest.match.rows_read,
       rows_matched: manifest.match.rows_matched,
       entries: counts.length,
-      zero_count_entries: zero,
-      total_matches: total,
-      max_count: max,
+      zero_count_entries: dist.zeroEntries,
+      total_matches: dist.total,
+      max_count: dist.maxCount,
       top_entries: topRows.map((r) => ({
         entry_id: Number(r.entry_id), entry: String(r.entry), count: Number(r.count),
         ...(atT ? { p_e: entryProbability(Number(r.count), atT.t) } : {}),
