@@ -82,21 +82,21 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
     },
   },
   demo: {
-    summary: "build the demo workspace (a generated long-tailed pool + WordNet metadata), curated at p = 0.06",
+    summary: "build the demo workspace (Fashion-MNIST images, long-tailed alt-text captions, WordNet + synonym metadata), curated at p = 0.06",
     flags: {
       out: { kind: "string", value: "DIR", help: "workspace folder (default: workspaces/demo)" },
-      rows: { kind: "number", value: "N", help: "rows in the demo pool (default 20000)" },
+      rows: { kind: "number", value: "N", help: "rows in the demo pool (default 15000)" },
       help,
     },
     run: async (f, progress) => {
       const out = path.resolve((f.out as string | undefined) ?? "workspaces/demo");
-      const rows = (f.rows as number | undefined) ?? 20_000;
+      const rows = (f.rows as number | undefined) ?? 15_000;
       if (!Number.isInteger(rows) || rows < 100) throw new UsageError(`--rows must be an integer >= 100 (got ${rows})`);
       const source = path.join(out, "source");
       mkdirSync(source, { recursive: true });
-      if (!existsSync(path.join(source, "pool.parquet"))) await writeDemoPool(source, rows);
+      if (!existsSync(path.join(source, "pool.parquet"))) await writeDemoPool(source, { rows, urlPrefix: "source/" });
       printManifest(await runCurate(out, {
-        metadata: path.join(source, "metadata.json"), pool: [path.join(source, "pool.parquet")], columns: {}, p: 0.06, seed: 0,
+        metadata: path.join(source, "metadata.parquet"), pool: [path.join(source, "pool.parquet")], columns: {}, p: 0.06, seed: 0,
         ...progressHooks(progress),
       }));
       process.stdout.write((formatStats(await computeStats(out, { p: 0.06, top: 10 }))));

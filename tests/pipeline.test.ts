@@ -11,7 +11,7 @@ import { openDuckDB, sqlString } from "../lib/pool/duckdb";
 import { cli } from "./support/cli";
 import { LAION_10K, LAION_SKIP, readParquet, tempDir, writeParquet } from "./support/fixtures";
 
-const DATA_FILES = ["matches.parquet", "entry_counts.parquet", "size_curve.parquet", "curated.parquet", "subset.npy"];
+const DATA_FILES = ["matches.parquet", "entry_counts.parquet", "size_curve.parquet", "preview.parquet", "curated.parquet", "subset.npy"];
 
 function sha(file: string): string {
   return createHash("sha256").update(readFileSync(file)).digest("hex");
@@ -84,7 +84,7 @@ test("1 worker, 2 workers and the pool split into 7 files give byte-identical ou
     return out;
   });
   const hashes = runs.map(fileHashes);
-  assert.deepEqual(Object.keys(hashes[0]).sort(), ["curated.parquet", "entry_counts.parquet", "matches.parquet", "size_curve.parquet", "subset.npy"]);
+  assert.deepEqual(Object.keys(hashes[0]).sort(), ["curated.parquet", "entry_counts.parquet", "matches.parquet", "preview.parquet", "size_curve.parquet", "subset.npy"]);
   assert.deepEqual(hashes[1], hashes[0]);
   assert.deepEqual(hashes[2], hashes[0]);
   const manifests = runs.map((d) => JSON.parse(readFileSync(path.join(d, "manifest.json"), "utf8")));
@@ -114,6 +114,21 @@ test("same seed → same files; another seed → another sample; manifest record
   assert.equal(m.match.rows_read, 3000);
   assert.equal(m.match.pool.files[0].sha256, sha(pool));
   assert.ok(m.balance.rows_kept > 0 && m.balance.rows_kept < m.match.rows_matched);
+});
+
+test("preview.parquet holds the matched pairs whose md5(uid) sorts first, with their url, text and entry ids", async (t) => {
+  const { pool, ws } = await matchedWorkspace(t);
+  const preview = await readParquet(path.join(ws, "preview.parquet"));
+  const matches = new Map((await readParquet(path.join(ws, "matches.parquet"))).map((m) => [m.uid as string, m.entry_ids]));
+  const poolRows = new Map((await readParquet(pool)).map((x) => [x.uid as string, x]));
+  const md5 = (s: string) => createHash("md5").update(s).digest("hex");
+  const expectedUids = [...matches.keys()].sort((a, b) => (md5(a) < md5(b) ? -1 : md5(a) > md5(b) ? 1 : 0)).slice(0, 20_000);
+  assert.deepEqual(preview.map((p) => p.uid), expectedUids);
+  for (const p of preview) {
+    assert.deepEqual(p.entry_ids, matches.get(p.uid as string));
+    assert.equal(p.text, poolRows.get(p.uid as string)!.text);
+    assert.equal(p.url, poolRows.get(p.uid as string)!.url);
+  }
 });
 
 test("curated rows are exactly those whose draw falls below their keep probability; subset.npy matches", async (t) => {

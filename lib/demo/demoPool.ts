@@ -1,74 +1,91 @@
 /**
- * The built-in demo: a small, self-contained pool of alt-text-like captions with a long-tailed
- * distribution of subjects (Zipf over WordNet nouns), synonyms, and ~30% noise captions that match
- * nothing useful, plus WordNet metadata. Deterministic: the same seed gives the same pool.
+ * The built-in demo: Fashion-MNIST images (Debian's dataset-fashion-mnist) with alt-text-like
+ * captions, a long-tailed class distribution, five synonyms per class and ~30% noise captions, plus
+ * metadata from WordNet synset names and the synonyms. Deterministic: the same seed, the same pool.
  */
 import { createHash } from "node:crypto";
-import { writeFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { openDuckDB, sqlString } from "../pool/duckdb";
-import { readSynsets, wordnetDbDir } from "../metadata/wordnet";
+import { synsetNames, wordnetDbDir } from "../metadata/wordnet";
+import { makeCaption, mulberry32, SURFACE_FORMS } from "./captions";
+import { CLASS_NAMES, loadFashionSplit } from "./fashionMnist";
+import { encodeGrayPng } from "./png";
 
 export interface DemoPool {
   rows: number;
-  subjects: number;
+  /** Images per class, by class id. */
+  classSizes: number[];
+  metadataEntries: number;
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
-    return ((x ^ (x >>> 14)) >>> 0) / 2 ** 32;
-  };
+export const NOISE_FRACTION = 0.3;
+/** Class k (in a seeded order) gets a share proportional to TAIL_RATIO^k. */
+const TAIL_RATIO = 0.6;
+
+function classSizes(rows: number, rng: () => number): number[] {
+  const order = [...CLASS_NAMES.keys()];
+  for (let i = order.length - 1; i > 0; i--) { const j = Math.floor(rng() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
+  const weights = order.map((_, k) => TAIL_RATIO ** k);
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const sizes = new Array<number>(order.length).fill(0);
+  order.forEach((cls, k) => { sizes[cls] = Math.max(1, Math.round((rows * weights[k]) / sum)); });
+  return sizes;
 }
 
-const TEMPLATES = [
-  "a photo of a {}", "{} on a white background", "Black {} isolated", "close-up of the {} in the garden",
-  "vintage {} for sale", "{} stock photo", "a {} and a {2}", "watercolor painting of a {}", "the {} at night",
-  "cute {} illustration vector", "{}, detail", "my new {}!",
-];
-const ADJECTIVES = ["red", "small", "old", "beautiful", "wooden", "blue", "large", "modern", "happy", "green"];
+/**
+ * Writes into `dir`: pool.parquet (uid, url, text, label), images/N.png and metadata.parquet
+ * (entry, source). Each url is `urlPrefix + "images/N.png"`, a path relative to the workspace.
+ */
+export async function writeDemoPool(dir: string, opts: { rows?: number; seed?: number; urlPrefix?: string } = {}): Promise<DemoPool> {
+  const rows = opts.rows ?? 15_000;
+  const seed = opts.seed ?? 0;
+  const rng = mulberry32(1000 + seed);
+  const train = loadFashionSplit("train");
+  const sizes = classSizes(rows, rng);
+  const byClass: number[][] = CLASS_NAMES.map(() => []);
+  for (let i = 0; i < train.n; i++) byClass[train.labels[i]].push(i);
+  const picked: { image: number; label: number }[] = [];
+  sizes.forEach((size, label) => {
+    for (let k = 0; k < Math.min(size, byClass[label].length); k++) picked.push({ image: byClass[label][k], label });
+  });
+  for (let i = picked.length - 1; i > 0; i--) { const j = Math.floor(rng() * (i + 1)); [picked[i], picked[j]] = [picked[j], picked[i]]; }
 
-/** Writes pool.parquet and metadata.json for the demo into `dir`. */
-export async function writeDemoPool(dir: string, rows = 20_000, seed = 1): Promise<DemoPool> {
-  const next = rng(seed);
-  const synsets = (await readSynsets(wordnetDbDir())).filter((s) => s.pos === "n" && s.lemmas.length > 1);
-  const subjects = synsets.filter((_, i) => i % 37 === 0).slice(0, 3000);
-  const zipf = subjects.map((_, k) => 1 / (k + 1));
-  const total = zipf.reduce((a, b) => a + b, 0);
-  const cdf: number[] = [];
-  zipf.reduce((acc, w) => { cdf.push((acc + w) / total); return acc + w; }, 0);
-  const pickSubject = () => {
-    const u = next();
-    let lo = 0, hi = cdf.length - 1;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] < u) lo = mid + 1; else hi = mid; }
-    const lemmas = subjects[lo].lemmas; // synonyms: any lemma of the synset
-    return lemmas[Math.floor(next() * lemmas.length)].replaceAll("_", " ");
-  };
+  const images = path.join(dir, "images");
+  mkdirSync(images, { recursive: true });
   const lines: string[] = [];
-  for (let i = 0; i < rows; i++) {
-    let text: string;
-    if (next() < 0.3) {
-      text = next() < 0.5 ? `IMG_${Math.floor(next() * 1e6)}.JPG` : `${Math.floor(next() * 1e8).toString(36)} ${Math.floor(next() * 1e8).toString(36)}`;
-    } else {
-      const template = TEMPLATES[Math.floor(next() * TEMPLATES.length)];
-      text = template.replace("{}", (next() < 0.3 ? ADJECTIVES[Math.floor(next() * ADJECTIVES.length)] + " " : "") + pickSubject()).replace("{2}", pickSubject());
-    }
-    const uid = createHash("md5").update(`demo:${seed}:${i}`).digest("hex");
-    lines.push(JSON.stringify({ uid, url: `demo://${uid}.jpg`, text }));
+  picked.forEach(({ image, label }, i) => {
+    const name = `${String(i).padStart(6, "0")}.png`;
+    writeFileSync(path.join(images, name), encodeGrayPng(train.pixels.subarray(image * 784, (image + 1) * 784), 28, 28));
+    const uid = createHash("md5").update(`fashion-demo:${seed}:${i}`).digest("hex");
+    const { text } = makeCaption(label, NOISE_FRACTION, rng);
+    lines.push(JSON.stringify({ uid, url: `${opts.urlPrefix ?? ""}images/${name}`, text, label }));
+  });
+
+  const synonyms = [...new Set(SURFACE_FORMS.flat())];
+  const wordnet = await synsetNames(wordnetDbDir());
+  const seen = new Set<string>();
+  const metadata: string[] = [];
+  for (const [entries, source] of [[wordnet, "wordnet"], [synonyms, "synonyms"]] as const) {
+    for (const entry of entries) if (entry !== "" && !seen.has(entry)) { seen.add(entry); metadata.push(JSON.stringify({ entry, source })); }
   }
-  const json = `${dir}/pool.ndjson`;
-  writeFileSync(json, lines.join("\n") + "\n");
+
+  const poolJson = path.join(dir, "pool.ndjson.tmp");
+  const metaJson = path.join(dir, "metadata.ndjson.tmp");
+  writeFileSync(poolJson, lines.join("\n") + "\n");
+  writeFileSync(metaJson, metadata.join("\n") + "\n");
   const con = await openDuckDB();
   try {
-    await con.run(`COPY (SELECT * FROM read_json(${sqlString(json)}, format = 'newline_delimited', columns = {'uid': 'VARCHAR', 'url': 'VARCHAR', 'text': 'VARCHAR'}))
-      TO ${sqlString(`${dir}/pool.parquet`)} (FORMAT parquet)`);
+    await con.run(`COPY (SELECT * FROM read_json(${sqlString(poolJson)}, format = 'newline_delimited',
+        columns = {'uid': 'VARCHAR', 'url': 'VARCHAR', 'text': 'VARCHAR', 'label': 'INTEGER'}))
+      TO ${sqlString(path.join(dir, "pool.parquet"))} (FORMAT parquet)`);
+    await con.run(`COPY (SELECT * FROM read_json(${sqlString(metaJson)}, format = 'newline_delimited',
+        columns = {'entry': 'VARCHAR', 'source': 'VARCHAR'}))
+      TO ${sqlString(path.join(dir, "metadata.parquet"))} (FORMAT parquet)`);
   } finally {
     con.closeSync();
-    rmSync(json);
+    rmSync(poolJson, { force: true });
+    rmSync(metaJson, { force: true });
   }
-  const metadata = [...new Set(synsets.concat((await readSynsets(wordnetDbDir())).filter((s) => s.pos !== "n")).flatMap((s) => s.lemmas.map((l) => l.replaceAll("_", " "))))];
-  writeFileSync(`${dir}/metadata.json`, JSON.stringify(metadata));
-  return { rows, subjects: subjects.length };
+  return { rows: picked.length, classSizes: sizes, metadataEntries: metadata.length };
 }

@@ -27,7 +27,10 @@ export interface MatchOptions {
   onStage?: (stage: string) => void;
 }
 
-export const MATCH_OUTPUTS = ["matches.parquet", "entry_counts.parquet", "size_curve.parquet"];
+export const MATCH_OUTPUTS = ["matches.parquet", "entry_counts.parquet", "size_curve.parquet", "preview.parquet"];
+
+/** Matched pairs kept with their url and text for the dashboard's previews. */
+export const PREVIEW_ROWS = 20_000;
 
 export function defaultWorkers(): number {
   return Math.max(1, os.availableParallelism());
@@ -59,6 +62,7 @@ export async function matchInto(out: StagedOutput, opts: MatchOptions): Promise<
 
     await time("write_entry_counts_ms", () => writeEntryCounts(con, metadata, counts, out.file("entry_counts.parquet"), out.file("entries.json.tmp")));
     await time("write_matches_ms", () => writeMatches(con, pool, csvPath, out.file("matches.parquet")));
+    await time("write_preview_ms", () => writePreview(con, pool, csvPath, out.file("preview.parquet"), PREVIEW_ROWS));
     const curve = await time("size_curve_ms", () => writeSizeCurve(con, counts, listsPath, stats.matchedRows, out.file("size_curve.parquet")));
 
     let maxCount = 0, zero = 0, total = 0;
@@ -212,6 +216,21 @@ async function writeMatches(con: DuckDBConnection, pool: Pool, csvPath: string, 
                     columns = {'f': 'INTEGER', 'r': 'BIGINT', 'ids': 'VARCHAR'}) m
       JOIN (${poolRelation(pool)}) p ON p.f = m.f AND p.r = m.r
       ORDER BY m.f, m.r)
+    TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+}
+
+/**
+ * preview.parquet: up to `limit` matched pairs (uid, url, text, entry_ids), the ones whose md5(uid)
+ * sorts first, so the sample is spread over the pool and independent of how the pool is sharded.
+ */
+async function writePreview(con: DuckDBConnection, pool: Pool, csvPath: string, target: string, limit: number): Promise<void> {
+  await con.run(`COPY (
+      SELECT p.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", CAST(string_split(m.ids, ' ') AS INTEGER[]) AS entry_ids
+      FROM read_csv(${sqlString(csvPath)}, header = false, auto_detect = false, delim = ',', quote = '', escape = '',
+                    columns = {'f': 'INTEGER', 'r': 'BIGINT', 'ids': 'VARCHAR'}) m
+      JOIN (${poolRelation(pool)}) p ON p.f = m.f AND p.r = m.r
+      ORDER BY md5(p.uid), m.f, m.r
+      LIMIT ${limit})
     TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
 }
 
