@@ -1,0 +1,5 @@
+import { DistributionView } from "../../components/DistributionView";
+
+export default function DistributionPage() {
+  return <DistributionView />;
+}

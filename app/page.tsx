@@ -1,0 +1,5 @@
+import { WorkspacePicker } from "../components/workspace/WorkspacePicker";
+
+export default function HomePage() {
+  return <WorkspacePicker />;
+}

@@ -1,0 +1,49 @@
+"use client";
+import { useState } from "react";
+import { DistributionCharts } from "./charts/DistributionCharts";
+import { Figures } from "./controls/Figures";
+import { ThresholdControl } from "./controls/ThresholdControl";
+import { BalanceTables } from "./tables/BalanceTables";
+import { effectiveT } from "./useThreshold";
+import { useView } from "./useView";
+import { WorkspaceGate } from "./workspace/WorkspaceGate";
+
+export function DistributionView() {
+  const [view, update] = useView();
+  return (
+    <WorkspaceGate name={view.workspace}>
+      {(ws) => <DistributionBody key={ws.info.label} ws={ws} urlT={view.t} overlays={view.overlays} update={update} />}
+    </WorkspaceGate>
+  );
+}
+
+function DistributionBody({ ws, urlT, overlays, update }: { ws: Parameters<typeof Figures>[0]["ws"]; urlT: number | null; overlays: boolean; update: ReturnType<typeof useView>[1] }) {
+  const [t, setT] = useState(() => effectiveT(ws, urlT));
+  const [showOverlays, setShowOverlays] = useState(overlays);
+  const onT = (next: number) => {
+    performance.mark("metacurate:t-change");
+    setT(next);
+    update({ t: next });
+  };
+  return (
+    <main className="space-y-6 p-4">
+      <header className="flex flex-wrap items-baseline gap-3">
+        <h1 className="text-xl font-semibold">Distribution</h1>
+        <p className="text-sm text-zinc-500">
+          {ws.info.label}: {ws.dist.entries.toLocaleString("en-US")} entries, {ws.dist.total.toLocaleString("en-US")} matches
+          {ws.info.rowsMatched !== null && ` in ${ws.info.rowsMatched.toLocaleString("en-US")} matched rows`}
+          {ws.info.t !== null && ` · curated at t = ${ws.info.t}, seed ${ws.info.seed}`}
+        </p>
+      </header>
+      <ThresholdControl dist={ws.dist} t={t} onT={onT} />
+      <Figures ws={ws} t={t} />
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={showOverlays} data-testid="toggle-overlays"
+          onChange={(e) => { setShowOverlays(e.target.checked); update({ overlays: e.target.checked }); }} />
+        overlay MetaCLIP&apos;s t = 20k, 90k, 170k (scaled by this pool&apos;s share of Pool 1&apos;s 5.6B matches)
+      </label>
+      <DistributionCharts dist={ws.dist} t={t} overlays={showOverlays} distKey={ws.info.label} />
+      <BalanceTables ws={ws} t={t} />
+    </main>
+  );
+}

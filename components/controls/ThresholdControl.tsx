@@ -1,0 +1,52 @@
+"use client";
+import { useEffect, useState } from "react";
+import type { CountDistribution } from "../../lib/curation/distribution";
+import { fmtInt } from "../../lib/browser/format";
+
+/** t by a log-scale slider or typed; p (tail share) typed and turned into t with p_to_t. */
+export function ThresholdControl({ dist, t, onT }: { dist: CountDistribution; t: number; onT: (t: number) => void }) {
+  const max = Math.max(2, dist.maxCount);
+  const logMax = Math.log10(max);
+  const [tText, setTText] = useState(String(t));
+  const [pText, setPText] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setTText(String(t)), [t]);
+
+  const commitT = () => {
+    const v = Number(tText);
+    if (!Number.isFinite(v) || v < 1) { setError(`t must be a number ≥ 1 (got "${tText}")`); return; }
+    setError(null);
+    onT(v);
+  };
+  const commitP = () => {
+    const p = Number(pText);
+    if (pText.trim() === "" || !Number.isFinite(p) || p < 0 || p > 1) { setError(`p must be a number in [0, 1] (got "${pText}")`); return; }
+    const tp = dist.tForTailShare(p);
+    if (tp < 1) { setError(`p = ${p} lands on a zero count (t = ${tp}); choose a larger p`); return; }
+    setError(null);
+    onT(tp);
+  };
+  return (
+    <div className="flex flex-wrap items-end gap-4">
+      <label className="flex min-w-64 flex-1 flex-col text-sm">
+        <span>t (log scale, 1 – {fmtInt(max)})</span>
+        <input type="range" min={0} max={logMax} step={logMax / 1000} value={Math.log10(Math.min(Math.max(t, 1), max))} data-testid="slider-t"
+          aria-label="t on a log scale" aria-valuetext={`t = ${fmtInt(t)}`}
+          onChange={(e) => onT(Math.max(1, Math.round(10 ** Number(e.target.value))))} className="accent-sky-600" />
+      </label>
+      <label className="flex flex-col text-sm">
+        <span>t</span>
+        <input data-testid="input-t" inputMode="numeric" value={tText} onChange={(e) => setTText(e.target.value)}
+          onKeyDown={(e) => { if (e.key === "Enter") commitT(); }} onBlur={commitT}
+          className="w-32 rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700" />
+      </label>
+      <label className="flex flex-col text-sm">
+        <span>or tail share p</span>
+        <input data-testid="input-p" inputMode="decimal" placeholder="e.g. 0.06" value={pText} onChange={(e) => setPText(e.target.value)}
+          onKeyDown={(e) => { if (e.key === "Enter") commitP(); }}
+          className="w-28 rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700" />
+      </label>
+      {error && <p role="alert" data-testid="threshold-error" className="w-full text-sm text-red-700 dark:text-red-400">{error}</p>}
+    </div>
+  );
+}

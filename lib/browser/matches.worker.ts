@@ -1,0 +1,58 @@
+/**
+ * Off the UI thread: decodes a matches parquet (or sample) and computes the exact expected curated
+ * size Σ_rows 1 − ∏(1 − p_e) at any t with the engine's own summation, so the figure is bit-identical.
+ */
+import { tableFromIPC } from "apache-arrow";
+import { ExpectedSize, keepProbability } from "../curation/balance";
+import { matchRowsFromArrow, type MatchRows } from "./matchRows";
+import { parquetToIpc } from "./parquet";
+
+export type WorkerRequest =
+  | { type: "load"; url: string; fileName: string }
+  | { type: "loadBytes"; bytes: Uint8Array; fileName: string }
+  | { type: "counts"; counts: Float64Array }
+  | { type: "expected"; id: number; t: number };
+
+export type WorkerReply =
+  | { type: "loaded"; rows: number; maxId: number; totalRows: number | null; sampleRows: number | null; ms: number }
+  | { type: "expected"; id: number; t: number; value: number; ms: number }
+  | { type: "error"; message: string; id?: number };
+
+let rows: MatchRows | null = null;
+let counts: Float64Array | null = null;
+
+const post = (m: WorkerReply) => (self as unknown as Worker).postMessage(m);
+
+async function load(bytes: Uint8Array, fileName: string, totalRows: number | null, sampleRows: number | null, t0: number) {
+  const table = tableFromIPC(await parquetToIpc(bytes, fileName));
+  rows = matchRowsFromArrow(table, fileName);
+  let maxId = -1;
+  for (let i = 0; i < rows.ids.length; i++) if (rows.ids[i] > maxId) maxId = rows.ids[i];
+  post({ type: "loaded", rows: rows.rows, maxId, totalRows, sampleRows, ms: performance.now() - t0 });
+}
+
+self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
+  const m = ev.data;
+  try {
+    if (m.type === "load") {
+      const t0 = performance.now();
+      const res = await fetch(m.url);
+      if (!res.ok) throw new Error(`${m.fileName}: ${((await res.json().catch(() => null)) as { error?: string } | null)?.error ?? `HTTP ${res.status}`}`);
+      const total = res.headers.get("X-Matched-Rows"), sample = res.headers.get("X-Sample-Rows");
+      await load(new Uint8Array(await res.arrayBuffer()), m.fileName, total ? Number(total) : null, sample ? Number(sample) : null, t0);
+    } else if (m.type === "loadBytes") {
+      await load(m.bytes, m.fileName, null, null, performance.now());
+    } else if (m.type === "counts") {
+      counts = m.counts;
+    } else if (m.type === "expected") {
+      if (!rows || !counts) throw new Error("matches or counts not loaded");
+      const t0 = performance.now();
+      const sum = new ExpectedSize();
+      const { starts, ids } = rows;
+      for (let r = 0; r < rows.rows; r++) sum.add(keepProbability(ids, starts[r], starts[r + 1], counts, m.t));
+      post({ type: "expected", id: m.id, t: m.t, value: sum.value, ms: performance.now() - t0 });
+    }
+  } catch (e) {
+    post({ type: "error", message: e instanceof Error ? e.message : String(e), ...(m.type === "expected" ? { id: m.id } : {}) });
+  }
+};

@@ -1,0 +1,96 @@
+/**
+ * SQL the dashboard runs in DuckDB-WASM, as pure builders (tested against native DuckDB on engine
+ * outputs). Tables: `entries` (entry_id, entry, count, source) made from an entry_counts parquet.
+ */
+export const ENTRY_COLUMNS = ["entry_id", "entry", "count"] as const;
+
+export function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+/** The columns of the raw ingested table, to check before anything else. */
+export function describeSql(table: string): string {
+  return `SELECT column_name, column_type FROM (DESCRIBE ${table})`;
+}
+
+/** entries from the raw table: typed columns, source when the file has one. */
+export function createEntriesSql(raw: string, hasSource: boolean): string {
+  return `CREATE OR REPLACE TABLE entries AS SELECT CAST(entry_id AS INTEGER) AS entry_id, CAST(entry AS VARCHAR) AS entry,
+    CAST(count AS BIGINT) AS count, ${hasSource ? "CAST(source AS VARCHAR)" : "CAST(NULL AS VARCHAR)"} AS source FROM ${raw}`;
+}
+
+/** One row: n, min and max id, distinct ids, negative or null counts; entry ids must be 0..n-1. */
+export function entriesCheckSql(): string {
+  return `SELECT count(*)::INTEGER AS n, min(entry_id) AS lo, max(entry_id) AS hi, count(DISTINCT entry_id)::INTEGER AS d,
+    count(*) FILTER (WHERE count IS NULL OR count < 0)::INTEGER AS bad FROM entries`;
+}
+
+/** Counts in entry-id order (index = entry id), as doubles. */
+export function countsByIdSql(): string {
+  return `SELECT CAST(count AS DOUBLE) AS c FROM entries ORDER BY entry_id`;
+}
+
+/** MetaCLIP Table 13 count bands (paper scale: 5.6B matches in Pool 1). */
+export const PAPER_BANDS = [0, 10_000, 20_000, 50_000, 100_000, 500_000, 1_000_000, 50_000_000] as const;
+export const PAPER_TOTAL_MATCHES = 5.6e9;
+
+/** Band lower edges scaled to a pool with `totalMatches` matches (at least 1 apart, first is 0). */
+export function scaledBands(totalMatches: number): number[] {
+  const scale = totalMatches / PAPER_TOTAL_MATCHES;
+  const edges = [0];
+  for (const b of PAPER_BANDS.slice(1)) edges.push(Math.max(edges[edges.length - 1] + 1, Math.round(b * scale)));
+  return edges;
+}
+
+/** Per count band: entries, matches before balancing, and Σ min(count, t) after. `lower` ascending from 0. */
+export function bandTableSql(lower: readonly number[], t: number): string {
+  const cases = lower.map((lo, i) => `WHEN count >= ${lo}${i + 1 < lower.length ? ` AND count < ${lower[i + 1]}` : ""} THEN ${i}`).join(" ");
+  return `SELECT band::INTEGER AS band, count(*)::INTEGER AS entries, sum(count)::DOUBLE AS before, sum(least(count, ${Number(t)}))::DOUBLE AS after
+    FROM (SELECT CASE ${cases} END AS band, count FROM entries) GROUP BY band ORDER BY band`;
+}
+
+/** Per metadata source: entries, zero-count entries, matches before, Σ min(count, t) after. */
+export function sourceTableSql(t: number): string {
+  return `SELECT coalesce(source, '(none)') AS source, count(*)::INTEGER AS entries, count(*) FILTER (WHERE count = 0)::INTEGER AS zero,
+    sum(count)::DOUBLE AS before, sum(least(count, ${Number(t)}))::DOUBLE AS after
+    FROM entries GROUP BY ALL ORDER BY before DESC, source`;
+}
+
+export type EntrySort = "count" | "entry" | "entry_id";
+
+export interface EntryQuery {
+  search: string;
+  sort: EntrySort;
+  desc: boolean;
+}
+
+function entryFilter(search: string): string {
+  if (!search) return "";
+  const like = search.replaceAll("\\", "\\\\").replaceAll("%", "\\%").replaceAll("_", "\\_");
+  return `WHERE entry ILIKE ${sqlString(`%${like}%`)} ESCAPE '\\'`;
+}
+
+function entryOrder(q: EntryQuery): string {
+  const dir = q.desc ? "DESC" : "ASC";
+  return q.sort === "entry_id" ? `entry_id ${dir}` : `${q.sort} ${dir}, entry_id ASC`;
+}
+
+export function entryMatchCountSql(search: string): string {
+  return `SELECT count(*)::INTEGER AS n FROM entries ${entryFilter(search)}`;
+}
+
+/** One window of the (filtered, sorted) entries table. */
+export function entryPageSql(q: EntryQuery, offset: number, limit: number): string {
+  return `SELECT entry_id, entry, count::DOUBLE AS count, source FROM entries ${entryFilter(q.search)}
+    ORDER BY ${entryOrder(q)} LIMIT ${Math.max(0, Math.floor(limit))} OFFSET ${Math.max(0, Math.floor(offset))}`;
+}
+
+export function entriesByIdSql(ids: readonly number[]): string {
+  const list = ids.filter((i) => Number.isInteger(i) && i >= 0).join(", ");
+  return `SELECT entry_id, entry, count::DOUBLE AS count, source FROM entries WHERE entry_id IN (${list || "NULL"}) ORDER BY entry_id`;
+}
+
+/** The k largest entries (the head), for labels. */
+export function topEntriesSql(k: number): string {
+  return `SELECT entry_id, entry, count::DOUBLE AS count FROM entries ORDER BY count DESC, entry_id LIMIT ${Math.max(0, Math.floor(k))}`;
+}

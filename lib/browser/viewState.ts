@@ -1,0 +1,65 @@
+/** The view's state in the URL (?workspace=NAME&t=20000…), so a copied link reopens the same view. */
+export interface ViewState {
+  workspace: string | null;
+  t: number | null;
+  seed: number;
+  overlays: boolean;
+  q: string;
+  sort: "count" | "entry" | "entry_id";
+  desc: boolean;
+  entry: number | null;
+  keep: "all" | "kept" | "dropped";
+  text: string;
+  page: number;
+  remote: boolean;
+}
+
+export const DEFAULT_VIEW: ViewState = {
+  workspace: null, t: null, seed: 0, overlays: true, q: "", sort: "count", desc: true, entry: null, keep: "all", text: "", page: 0, remote: false,
+};
+
+const int = (s: string | null, min: number, max: number): number | null => {
+  if (s === null || !/^\d+$/.test(s)) return null;
+  const n = Number(s);
+  return n >= min && n <= max ? n : null;
+};
+
+export function parseView(params: URLSearchParams): ViewState {
+  const t = params.get("t");
+  const tNum = t !== null && Number.isFinite(Number(t)) && Number(t) >= 1 ? Number(t) : null;
+  const sort = params.get("sort");
+  const keep = params.get("keep");
+  return {
+    workspace: params.get("workspace"),
+    t: tNum,
+    seed: int(params.get("seed"), 0, 0xffffffff) ?? DEFAULT_VIEW.seed,
+    overlays: params.get("overlays") !== "0",
+    q: params.get("q") ?? "",
+    sort: sort === "entry" || sort === "entry_id" ? sort : "count",
+    desc: params.get("dir") !== "asc",
+    entry: int(params.get("entry"), 0, 2 ** 31 - 1),
+    keep: keep === "kept" || keep === "dropped" ? keep : "all",
+    text: params.get("text") ?? "",
+    page: int(params.get("page"), 0, 1e9) ?? 0,
+    remote: params.get("remote") === "1",
+  };
+}
+
+/** Only what differs from the defaults goes in the URL. */
+export function viewQuery(v: ViewState): string {
+  const p = new URLSearchParams();
+  if (v.workspace) p.set("workspace", v.workspace);
+  if (v.t !== null) p.set("t", String(v.t));
+  if (v.seed !== DEFAULT_VIEW.seed) p.set("seed", String(v.seed));
+  if (!v.overlays) p.set("overlays", "0");
+  if (v.q) p.set("q", v.q);
+  if (v.sort !== "count") p.set("sort", v.sort);
+  if (!v.desc) p.set("dir", "asc");
+  if (v.entry !== null) p.set("entry", String(v.entry));
+  if (v.keep !== "all") p.set("keep", v.keep);
+  if (v.text) p.set("text", v.text);
+  if (v.page) p.set("page", String(v.page));
+  if (v.remote) p.set("remote", "1");
+  const s = p.toString();
+  return s ? `?${s}` : "";
+}

@@ -1,0 +1,14 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // native DuckDB stays a Node module on the server (its platform binaries must not be bundled)
+  serverExternalPackages: ["@duckdb/node-api", "@duckdb/node-bindings"],
+  async headers() {
+    return [
+      { source: "/duckdb/:file*", headers: [{ key: "Cache-Control", value: "public, max-age=31536000, immutable" }] },
+      { source: "/parquet-wasm/:file*", headers: [{ key: "Cache-Control", value: "public, max-age=31536000, immutable" }] },
+    ];
+  },
+};
+
+export default nextConfig;
