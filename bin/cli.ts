@@ -12,6 +12,7 @@ import { mkdirSync, existsSync } from "node:fs";
 import path from "node:path";
 import { writeDemoPool } from "../lib/demo/demoPool";
 import { buildMetadata } from "../lib/metadata/build";
+import { serve } from "./serve";
 
 const poolFlags: Record<string, FlagSpec> = {
   metadata: { kind: "string", value: "FILE", required: true, help: "metadata: MetaCLIP metadata.json, .txt (one entry per line) or .parquet" },
@@ -100,6 +101,19 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
         ...progressHooks(progress),
       }));
       process.stdout.write((formatStats(await computeStats(out, { p: 0.06, top: 10 }))));
+    },
+  },
+  serve: {
+    summary: "serve the dashboard on a folder of workspaces (builds it on first use)",
+    flags: {
+      "data-dir": { kind: "string", value: "DIR", help: "folder whose sub-folders are workspaces (default: ./workspaces)" },
+      port: { kind: "number", value: "N", help: "port (default 3000)" },
+      host: { kind: "string", value: "H", help: "address to listen on (default 127.0.0.1)" },
+      rebuild: { kind: "boolean", help: "run next build even if a build exists" },
+      help,
+    },
+    run: async (f) => {
+      await serve({ dataDir: (f["data-dir"] as string | undefined) ?? "workspaces", port: (f.port as number | undefined) ?? 3000, host: (f.host as string | undefined) ?? "127.0.0.1", rebuild: Boolean(f.rebuild) });
     },
   },
   stats: {

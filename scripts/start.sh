@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# The main job on a fresh Debian machine: install, build the demo workspace, show what curation did.
-# (The dashboard that serves it is issue #4; until then this is the engine's demo.)
+# The main job on a fresh Debian machine: install what is missing, build the demo workspace if there is
+# none, build the dashboard and serve it on http://127.0.0.1:${PORT:-3000}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+need=()
+[ -d /usr/share/datasets/fashion-mnist ] || need+=(dataset-fashion-mnist)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get -o DPkg::Lock::Timeout=600 install -y "${need[@]}" || { apt-get update && apt-get -o DPkg::Lock::Timeout=600 install -y "${need[@]}"; }
+fi
 npm install --no-audit --no-fund --loglevel=error
-node bin/metacurate.mjs demo --out workspaces/demo
+[ -f workspaces/demo/manifest.json ] || node bin/metacurate.mjs demo --out workspaces/demo
+npm run build
+exec node bin/metacurate.mjs serve --data-dir workspaces --port "${PORT:-3000}"

@@ -2,7 +2,8 @@
 export interface ViewState {
   workspace: string | null;
   t: number | null;
-  seed: number;
+  /** null: the workspace's own seed (0 when it was never balanced). */
+  seed: number | null;
   overlays: boolean;
   q: string;
   sort: "count" | "entry" | "entry_id";
@@ -15,7 +16,7 @@ export interface ViewState {
 }
 
 export const DEFAULT_VIEW: ViewState = {
-  workspace: null, t: null, seed: 0, overlays: true, q: "", sort: "count", desc: true, entry: null, keep: "all", text: "", page: 0, remote: false,
+  workspace: null, t: null, seed: null, overlays: true, q: "", sort: "count", desc: true, entry: null, keep: "all", text: "", page: 0, remote: false,
 };
 
 const int = (s: string | null, min: number, max: number): number | null => {
@@ -32,7 +33,7 @@ export function parseView(params: URLSearchParams): ViewState {
   return {
     workspace: params.get("workspace"),
     t: tNum,
-    seed: int(params.get("seed"), 0, 0xffffffff) ?? DEFAULT_VIEW.seed,
+    seed: int(params.get("seed"), 0, 0xffffffff),
     overlays: params.get("overlays") !== "0",
     q: params.get("q") ?? "",
     sort: sort === "entry" || sort === "entry_id" ? sort : "count",
@@ -50,7 +51,7 @@ export function viewQuery(v: ViewState): string {
   const p = new URLSearchParams();
   if (v.workspace) p.set("workspace", v.workspace);
   if (v.t !== null) p.set("t", String(v.t));
-  if (v.seed !== DEFAULT_VIEW.seed) p.set("seed", String(v.seed));
+  if (v.seed !== null) p.set("seed", String(v.seed));
   if (!v.overlays) p.set("overlays", "0");
   if (v.q) p.set("q", v.q);
   if (v.sort !== "count") p.set("sort", v.sort);

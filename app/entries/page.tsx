@@ -1,0 +1,5 @@
+import { EntriesView } from "../../components/EntriesView";
+
+export default function EntriesPage() {
+  return <EntriesView />;
+}

@@ -1,0 +1,5 @@
+import { PairsView } from "../../components/PairsView";
+
+export default function PairsPage() {
+  return <PairsView />;
+}

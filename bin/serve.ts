@@ -1,0 +1,26 @@
+/** `metacurate serve`: the built dashboard (next start) on a folder of workspaces; builds it first if needed. */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { InputError, UsageError } from "../lib/errors";
+
+const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export async function serve(opts: { dataDir: string; port: number; host: string; rebuild: boolean }): Promise<void> {
+  if (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535) throw new UsageError(`--port must be an integer from 1 to 65535 (got ${opts.port})`);
+  const dataDir = path.resolve(opts.dataDir);
+  if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) throw new InputError(`--data-dir ${dataDir} is not a folder`);
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", METACURATE_DATA_DIR: dataDir };
+  const next = path.join(APP_ROOT, "node_modules", "next", "dist", "bin", "next");
+  if (opts.rebuild || !existsSync(path.join(APP_ROOT, ".next", "BUILD_ID"))) {
+    process.stderr.write("building the dashboard (next build)…\n");
+    const copy = spawnSync(process.execPath, [path.join(APP_ROOT, "scripts", "copy-assets.mjs")], { cwd: APP_ROOT, env, stdio: "inherit" });
+    const build = copy.status === 0 ? spawnSync(process.execPath, [next, "build"], { cwd: APP_ROOT, env, stdio: "inherit" }) : copy;
+    if (build.status !== 0) throw new Error("next build failed");
+  }
+  process.stderr.write(`metacurate dashboard on http://${opts.host}:${opts.port} (workspaces in ${dataDir})\n`);
+  const child = spawn(process.execPath, [next, "start", "-p", String(opts.port), "-H", opts.host], { cwd: APP_ROOT, env, stdio: "inherit" });
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
+  await new Promise<void>((resolve, reject) => child.on("exit", (code, signal) => (code === 0 || signal ? resolve() : reject(new Error(`next start exited with ${code}`)))));
+}

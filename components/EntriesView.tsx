@@ -1,0 +1,75 @@
+"use client";
+import { useEffect, useMemo, useState } from "react";
+import { fmtInt } from "../lib/browser/format";
+import { filterPairs } from "../lib/browser/pairs";
+import type { LoadedWorkspace } from "../lib/browser/workspace";
+import { entryProbability } from "../lib/curation/threshold";
+import { PairList } from "./pairs/PairList";
+import { EntriesTable } from "./tables/EntriesTable";
+import { effectiveT } from "./useThreshold";
+import { useView } from "./useView";
+import { WorkspaceGate } from "./workspace/WorkspaceGate";
+import type { ViewState } from "../lib/browser/viewState";
+
+export function EntriesView() {
+  const [view, update] = useView();
+  return <WorkspaceGate name={view.workspace}>{(ws) => <EntriesBody key={ws.info.label} ws={ws} view={view} update={update} />}</WorkspaceGate>;
+}
+
+function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState; update: (p: Partial<ViewState>) => void }) {
+  const t = effectiveT(ws, view.t);
+  const seed = view.seed ?? ws.info.seed ?? 0;
+  const [search, setSearch] = useState(view.q);
+  const [query, setQuery] = useState({ search: view.q, sort: view.sort, desc: view.desc });
+  const [selected, setSelected] = useState<number | null>(view.entry);
+  useEffect(() => {
+    const h = setTimeout(() => { setQuery((q) => ({ ...q, search })); update({ q: search }); }, 120);
+    return () => clearTimeout(h);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [search]);
+  const sortBy = (sort: ViewState["sort"]) => {
+    const desc = query.sort === sort ? !query.desc : sort === "count";
+    setQuery({ ...query, sort, desc });
+    update({ sort, desc });
+  };
+  const select = (id: number) => { setSelected(id); update({ entry: id }); };
+  return (
+    <main className="grid gap-6 p-4 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <section className="space-y-2">
+        <h1 className="text-xl font-semibold">Entries</h1>
+        <div className="flex flex-wrap items-end gap-3">
+          <label className="flex flex-col text-sm">
+            <span>search entries</span>
+            <input data-testid="entries-search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="substring, case-insensitive"
+              className="w-72 rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700" />
+          </label>
+          <span className="text-sm">sort:</span>
+          {(["count", "entry", "entry_id"] as const).map((s) => (
+            <button key={s} type="button" data-testid={`sort-${s}`} onClick={() => sortBy(s)} aria-pressed={query.sort === s}
+              className={`rounded border px-2 py-1 text-sm ${query.sort === s ? "border-sky-500" : "border-zinc-300 dark:border-zinc-700"}`}>
+              {s}{query.sort === s ? (query.desc ? " ↓" : " ↑") : ""}
+            </button>
+          ))}
+          <span className="text-sm text-zinc-500">p_e at t = {fmtInt(t)}</span>
+        </div>
+        <EntriesTable query={query} t={t} selected={selected} onSelect={select} hasSource={ws.hasSource} />
+      </section>
+      <section aria-label="entry detail">{selected !== null && <EntryDetail ws={ws} id={selected} t={t} seed={seed} remote={view.remote} />}</section>
+    </main>
+  );
+}
+
+function EntryDetail({ ws, id, t, seed, remote }: { ws: LoadedWorkspace; id: number; t: number; seed: number; remote: boolean }) {
+  const count = ws.countsById[id];
+  const pairs = useMemo(() => filterPairs(ws.preview, ws.countsById, t, seed, { keep: "all", entry: id, text: "" }).slice(0, 24), [ws, id, t, seed]);
+  if (count === undefined) return <p role="alert">No entry {id} in this workspace.</p>;
+  const kept = pairs.filter((p) => p.kept).length;
+  return (
+    <div className="space-y-3" data-testid="entry-detail" data-entry-id={id}>
+      <h2 className="text-lg font-semibold">Entry {id}</h2>
+      <p className="text-sm">count {fmtInt(count)} · p_e at t = {fmtInt(t)}: {entryProbability(count, t).toPrecision(4)} · draw seed {seed}</p>
+      <p className="text-sm text-zinc-500">{pairs.length} preview pair{pairs.length === 1 ? "" : "s"} match it{pairs.length ? `; the balanced draw keeps ${kept}` : ""} (preview: {fmtInt(ws.preview.length)} pairs sampled from the pool).</p>
+      <PairList pairs={pairs} t={t} seed={seed} workspace={ws.info.server} remote={remote} context="entry" />
+    </div>
+  );
+}

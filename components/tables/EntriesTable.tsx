@@ -1,0 +1,87 @@
+"use client";
+import { useEffect, useRef, useState } from "react";
+import { getEngine, rows } from "../../lib/browser/duckdb";
+import { emit } from "../../lib/browser/events";
+import { fmtInt } from "../../lib/browser/format";
+import { entryMatchCountSql, entryPageSql, type EntryQuery } from "../../lib/browser/sql";
+import { entryProbability } from "../../lib/curation/threshold";
+
+export interface EntryRow { entry_id: number; entry: string; count: number; source: string | null }
+
+const ROW = 30, PAGE = 200, HEIGHT = 560;
+
+/** All entries, filtered and sorted in DuckDB, drawn as a virtual list (only the visible rows exist). */
+export function EntriesTable({ query, t, selected, onSelect, hasSource }: { query: EntryQuery; t: number; selected: number | null; onSelect: (id: number) => void; hasSource: boolean }) {
+  const qkey = `${query.search}|${query.sort}|${query.desc}`;
+  const [total, setTotal] = useState<{ key: string; n: number } | null>(null);
+  const [pages, setPages] = useState<Map<number, EntryRow[]>>(new Map());
+  const [scrollTop, setScrollTop] = useState(0);
+  const loading = useRef(new Set<string>());
+  const box = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    const t0 = performance.now();
+    setPages(new Map());
+    loading.current.clear();
+    box.current?.scrollTo({ top: 0 });
+    setScrollTop(0);
+    void (async () => {
+      const { conn } = await getEngine();
+      const [[{ n }], first] = await Promise.all([rows<{ n: number }>(conn, entryMatchCountSql(query.search)), rows<EntryRow>(conn, entryPageSql(query, 0, PAGE))]);
+      if (!live) return;
+      setTotal({ key: qkey, n });
+      setPages(new Map([[0, first]]));
+      performance.mark("metacurate:entries-filtered");
+      emit({ type: "entries:loaded", search: query.search, sort: query.sort, desc: query.desc, total: n, ms: performance.now() - t0 });
+    })();
+    return () => { live = false; };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [qkey]);
+
+  const firstRow = Math.max(0, Math.floor(scrollTop / ROW) - 10);
+  const lastRow = Math.min(total?.n ?? 0, Math.ceil((scrollTop + HEIGHT) / ROW) + 10);
+  useEffect(() => {
+    for (let p = Math.floor(firstRow / PAGE); p * PAGE < lastRow; p++) {
+      const k = `${qkey}:${p}`;
+      if (pages.has(p) || loading.current.has(k)) continue;
+      loading.current.add(k);
+      void (async () => {
+        const { conn } = await getEngine();
+        const r = await rows<EntryRow>(conn, entryPageSql(query, p * PAGE, PAGE));
+        setPages((old) => (loading.current.has(k) ? new Map(old).set(p, r) : old));
+      })();
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [firstRow, lastRow, qkey, pages]);
+
+  const visible: { i: number; row: EntryRow | undefined }[] = [];
+  for (let i = firstRow; i < lastRow; i++) visible.push({ i, row: pages.get(Math.floor(i / PAGE))?.[i % PAGE] });
+  return (
+    <div>
+      <p className="mb-1 text-xs text-zinc-500" data-testid="entries-total">{total ? `${fmtInt(total.n)} entries` : "…"}</p>
+      <div className="grid grid-cols-[5rem_1fr_7rem_6rem_7rem] border-b border-zinc-200 px-2 text-xs font-medium dark:border-zinc-800">
+        <span>id</span><span>entry</span><span className="text-right">count</span><span className="text-right">p_e at t</span><span className="pl-3">{hasSource ? "source" : ""}</span>
+      </div>
+      <div ref={box} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} style={{ height: HEIGHT }} className="overflow-y-auto" data-testid="entries-scroll" role="listbox" aria-label="entries">
+        <div style={{ height: (total?.n ?? 0) * ROW, position: "relative" }}>
+          {visible.map(({ i, row }) => (
+            <button type="button" key={i} role="option" aria-selected={row?.entry_id === selected} disabled={!row}
+              data-testid="entry-row" data-entry-id={row?.entry_id}
+              onClick={() => row && onSelect(row.entry_id)}
+              style={{ position: "absolute", top: i * ROW, height: ROW, left: 0, right: 0 }}
+              className={`grid grid-cols-[5rem_1fr_7rem_6rem_7rem] items-center px-2 text-left text-sm tabular-nums focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${row?.entry_id === selected ? "bg-sky-100 dark:bg-sky-900" : "hover:bg-zinc-100 dark:hover:bg-zinc-900"}`}>
+              {row ? (<>
+                <span className="text-zinc-500">{row.entry_id}</span>
+                <span className="truncate" data-testid="entry-name">{row.entry}</span>
+                <span className="text-right">{fmtInt(row.count)}</span>
+                <span className="text-right">{entryProbability(row.count, t).toPrecision(3)}</span>
+                <span className="truncate pl-3 text-xs text-zinc-500">{row.source ?? ""}</span>
+              </>) : <span className="text-zinc-400">…</span>}
+            </button>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,165 @@
+// The dashboard in Debian Chromium against `metacurate serve` (next start) on workspaces made by the engine.
+import { expect, test, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { clearEvents, engineStats, stat, waitEvent } from "./support/app";
+import { BROKEN, E2E_DATA, FIXTURE } from "./support/workspaces";
+
+const foreign: string[] = [];
+test.beforeEach(({ page, baseURL }) => {
+  page.on("request", (r) => { if (!r.url().startsWith(baseURL!) && !r.url().startsWith("data:") && !r.url().startsWith("blob:")) foreign.push(r.url()); });
+});
+test.afterEach(() => {
+  expect(foreign, "no request leaves the app's origin").toEqual([]);
+});
+
+async function expectFiguresMatchEngine(page: Page, t: number) {
+  await waitEvent(page, "figures", { t });
+  await waitEvent(page, "expected-size", { t });
+  const e = engineStats(FIXTURE, "--t", String(t));
+  expect(Number(await stat(page, "stat-head-entries"))).toBe(e.at_t.head_entries);
+  expect(Number(await stat(page, "stat-head-share"))).toBe(e.at_t.head_share);
+  expect(Number(await stat(page, "stat-tail-share"))).toBe(e.at_t.tail_share);
+  expect(Number(await stat(page, "stat-zero-entries"))).toBe(e.zero_count_entries);
+  expect(Number(await stat(page, "stat-expected-size"))).toBe(e.at_t.expected_size);
+}
+
+test("the distribution page draws both charts and its figures are the engine's, to the last digit", async ({ page }) => {
+  const manifest = JSON.parse(readFileSync(path.join(E2E_DATA, FIXTURE, "manifest.json"), "utf8"));
+  await page.goto(`/distribution?workspace=${FIXTURE}`);
+  await waitEvent(page, "chart:drawn", { id: "rank" });
+  await waitEvent(page, "chart:drawn", { id: "cumulative" });
+  await expect(page.getByTestId("chart-rank").locator('g[aria-label="line"] path').first()).toBeVisible();
+  await expect(page.getByTestId("chart-cumulative").locator('g[aria-label="line"] path').first()).toBeVisible();
+  await expect(page.getByTestId("input-t")).toHaveValue(String(manifest.balance.t));
+  await expectFiguresMatchEngine(page, manifest.balance.t);
+  await expect(page.getByTestId("stat-expected-size")).toContainText(manifest.balance.expected_size.toLocaleString("en-US", { maximumFractionDigits: 1, minimumFractionDigits: 1 }));
+});
+
+test("moving t (typed, then the slider) changes the figures to the engine's values for that t", async ({ page }) => {
+  await page.goto(`/distribution?workspace=${FIXTURE}`);
+  await waitEvent(page, "expected-size");
+  await clearEvents(page);
+  await page.getByTestId("input-t").fill("37");
+  await page.getByTestId("input-t").press("Enter");
+  await expectFiguresMatchEngine(page, 37);
+  await waitEvent(page, "chart:drawn", { id: "cumulative", key: `${FIXTURE}|37|true` });
+
+  await clearEvents(page);
+  await page.getByTestId("slider-t").focus();
+  await page.keyboard.press("Home");
+  const moved = await waitEvent(page, "figures");
+  expect(moved.t).toBe(1);
+  await expect(page.getByTestId("input-t")).toHaveValue(String(moved.t));
+  await expectFiguresMatchEngine(page, moved.t as number);
+});
+
+test("typing p sets the t that p_to_t gives", async ({ page }) => {
+  await page.goto(`/distribution?workspace=${FIXTURE}`);
+  await waitEvent(page, "expected-size");
+  const e = engineStats(FIXTURE, "--p", "0.2");
+  await clearEvents(page);
+  await page.getByTestId("input-p").fill("0.2");
+  await page.getByTestId("input-p").press("Enter");
+  await waitEvent(page, "figures", { t: e.at_t.t });
+  await expect(page.getByTestId("input-t")).toHaveValue(String(e.at_t.t));
+  await expectFiguresMatchEngine(page, e.at_t.t);
+});
+
+test("a copied URL restores the view", async ({ page, context }) => {
+  await page.goto(`/distribution?workspace=${FIXTURE}`);
+  await waitEvent(page, "expected-size");
+  await page.getByTestId("input-t").fill("51");
+  await page.getByTestId("input-t").press("Enter");
+  await waitEvent(page, "figures", { t: 51 });
+  await page.getByTestId("toggle-overlays").uncheck();
+  const url = page.url();
+  expect(url).toContain("t=51");
+  const again = await context.newPage();
+  await again.goto(url);
+  await waitEvent(again, "chart:drawn", { id: "cumulative", key: `${FIXTURE}|51|false` });
+  await expect(again.getByTestId("input-t")).toHaveValue("51");
+  await expect(again.getByTestId("toggle-overlays")).not.toBeChecked();
+  await expectFiguresMatchEngine(again, 51);
+});
+
+test("the entries search finds an entry and its detail shows the pairs that match it", async ({ page }) => {
+  await page.goto(`/entries?workspace=${FIXTURE}`);
+  await waitEvent(page, "entries:loaded", { search: "" });
+  await page.getByTestId("entries-search").fill("sneaker");
+  const loaded = await waitEvent(page, "entries:loaded", { search: "sneaker" });
+  expect(loaded.total).toBeGreaterThan(0);
+  const first = page.getByTestId("entry-row").first();
+  await expect(first.getByTestId("entry-name")).toContainText("sneaker");
+  const id = Number(await first.getAttribute("data-entry-id"));
+  await first.click();
+  const shown = await waitEvent(page, "pairs:shown", { context: "entry" });
+  expect((shown.uids as string[]).length).toBeGreaterThan(0);
+  const detail = page.getByTestId("entry-detail");
+  await expect(detail).toHaveAttribute("data-entry-id", String(id));
+  const captions = detail.getByTestId("pair-caption");
+  const n = await captions.count();
+  for (let i = 0; i < n; i++) await expect(captions.nth(i).locator(`mark[data-entry-id="${id}"]`).first()).toBeVisible();
+  // the URL keeps the search and the selected entry
+  const again = await page.context().newPage();
+  await again.goto(page.url());
+  await waitEvent(again, "pairs:shown", { context: "entry" });
+  await expect(again.getByTestId("entry-detail")).toHaveAttribute("data-entry-id", String(id));
+  await expect(again.getByTestId("entries-search")).toHaveValue("sneaker");
+});
+
+test("the pairs grid highlights matches and marks kept/dropped exactly as the engine's curated set", async ({ page }) => {
+  const ws = path.join(E2E_DATA, FIXTURE);
+  const manifest = JSON.parse(readFileSync(path.join(ws, "manifest.json"), "utf8"));
+  // curated.parquet's uids via the engine's own DuckDB
+  const { openDuckDB } = await import("../lib/pool/duckdb");
+  const con = await openDuckDB();
+  const curated = new Set((await con.runAndReadAll(`SELECT uid FROM read_parquet('${path.join(ws, "curated.parquet")}')`)).getRows().map((r) => String(r[0])));
+  con.closeSync();
+  await page.goto(`/pairs?workspace=${FIXTURE}`);
+  const shown = await waitEvent(page, "pairs:shown", { context: "grid" });
+  expect(shown.t).toBe(manifest.balance.t);
+  expect(shown.seed).toBe(manifest.balance.seed);
+  const uids = shown.uids as string[], kept = shown.kept as boolean[];
+  expect(uids.length).toBe(24);
+  uids.forEach((u, i) => expect(kept[i], u).toBe(curated.has(u)));
+  expect(kept.some((k) => k) && kept.some((k) => !k)).toBe(true);
+  const cards = page.getByTestId("pair");
+  for (let i = 0; i < 24; i++) {
+    await expect(cards.nth(i).locator("mark").first()).toBeVisible();
+    await expect(cards.nth(i).getByTestId("pair-status")).toHaveText(kept[i] ? "kept" : "dropped");
+  }
+  await expect(cards.first().locator("img")).toHaveJSProperty("complete", true);
+
+  await clearEvents(page);
+  await page.getByTestId("filter-keep").selectOption("dropped");
+  const dropped = await waitEvent(page, "pairs:shown", { context: "grid" });
+  expect((dropped.kept as boolean[]).every((k) => !k)).toBe(true);
+  expect((dropped.uids as string[]).every((u) => !curated.has(u))).toBe(true);
+  expect(page.url()).toContain("keep=dropped");
+});
+
+test("a broken parquet file gives a clear error naming it, and the app stays usable", async ({ page }) => {
+  await page.goto(`/distribution?workspace=${BROKEN}`);
+  await waitEvent(page, "workspace:error");
+  await expect(page.getByTestId("load-error")).toContainText("entry_counts.parquet");
+  await page.getByRole("link", { name: /choose another workspace/i }).click();
+  await expect(page.getByTestId("workspace-list")).toContainText(FIXTURE);
+
+  await page.getByTestId("file-input").setInputFiles({ name: "entry_counts.parquet", mimeType: "application/octet-stream", buffer: Buffer.from("not parquet at all") });
+  await waitEvent(page, "workspace:error");
+  await expect(page.getByTestId("load-error")).toContainText("entry_counts.parquet is not a parquet file");
+
+  await page.goto("/");
+  await page.getByRole("link", { name: FIXTURE }).click();
+  await waitEvent(page, "expected-size");
+});
+
+test("local files opened with the file picker load like a workspace", async ({ page }) => {
+  const ws = path.join(E2E_DATA, FIXTURE);
+  await page.goto("/");
+  await page.getByTestId("file-input").setInputFiles(["entry_counts.parquet", "matches.parquet", "manifest.json"].map((f) => path.join(ws, f)));
+  const manifest = JSON.parse(readFileSync(path.join(ws, "manifest.json"), "utf8"));
+  await waitEvent(page, "expected-size", { t: manifest.balance.t });
+  await expectFiguresMatchEngine(page, manifest.balance.t);
+});

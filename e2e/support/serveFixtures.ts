@@ -1,0 +1,19 @@
+/** Makes the e2e workspaces with the real engine (the demo pool, curated) and a broken one, then serves them. */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { serve } from "../../bin/serve";
+import { BROKEN, E2E_DATA, FIXTURE, REPO } from "./workspaces";
+
+const port = Number(process.argv[2] ?? 3210);
+rmSync(E2E_DATA, { recursive: true, force: true });
+mkdirSync(E2E_DATA, { recursive: true });
+const fixture = path.join(E2E_DATA, FIXTURE);
+const r = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "demo", "--out", fixture, "--rows", "4000"], { stdio: "inherit" });
+if (r.status !== 0) throw new Error("could not build the fixture workspace");
+const broken = path.join(E2E_DATA, BROKEN);
+mkdirSync(broken);
+for (const f of ["manifest.json", "matches.parquet", "preview.parquet", "size_curve.parquet"]) cpSync(path.join(fixture, f), path.join(broken, f));
+writeFileSync(path.join(broken, "entry_counts.parquet"), "PAR1 this is not really parquet PAR1");
+if (!existsSync(path.join(broken, "manifest.json"))) throw new Error("broken fixture incomplete");
+await serve({ dataDir: E2E_DATA, port, host: "127.0.0.1", rebuild: false });

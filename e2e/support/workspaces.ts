@@ -1,0 +1,8 @@
+/** Where the e2e fixture workspaces live (made by the engine in serveFixtures.ts). */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const E2E_DATA = path.join(REPO, ".tmp", "e2e-workspaces");
+export const FIXTURE = "fixture";
+export const BROKEN = "broken";
