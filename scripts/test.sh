@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh Debian machine: installs what is missing, type-checks, tests.
+# Runs every test on a fresh Debian machine: installs what is missing, type-checks, runs the unit and
+# integration tests, builds the dashboard and runs its end-to-end tests in Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
-# WordNet 3.0 (Debian's wordnet-base) for the metadata-building tests
-if [ ! -f /usr/share/wordnet/data.noun ] && command -v apt-get >/dev/null; then
+# Debian packages: Chromium (e2e), Fashion-MNIST (the demo), WordNet 3.0 (metadata-building tests)
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+[ -d /usr/share/datasets/fashion-mnist ] || need+=(dataset-fashion-mnist)
+[ -f /usr/share/wordnet/data.noun ] || need+=(wordnet-base)
+if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  { $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq wordnet-base; } \
-    || echo "scripts/test.sh: could not install wordnet-base; the WordNet 3.0 tests will say they skip" >&2
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" \
+    || { $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}"; }
 fi
 npm install --no-audit --no-fund --loglevel=error
 npm run --silent typecheck
 npm test
+npm run --silent build
+npx playwright test
