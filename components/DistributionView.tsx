@@ -34,6 +34,11 @@ function DistributionBody({ ws, urlT, overlays, update }: { ws: Parameters<typeo
           {ws.info.rowsMatched !== null && ` in ${ws.info.rowsMatched.toLocaleString("en-US")} matched rows`}
           {ws.info.t !== null && ` · curated at t = ${ws.info.t}, seed ${ws.info.seed}`}
         </p>
+        {ws.info.metadataHash && (
+          <p className="text-xs text-zinc-500" data-testid="metadata-hash" data-value={ws.info.metadataHash}>
+            metadata sha256 {ws.info.metadataHash.slice(0, 16)}…{ws.info.metadataFile && ` (${ws.info.metadataFile} checked against the entries)`}
+          </p>
+        )}
       </header>
       <ThresholdControl dist={ws.dist} t={t} onT={onT} />
       <Figures ws={ws} t={t} />

@@ -5,6 +5,8 @@ import { filterPairs } from "../lib/browser/pairs";
 import type { LoadedWorkspace } from "../lib/browser/workspace";
 import { entryProbability } from "../lib/curation/threshold";
 import { PairList } from "./pairs/PairList";
+import { PreviewGate } from "./pairs/PreviewGate";
+import { useWorkspaceVersion } from "./useWorkspace";
 import { EntriesTable } from "./tables/EntriesTable";
 import { effectiveT } from "./useThreshold";
 import { useView } from "./useView";
@@ -52,7 +54,7 @@ function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewStat
           ))}
           <span className="text-sm text-zinc-500">p_e at t = {fmtInt(t)}</span>
         </div>
-        <EntriesTable query={query} t={t} selected={selected} onSelect={select} hasSource={ws.hasSource} />
+        <EntriesTable db={ws.entriesDb} query={query} t={t} selected={selected} onSelect={select} hasSource={ws.hasSource} />
       </section>
       <section aria-label="entry detail">{selected !== null && <EntryDetail ws={ws} id={selected} t={t} seed={seed} remote={view.remote} />}</section>
     </main>
@@ -61,7 +63,8 @@ function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewStat
 
 function EntryDetail({ ws, id, t, seed, remote }: { ws: LoadedWorkspace; id: number; t: number; seed: number; remote: boolean }) {
   const count = ws.countsById[id];
-  const pairs = useMemo(() => filterPairs(ws.preview, ws.countsById, t, seed, { keep: "all", entry: id, text: "" }).slice(0, 24), [ws, id, t, seed]);
+  const version = useWorkspaceVersion(ws);
+  const pairs = useMemo(() => filterPairs(ws.preview, ws.countsById, t, seed, { keep: "all", entry: id, text: "" }).slice(0, 24), [ws, version, id, t, seed]);
   if (count === undefined) return <p role="alert">No entry {id} in this workspace.</p>;
   const kept = pairs.filter((p) => p.kept).length;
   return (
@@ -69,7 +72,7 @@ function EntryDetail({ ws, id, t, seed, remote }: { ws: LoadedWorkspace; id: num
       <h2 className="text-lg font-semibold">Entry {id}</h2>
       <p className="text-sm">count {fmtInt(count)} · p_e at t = {fmtInt(t)}: {entryProbability(count, t).toPrecision(4)} · draw seed {seed}</p>
       <p className="text-sm text-zinc-500">{pairs.length} preview pair{pairs.length === 1 ? "" : "s"} match it{pairs.length ? `; the balanced draw keeps ${kept}` : ""} (preview: {fmtInt(ws.preview.length)} pairs sampled from the pool).</p>
-      <PairList pairs={pairs} t={t} seed={seed} workspace={ws.info.server} remote={remote} context="entry" />
+      <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={pairs} t={t} seed={seed} workspace={ws.info.server} remote={remote} context="entry" /></PreviewGate>
     </div>
   );
 }

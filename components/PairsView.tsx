@@ -5,6 +5,8 @@ import { filterPairs } from "../lib/browser/pairs";
 import type { LoadedWorkspace } from "../lib/browser/workspace";
 import type { ViewState } from "../lib/browser/viewState";
 import { PairList } from "./pairs/PairList";
+import { PreviewGate } from "./pairs/PreviewGate";
+import { useWorkspaceVersion } from "./useWorkspace";
 import { effectiveT } from "./useThreshold";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
@@ -24,7 +26,8 @@ function PairsBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState;
   const [entry, setEntry] = useState<number | null>(view.entry);
   const [page, setPage] = useState(view.page);
   const [remote, setRemote] = useState(view.remote);
-  const filtered = useMemo(() => filterPairs(ws.preview, ws.countsById, t, seed, { keep, entry, text }), [ws, t, seed, keep, entry, text]);
+  const version = useWorkspaceVersion(ws);
+  const filtered = useMemo(() => filterPairs(ws.preview, ws.countsById, t, seed, { keep, entry, text }), [ws, version, t, seed, keep, entry, text]);
   const pages = Math.max(1, Math.ceil(filtered.length / PER_PAGE));
   const current = Math.min(page, pages - 1);
   const shown = useMemo(() => filtered.slice(current * PER_PAGE, (current + 1) * PER_PAGE), [filtered, current]);
@@ -61,7 +64,7 @@ function PairsBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState;
         <span data-testid="page-label">page {current + 1} of {pages}</span>
         <button type="button" data-testid="page-next" disabled={current >= pages - 1} onClick={() => { setPage(current + 1); set({ page: current + 1 }); }} className="rounded border px-2 py-1 disabled:opacity-40">next →</button>
       </nav>
-      <PairList pairs={shown} t={t} seed={seed} workspace={ws.info.server} remote={remote} context="grid" />
+      <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={shown} t={t} seed={seed} workspace={ws.info.server} remote={remote} context="grid" /></PreviewGate>
     </main>
   );
 }

@@ -163,3 +163,19 @@ test("local files opened with the file picker load like a workspace", async ({ p
   await waitEvent(page, "expected-size", { t: manifest.balance.t });
   await expectFiguresMatchEngine(page, manifest.balance.t);
 });
+
+test("a metadata.json opened with the files is checked against the entries and hashed as the engine does", async ({ page }) => {
+  const ws = path.join(E2E_DATA, FIXTURE);
+  const manifest = JSON.parse(readFileSync(path.join(ws, "manifest.json"), "utf8"));
+  await page.goto("/");
+  await page.getByTestId("file-input").setInputFiles([path.join(ws, "entry_counts.parquet"), path.join(E2E_DATA, "metadata.json")]);
+  await waitEvent(page, "workspace:ready");
+  await expect(page.getByTestId("metadata-hash")).toHaveAttribute("data-value", manifest.match.metadata.metadataHash);
+  await expect(page.getByTestId("metadata-hash")).toContainText("metadata.json checked against the entries");
+
+  await clearEvents(page);
+  await page.goto("/");
+  await page.getByTestId("file-input").setInputFiles([path.join(ws, "entry_counts.parquet"), path.join(E2E_DATA, "metadata-short.json")]);
+  await waitEvent(page, "workspace:error");
+  await expect(page.getByTestId("load-error")).toContainText(`metadata-short.json has ${manifest.match.metadata.entries - 1} entries but entry_counts.parquet has ${manifest.match.metadata.entries}`);
+});

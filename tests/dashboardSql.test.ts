@@ -6,7 +6,11 @@ import { test } from "node:test";
 import { CountDistribution } from "../lib/curation/distribution";
 import { cumulativeSeries, rankSeries } from "../lib/browser/chartData";
 import { filterPairs } from "../lib/browser/pairs";
-import { bandTableSql, countsByIdSql, createEntriesSql, entriesByIdSql, entriesCheckSql, entryMatchCountSql, entryPageSql, scaledBands, sourceTableSql } from "../lib/browser/sql";
+import { readFileSync } from "node:fs";
+import { tableFromIPC } from "apache-arrow";
+import { readParquet as readParquetWasm } from "parquet-wasm/node";
+import { countsFromArrow } from "../lib/browser/entryCounts";
+import { bandTableSql, createEntriesSql, entriesByIdSql, entryMatchCountSql, entryPageSql, scaledBands, sourceTableSql } from "../lib/browser/sql";
 import { FASHION_MNIST_DIR } from "../lib/demo/fashionMnist";
 import { openDuckDB, queryRows, sqlString } from "../lib/pool/duckdb";
 import { cli } from "./support/cli";
@@ -21,12 +25,16 @@ test("SQL builders and figures agree with the engine's stats, curated set and co
   t.after(() => con.closeSync());
   await con.run(`CREATE TABLE raw AS SELECT * FROM read_parquet(${sqlString(path.join(ws, "entry_counts.parquet"))})`);
   await con.run(createEntriesSql("raw", true));
-  const [check] = await queryRows(con, entriesCheckSql());
-  const engineCounts = (await readParquet(path.join(ws, "entry_counts.parquet"))).map((r) => Number(r.count));
-  assert.deepEqual({ n: Number(check.n), lo: Number(check.lo), hi: Number(check.hi), d: Number(check.d), bad: Number(check.bad) },
-    { n: engineCounts.length, lo: 0, hi: engineCounts.length - 1, d: engineCounts.length, bad: 0 });
-  const countsById = (await queryRows(con, countsByIdSql())).map((r) => Number(r.c));
+  // the page's path: parquet-wasm → Arrow → counts by id, equal to the engine's counts
+  const entryCountsFile = path.join(ws, "entry_counts.parquet");
+  const arrow = tableFromIPC(readParquetWasm(readFileSync(entryCountsFile)).intoIPCStream());
+  const { countsById: browserCounts, hasSource } = countsFromArrow(arrow, "entry_counts.parquet");
+  const engineCounts = (await readParquet(entryCountsFile)).map((r) => Number(r.count));
+  const countsById = Array.from(browserCounts);
   assert.deepEqual(countsById, engineCounts);
+  assert.equal(hasSource, true);
+  const [{ rows: tableRows }] = await queryRows(con, "SELECT count(*)::INTEGER AS rows FROM entries");
+  assert.equal(Number(tableRows), engineCounts.length);
   const dist = new CountDistribution(countsById);
 
   for (const tv of [1, 5, 37, 160, 1000, 1e6]) {

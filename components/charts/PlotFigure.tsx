@@ -5,6 +5,8 @@ import { emit } from "../../lib/browser/events";
 type PlotModule = typeof import("@observablehq/plot");
 let plotModule: Promise<PlotModule> | null = null;
 const loadPlot = () => (plotModule ??= import("@observablehq/plot"));
+// fetched while the workspace loads, so the first chart does not wait for it
+if (typeof window !== "undefined") void loadPlot();
 
 /** Renders an Observable Plot spec into a div and reports "chart:drawn" with its id and key. */
 export function PlotFigure({ id, drawKey, build, label }: { id: string; drawKey: string; build: (Plot: PlotModule) => SVGSVGElement | HTMLElement; label: string }) {

@@ -1,4 +1,5 @@
 "use client";
+import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import { useEffect } from "react";
 import { emit } from "../../lib/browser/events";
 import type { JudgedPair } from "../../lib/browser/pairs";
@@ -6,8 +7,8 @@ import { useEntryInfo } from "../useEntryInfo";
 import { PairCard } from "./PairCard";
 
 /** A grid of judged pairs; reports "pairs:shown" once their entries are known and they are drawn. */
-export function PairList({ pairs, t, seed, workspace, remote, context }: { pairs: JudgedPair[]; t: number; seed: number; workspace: string | null; remote: boolean; context: string }) {
-  const entries = useEntryInfo(pairs.flatMap((p) => p.entryIds));
+export function PairList({ db, pairs, t, seed, workspace, remote, context }: { db: Promise<AsyncDuckDBConnection>; pairs: JudgedPair[]; t: number; seed: number; workspace: string | null; remote: boolean; context: string }) {
+  const entries = useEntryInfo(db, pairs.flatMap((p) => p.entryIds));
   useEffect(() => {
     if (entries) emit({ type: "pairs:shown", context, t, seed, uids: pairs.map((p) => p.uid), kept: pairs.map((p) => p.kept) });
   }, [entries, context, t, seed, pairs]);

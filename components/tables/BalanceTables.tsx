@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useState } from "react";
-import { getEngine, rows } from "../../lib/browser/duckdb";
+import { rows } from "../../lib/browser/duckdb";
 import { emit } from "../../lib/browser/events";
 import { fmtInt, fmtPct } from "../../lib/browser/format";
 import { bandTableSql, PAPER_BANDS, scaledBands, sourceTableSql } from "../../lib/browser/sql";
@@ -18,24 +18,27 @@ const paperLabel = (i: number) => {
 export function BalanceTables({ ws, t }: { ws: LoadedWorkspace; t: number }) {
   const [bands, setBands] = useState<BandRow[]>([]);
   const [sources, setSources] = useState<SourceRow[]>([]);
+  const [error, setError] = useState<string | null>(null);
   const edges = scaledBands(ws.dist.total);
   useEffect(() => {
     let live = true;
     void (async () => {
-      const { conn } = await getEngine();
+      const conn = await ws.entriesDb;
       const b = await rows<BandRow>(conn, bandTableSql(edges, t));
       const s = ws.hasSource ? await rows<SourceRow>(conn, sourceTableSql(t)) : [];
       if (!live) return;
       setBands(b);
       setSources(s);
+      setError(null);
       emit({ type: "tables", t });
-    })();
+    })().catch((e: Error) => live && setError(e.message));
     return () => { live = false; };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ws, t]);
   const total = ws.dist.total || 1;
   const capped = ws.dist.figuresAt(t).cappedMatches || 1;
   const th = "px-2 py-1 text-left font-medium", td = "px-2 py-1 tabular-nums";
+  if (error) return <p role="alert" className="text-sm text-red-700 dark:text-red-400">The band and source tables need DuckDB: {error}</p>;
   return (
     <div className="grid gap-6 lg:grid-cols-2">
       <table className="text-sm" data-testid="band-table">

@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
-import { getEngine, rows } from "../../lib/browser/duckdb";
+import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
+import { rows } from "../../lib/browser/duckdb";
 import { emit } from "../../lib/browser/events";
 import { fmtInt } from "../../lib/browser/format";
 import { entryMatchCountSql, entryPageSql, type EntryQuery } from "../../lib/browser/sql";
@@ -11,9 +12,10 @@ export interface EntryRow { entry_id: number; entry: string; count: number; sour
 const ROW = 30, PAGE = 200, HEIGHT = 560;
 
 /** All entries, filtered and sorted in DuckDB, drawn as a virtual list (only the visible rows exist). */
-export function EntriesTable({ query, t, selected, onSelect, hasSource }: { query: EntryQuery; t: number; selected: number | null; onSelect: (id: number) => void; hasSource: boolean }) {
+export function EntriesTable({ db, query, t, selected, onSelect, hasSource }: { db: Promise<AsyncDuckDBConnection>; query: EntryQuery; t: number; selected: number | null; onSelect: (id: number) => void; hasSource: boolean }) {
   const qkey = `${query.search}|${query.sort}|${query.desc}`;
   const [total, setTotal] = useState<{ key: string; n: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const [pages, setPages] = useState<Map<number, EntryRow[]>>(new Map());
   const [scrollTop, setScrollTop] = useState(0);
   const loading = useRef(new Set<string>());
@@ -27,14 +29,14 @@ export function EntriesTable({ query, t, selected, onSelect, hasSource }: { quer
     box.current?.scrollTo({ top: 0 });
     setScrollTop(0);
     void (async () => {
-      const { conn } = await getEngine();
+      const conn = await db;
       const [[{ n }], first] = await Promise.all([rows<{ n: number }>(conn, entryMatchCountSql(query.search)), rows<EntryRow>(conn, entryPageSql(query, 0, PAGE))]);
       if (!live) return;
       setTotal({ key: qkey, n });
       setPages(new Map([[0, first]]));
       performance.mark("metacurate:entries-filtered");
       emit({ type: "entries:loaded", search: query.search, sort: query.sort, desc: query.desc, total: n, ms: performance.now() - t0 });
-    })();
+    })().catch((e: Error) => live && setError(e.message));
     return () => { live = false; };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [qkey]);
@@ -47,16 +49,16 @@ export function EntriesTable({ query, t, selected, onSelect, hasSource }: { quer
       if (pages.has(p) || loading.current.has(k)) continue;
       loading.current.add(k);
       void (async () => {
-        const { conn } = await getEngine();
-        const r = await rows<EntryRow>(conn, entryPageSql(query, p * PAGE, PAGE));
+        const r = await rows<EntryRow>(await db, entryPageSql(query, p * PAGE, PAGE));
         setPages((old) => (loading.current.has(k) ? new Map(old).set(p, r) : old));
-      })();
+      })().catch((e: Error) => setError(e.message));
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [firstRow, lastRow, qkey, pages]);
 
   const visible: { i: number; row: EntryRow | undefined }[] = [];
   for (let i = firstRow; i < lastRow; i++) visible.push({ i, row: pages.get(Math.floor(i / PAGE))?.[i % PAGE] });
+  if (error) return <p role="alert" className="text-sm text-red-700 dark:text-red-400">The entries table needs DuckDB: {error}</p>;
   return (
     <div>
       <p className="mb-1 text-xs text-zinc-500" data-testid="entries-total">{total ? `${fmtInt(total.n)} entries` : "…"}</p>

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { serve } from "../../bin/serve";
+import { openDuckDB, queryRows, sqlString } from "../../lib/pool/duckdb";
 import { BROKEN, E2E_DATA, FIXTURE, REPO } from "./workspaces";
 
 const port = Number(process.argv[2] ?? 3210);
@@ -11,6 +12,12 @@ mkdirSync(E2E_DATA, { recursive: true });
 const fixture = path.join(E2E_DATA, FIXTURE);
 const r = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "demo", "--out", fixture, "--rows", "4000"], { stdio: "inherit" });
 if (r.status !== 0) throw new Error("could not build the fixture workspace");
+// MetaCLIP-style metadata.json files to open beside the fixture's entry_counts: its own list, and one entry short
+const con = await openDuckDB();
+const entries = (await queryRows(con, `SELECT entry FROM read_parquet(${sqlString(path.join(fixture, "entry_counts.parquet"))}) ORDER BY entry_id`)).map((e) => String(e.entry));
+con.closeSync();
+writeFileSync(path.join(E2E_DATA, "metadata.json"), JSON.stringify(entries));
+writeFileSync(path.join(E2E_DATA, "metadata-short.json"), JSON.stringify(entries.slice(0, -1)));
 const broken = path.join(E2E_DATA, BROKEN);
 mkdirSync(broken);
 for (const f of ["manifest.json", "matches.parquet", "preview.parquet", "size_curve.parquet"]) cpSync(path.join(fixture, f), path.join(broken, f));

@@ -2,32 +2,14 @@
  * SQL the dashboard runs in DuckDB-WASM, as pure builders (tested against native DuckDB on engine
  * outputs). Tables: `entries` (entry_id, entry, count, source) made from an entry_counts parquet.
  */
-export const ENTRY_COLUMNS = ["entry_id", "entry", "count"] as const;
-
 export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
-}
-
-/** The columns of the raw ingested table, to check before anything else. */
-export function describeSql(table: string): string {
-  return `SELECT column_name, column_type FROM (DESCRIBE ${table})`;
 }
 
 /** entries from the raw table: typed columns, source when the file has one. */
 export function createEntriesSql(raw: string, hasSource: boolean): string {
   return `CREATE OR REPLACE TABLE entries AS SELECT CAST(entry_id AS INTEGER) AS entry_id, CAST(entry AS VARCHAR) AS entry,
     CAST(count AS BIGINT) AS count, ${hasSource ? "CAST(source AS VARCHAR)" : "CAST(NULL AS VARCHAR)"} AS source FROM ${raw}`;
-}
-
-/** One row: n, min and max id, distinct ids, negative or null counts; entry ids must be 0..n-1. */
-export function entriesCheckSql(): string {
-  return `SELECT count(*)::INTEGER AS n, min(entry_id) AS lo, max(entry_id) AS hi, count(DISTINCT entry_id)::INTEGER AS d,
-    count(*) FILTER (WHERE count IS NULL OR count < 0)::INTEGER AS bad FROM entries`;
-}
-
-/** Counts in entry-id order (index = entry id), as doubles. */
-export function countsByIdSql(): string {
-  return `SELECT CAST(count AS DOUBLE) AS c FROM entries ORDER BY entry_id`;
 }
 
 /** MetaCLIP Table 13 count bands (paper scale: 5.6B matches in Pool 1). */

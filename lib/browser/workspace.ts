@@ -1,14 +1,13 @@
 /**
- * A workspace loaded in the browser: entry counts in DuckDB-WASM (and sorted in memory for the live
- * figures), the matches in a worker for the exact expected size, and the preview pairs.
- * Sources: a workspace served by `metacurate serve`, or local files a person opened.
+ * A workspace loaded in the browser. The live figures and charts need only the counts (sorted in
+ * memory), so it is usable as soon as they are decoded; the entries table reaches DuckDB-WASM, the
+ * preview pairs and the matches (a worker, for the exact expected size) arrive after it.
  */
-import { tableFromIPC } from "apache-arrow";
-import { CountDistribution } from "../curation/distribution";
-import { getEngine, rows } from "./duckdb";
+import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
+import type { CountDistribution } from "../curation/distribution";
+import { getEngine } from "./duckdb";
 import { emit } from "./events";
-import { parquetToIpc } from "./parquet";
-import { countsByIdSql, createEntriesSql, describeSql, ENTRY_COLUMNS, entriesCheckSql } from "./sql";
+import { createEntriesSql } from "./sql";
 import type { WorkerReply, WorkerRequest } from "./matches.worker";
 
 export interface PreviewPair {
@@ -21,6 +20,8 @@ export interface PreviewPair {
 export interface WorkspaceInfo {
   /** Workspace name (server) or "local files". */
   label: string;
+  /** Which metadata file was checked against the entries, when one was opened. */
+  metadataFile: string | null;
   server: string | null;
   t: number | null;
   seed: number | null;
@@ -37,22 +38,24 @@ export type MatchesState =
 
 export type LoadStep = (message: string) => void;
 
-export interface LocalFiles {
-  entryCounts: File;
-  matches?: File;
-  preview?: File;
-  manifest?: File;
-}
+export type PartState = "loading" | "ready" | "none" | { error: string };
 
 export interface SizeCurvePoint {
   t: number;
   expectedSize: number;
 }
 
+/** One connection, one `entries` table: loads run one after another. */
+let tableQueue: Promise<unknown> = Promise.resolve();
+
 export class LoadedWorkspace {
   matches: MatchesState = { state: "none" };
   /** The engine's exact E(t) on its log grid (size_curve.parquet), when available. */
   sizeCurve: SizeCurvePoint[] = [];
+  preview: PreviewPair[] = [];
+  previewState: PartState = "none";
+  /** The `entries` table in DuckDB-WASM, for the band/source tables, the entries page and entry names. */
+  entriesDb: Promise<AsyncDuckDBConnection> = Promise.reject(new Error("entries not loaded"));
   private worker: Worker | null = null;
   private nextId = 1;
   private pending = new Map<number, (r: { value: number; ms: number } | Error) => void>();
@@ -63,12 +66,54 @@ export class LoadedWorkspace {
     readonly countsById: Float64Array,
     readonly dist: CountDistribution,
     readonly hasSource: boolean,
-    readonly preview: PreviewPair[],
-  ) {}
+  ) {
+    this.entriesDb.catch(() => {});
+  }
 
   subscribe(f: () => void): () => void {
     this.listeners.add(f);
     return () => this.listeners.delete(f);
+  }
+
+  /** Loads the entry_counts Arrow IPC stream into DuckDB as `entries` (the bytes are handed over). */
+  startEntriesTable(ipc: Uint8Array, fileName: string): void {
+    const previous = tableQueue;
+    this.entriesDb = (async () => {
+      await previous.catch(() => {});
+      const { conn } = await getEngine();
+      await conn.query("DROP TABLE IF EXISTS entries_raw");
+      await conn.insertArrowFromIPCStream(ipc, { name: "entries_raw", create: true });
+      try {
+        await conn.query(createEntriesSql("entries_raw", this.hasSource));
+      } catch (e) {
+        throw new Error(`${fileName}: entry_id, entry and count must be integer, text and integer (${e instanceof Error ? e.message.split("\n")[0] : e})`);
+      } finally {
+        await conn.query("DROP TABLE IF EXISTS entries_raw");
+      }
+      performance.mark("metacurate:entries-table");
+      emit({ type: "entries:table", entries: this.countsById.length });
+      return conn;
+    })();
+    tableQueue = this.entriesDb;
+    this.entriesDb.catch((e: Error) => emit({ type: "entries:error", message: e.message }));
+  }
+
+  /** Preview pairs decoded elsewhere; the pages re-render when they arrive. */
+  startPreview(pairs: Promise<PreviewPair[] | null>): void {
+    this.previewState = "loading";
+    pairs.then((p) => {
+      this.preview = p ?? [];
+      this.previewState = p ? "ready" : "none";
+      this.changed();
+    }, (e: Error) => {
+      this.previewState = { error: e.message };
+      this.changed();
+    });
+  }
+
+  setSizeCurve(points: SizeCurvePoint[]): void {
+    this.sizeCurve = points;
+    this.changed();
   }
 
   private changed(): void {
@@ -126,94 +171,3 @@ export class LoadedWorkspace {
   }
 }
 
-async function readParquetTable(bytes: Uint8Array, fileName: string) {
-  return tableFromIPC(await parquetToIpc(bytes, fileName));
-}
-
-/** entry_counts parquet → DuckDB table `entries` → counts by id; errors name the file and the problem. */
-async function ingestEntryCounts(bytes: Uint8Array, fileName: string, step: LoadStep): Promise<{ countsById: Float64Array; hasSource: boolean }> {
-  step(`decoding ${fileName}`);
-  const ipc = await parquetToIpc(bytes, fileName);
-  step("starting DuckDB");
-  const { conn } = await getEngine();
-  step(`loading ${fileName} into DuckDB`);
-  await conn.query("DROP TABLE IF EXISTS entries_raw");
-  await conn.insertArrowFromIPCStream(ipc, { name: "entries_raw", create: true });
-  const columns = (await rows<{ column_name: string }>(conn, describeSql("entries_raw"))).map((c) => c.column_name);
-  const missing = ENTRY_COLUMNS.filter((c) => !columns.includes(c));
-  if (missing.length) throw new Error(`${fileName} is not an entry_counts file: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (has ${columns.join(", ")})`);
-  const hasSource = columns.includes("source");
-  try {
-    await conn.query(createEntriesSql("entries_raw", hasSource));
-  } catch (e) {
-    throw new Error(`${fileName}: entry_id, entry and count must be integer, text and integer (${e instanceof Error ? e.message.split("\n")[0] : e})`);
-  }
-  await conn.query("DROP TABLE entries_raw");
-  const [check] = await rows<{ n: number; lo: number; hi: number; d: number; bad: number }>(conn, entriesCheckSql());
-  if (check.n === 0) throw new Error(`${fileName} has no entries`);
-  if (check.lo !== 0 || check.hi !== check.n - 1 || check.d !== check.n) throw new Error(`${fileName}: entry_id must run from 0 to ${check.n - 1} without gaps`);
-  if (check.bad > 0) throw new Error(`${fileName}: ${check.bad} entries have a null or negative count`);
-  const table = await conn.query(countsByIdSql());
-  const countsById = Float64Array.from(table.getChild("c")!.toArray() as Float64Array);
-  return { countsById, hasSource };
-}
-
-function previewFromTable(table: Awaited<ReturnType<typeof readParquetTable>>, fileName: string): PreviewPair[] {
-  for (const c of ["uid", "text", "entry_ids"]) if (!table.getChild(c)) throw new Error(`${fileName} has no ${c} column`);
-  const out: PreviewPair[] = [];
-  for (const row of table) {
-    const r = row.toJSON() as { uid: unknown; url?: unknown; text: unknown; entry_ids: { toArray(): ArrayLike<number> } | null };
-    out.push({ uid: String(r.uid), url: r.url == null ? null : String(r.url), text: String(r.text ?? ""), entryIds: r.entry_ids ? Array.from(r.entry_ids.toArray(), Number) : [] });
-  }
-  return out;
-}
-
-function sizeCurveFromTable(table: Awaited<ReturnType<typeof readParquetTable>>): SizeCurvePoint[] {
-  const t = table.getChild("t"), e = table.getChild("expected_size");
-  if (!t || !e) return [];
-  return Array.from({ length: table.numRows }, (_, i) => ({ t: Number(t.get(i)), expectedSize: Number(e.get(i)) }));
-}
-
-async function fetchBytes(url: string, fileName: string): Promise<Uint8Array> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${fileName}: ${((await res.json().catch(() => null)) as { error?: string } | null)?.error ?? `HTTP ${res.status}`}`);
-  return new Uint8Array(await res.arrayBuffer());
-}
-
-export async function loadServerWorkspace(name: string, step: LoadStep): Promise<LoadedWorkspace> {
-  const base = `/api/workspaces/${encodeURIComponent(name)}/files`;
-  step("reading manifest.json");
-  const manifestRes = await fetch(`${base}/manifest.json`);
-  if (!manifestRes.ok) throw new Error(((await manifestRes.json().catch(() => null)) as { error?: string } | null)?.error ?? `workspace "${name}": HTTP ${manifestRes.status}`);
-  const manifest = (await manifestRes.json()) as { match: { rows_read: number; rows_matched: number; metadata: { metadataHash: string } }; balance?: { t: number; seed: number } };
-  step("fetching entry_counts.parquet");
-  const { countsById, hasSource } = await ingestEntryCounts(await fetchBytes(`${base}/entry_counts.parquet`, "entry_counts.parquet"), "entry_counts.parquet", step);
-  step("fetching preview.parquet");
-  const previewBytes = await fetchBytes(`${base}/preview.parquet`, "preview.parquet").catch(() => null);
-  const preview = previewBytes ? previewFromTable(await readParquetTable(previewBytes, "preview.parquet"), "preview.parquet") : [];
-  const curveBytes = await fetchBytes(`${base}/size_curve.parquet`, "size_curve.parquet").catch(() => null);
-  const ws = new LoadedWorkspace({
-    label: name, server: name, t: manifest.balance?.t ?? null, seed: manifest.balance?.seed ?? null,
-    metadataHash: manifest.match.metadata.metadataHash, rowsRead: manifest.match.rows_read, rowsMatched: manifest.match.rows_matched,
-  }, countsById, new CountDistribution(countsById), hasSource, preview);
-  if (curveBytes) ws.sizeCurve = sizeCurveFromTable(await readParquetTable(curveBytes, "size_curve.parquet"));
-  ws.startMatches({ url: `${base}/matches.parquet` }, "matches.parquet");
-  return ws;
-}
-
-const fileBytes = async (f: File) => new Uint8Array(await f.arrayBuffer());
-
-export async function loadLocalWorkspace(files: LocalFiles, step: LoadStep): Promise<LoadedWorkspace> {
-  const { countsById, hasSource } = await ingestEntryCounts(await fileBytes(files.entryCounts), files.entryCounts.name, step);
-  let manifest: { match?: { rows_read?: number; rows_matched?: number; metadata?: { metadataHash?: string } }; balance?: { t?: number; seed?: number } } = {};
-  if (files.manifest) {
-    try { manifest = JSON.parse(await files.manifest.text()); } catch { throw new Error(`${files.manifest.name} is not valid JSON`); }
-  }
-  const preview = files.preview ? previewFromTable(await readParquetTable(await fileBytes(files.preview), files.preview.name), files.preview.name) : [];
-  const ws = new LoadedWorkspace({
-    label: "local files", server: null, t: manifest.balance?.t ?? null, seed: manifest.balance?.seed ?? null,
-    metadataHash: manifest.match?.metadata?.metadataHash ?? null, rowsRead: manifest.match?.rows_read ?? null, rowsMatched: manifest.match?.rows_matched ?? null,
-  }, countsById, new CountDistribution(countsById), hasSource, preview);
-  if (files.matches) ws.startMatches({ bytes: await fileBytes(files.matches) }, files.matches.name);
-  return ws;
-}

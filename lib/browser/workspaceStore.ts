@@ -1,6 +1,7 @@
 /** The page's current workspace (kept across client-side navigation), with load progress and errors. */
 import { emit } from "./events";
-import { loadLocalWorkspace, loadServerWorkspace, type LoadedWorkspace, type LocalFiles } from "./workspace";
+import { loadLocalWorkspace, loadServerWorkspace, type LocalFiles } from "./loadWorkspace";
+import type { LoadedWorkspace } from "./workspace";
 
 export type StoreState =
   | { status: "idle" }
@@ -67,9 +68,10 @@ export function classifyFiles(list: File[]): LocalFiles {
     else if (n.includes("matches") && n.endsWith(".parquet")) out.matches = f;
     else if (n.includes("preview") && n.endsWith(".parquet")) out.preview = f;
     else if (n === "manifest.json") out.manifest = f;
+    else if (n.endsWith(".json") && !out.metadata) out.metadata = f;
     else unknown.push(f.name);
   }
-  if (unknown.length) throw new Error(`don't know what ${unknown.join(", ")} is: open entry_counts*.parquet, and optionally matches*.parquet, preview*.parquet, manifest.json`);
+  if (unknown.length) throw new Error(`don't know what ${unknown.join(", ")} is: open entry_counts*.parquet, and optionally matches*.parquet, preview*.parquet, manifest.json and one metadata .json`);
   if (!out.entryCounts) throw new Error("open an entry_counts parquet file (with matches.parquet for the exact expected size)");
   return out as LocalFiles;
 }

@@ -1,0 +1,123 @@
+/**
+ * Opens a workspace in the page: one served by `metacurate serve`, or local files a person picked.
+ * The workspace is returned as soon as the counts are decoded and checked; DuckDB-WASM (started at
+ * once, in parallel), the preview pairs, the size curve and the matches follow.
+ */
+import { tableFromIPC, type Table } from "apache-arrow";
+import { CountDistribution } from "../curation/distribution";
+import { getEngine } from "./duckdb";
+import { countsFromArrow, entryNamesById } from "./entryCounts";
+import { metadataHash, metadataMismatch, parseMetadataJson } from "./metadataCheck";
+import { parquetToIpc } from "./parquet";
+import { LoadedWorkspace, type LoadStep, type PreviewPair, type SizeCurvePoint, type WorkspaceInfo } from "./workspace";
+
+export interface LocalFiles {
+  entryCounts: File;
+  matches?: File;
+  preview?: File;
+  manifest?: File;
+  /** MetaCLIP's metadata.json: checked against the entries, hashed like the engine does. */
+  metadata?: File;
+}
+
+interface ManifestJson {
+  match?: { rows_read?: number; rows_matched?: number; metadata?: { metadataHash?: string } };
+  balance?: { t?: number; seed?: number };
+}
+
+async function readParquetTable(bytes: Uint8Array, fileName: string): Promise<Table> {
+  return tableFromIPC(await parquetToIpc(bytes, fileName));
+}
+
+function previewFromTable(table: Table, fileName: string): PreviewPair[] {
+  for (const c of ["uid", "text", "entry_ids"]) if (!table.getChild(c)) throw new Error(`${fileName} has no ${c} column`);
+  const uid = table.getChild("uid")!, url = table.getChild("url"), text = table.getChild("text")!, ids = table.getChild("entry_ids")!;
+  const out: PreviewPair[] = [];
+  for (let i = 0; i < table.numRows; i++) {
+    const u = url?.get(i), e = ids.get(i) as { toArray(): ArrayLike<number> } | null;
+    out.push({ uid: String(uid.get(i)), url: u == null ? null : String(u), text: String(text.get(i) ?? ""), entryIds: e ? Array.from(e.toArray(), Number) : [] });
+  }
+  return out;
+}
+
+function sizeCurveFromTable(table: Table): SizeCurvePoint[] {
+  const t = table.getChild("t"), e = table.getChild("expected_size");
+  if (!t || !e) return [];
+  return Array.from({ length: table.numRows }, (_, i) => ({ t: Number(t.get(i)), expectedSize: Number(e.get(i)) }));
+}
+
+async function httpError(res: Response, fileName: string): Promise<Error> {
+  const body = (await res.json().catch(() => null)) as { error?: string } | null;
+  return new Error(body?.error ?? `${fileName}: HTTP ${res.status}`);
+}
+
+async function fetchBytes(url: string, fileName: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw await httpError(res, fileName);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** entry_counts bytes → a checked workspace whose entries table loads into DuckDB in the background. */
+async function openCounts(bytes: Uint8Array, fileName: string, info: WorkspaceInfo, step: LoadStep, check?: (table: Table) => Promise<void>): Promise<LoadedWorkspace> {
+  step(`decoding ${fileName}`);
+  const ipc = await parquetToIpc(bytes, fileName);
+  const table = tableFromIPC(ipc);
+  const { countsById, hasSource } = countsFromArrow(table, fileName);
+  if (check) await check(table);
+  const ws = new LoadedWorkspace(info, countsById, new CountDistribution(countsById), hasSource);
+  ws.startEntriesTable(ipc, fileName);
+  return ws;
+}
+
+export async function loadServerWorkspace(name: string, step: LoadStep): Promise<LoadedWorkspace> {
+  getEngine().catch(() => {}); // instantiate DuckDB-WASM while the files arrive
+  const base = `/api/workspaces/${encodeURIComponent(name)}/files`;
+  step("fetching manifest.json and entry_counts.parquet");
+  const manifestP = fetch(`${base}/manifest.json`);
+  const countsP = fetchBytes(`${base}/entry_counts.parquet`, "entry_counts.parquet");
+  countsP.catch(() => {});
+  const previewP = fetchBytes(`${base}/preview.parquet`, "preview.parquet").catch(() => null);
+  const curveP = fetchBytes(`${base}/size_curve.parquet`, "size_curve.parquet").catch(() => null);
+  const manifestRes = await manifestP;
+  if (!manifestRes.ok) throw await httpError(manifestRes, `workspace "${name}"`);
+  const manifest = (await manifestRes.json()) as ManifestJson;
+  const ws = await openCounts(await countsP, "entry_counts.parquet", {
+    label: name, server: name, metadataFile: null, t: manifest.balance?.t ?? null, seed: manifest.balance?.seed ?? null,
+    metadataHash: manifest.match?.metadata?.metadataHash ?? null, rowsRead: manifest.match?.rows_read ?? null, rowsMatched: manifest.match?.rows_matched ?? null,
+  }, step);
+  ws.startMatches({ url: `${base}/matches.parquet` }, "matches.parquet");
+  ws.startPreview(previewP.then(async (b) => (b ? previewFromTable(await readParquetTable(b, "preview.parquet"), "preview.parquet") : null)));
+  void curveP.then(async (b) => { if (b) ws.setSizeCurve(sizeCurveFromTable(await readParquetTable(b, "size_curve.parquet"))); }).catch(() => {});
+  return ws;
+}
+
+const fileBytes = async (f: File) => new Uint8Array(await f.arrayBuffer());
+
+export async function loadLocalWorkspace(files: LocalFiles, step: LoadStep): Promise<LoadedWorkspace> {
+  getEngine().catch(() => {});
+  let manifest: ManifestJson = {};
+  if (files.manifest) {
+    try { manifest = JSON.parse(await files.manifest.text()) as ManifestJson; } catch { throw new Error(`${files.manifest.name} is not valid JSON`); }
+  }
+  const info: WorkspaceInfo = {
+    label: "local files", server: null, metadataFile: null, t: manifest.balance?.t ?? null, seed: manifest.balance?.seed ?? null,
+    metadataHash: manifest.match?.metadata?.metadataHash ?? null, rowsRead: manifest.match?.rows_read ?? null, rowsMatched: manifest.match?.rows_matched ?? null,
+  };
+  const metadata = files.metadata;
+  const checkMetadata = metadata && (async (table: Table) => {
+    step(`checking ${metadata.name} against ${files.entryCounts.name}`);
+    const list = parseMetadataJson(await metadata.text(), metadata.name);
+    const names = entryNamesById(table);
+    const mismatch = metadataMismatch(list, (id) => names[id], names.length, metadata.name, files.entryCounts.name);
+    if (mismatch) throw new Error(mismatch);
+    const hash = await metadataHash(list);
+    if (info.metadataHash && info.metadataHash !== hash) throw new Error(`${metadata.name} hashes to ${hash.slice(0, 12)}…, but ${files.manifest!.name} records metadata ${info.metadataHash.slice(0, 12)}…`);
+    info.metadataHash = hash;
+    info.metadataFile = metadata.name;
+  });
+  const ws = await openCounts(await fileBytes(files.entryCounts), files.entryCounts.name, info, step, checkMetadata || undefined);
+  if (files.matches) ws.startMatches({ bytes: await fileBytes(files.matches) }, files.matches.name);
+  const preview = files.preview;
+  if (preview) ws.startPreview(fileBytes(preview).then(async (b) => previewFromTable(await readParquetTable(b, preview.name), preview.name)));
+  return ws;
+}
