@@ -21,6 +21,8 @@ export async function serve(opts: { dataDir: string; port: number; host: string;
   }
   process.stderr.write(`metacurate dashboard on http://${opts.host}:${opts.port} (workspaces in ${dataDir})\n`);
   const child = spawn(process.execPath, [next, "start", "-p", String(opts.port), "-H", opts.host], { cwd: APP_ROOT, env, stdio: "inherit" });
-  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
-  await new Promise<void>((resolve, reject) => child.on("exit", (code, signal) => (code === 0 || signal ? resolve() : reject(new Error(`next start exited with ${code}`)))));
+  let stopping = false;
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => { stopping = true; child.kill(sig); });
+  // stopped by a signal (Ctrl-C, kill): next exits 130/143 then, which is not a failure
+  await new Promise<void>((resolve, reject) => child.on("exit", (code, signal) => (code === 0 || signal || stopping ? resolve() : reject(new Error(`next start exited with ${code}`)))));
 }

@@ -4,7 +4,7 @@ import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import { rows } from "../../lib/browser/duckdb";
 import { emit } from "../../lib/browser/events";
 import { fmtInt } from "../../lib/browser/format";
-import { entryMatchCountSql, entryPageSql, type EntryQuery } from "../../lib/browser/sql";
+import { entryPageSql, type EntryQuery } from "../../lib/browser/sql";
 import { entryProbability } from "../../lib/curation/threshold";
 
 export interface EntryRow { entry_id: number; entry: string; count: number; source: string | null }
@@ -30,7 +30,8 @@ export function EntriesTable({ db, query, t, selected, onSelect, hasSource }: { 
     setScrollTop(0);
     void (async () => {
       const conn = await db;
-      const [[{ n }], first] = await Promise.all([rows<{ n: number }>(conn, entryMatchCountSql(query.search)), rows<EntryRow>(conn, entryPageSql(query, 0, PAGE))]);
+      const first = await rows<EntryRow & { total: number }>(conn, entryPageSql(query, 0, PAGE));
+      const n = first[0]?.total ?? 0;
       if (!live) return;
       setTotal({ key: qkey, n });
       setPages(new Map([[0, first]]));

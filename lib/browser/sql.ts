@@ -6,10 +6,14 @@ export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
 
-/** entries from the raw table: typed columns, source when the file has one. */
+/**
+ * entries from the raw table: typed columns, source when the file has one, and the entry lower-cased
+ * once for search (contains() on it is several times faster than ILIKE).
+ */
 export function createEntriesSql(raw: string, hasSource: boolean): string {
   return `CREATE OR REPLACE TABLE entries AS SELECT CAST(entry_id AS INTEGER) AS entry_id, CAST(entry AS VARCHAR) AS entry,
-    CAST(count AS BIGINT) AS count, ${hasSource ? "CAST(source AS VARCHAR)" : "CAST(NULL AS VARCHAR)"} AS source FROM ${raw}`;
+    CAST(count AS BIGINT) AS count, ${hasSource ? "CAST(source AS VARCHAR)" : "CAST(NULL AS VARCHAR)"} AS source,
+    lower(CAST(entry AS VARCHAR)) AS entry_lower FROM ${raw}`;
 }
 
 /** MetaCLIP Table 13 count bands (paper scale: 5.6B matches in Pool 1). */
@@ -46,10 +50,9 @@ export interface EntryQuery {
   desc: boolean;
 }
 
+/** Case-insensitive literal substring (no wildcards). */
 function entryFilter(search: string): string {
-  if (!search) return "";
-  const like = search.replaceAll("\\", "\\\\").replaceAll("%", "\\%").replaceAll("_", "\\_");
-  return `WHERE entry ILIKE ${sqlString(`%${like}%`)} ESCAPE '\\'`;
+  return search ? `WHERE contains(entry_lower, lower(${sqlString(search)}))` : "";
 }
 
 function entryOrder(q: EntryQuery): string {
@@ -57,13 +60,9 @@ function entryOrder(q: EntryQuery): string {
   return q.sort === "entry_id" ? `entry_id ${dir}` : `${q.sort} ${dir}, entry_id ASC`;
 }
 
-export function entryMatchCountSql(search: string): string {
-  return `SELECT count(*)::INTEGER AS n FROM entries ${entryFilter(search)}`;
-}
-
-/** One window of the (filtered, sorted) entries table. */
+/** One window of the (filtered, sorted) entries table; `total` on every row is the number of matching entries. */
 export function entryPageSql(q: EntryQuery, offset: number, limit: number): string {
-  return `SELECT entry_id, entry, count::DOUBLE AS count, source FROM entries ${entryFilter(q.search)}
+  return `SELECT entry_id, entry, count::DOUBLE AS count, source, (count(*) OVER ())::INTEGER AS total FROM entries ${entryFilter(q.search)}
     ORDER BY ${entryOrder(q)} LIMIT ${Math.max(0, Math.floor(limit))} OFFSET ${Math.max(0, Math.floor(offset))}`;
 }
 
