@@ -87,6 +87,7 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
     flags: {
       out: { kind: "string", value: "DIR", help: "workspace folder (default: workspaces/demo)" },
       rows: { kind: "number", value: "N", help: "rows in the demo pool (default 15000)" },
+      webdataset: { kind: "boolean", help: "put the images in webdataset tar shards (source/shards/*.tar, as img2dataset writes them) instead of files" },
       help,
     },
     run: async (f, progress) => {
@@ -95,7 +96,7 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
       if (!Number.isInteger(rows) || rows < 100) throw new UsageError(`--rows must be an integer >= 100 (got ${rows})`);
       const source = path.join(out, "source");
       mkdirSync(source, { recursive: true });
-      if (!existsSync(path.join(source, "pool.parquet"))) await writeDemoPool(source, { rows, urlPrefix: "source/" });
+      if (!existsSync(path.join(source, "pool.parquet"))) await writeDemoPool(source, { rows, urlPrefix: "source/", webdataset: f.webdataset === true });
       printManifest(await runCurate(out, {
         metadata: path.join(source, "metadata.parquet"), pool: [path.join(source, "pool.parquet")], columns: {}, p: 0.06, seed: 0,
         ...progressHooks(progress),

@@ -72,7 +72,7 @@ function EntryDetail({ ws, id, t, seed, remote }: { ws: LoadedWorkspace; id: num
       <h2 className="text-lg font-semibold">Entry {id}</h2>
       <p className="text-sm">count {fmtInt(count)} · p_e at t = {fmtInt(t)}: {entryProbability(count, t).toPrecision(4)} · draw seed {seed}</p>
       <p className="text-sm text-zinc-500">{pairs.length} preview pair{pairs.length === 1 ? "" : "s"} match it{pairs.length ? `; the balanced draw keeps ${kept}` : ""} (preview: {fmtInt(ws.preview.length)} pairs sampled from the pool).</p>
-      <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={pairs} t={t} seed={seed} workspace={ws.info.server} remote={remote} context="entry" /></PreviewGate>
+      <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={pairs} t={t} seed={seed} images={{ workspace: ws.info.server, shards: ws.imageShards === null ? null : ws.imageShards > 0, remote }} context="entry" /></PreviewGate>
     </div>
   );
 }

@@ -39,6 +39,7 @@ function PairsBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState;
         <h1 className="text-xl font-semibold">Pairs</h1>
         <p className="text-sm text-zinc-500" data-testid="pairs-summary">
           {fmtInt(filtered.length)} of {fmtInt(ws.preview.length)} preview pairs · t = {fmtInt(t)} · seed {seed} (the engine&apos;s draw: kept iff murmur3 draw &lt; P(keep))
+          {!!ws.imageShards && <span data-testid="shard-note"> · images from {fmtInt(ws.imageShards)} in the workspace&apos;s webdataset tar shards</span>}
         </p>
       </header>
       <div className="flex flex-wrap items-end gap-3 text-sm">
@@ -64,7 +65,7 @@ function PairsBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState;
         <span data-testid="page-label">page {current + 1} of {pages}</span>
         <button type="button" data-testid="page-next" disabled={current >= pages - 1} onClick={() => { setPage(current + 1); set({ page: current + 1 }); }} className="rounded border px-2 py-1 disabled:opacity-40">next →</button>
       </nav>
-      <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={shown} t={t} seed={seed} workspace={ws.info.server} remote={remote} context="grid" /></PreviewGate>
+      <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={shown} t={t} seed={seed} images={{ workspace: ws.info.server, shards: ws.imageShards === null ? null : ws.imageShards > 0, remote }} context="grid" /></PreviewGate>
     </main>
   );
 }

@@ -3,7 +3,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { clearEvents, engineStats, stat, waitEvent } from "./support/app";
-import { BROKEN, E2E_DATA, FIXTURE } from "./support/workspaces";
+import { BROKEN, E2E_DATA, FIXTURE, WEBDATASET } from "./support/workspaces";
 
 const foreign: string[] = [];
 test.beforeEach(({ page, baseURL }) => {
@@ -151,7 +151,7 @@ test("a broken parquet file gives a clear error naming it, and the app stays usa
   await expect(page.getByTestId("load-error")).toContainText("entry_counts.parquet is not a parquet file");
 
   await page.goto("/");
-  await page.getByRole("link", { name: FIXTURE }).click();
+  await page.getByRole("link", { name: FIXTURE, exact: true }).click();
   await waitEvent(page, "expected-size");
 });
 
@@ -178,4 +178,21 @@ test("a metadata.json opened with the files is checked against the entries and h
   await page.getByTestId("file-input").setInputFiles([path.join(ws, "entry_counts.parquet"), path.join(E2E_DATA, "metadata-short.json")]);
   await waitEvent(page, "workspace:error");
   await expect(page.getByTestId("load-error")).toContainText(`metadata-short.json has ${manifest.match.metadata.entries - 1} entries but entry_counts.parquet has ${manifest.match.metadata.entries}`);
+});
+
+test("images in webdataset tar shards load by uid, and the pool's own URLs are never requested", async ({ page }) => {
+  await page.goto(`/pairs?workspace=${WEBDATASET}`);
+  await waitEvent(page, "pairs:shown", { context: "grid" });
+  const rows = JSON.parse(readFileSync(path.join(E2E_DATA, WEBDATASET, "manifest.json"), "utf8")).match.rows_read as number;
+  await expect(page.getByTestId("shard-note")).toContainText(`images from ${rows.toLocaleString("en-US")} in`);
+  const pairs = await page.getByTestId("pair").count();
+  expect(pairs).toBeGreaterThan(0);
+  await expect(page.getByTestId("pair-image")).toHaveCount(pairs);
+  await expect(page.getByTestId("image-placeholder")).toHaveCount(0);
+  for (let i = 0; i < Math.min(pairs, 6); i++) {
+    const img = page.getByTestId("pair-image").nth(i);
+    await expect(img).toHaveAttribute("src", /\/image\?uid=[0-9a-f]{32}&url=https/);
+    await img.scrollIntoViewIfNeeded();
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(28);
+  }
 });

@@ -4,7 +4,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { DEFAULT_VIEW, parseView, viewQuery } from "../lib/browser/viewState";
-import { imageSource } from "../lib/browser/pairs";
+import { imageSource, type ImageOptions } from "../lib/browser/pairs";
 import { resolveInside, workspaceDir } from "../lib/workspace/serve";
 import { tempDir } from "./support/fixtures";
 
@@ -25,12 +25,19 @@ test("workspace names and image paths cannot leave the data directory", async (t
 });
 
 test("image sources: workspace files through the app, http(s) only when allowed, nothing else", () => {
-  assert.equal(imageSource("source/images/1.png", "demo", false), "/api/workspaces/demo/image?path=source%2Fimages%2F1.png");
-  assert.equal(imageSource("https://example.com/a.jpg", "demo", false), null);
-  assert.equal(imageSource("https://example.com/a.jpg", "demo", true), "https://example.com/a.jpg");
-  assert.equal(imageSource("javascript:alert(1)", "demo", true), null);
-  assert.equal(imageSource("images/1.png", null, true), null, "local files have no server to fetch images from");
-  assert.equal(imageSource(null, "demo", true), null);
+  const on = (url: string | null, o: Partial<ImageOptions> = {}) => imageSource({ uid: "u1", url }, { workspace: "demo", shards: false, remote: false, ...o });
+  assert.equal(on("source/images/1.png"), "/api/workspaces/demo/image?path=source%2Fimages%2F1.png");
+  assert.equal(on("https://example.com/a.jpg"), null);
+  assert.equal(on("https://example.com/a.jpg", { remote: true }), "https://example.com/a.jpg");
+  assert.equal(on("https://example.com/a.jpg", { shards: true, remote: true }), "/api/workspaces/demo/image?uid=u1&url=https%3A%2F%2Fexample.com%2Fa.jpg", "a downloaded copy in the shards wins");
+  assert.equal(on(null, { shards: true }), "/api/workspaces/demo/image?uid=u1");
+  assert.equal(on("source/images/1.png", { shards: true }), "/api/workspaces/demo/image?path=source%2Fimages%2F1.png");
+  assert.equal(on("javascript:alert(1)", { remote: true, shards: true }), "/api/workspaces/demo/image?uid=u1&url=javascript%3Aalert(1)", "only ever a key for the server's lookup");
+  assert.equal(on("javascript:alert(1)", { remote: true }), null);
+  assert.equal(on("images/1.png", { workspace: null, remote: true }), null, "local files have no server to fetch images from");
+  assert.equal(on(null, { remote: true }), null);
+  assert.equal(on("https://example.com/a.jpg", { shards: null, remote: true }), undefined, "waits until the shards are known");
+  assert.equal(on("source/images/1.png", { shards: null }), "/api/workspaces/demo/image?path=source%2Fimages%2F1.png");
 });
 
 test("the view state survives a round trip through the URL; junk falls back to defaults", () => {

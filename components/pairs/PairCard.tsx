@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { fmtPct } from "../../lib/browser/format";
-import { imageSource, type JudgedPair } from "../../lib/browser/pairs";
+import { imageSource, type ImageOptions, type JudgedPair } from "../../lib/browser/pairs";
 import { matchSpans } from "../../lib/curation/highlight";
 import { entryProbability } from "../../lib/curation/threshold";
 
@@ -29,21 +29,22 @@ function Caption({ text, entries, t }: { text: string; entries: Map<number, Entr
   return <p className="break-words text-sm" data-testid="pair-caption">{parts}</p>;
 }
 
-function Thumb({ src }: { src: string | null }) {
+function Thumb({ src }: { src: string | null | undefined }) {
   const [failed, setFailed] = useState(false);
+  if (src === undefined) return <div className="h-28 w-28 animate-pulse rounded bg-zinc-100 dark:bg-zinc-800" aria-label="image loading" />;
   if (!src || failed) {
     return <div data-testid="image-placeholder" className="flex h-28 w-28 items-center justify-center rounded bg-zinc-100 text-xs text-zinc-500 dark:bg-zinc-800">no image</div>;
   }
   // eslint-disable-next-line @next/next/no-img-element
-  return <img src={src} alt="" loading="lazy" onError={() => setFailed(true)} className="h-28 w-28 rounded object-contain [image-rendering:pixelated]" />;
+  return <img src={src} alt="" data-testid="pair-image" loading="lazy" onError={() => setFailed(true)} className="h-28 w-28 rounded object-contain [image-rendering:pixelated]" />;
 }
 
-export function PairCard({ pair, entries, t, workspace, remote }: { pair: JudgedPair; entries: Map<number, EntryInfo>; t: number; workspace: string | null; remote: boolean }) {
+export function PairCard({ pair, entries, t, images }: { pair: JudgedPair; entries: Map<number, EntryInfo>; t: number; images: ImageOptions }) {
   const own = new Map([...entries].filter(([id]) => pair.entryIds.includes(id)));
   return (
     <article data-testid="pair" data-uid={pair.uid} data-kept={pair.kept ? "1" : "0"} data-p-keep={pair.pKeep}
       className={`flex gap-3 rounded border p-2 ${pair.kept ? "border-emerald-400 dark:border-emerald-700" : "border-zinc-200 opacity-75 dark:border-zinc-800"}`}>
-      <Thumb src={imageSource(pair.url, workspace, remote)} />
+      <Thumb src={imageSource(pair, images)} />
       <div className="min-w-0 flex-1 space-y-1">
         <Caption text={pair.text} entries={own} t={t} />
         <p className="text-xs text-zinc-500">

@@ -6,3 +6,5 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const E2E_DATA = path.join(REPO, ".tmp", "e2e-workspaces");
 export const FIXTURE = "fixture";
 export const BROKEN = "broken";
+/** the demo with its images in webdataset tar shards, pool URLs on a host that is never contacted */
+export const WEBDATASET = "fixture-wds";

@@ -87,6 +87,9 @@ export async function loadServerWorkspace(name: string, step: LoadStep): Promise
   }, step);
   ws.startMatches({ url: `${base}/matches.parquet` }, "matches.parquet");
   ws.startPreview(previewP.then(async (b) => (b ? previewFromTable(await readParquetTable(b, "preview.parquet"), "preview.parquet") : null)));
+  ws.setImageShards(null);
+  void fetch(`/api/workspaces/${encodeURIComponent(name)}/shards`).then((r) => (r.ok ? r.json() : null))
+    .then((s: { images?: number } | null) => ws.setImageShards(s?.images ?? 0), () => ws.setImageShards(0));
   void curveP.then(async (b) => { if (b) ws.setSizeCurve(sizeCurveFromTable(await readParquetTable(b, "size_curve.parquet"))); }).catch(() => {});
   return ws;
 }

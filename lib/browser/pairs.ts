@@ -35,10 +35,26 @@ export function filterPairs(pairs: readonly PreviewPair[], counts: ArrayLike<num
   return out;
 }
 
-/** Where the browser may load a pair's image from: the workspace (relative path), or the pool's http(s) URL if allowed. */
-export function imageSource(url: string | null, workspace: string | null, allowRemote: boolean): string | null {
-  if (!url) return null;
-  if (/^https?:\/\//i.test(url)) return allowRemote ? url : null;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(url) || !workspace) return null;
-  return `/api/workspaces/${encodeURIComponent(workspace)}/image?path=${encodeURIComponent(url)}`;
+export interface ImageOptions {
+  /** served workspace name; null for local files (no server to read images from) */
+  workspace: string | null;
+  /** the workspace has webdataset tar shards: pool-URL images come from them, by uid (else url); null = not known yet */
+  shards: boolean | null;
+  /** the person allowed loading the pool's http(s) URLs */
+  remote: boolean;
+}
+
+/**
+ * Where the browser may load a pair's image from: a relative path is a file of the workspace; any
+ * other url is looked up in the workspace's tar shards when it has some, else loaded from the pool's
+ * http(s) URL only if allowed. Other schemes never load. undefined: wait, the shards are not known yet.
+ */
+export function imageSource(pair: { uid: string; url: string | null }, o: ImageOptions): string | null | undefined {
+  const { url } = pair;
+  const base = o.workspace === null ? null : `/api/workspaces/${encodeURIComponent(o.workspace)}/image`;
+  const remote = url !== null && /^https?:\/\//i.test(url);
+  if (url !== null && !remote && !/^[a-z][a-z0-9+.-]*:/i.test(url)) return base && `${base}?path=${encodeURIComponent(url)}`;
+  if (base && o.shards === null) return undefined;
+  if (base && o.shards) return `${base}?uid=${encodeURIComponent(pair.uid)}${url !== null ? `&url=${encodeURIComponent(url)}` : ""}`;
+  return remote && o.remote ? url : null;
 }

@@ -53,6 +53,8 @@ export class LoadedWorkspace {
   /** The engine's exact E(t) on its log grid (size_curve.parquet), when available. */
   sizeCurve: SizeCurvePoint[] = [];
   preview: PreviewPair[] = [];
+  /** Images in the workspace's webdataset tar shards (served by uid); null until the server says. */
+  imageShards: number | null = 0;
   previewState: PartState = "none";
   /** The `entries` table in DuckDB-WASM, for the band/source tables, the entries page and entry names. */
   entriesDb: Promise<AsyncDuckDBConnection> = Promise.reject(new Error("entries not loaded"));
@@ -109,6 +111,11 @@ export class LoadedWorkspace {
       this.previewState = { error: e.message };
       this.changed();
     });
+  }
+
+  setImageShards(images: number | null): void {
+    this.imageShards = images;
+    this.changed();
   }
 
   setSizeCurve(points: SizeCurvePoint[]): void {

@@ -11,6 +11,7 @@ import { synsetNames, wordnetDbDir } from "../metadata/wordnet";
 import { makeCaption, mulberry32, SURFACE_FORMS } from "./captions";
 import { CLASS_NAMES, loadFashionSplit } from "./fashionMnist";
 import { encodeGrayPng } from "./png";
+import { tarArchive } from "./tarWriter";
 
 export interface DemoPool {
   rows: number;
@@ -33,11 +34,18 @@ function classSizes(rows: number, rng: () => number): number[] {
   return sizes;
 }
 
+/** Samples per webdataset shard, as img2dataset's default. */
+export const SAMPLES_PER_SHARD = 10_000;
+/** The demo's stand-in for a crawl's image host when its images live in tar shards (never fetched). */
+export const DEMO_IMAGE_HOST = "https://fashion-mnist.invalid/";
+
 /**
- * Writes into `dir`: pool.parquet (uid, url, text, label), images/N.png and metadata.parquet
- * (entry, source). Each url is `urlPrefix + "images/N.png"`, a path relative to the workspace.
+ * Writes into `dir`: pool.parquet (uid, url, text, label), the images and metadata.parquet (entry,
+ * source). Images are files `images/N.png`, each url `urlPrefix + "images/N.png"` (a path relative to
+ * the workspace); or, with `webdataset`, tar shards `shards/SSSSS.tar` as img2dataset writes them
+ * (KEY.png, KEY.txt, KEY.json with uid, url and caption), each url then on DEMO_IMAGE_HOST.
  */
-export async function writeDemoPool(dir: string, opts: { rows?: number; seed?: number; urlPrefix?: string } = {}): Promise<DemoPool> {
+export async function writeDemoPool(dir: string, opts: { rows?: number; seed?: number; urlPrefix?: string; webdataset?: boolean } = {}): Promise<DemoPool> {
   const rows = opts.rows ?? 15_000;
   const seed = opts.seed ?? 0;
   const rng = mulberry32(1000 + seed);
@@ -51,16 +59,25 @@ export async function writeDemoPool(dir: string, opts: { rows?: number; seed?: n
   });
   for (let i = picked.length - 1; i > 0; i--) { const j = Math.floor(rng() * (i + 1)); [picked[i], picked[j]] = [picked[j], picked[i]]; }
 
-  const images = path.join(dir, "images");
+  const images = path.join(dir, opts.webdataset ? "shards" : "images");
   mkdirSync(images, { recursive: true });
   const lines: string[] = [];
+  let shard: { name: string; data: Uint8Array }[] = [];
+  const flush = (n: number) => { writeFileSync(path.join(images, `${String(n).padStart(5, "0")}.tar`), tarArchive(shard)); shard = []; };
   picked.forEach(({ image, label }, i) => {
     const name = `${String(i).padStart(6, "0")}.png`;
-    writeFileSync(path.join(images, name), encodeGrayPng(train.pixels.subarray(image * 784, (image + 1) * 784), 28, 28));
+    const png = encodeGrayPng(train.pixels.subarray(image * 784, (image + 1) * 784), 28, 28);
     const uid = createHash("md5").update(`fashion-demo:${seed}:${i}`).digest("hex");
     const { text } = makeCaption(label, NOISE_FRACTION, rng);
-    lines.push(JSON.stringify({ uid, url: `${opts.urlPrefix ?? ""}images/${name}`, text, label }));
+    const url = opts.webdataset ? `${DEMO_IMAGE_HOST}${name}` : `${opts.urlPrefix ?? ""}images/${name}`;
+    lines.push(JSON.stringify({ uid, url, text, label }));
+    if (!opts.webdataset) { writeFileSync(path.join(images, name), png); return; }
+    const key = String(i).padStart(9, "0");
+    shard.push({ name: `${key}.png`, data: png }, { name: `${key}.txt`, data: Buffer.from(text) },
+      { name: `${key}.json`, data: Buffer.from(JSON.stringify({ key, uid, url, caption: text, status: "success", width: 28, height: 28 })) });
+    if ((i + 1) % SAMPLES_PER_SHARD === 0) flush(i / SAMPLES_PER_SHARD | 0);
   });
+  if (shard.length) flush(Math.floor(picked.length / SAMPLES_PER_SHARD));
 
   const synonyms = [...new Set(SURFACE_FORMS.flat())];
   const wordnet = await synsetNames(wordnetDbDir());
