@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { tableFromIPC } from "apache-arrow";
 import { readParquet as readParquetWasm } from "parquet-wasm/node";
 import { countsFromArrow } from "../lib/browser/entryCounts";
-import { bandTableSql, createEntriesSql, entriesByIdSql, entryPageSql, scaledBands, sourceTableSql } from "../lib/browser/sql";
+import { bandTableSql, createEntriesSql, entriesByIdSql, entryOrderSql, entryPageSql, scaledBands, sourceTableSql } from "../lib/browser/sql";
 import { FASHION_MNIST_DIR } from "../lib/demo/fashionMnist";
 import { openDuckDB, queryRows, sqlString } from "../lib/pool/duckdb";
 import { cli } from "./support/cli";
@@ -71,6 +71,11 @@ test("SQL builders and figures agree with the engine's stats, curated set and co
   assert.equal(Number((await queryRows(con, entryPageSql({ search: "Dress", sort: "entry", desc: false }, 0, 1)))[0].total), expected.length);
   const page = await queryRows(con, entryPageSql({ search: "dress", sort: "count", desc: true }, 0, 5));
   assert.ok(page.every((r) => Number(r.total) === expected.length));
+  for (const q of [{ search: "dress", sort: "count", desc: true }, { search: "", sort: "entry", desc: false }, { search: "s", sort: "entry_id", desc: true }] as const) {
+    const ids = (await queryRows(con, entryOrderSql(q))).map((r) => Number(r.entry_id));
+    const window = (await queryRows(con, entryPageSql(q, 50, 40))).map((r) => Number(r.entry_id));
+    assert.deepEqual(ids.slice(50, 90), window, `the full order and a window agree (${JSON.stringify(q)})`);
+  }
   assert.deepEqual(page.map((r) => Number(r.entry_id)), [...expected].sort((a, b) => Number(b.count) - Number(a.count) || Number(a.entry_id) - Number(b.entry_id)).slice(0, 5).map((r) => Number(r.entry_id)));
   assert.equal((await queryRows(con, entryPageSql({ search: "100%_\\'", sort: "count", desc: true }, 0, 5))).length, 0, "wildcards and quotes in a search are literal");
   assert.equal((await queryRows(con, entryPageSql({ search: "%", sort: "count", desc: true }, 0, 5))).length, 0, "% matches only a literal %");

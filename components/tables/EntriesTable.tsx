@@ -4,12 +4,14 @@ import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import { rows } from "../../lib/browser/duckdb";
 import { emit } from "../../lib/browser/events";
 import { fmtInt } from "../../lib/browser/format";
-import { entryPageSql, type EntryQuery } from "../../lib/browser/sql";
+import { entriesByIdSql, entryOrderSql, entryPageSql, type EntryQuery } from "../../lib/browser/sql";
 import { entryProbability } from "../../lib/curation/threshold";
 
 export interface EntryRow { entry_id: number; entry: string; count: number; source: string | null }
 
 const ROW = 30, PAGE = 200, HEIGHT = 560;
+/** Windows from here on come from the full order (a top-N with a small OFFSET is cheaper below it). */
+const DEEP_PAGE = 10;
 
 /** All entries, filtered and sorted in DuckDB, drawn as a virtual list (only the visible rows exist). */
 export function EntriesTable({ db, query, t, selected, onSelect, hasSource }: { db: Promise<AsyncDuckDBConnection>; query: EntryQuery; t: number; selected: number | null; onSelect: (id: number) => void; hasSource: boolean }) {
@@ -19,6 +21,18 @@ export function EntriesTable({ db, query, t, selected, onSelect, hasSource }: { 
   const [pages, setPages] = useState<Map<number, EntryRow[]>>(new Map());
   const [scrollTop, setScrollTop] = useState(0);
   const loading = useRef(new Set<string>());
+  // the full display order of the current query, fetched on the first deep scroll: from then on any
+  // window is a lookup by id instead of a sort with a large OFFSET
+  const order = useRef<{ key: string; ids: Promise<Int32Array> } | null>(null);
+  const orderOf = (conn: AsyncDuckDBConnection) => {
+    if (order.current?.key !== qkey) {
+      const t1 = performance.now(), search = query.search;
+      const ids = conn.query(entryOrderSql(query)).then((tb) => tb.getChild("entry_id")!.toArray() as Int32Array);
+      void ids.then((a) => emit({ type: "entries:order", search, rows: a.length, ms: performance.now() - t1 }), () => {});
+      order.current = { key: qkey, ids };
+    }
+    return order.current.ids;
+  };
   const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -49,9 +63,17 @@ export function EntriesTable({ db, query, t, selected, onSelect, hasSource }: { 
       const k = `${qkey}:${p}`;
       if (pages.has(p) || loading.current.has(k)) continue;
       loading.current.add(k);
+      const t0 = performance.now();
       void (async () => {
-        const r = await rows<EntryRow>(await db, entryPageSql(query, p * PAGE, PAGE));
+        const conn = await db;
+        let r: EntryRow[];
+        if (p >= DEEP_PAGE) {
+          const ids = Array.from((await orderOf(conn)).subarray(p * PAGE, (p + 1) * PAGE));
+          const byId = new Map((await rows<EntryRow>(conn, entriesByIdSql(ids))).map((e) => [e.entry_id, e]));
+          r = ids.map((id) => byId.get(id)!);
+        } else r = await rows<EntryRow>(conn, entryPageSql(query, p * PAGE, PAGE));
         setPages((old) => (loading.current.has(k) ? new Map(old).set(p, r) : old));
+        emit({ type: "entries:page", search: query.search, page: p, ms: performance.now() - t0 });
       })().catch((e: Error) => setError(e.message));
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -66,6 +66,11 @@ export function entryPageSql(q: EntryQuery, offset: number, limit: number): stri
     ORDER BY ${entryOrder(q)} LIMIT ${Math.max(0, Math.floor(limit))} OFFSET ${Math.max(0, Math.floor(offset))}`;
 }
 
+/** Every matching entry id in display order: fetched once per search/sort, so any window is a lookup by id. */
+export function entryOrderSql(q: EntryQuery): string {
+  return `SELECT entry_id FROM entries ${entryFilter(q.search)} ORDER BY ${entryOrder(q)}`;
+}
+
 export function entriesByIdSql(ids: readonly number[]): string {
   const list = ids.filter((i) => Number.isInteger(i) && i >= 0).join(", ");
   return `SELECT entry_id, entry, count::DOUBLE AS count, source FROM entries WHERE entry_id IN (${list || "NULL"}) ORDER BY entry_id`;
