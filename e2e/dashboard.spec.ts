@@ -2,6 +2,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { openDuckDB, queryRows, sqlString } from "../lib/pool/duckdb";
 import { clearEvents, engineStats, stat, waitEvent } from "./support/app";
 import { BROKEN, E2E_DATA, FIXTURE, WEBDATASET } from "./support/workspaces";
 
@@ -194,5 +195,20 @@ test("images in webdataset tar shards load by uid, and the pool's own URLs are n
     await expect(img).toHaveAttribute("src", /\/image\?uid=[0-9a-f]{32}&url=https/);
     await img.scrollIntoViewIfNeeded();
     await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(28);
+  }
+});
+
+test("the virtual entries list shows the right entries deep down, in count order", async ({ page }) => {
+  const con = await openDuckDB();
+  const order = (await queryRows(con, `SELECT entry_id FROM read_parquet(${sqlString(path.join(E2E_DATA, FIXTURE, "entry_counts.parquet"))}) ORDER BY count DESC, entry_id`)).map((r) => Number(r.entry_id));
+  con.closeSync();
+  await page.goto(`/entries?workspace=${FIXTURE}`);
+  await waitEvent(page, "entries:loaded", { search: "" });
+  for (const row of [40_000, 3_000, order.length - 5]) {
+    await clearEvents(page);
+    await page.getByTestId("entries-scroll").evaluate((el, top) => { el.scrollTop = top; }, row * 30);
+    await waitEvent(page, "entries:page", { search: "", page: Math.floor(row / 200) });
+    const shown = page.locator(`[data-testid="entry-row"][data-row="${row}"]`);
+    await expect(shown).toHaveAttribute("data-entry-id", String(order[row]));
   }
 });

@@ -92,7 +92,7 @@ export function EntriesTable({ db, query, t, selected, onSelect, hasSource }: { 
         <div style={{ height: (total?.n ?? 0) * ROW, position: "relative" }}>
           {visible.map(({ i, row }) => (
             <button type="button" key={i} role="option" aria-selected={row?.entry_id === selected} disabled={!row}
-              data-testid="entry-row" data-entry-id={row?.entry_id}
+              data-testid="entry-row" data-row={i} data-entry-id={row?.entry_id}
               onClick={() => row && onSelect(row.entry_id)}
               style={{ position: "absolute", top: i * ROW, height: ROW, left: 0, right: 0 }}
               className={`grid grid-cols-[5rem_1fr_7rem_6rem_7rem] items-center px-2 text-left text-sm tabular-nums focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${row?.entry_id === selected ? "bg-sky-100 dark:bg-sky-900" : "hover:bg-zinc-100 dark:hover:bg-zinc-900"}`}>
