@@ -61,9 +61,14 @@ export async function matchInto(out: StagedOutput, opts: MatchOptions): Promise<
     const counts = stats.counts;
 
     await time("write_entry_counts_ms", () => writeEntryCounts(con, metadata, counts, out.file("entry_counts.parquet"), out.file("entries.json.tmp")));
-    await time("write_matches_ms", () => writeMatches(con, pool, csvPath, out.file("matches.parquet")));
-    await time("write_preview_ms", () => writePreview(con, pool, csvPath, out.file("preview.parquet"), PREVIEW_ROWS));
-    const curve = await time("size_curve_ms", () => writeSizeCurve(con, counts, listsPath, stats.matchedRows, out.file("size_curve.parquet")));
+    // DuckDB writes the parquet files on its own threads while this thread sums the size curve
+    const curveSums = sizeCurveSums(counts, listsPath, stats.matchedRows);
+    await time("write_matches_ms", async () => {
+      await con.run(matchedRowsSql(pool, csvPath));
+      await con.run(matchesSql(out.file("matches.parquet")));
+    });
+    await time("write_preview_ms", () => con.run(previewSql(pool, out.file("preview.parquet"), PREVIEW_ROWS)));
+    const curve = await time("size_curve_ms", async () => writeSizeCurve(con, counts, await curveSums, stats.matchedRows, out.file("size_curve.parquet")));
 
     let maxCount = 0, zero = 0, total = 0;
     for (let i = 0; i < counts.length; i++) { total += counts[i]; if (counts[i] > maxCount) maxCount = counts[i]; if (counts[i] === 0) zero++; }
@@ -209,40 +214,49 @@ async function writeEntryCounts(con: DuckDBConnection, metadata: Metadata, count
     TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
 }
 
-async function writeMatches(con: DuckDBConnection, pool: Pool, csvPath: string, target: string): Promise<void> {
-  await con.run(`COPY (
-      SELECT p.uid, CAST(string_split(m.ids, ' ') AS INTEGER[]) AS entry_ids
-      FROM read_csv(${sqlString(csvPath)}, header = false, auto_detect = false, delim = ',', quote = '', escape = '',
-                    columns = {'f': 'INTEGER', 'r': 'BIGINT', 'ids': 'VARCHAR'}) m
-      JOIN (${poolRelation(pool)}) p ON p.f = m.f AND p.r = m.r
-      ORDER BY m.f, m.r)
-    TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+/** Temp table `matched` (f, r, uid, ids): the matched rows with their uid, joined with the pool once. */
+function matchedRowsSql(pool: Pool, csvPath: string): string {
+  return `CREATE OR REPLACE TEMP TABLE matched AS
+    SELECT m.f, m.r, p.uid, m.ids
+    FROM read_csv(${sqlString(csvPath)}, header = false, auto_detect = false, delim = ',', quote = '', escape = '',
+                  columns = {'f': 'INTEGER', 'r': 'BIGINT', 'ids': 'VARCHAR'}) m
+    JOIN (SELECT f, r, uid FROM (${poolRelation(pool)})) p ON p.f = m.f AND p.r = m.r`;
+}
+
+function matchesSql(target: string): string {
+  return `COPY (SELECT uid, CAST(string_split(ids, ' ') AS INTEGER[]) AS entry_ids FROM matched ORDER BY f, r)
+    TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`;
 }
 
 /**
  * preview.parquet: up to `limit` matched pairs (uid, url, text, entry_ids), the ones whose md5(uid)
  * sorts first, so the sample is spread over the pool and independent of how the pool is sharded.
+ * The pool's url and text are read only for those rows.
  */
-async function writePreview(con: DuckDBConnection, pool: Pool, csvPath: string, target: string, limit: number): Promise<void> {
-  await con.run(`COPY (
-      SELECT p.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", CAST(string_split(m.ids, ' ') AS INTEGER[]) AS entry_ids
-      FROM read_csv(${sqlString(csvPath)}, header = false, auto_detect = false, delim = ',', quote = '', escape = '',
-                    columns = {'f': 'INTEGER', 'r': 'BIGINT', 'ids': 'VARCHAR'}) m
-      JOIN (${poolRelation(pool)}) p ON p.f = m.f AND p.r = m.r
-      ORDER BY md5(p.uid), m.f, m.r
-      LIMIT ${limit})
-    TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+function previewSql(pool: Pool, target: string, limit: number): string {
+  return `COPY (
+      SELECT m.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", CAST(string_split(m.ids, ' ') AS INTEGER[]) AS entry_ids
+      FROM (SELECT f, r, uid, ids, md5(uid) AS h FROM matched ORDER BY h, f, r LIMIT ${limit}) m
+      JOIN (SELECT f, r, url, "text" FROM (${poolRelation(pool)})) p ON p.f = m.f AND p.r = m.r
+      ORDER BY m.h, m.f, m.r)
+    TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`;
 }
 
-async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array, listsPath: string, matchedRows: number, target: string): Promise<number> {
+/** E(t) on the grid, summed over the id lists in a few slices that yield to the event loop between them. */
+async function sizeCurveSums(counts: Float64Array, listsPath: string, matchedRows: number): Promise<{ grid: number[]; sums: Float64Array }> {
   let maxCount = 0;
   for (let i = 0; i < counts.length; i++) if (counts[i] > maxCount) maxCount = counts[i];
   const grid = sizeCurveGrid(maxCount);
   const acc = new SizeCurveAccumulator(grid, counts);
-  forEachIdList(listsPath, (ids, start, end) => acc.addRow(ids, start, end));
+  await new Promise((r) => setImmediate(r));
+  await forEachIdListAsync(listsPath, (ids, start, end) => acc.addRow(ids, start, end));
   if (acc.rows !== matchedRows) throw new Error(`size curve saw ${acc.rows} rows, expected ${matchedRows}`);
+  return { grid, sums: acc.values() };
+}
+
+async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array, curve: { grid: number[]; sums: Float64Array }, matchedRows: number, target: string): Promise<number> {
+  const { grid, sums } = curve;
   const total = counts.reduce((a, b) => a + b, 0);
-  const sums = acc.values();
   const sorted = sortedCounts(counts);
   const values = grid.map((t, k) => {
     let head = 0;
@@ -257,12 +271,14 @@ async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array, lists
   return grid.length;
 }
 
-/** Streams the binary id lists ([n, id1..idn] per matched row, int32 LE) written during matching. */
-export function forEachIdList(file: string, visit: (ids: Int32Array, start: number, end: number) => void): void {
+/**
+ * Streams the binary id lists ([n, id1..idn] per matched row, int32 LE) written during matching,
+ * yielding to the event loop between chunks so queued DuckDB work keeps being issued meanwhile.
+ */
+export async function forEachIdListAsync(file: string, visit: (ids: Int32Array, start: number, end: number) => void): Promise<void> {
   const fd = openSync(file, "r");
   try {
-    const chunkInts = 1 << 22;
-    let buf = new Int32Array(chunkInts);
+    let buf = new Int32Array(1 << 18);
     let have = 0;
     for (;;) {
       const bytes = new Uint8Array(buf.buffer, have * 4, (buf.length - have) * 4);
@@ -281,6 +297,7 @@ export function forEachIdList(file: string, visit: (ids: Int32Array, start: numb
       if (p === 0 && have === buf.length) { const g = new Int32Array(buf.length * 2); g.set(buf); buf = g; continue; }
       buf.copyWithin(0, p, have);
       have -= p;
+      await new Promise((r) => setImmediate(r));
     }
   } finally {
     closeSync(fd);
