@@ -6,6 +6,7 @@ import type { LoadedWorkspace } from "../lib/browser/workspace";
 import { entryProbability } from "../lib/curation/threshold";
 import { PairList } from "./pairs/PairList";
 import { PreviewGate } from "./pairs/PreviewGate";
+import { useEntryInfo } from "./useEntryInfo";
 import { useWorkspaceVersion } from "./useWorkspace";
 import { EntriesTable } from "./tables/EntriesTable";
 import { effectiveT } from "./useThreshold";
@@ -64,12 +65,14 @@ function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewStat
 function EntryDetail({ ws, id, t, seed, remote }: { ws: LoadedWorkspace; id: number; t: number; seed: number; remote: boolean }) {
   const count = ws.countsById[id];
   const version = useWorkspaceVersion(ws);
+  const ids = useMemo(() => [id], [id]);
+  const name = useEntryInfo(ws.entriesDb, ids)?.get(id)?.entry;
   const pairs = useMemo(() => filterPairs(ws.preview, ws.countsById, t, seed, { keep: "all", entry: id, text: "" }).slice(0, 24), [ws, version, id, t, seed]);
   if (count === undefined) return <p role="alert">No entry {id} in this workspace.</p>;
   const kept = pairs.filter((p) => p.kept).length;
   return (
     <div className="space-y-3" data-testid="entry-detail" data-entry-id={id}>
-      <h2 className="text-lg font-semibold">Entry {id}</h2>
+      <h2 className="text-lg font-semibold" data-testid="entry-detail-name">{name !== undefined ? `“${name}”` : "…"} <span className="text-sm font-normal text-zinc-500">entry {id}</span></h2>
       <p className="text-sm">count {fmtInt(count)} · p_e at t = {fmtInt(t)}: {entryProbability(count, t).toPrecision(4)} · draw seed {seed}</p>
       <p className="text-sm text-zinc-500">{pairs.length} preview pair{pairs.length === 1 ? "" : "s"} match it{pairs.length ? `; the balanced draw keeps ${kept}` : ""} (preview: {fmtInt(ws.preview.length)} pairs sampled from the pool).</p>
       <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={pairs} t={t} seed={seed} images={{ workspace: ws.info.server, shards: ws.imageShards === null ? null : ws.imageShards > 0, remote }} context="entry" /></PreviewGate>

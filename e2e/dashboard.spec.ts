@@ -98,6 +98,7 @@ test("the entries search finds an entry and its detail shows the pairs that matc
   expect((shown.uids as string[]).length).toBeGreaterThan(0);
   const detail = page.getByTestId("entry-detail");
   await expect(detail).toHaveAttribute("data-entry-id", String(id));
+  await expect(page.getByTestId("entry-detail-name")).toContainText(`“${await first.getByTestId("entry-name").textContent()}”`);
   const captions = detail.getByTestId("pair-caption");
   const n = await captions.count();
   for (let i = 0; i < n; i++) await expect(captions.nth(i).locator(`mark[data-entry-id="${id}"]`).first()).toBeVisible();

@@ -41,7 +41,7 @@ export function BalanceTables({ ws, t }: { ws: LoadedWorkspace; t: number }) {
   if (error) return <p role="alert" className="text-sm text-red-700 dark:text-red-400">The band and source tables need DuckDB: {error}</p>;
   return (
     <div className="grid gap-6 lg:grid-cols-2">
-      <table className="text-sm" data-testid="band-table">
+      <table className="self-start text-sm" data-testid="band-table">
         <caption className="mb-1 text-left text-sm font-medium">By count band (MetaCLIP Table 13, scaled to {fmtInt(ws.dist.total)} matches)</caption>
         <thead><tr className="border-b border-zinc-200 dark:border-zinc-800"><th className={th}>paper band</th><th className={th}>here</th><th className={th}>entries</th><th className={th}>matches before</th><th className={th}>after (Σ min(c, t))</th></tr></thead>
         <tbody>
@@ -57,7 +57,7 @@ export function BalanceTables({ ws, t }: { ws: LoadedWorkspace; t: number }) {
         </tbody>
       </table>
       {ws.hasSource ? (
-        <table className="text-sm" data-testid="source-table">
+        <table className="self-start text-sm" data-testid="source-table">
           <caption className="mb-1 text-left text-sm font-medium">By metadata source</caption>
           <thead><tr className="border-b border-zinc-200 dark:border-zinc-800"><th className={th}>source</th><th className={th}>entries</th><th className={th}>zero-count</th><th className={th}>matches before</th><th className={th}>after</th></tr></thead>
           <tbody>
