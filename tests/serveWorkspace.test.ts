@@ -1,12 +1,15 @@
 // The dashboard server's workspace access: names and paths a request cannot abuse; the view state URL codec.
 import assert from "node:assert/strict";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { DEFAULT_VIEW, parseView, viewQuery } from "../lib/browser/viewState";
 import { imageSource, type ImageOptions } from "../lib/browser/pairs";
-import { resolveInside, workspaceDir } from "../lib/workspace/serve";
-import { tempDir } from "./support/fixtures";
+import { readManifest } from "../lib/pipeline/manifest";
+import { matchesForBrowser, resolveInside, workspaceDir } from "../lib/workspace/serve";
+import { cli } from "./support/cli";
+import { readParquet, tempDir, writeParquet } from "./support/fixtures";
 
 test("workspace names and image paths cannot leave the data directory", async (t) => {
   const root = tempDir(t);
@@ -46,4 +49,31 @@ test("the view state survives a round trip through the URL; junk falls back to d
   assert.equal(viewQuery(DEFAULT_VIEW), "");
   const junk = parseView(new URLSearchParams("t=-5&seed=99999999999&sort=evil&keep=x&page=-1&entry=1e3"));
   assert.deepEqual(junk, DEFAULT_VIEW);
+});
+
+test("above the browser's cap the server sends a cached md5(uid) sample of matches, in pool order", async (t) => {
+  const dir = tempDir(t);
+  const rows = Array.from({ length: 600 }, (_, i) => ({ uid: `row-${i}`, text: `a ${["red", "blue", "green"][i % 3]} dog number ${i}` }));
+  await writeParquet(path.join(dir, "pool.parquet"), rows);
+  writeFileSync(path.join(dir, "metadata.json"), JSON.stringify(["dog", "red", "blue", "green", "number"]));
+  const ws = path.join(dir, "ws");
+  assert.equal(cli("match", "--metadata", path.join(dir, "metadata.json"), "--pool", path.join(dir, "pool.parquet"), "--out", ws).code, 0);
+  const manifest = await readManifest(ws);
+  assert.equal(manifest.match.rows_matched, 600);
+
+  const whole = await matchesForBrowser(ws, manifest, 600);
+  assert.deepEqual(whole, { file: path.join(ws, "matches.parquet"), totalRows: 600, sampleRows: 600 });
+
+  const sample = await matchesForBrowser(ws, manifest, 100);
+  assert.equal(sample.totalRows, 600);
+  assert.equal(sample.sampleRows, 100);
+  assert.notEqual(sample.file, path.join(ws, "matches.parquet"));
+  const all = await readParquet(path.join(ws, "matches.parquet"));
+  const md5 = (s: string) => createHash("md5").update(s).digest("hex");
+  const chosen = new Set([...all.map((r) => String(r.uid))].sort((a, b) => (md5(a) < md5(b) ? -1 : 1)).slice(0, 100));
+  const got = (await readParquet(sample.file)).map((r) => String(r.uid));
+  assert.deepEqual(got, all.map((r) => String(r.uid)).filter((u) => chosen.has(u)), "the md5-first rows, in their original order");
+  const again = await matchesForBrowser(ws, manifest, 100);
+  assert.equal(again.file, sample.file, "cached");
+  t.after(() => rmSync(sample.file, { force: true }));
 });
