@@ -134,15 +134,15 @@ try {
   }
   const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
   const longAt = await page.evaluate(() => (window as unknown as { __longAt?: number[] }).__longAt ?? []);
-  for (const at of longAt.slice(-longTasks.length)) {
-    const k = keyTimes.findLastIndex((x) => x.at <= at);
-    console.log(k >= 0 ? `   (a long task began ${ms(at - keyTimes[k].at)} after change #${k + 1}, t = ${keyTimes[k].t})` : `   (a long task began ${ms(keyTimes[0].at - at)} before the first change: work left over from loading)`);
-  }
   console.log(`\n2. ${T_CHANGES} t changes (slider by keyboard: Home, PageUp/PageDown; paper overlays ${overlays ? "on" : "off"}), from the key event:`);
   console.log(`   figures + both charts updated: median ${ms(median(figures))}, p95 ${ms(quantile(figures, 0.95))}   target ≤ 50 / ≤ 100 ms`);
   console.log(`   baseline, the same t change through DuckDB-WASM SQL (band table, a GROUP BY over the 500k entries): median ${ms(median(tables))}, p95 ${ms(quantile(tables, 0.95))}; ratio ${(median(tables) / median(figures)).toFixed(1)}x`);
   console.log(`   exact expected size over 1,000,000 rows in the worker: median ${ms(median(expectedWorker))}, p95 ${ms(quantile(expectedWorker, 0.95))} (on screen: median ${ms(median(expectedE2e))})   target ≤ 300 ms, off the UI thread`);
   console.log(`   main-thread long tasks (> 50 ms) during the changes: ${longTasks.length}${longTasks.length ? `, longest ${ms(Math.max(...longTasks))}` : ""}`);
+  for (const at of longAt.slice(-longTasks.length)) {
+    const k = keyTimes.findLastIndex((x) => x.at <= at);
+    console.log(k >= 0 ? `   (a long task began ${ms(at - keyTimes[k].at)} after change #${k + 1}, t = ${keyTimes[k].t})` : `   (a long task began ${ms(keyTimes[0].at - at)} before the first change: work left over from loading)`);
+  }
   const sql = await sqlExpectedSize(ws, lastT);
   const shown = Number(await page.getByTestId("stat-expected-size").getAttribute("data-value"));
   console.log(`   baseline, native DuckDB SQL (node, ${(await import("node:os")).availableParallelism()} threads) for the same sum at t = ${lastT}: ${ms(sql.ms)}; ratio ${(sql.ms / median(expectedWorker)).toFixed(1)}x; values ${shown} (page) vs ${sql.value} (SQL), relative difference ${Math.abs(shown - sql.value) / sql.value}`);
