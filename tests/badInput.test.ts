@@ -128,3 +128,15 @@ test("an output folder that cannot be written; a failed run leaves an existing f
   assert.deepEqual(readdirSync(s.out).sort(), before);
   assert.ok(!before.some((f) => f.startsWith(".metacurate-tmp")));
 });
+
+test("a damaged or foreign matches.parquet is named, and balance leaves the workspace as it was", async (t) => {
+  const s = await setup(t);
+  assert.equal(cli("match", "--metadata", s.metadata, "--pool", s.pool, "--out", s.out).code, 0);
+  const before = readdirSync(s.out).sort();
+  writeFileSync(path.join(s.out, "matches.parquet"), "PAR1 not really PAR1");
+  assertError(cli("balance", "--in", s.out, "--t", "1"), 3, /matches\.parquet is not a valid matches\.parquet/);
+  assertError(cli("stats", "--in", s.out, "--t", "1"), 3, /matches\.parquet is not a valid matches\.parquet/);
+  await writeParquet(path.join(s.out, "matches.parquet"), [{ uid: "a".repeat(32), ids: "0" }]);
+  assertError(cli("balance", "--in", s.out, "--t", "1"), 3, /matches\.parquet is not a valid matches\.parquet: .*entry_ids/);
+  assert.deepEqual(readdirSync(s.out).sort(), before, "no curated output, no temp files");
+});

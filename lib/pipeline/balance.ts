@@ -74,7 +74,7 @@ export async function balanceInto(out: StagedOutput, inDir: string, manifest: Ma
 
     const keptCsv = out.file("kept.csv.tmp");
     let t0 = performance.now();
-    const { kept, expected, rows } = await drawRows(con, inDir, counts, t, seed, keptCsv, manifest.match.rows_matched, opts.onProgress);
+    const { kept, expected, rows } = await drawRows(inDir, counts, t, seed, keptCsv, manifest.match.rows_matched, opts.onProgress);
     timings.draw_ms = Math.round(performance.now() - t0);
 
     t0 = performance.now();
@@ -118,16 +118,16 @@ export async function balanceInto(out: StagedOutput, inDir: string, manifest: Ma
   }
 }
 
-async function drawRows(con: DuckDBConnection, dir: string, counts: Float64Array, t: number, seed: number, keptCsv: string,
+async function drawRows(dir: string, counts: Float64Array, t: number, seed: number, keptCsv: string,
   rowsTotal: number, onProgress?: BalanceOptions["onProgress"]): Promise<{ kept: number; expected: number; rows: number }> {
   const fd = openSync(keptCsv, "w");
   let kept = 0;
   const expected = new ExpectedSize();
   let lines: string[] = [];
   try {
-    const rows = await forEachMatchRow(con, dir, (row, uids, us, ue, ids, n) => {
-      for (let k = 0; k < n; k++) if (ids[k] >= counts.length) throw new InputError(`matches.parquet row ${row} has entry id ${ids[k]}, beyond the ${counts.length} entries`);
-      const pKeep = keepProbability(ids, 0, n, counts, t);
+    const rows = await forEachMatchRow(dir, (row, uids, us, ue, ids, is, ie) => {
+      for (let k = is; k < ie; k++) if (ids[k] >= counts.length || ids[k] < 0) throw new InputError(`matches.parquet row ${row} has entry id ${ids[k]}, outside the ${counts.length} entries`);
+      const pKeep = keepProbability(ids, is, ie, counts, t);
       expected.add(pKeep);
       if (drawBytes(seed, uids, us, ue) < pKeep) { kept++; lines.push(`${row},${pKeep}`); }
     }, (done) => {

@@ -62,7 +62,7 @@ export async function computeStats(dir: string, opts: StatsOptions): Promise<Sta
       const t = resolveT(counts, opts);
       const f = dist.figuresAt(t);
       const sum = new ExpectedSize();
-      const rows = await forEachMatchRow(con, dir, (_row, _u, _us, _ue, ids, n) => sum.add(keepProbability(ids, 0, n, counts, t)));
+      const rows = await forEachMatchRow(dir, (_row, _u, _us, _ue, ids, is, ie) => sum.add(keepProbability(ids, is, ie, counts, t)));
       const expected = sum.value;
       atT = {
         t, p_requested: opts.p ?? null, tail_share: f.tailShare,

@@ -1,9 +1,11 @@
 /** Reading a workspace's artifacts (the engine's output folder) back into the engine. */
+import { openAsBlob } from "node:fs";
 import { stat } from "node:fs/promises";
+import { DataType, tableFromIPC } from "apache-arrow";
+import { ParquetFile } from "parquet-wasm/node";
 import path from "node:path";
 import { InputError, firstLine } from "../errors";
 import { queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
-import { GROUP_ROWS } from "../pool/pool";
 
 export async function requireArtifact(dir: string, name: string): Promise<string> {
   const file = path.join(dir, name);
@@ -27,75 +29,50 @@ export async function readEntryCounts(con: DuckDBConnection, dir: string): Promi
   return Float64Array.from(JSON.parse(c) as number[]);
 }
 
-/** A run of consecutive rows of matches.parquet: uids and id lists, each joined by "\n". */
-export interface MatchGroup {
-  firstRow: number;
-  rows: number;
-  uids: Uint8Array;
-  ids: Uint8Array;
-}
-
-export async function* matchGroups(con: DuckDBConnection, dir: string): AsyncGenerator<MatchGroup> {
-  const file = await requireArtifact(dir, "matches.parquet");
-  let total: number;
-  try {
-    total = Number((await queryRows(con, `SELECT count(*) AS n FROM read_parquet(${sqlString(file)})`))[0].n);
-  } catch (e) {
-    throw new InputError(`${file} is not a valid matches.parquet: ${firstLine(e)}`);
-  }
-  const window = GROUP_ROWS * 16;
-  const fetch = async (start: number): Promise<MatchGroup[]> => {
-    const reader = await con.runAndReadAll(`SELECT file_row_number // ${GROUP_ROWS} AS g, count(*) AS n,
-        encode(string_agg(uid, chr(10) ORDER BY file_row_number)) AS u,
-        encode(string_agg(array_to_string(entry_ids, ' '), chr(10) ORDER BY file_row_number)) AS i
-      FROM read_parquet(${sqlString(file)}, file_row_number = true)
-      WHERE file_row_number >= ${start} AND file_row_number < ${start + window}
-      GROUP BY g ORDER BY g`);
-    return reader.getRows().map((row) => {
-      const [g, n, u, i] = row as [bigint, bigint, { bytes: Uint8Array } | null, { bytes: Uint8Array } | null];
-      return { firstRow: Number(g) * GROUP_ROWS, rows: Number(n), uids: u?.bytes ?? new Uint8Array(0), ids: i?.bytes ?? new Uint8Array(0) };
-    });
-  };
-  let next = total > 0 ? fetch(0) : null;
-  for (let start = 0; start < total; start += window) {
-    const groups = await next!;
-    next = start + window < total ? fetch(start + window) : null;
-    next?.catch(() => {});
-    yield* groups;
-  }
-}
+/** Arrow offsets (32- or 64-bit) as numbers. */
+type Offsets = Int32Array | BigInt64Array;
 
 /**
- * Visits every row of matches.parquet in order with its uid (bytes[us, ue) of `uids`) and its
- * entry ids (ids[0, n)); returns the number of rows.
+ * Visits every row of matches.parquet in order with its uid (the UTF-8 bytes uids[us, ue)) and its
+ * entry ids (ids[is, ie)); returns the number of rows. Read with parquet-wasm one row group at a time
+ * straight into Arrow buffers (memory: one row group), several times faster than through DuckDB rows.
  */
-export async function forEachMatchRow(con: DuckDBConnection, dir: string,
-  visit: (row: number, uids: Uint8Array, us: number, ue: number, ids: Int32Array, n: number) => void,
+export async function forEachMatchRow(dir: string,
+  visit: (row: number, uids: Uint8Array, us: number, ue: number, ids: Int32Array, is: number, ie: number) => void,
   onGroup?: (rowsDone: number) => void): Promise<number> {
-  let ids = new Int32Array(64);
-  let rows = 0;
-  const push = (n: number, v: number) => {
-    if (n === ids.length) { const x = new Int32Array(n * 2); x.set(ids); ids = x; }
-    ids[n] = v;
-  };
-  for await (const g of matchGroups(con, dir)) {
-    let us = 0, is = 0;
-    for (let r = 0; r < g.rows; r++) {
-      let ue = g.uids.indexOf(10, us);
-      if (ue < 0) ue = g.uids.length;
-      let n = 0, v = 0, any = false, i = is;
-      for (; i < g.ids.length; i++) {
-        const c = g.ids[i];
-        if (c === 10) break;
-        if (c === 32) { if (any) push(n++, v); v = 0; any = false; } else { v = v * 10 + (c - 48); any = true; }
-      }
-      if (any) push(n++, v);
-      visit(g.firstRow + r, g.uids, us, ue, ids, n);
-      us = ue + 1;
-      is = i + 1;
-    }
-    rows += g.rows;
-    onGroup?.(rows);
+  const file = await requireArtifact(dir, "matches.parquet");
+  const bad = (why: string) => new InputError(`${file} is not a valid matches.parquet: ${why}`);
+  let pf: ParquetFile;
+  try {
+    pf = await ParquetFile.fromFile(await openAsBlob(file));
+  } catch (e) {
+    throw bad(firstLine(e));
   }
-  return rows;
+  let row = 0;
+  try {
+    const groups = pf.metadata().numRowGroups();
+    for (let g = 0; g < groups; g++) {
+      let table;
+      try {
+        table = tableFromIPC((await pf.read({ rowGroups: [g], columns: ["uid", "entry_ids"], batchSize: 1 << 16 })).intoIPCStream());
+      } catch (e) {
+        throw bad(firstLine(e));
+      }
+      for (const batch of table.batches) {
+        const uid = batch.getChild("uid")?.data[0], list = batch.getChild("entry_ids")?.data[0];
+        if (!uid || !list || !DataType.isUtf8(uid.type) && !DataType.isLargeUtf8(uid.type) || !DataType.isList(list.type)) throw bad("it needs a uid (text) and an entry_ids (list) column");
+        if (uid.nullCount > 0 || list.nullCount > 0) throw bad(`a row near ${row} has a null uid or entry_ids`);
+        const child = list.children[0];
+        const uo = uid.valueOffsets as Offsets, lo = list.valueOffsets as Offsets, bytes = uid.values as Uint8Array;
+        const raw = child.values as Int32Array | BigInt64Array;
+        if (child.nullCount > 0 || !(raw instanceof Int32Array || raw instanceof BigInt64Array)) throw bad("entry_ids must be a list of non-null integers");
+        const ids = raw instanceof Int32Array ? raw : Int32Array.from(raw, Number);
+        for (let r = 0; r < batch.numRows; r++) visit(row++, bytes, Number(uo[r]), Number(uo[r + 1]), ids, Number(lo[r]), Number(lo[r + 1]));
+      }
+      onGroup?.(row);
+    }
+  } finally {
+    pf.free();
+  }
+  return row;
 }
