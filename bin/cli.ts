@@ -1,18 +1,15 @@
 /** The metacurate command line: match | balance | curate | stats. */
 import { UserError, UsageError, firstLine } from "../lib/errors";
-import { runBalance, type BalanceOptions } from "../lib/pipeline/balance";
-import { runCurate } from "../lib/pipeline/curate";
+import type { BalanceOptions } from "../lib/pipeline/balance";
 import type { Manifest } from "../lib/pipeline/manifest";
-import { defaultWorkers, runMatch, type MatchOptions } from "../lib/pipeline/match";
-import { computeStats, type Stats } from "../lib/pipeline/stats";
+import type { MatchOptions } from "../lib/pipeline/match";
+import { defaultWorkers } from "../lib/pipeline/workers";
+import type { Stats } from "../lib/pipeline/stats";
 import { TOOL_VERSION } from "../lib/pipeline/manifest";
 import { flagHelp, parseFlags, type FlagSpec, type ParsedFlags } from "./args";
 import { Progress } from "./progress";
 import { mkdirSync, existsSync } from "node:fs";
 import path from "node:path";
-import { writeDemoPool } from "../lib/demo/demoPool";
-import { buildMetadata } from "../lib/metadata/build";
-import { serve } from "./serve";
 
 const poolFlags: Record<string, FlagSpec> = {
   metadata: { kind: "string", value: "FILE", required: true, help: "metadata: MetaCLIP metadata.json, .txt (one entry per line) or .parquet" },
@@ -35,7 +32,7 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
   match: {
     summary: "match a pool against metadata: matches, entry counts, size curve, manifest",
     flags: { ...poolFlags, help },
-    run: async (f, progress) => printManifest(await runMatch(f.out as string, { ...matchOptions(f), ...progressHooks(progress) })),
+    run: async (f, progress) => printManifest(await (await import("../lib/pipeline/match")).runMatch(f.out as string, { ...matchOptions(f), ...progressHooks(progress) })),
   },
   balance: {
     summary: "balance a matched workspace at t (or p): curated.parquet and subset.npy",
@@ -45,12 +42,12 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
       out: { kind: "string", value: "DIR", help: "output folder (default: the --in folder)" },
       help,
     },
-    run: async (f, progress) => printManifest(await runBalance(f.in as string, f.out as string | undefined, { ...balanceOptions(f), ...progressHooks(progress) })),
+    run: async (f, progress) => printManifest(await (await import("../lib/pipeline/balance")).runBalance(f.in as string, f.out as string | undefined, { ...balanceOptions(f), ...progressHooks(progress) })),
   },
   curate: {
     summary: "match then balance, into one folder",
     flags: { ...poolFlags, ...balanceFlags, help },
-    run: async (f, progress) => printManifest(await runCurate(f.out as string, { ...matchOptions(f), ...balanceOptions(f), ...progressHooks(progress) })),
+    run: async (f, progress) => printManifest(await (await import("../lib/pipeline/curate")).runCurate(f.out as string, { ...matchOptions(f), ...balanceOptions(f), ...progressHooks(progress) })),
   },
   "metadata build": {
     summary: "build metadata from WordNet, corpus unigrams and bigrams (PMI) and Wikipedia titles, as MetaCLIP did",
@@ -69,6 +66,7 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
       help,
     },
     run: async (f, progress) => {
+      const { buildMetadata } = await import("../lib/metadata/build");
       const summary = await buildMetadata(f.out as string, {
         wordnet: f.wordnet as string | undefined, unigrams: f.unigrams as string[] | undefined, corpus: f.corpus as string[] | undefined,
         minCount: f["min-count"] as number | undefined, bigramPmi: f["bigram-pmi"] as number | undefined, maxBigrams: f["max-bigrams"] as number | undefined,
@@ -96,6 +94,7 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
       if (!Number.isInteger(rows) || rows < 100) throw new UsageError(`--rows must be an integer >= 100 (got ${rows})`);
       const source = path.join(out, "source");
       mkdirSync(source, { recursive: true });
+      const [{ writeDemoPool }, { runCurate }, { computeStats }] = await Promise.all([import("../lib/demo/demoPool"), import("../lib/pipeline/curate"), import("../lib/pipeline/stats")]);
       if (!existsSync(path.join(source, "pool.parquet"))) await writeDemoPool(source, { rows, urlPrefix: "source/", webdataset: f.webdataset === true });
       printManifest(await runCurate(out, {
         metadata: path.join(source, "metadata.parquet"), pool: [path.join(source, "pool.parquet")], columns: {}, p: 0.06, seed: 0,
@@ -114,6 +113,7 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
       help,
     },
     run: async (f) => {
+      const { serve } = await import("./serve");
       await serve({ dataDir: (f["data-dir"] as string | undefined) ?? "workspaces", port: (f.port as number | undefined) ?? 3000, host: (f.host as string | undefined) ?? "127.0.0.1", rebuild: Boolean(f.rebuild) });
     },
   },
@@ -130,6 +130,7 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
     run: async (f) => {
       const top = f.top as number | undefined;
       if (top !== undefined && (!Number.isInteger(top) || top < 0)) throw new UsageError(`--top must be a non-negative integer (got ${top})`);
+      const { computeStats } = await import("../lib/pipeline/stats");
       const stats = await computeStats(f.in as string, { t: f.t as number | undefined, p: f.p as number | undefined, top });
       process.stdout.write(f.json ? JSON.stringify(stats, null, 2) + "\n" : formatStats(stats));
     },

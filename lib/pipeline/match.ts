@@ -4,7 +4,6 @@
  * output through a staging folder so a failure leaves nothing behind.
  */
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
-import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { buildAutomaton, automatonBytes, type AutomatonTables } from "../curation/automaton";
 import { SizeCurveAccumulator, sizeCurveGrid } from "../curation/sizeCurve";
@@ -15,6 +14,7 @@ import { openDuckDB, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, type Pool, type PoolColumnFlags, type PoolOptions, type TextGroup } from "../pool/pool";
 import { StagedOutput } from "../util/files";
 import type { BatchResult } from "./matchBatch";
+import { defaultWorkers } from "./workers";
 import { TOOL_VERSION, type Manifest, type MatchSection } from "./manifest";
 
 export interface MatchOptions {
@@ -31,10 +31,6 @@ export const MATCH_OUTPUTS = ["matches.parquet", "entry_counts.parquet", "size_c
 
 /** Matched pairs kept with their url and text for the dashboard's previews. */
 export const PREVIEW_ROWS = 20_000;
-
-export function defaultWorkers(): number {
-  return Math.max(1, os.availableParallelism());
-}
 
 /** Runs a match into a staged output; the caller commits (possibly after more steps). */
 export async function matchInto(out: StagedOutput, opts: MatchOptions): Promise<Manifest> {

@@ -1,8 +1,7 @@
 /** Reading a workspace's artifacts (the engine's output folder) back into the engine. */
 import { openAsBlob } from "node:fs";
 import { stat } from "node:fs/promises";
-import { DataType, tableFromIPC } from "apache-arrow";
-import { ParquetFile } from "parquet-wasm/node";
+import type { ParquetFile } from "parquet-wasm/node";
 import path from "node:path";
 import { InputError, firstLine } from "../errors";
 import { queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
@@ -42,9 +41,11 @@ export async function forEachMatchRow(dir: string,
   onGroup?: (rowsDone: number) => void): Promise<number> {
   const file = await requireArtifact(dir, "matches.parquet");
   const bad = (why: string) => new InputError(`${file} is not a valid matches.parquet: ${why}`);
+  // loaded here, not at start-up: only the commands that read matches back need them
+  const [{ DataType, tableFromIPC }, wasm] = await Promise.all([import("apache-arrow"), import("parquet-wasm/node")]);
   let pf: ParquetFile;
   try {
-    pf = await ParquetFile.fromFile(await openAsBlob(file));
+    pf = await wasm.ParquetFile.fromFile(await openAsBlob(file));
   } catch (e) {
     throw bad(firstLine(e));
   }
