@@ -426,40 +426,42 @@ export class TokenMatcher {
    */
   sink = 0;
 
-  /** Pass 1: split into tokens; their keys and hashes into `keys` ([w0, w1, hash, start, end]). */
+  /**
+   * Pass 1: split into tokens; their keys and hashes into `keys` ([w0, w1, hash, start, end]).
+   * One pass over the bytes: each token's key (packed bytes, or FNV-1a when longer than 7) is
+   * built as it is read.
+   */
   private split(bytes: Uint8Array, start: number, end: number): number {
     const cls = BYTE_CLASS;
     let keys = this.keys;
     let n = 0;
-    let s0 = start;
+    let s0 = start, len = 0, w0 = 0, w1 = 0, fnv = FNV_BASIS;
     for (let i = start; i <= end; i++) {
       let c = 1;
-      if (i < end) { c = cls[bytes[i]]; if (c === 0) continue; }
-      // token [s0, i), then for wrapped punctuation the one-byte token [i, i + 1)
-      let s1 = i;
-      if (n + 10 > keys.length) { const g = new Int32Array(keys.length * 2); g.set(keys); this.keys = keys = g; }
-      for (let pass = 0; pass < c; pass++) {
-        if (pass === 1) { s0 = i; s1 = i + 1; }
-        const len = s1 - s0;
-        let w0 = 0, w1 = 0;
-        if (len <= 7) {
-          w1 = len << 24;
-          for (let k = 0; k < len; k++) {
-            if (k < 4) w0 |= bytes[s0 + k] << (8 * k); else w1 |= bytes[s0 + k] << (8 * (k - 4));
-          }
-        } else {
-          w0 = FNV_BASIS;
-          for (let k = s0; k < s1; k++) w0 = Math.imul(w0 ^ bytes[k], FNV_PRIME);
-          w1 = LONG | (len & 0xffffff);
+      if (i < end) {
+        const b = bytes[i];
+        c = cls[b];
+        if (c === 0) {
+          if (len < 4) w0 |= b << (8 * len); else if (len < 7) w1 |= b << (8 * (len - 4));
+          fnv = Math.imul(fnv ^ b, FNV_PRIME);
+          len++;
+          continue;
         }
-        let h = Math.imul(w0, 0x9e3779b1) ^ Math.imul(w1 ^ (w1 >>> 15), 0x85ebca77);
+      }
+      if (n + 10 > keys.length) { const g = new Int32Array(keys.length * 2); g.set(keys); this.keys = keys = g; }
+      // token [s0, i), then for wrapped punctuation the one-byte token [i, i + 1)
+      let k0 = w0, k1 = w1 | (len << 24);
+      if (len > 7) { k0 = fnv; k1 = LONG | (len & 0xffffff); }
+      for (let pass = 0; pass < c; pass++) {
+        if (pass === 1) { s0 = i; k0 = bytes[i]; k1 = 1 << 24; }
+        let h = Math.imul(k0, 0x9e3779b1) ^ Math.imul(k1 ^ (k1 >>> 15), 0x85ebca77);
         h ^= h >>> 15;
         h = Math.imul(h, 0x2c1b3c6d);
         h ^= h >>> 12;
-        keys[n] = w0; keys[n + 1] = w1; keys[n + 2] = h; keys[n + 3] = s0; keys[n + 4] = s1;
+        keys[n] = k0; keys[n + 1] = k1; keys[n + 2] = h; keys[n + 3] = s0; keys[n + 4] = pass === 1 ? i + 1 : i;
         n += 5;
       }
-      s0 = i + 1;
+      s0 = i + 1; len = 0; w0 = 0; w1 = 0; fnv = FNV_BASIS;
     }
     return n / 5;
   }
