@@ -75,8 +75,3 @@ export function entriesByIdSql(ids: readonly number[]): string {
   const list = ids.filter((i) => Number.isInteger(i) && i >= 0).join(", ");
   return `SELECT entry_id, entry, count::DOUBLE AS count, source FROM entries WHERE entry_id IN (${list || "NULL"}) ORDER BY entry_id`;
 }
-
-/** The k largest entries (the head), for labels. */
-export function topEntriesSql(k: number): string {
-  return `SELECT entry_id, entry, count::DOUBLE AS count FROM entries ORDER BY count DESC, entry_id LIMIT ${Math.max(0, Math.floor(k))}`;
-}
