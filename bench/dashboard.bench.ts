@@ -7,6 +7,7 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { openDuckDB, queryRows, sqlString } from "../lib/pool/duckdb";
 import { hasLaion, LAION_10K, REPO } from "../tests/support/fixtures";
+import { clearEvents, waitEvent, type AppEvent as Ev } from "../e2e/support/app";
 import { ensureDashboardWorkspace } from "./dashboardWorkspace";
 
 const NAME = "bench500k";
@@ -21,23 +22,14 @@ if (!hasLaion) {
   process.exit(1);
 }
 
-interface Ev { type: string; at: number; [k: string]: unknown }
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const quantile = (xs: number[], q: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
 const median = (xs: number[]) => quantile(xs, 0.5);
 
-async function waitEvent(page: Page, type: string, match: Record<string, unknown> = {}, timeout = 120_000): Promise<Ev> {
-  const h = await page.waitForFunction(([type, match]) => {
-    const evs = (window as unknown as { __metacurateEvents?: Ev[] }).__metacurateEvents ?? [];
-    return evs.find((e) => e.type === type && Object.entries(match).every(([k, v]) => e[k] === v)) ?? null;
-  }, [type, match] as const, { timeout });
-  return (await h.jsonValue()) as Ev;
-}
-const clearEvents = (page: Page) => page.evaluate(() => { (window as unknown as { __metacurateEvents?: unknown[] }).__metacurateEvents = []; });
-
 async function newPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
+  page.setDefaultTimeout(120_000);
   await page.addInitScript(() => {
     const w = window as unknown as { __longTasks: number[]; __inputAt: number };
     w.__longTasks = [];

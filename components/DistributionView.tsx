@@ -4,7 +4,7 @@ import { DistributionCharts } from "./charts/DistributionCharts";
 import { Figures } from "./controls/Figures";
 import { ThresholdControl } from "./controls/ThresholdControl";
 import { BalanceTables } from "./tables/BalanceTables";
-import { effectiveT } from "./useThreshold";
+import { effectiveT } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
 

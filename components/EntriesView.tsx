@@ -9,7 +9,7 @@ import { PreviewGate } from "./pairs/PreviewGate";
 import { useEntryInfo } from "./useEntryInfo";
 import { useWorkspaceVersion } from "./useWorkspace";
 import { EntriesTable } from "./tables/EntriesTable";
-import { effectiveT } from "./useThreshold";
+import { effectiveSeed, effectiveT, imageOptions } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
 import type { ViewState } from "../lib/browser/viewState";
@@ -21,7 +21,7 @@ export function EntriesView() {
 
 function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState; update: (p: Partial<ViewState>) => void }) {
   const t = effectiveT(ws, view.t);
-  const seed = view.seed ?? ws.info.seed ?? 0;
+  const seed = effectiveSeed(ws, view.seed);
   const [search, setSearch] = useState(view.q);
   const [query, setQuery] = useState({ search: view.q, sort: view.sort, desc: view.desc });
   const [selected, setSelected] = useState<number | null>(view.entry);
@@ -75,7 +75,7 @@ function EntryDetail({ ws, id, t, seed, remote }: { ws: LoadedWorkspace; id: num
       <h2 className="text-lg font-semibold" data-testid="entry-detail-name">{name !== undefined ? `“${name}”` : "…"} <span className="text-sm font-normal text-zinc-500">entry {id}</span></h2>
       <p className="text-sm">count {fmtInt(count)} · p_e at t = {fmtInt(t)}: {entryProbability(count, t).toPrecision(4)} · draw seed {seed}</p>
       <p className="text-sm text-zinc-500">{pairs.length} preview pair{pairs.length === 1 ? "" : "s"} match it{pairs.length ? `; the balanced draw keeps ${kept}` : ""} (preview: {fmtInt(ws.preview.length)} pairs sampled from the pool).</p>
-      <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={pairs} t={t} seed={seed} images={{ workspace: ws.info.server, shards: ws.imageShards === null ? null : ws.imageShards > 0, remote }} context="entry" /></PreviewGate>
+      <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={pairs} t={t} seed={seed} images={imageOptions(ws, remote)} context="entry" /></PreviewGate>
     </div>
   );
 }

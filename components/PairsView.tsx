@@ -7,7 +7,7 @@ import type { ViewState } from "../lib/browser/viewState";
 import { PairList } from "./pairs/PairList";
 import { PreviewGate } from "./pairs/PreviewGate";
 import { useWorkspaceVersion } from "./useWorkspace";
-import { effectiveT } from "./useThreshold";
+import { effectiveSeed, effectiveT, imageOptions } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
 
@@ -20,7 +20,7 @@ export function PairsView() {
 
 function PairsBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState; update: (p: Partial<ViewState>) => void }) {
   const t = effectiveT(ws, view.t);
-  const seed = view.seed ?? ws.info.seed ?? 0;
+  const seed = effectiveSeed(ws, view.seed);
   const [keep, setKeep] = useState(view.keep);
   const [text, setText] = useState(view.text);
   const [entry, setEntry] = useState<number | null>(view.entry);
@@ -65,7 +65,7 @@ function PairsBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState;
         <span data-testid="page-label">page {current + 1} of {pages}</span>
         <button type="button" data-testid="page-next" disabled={current >= pages - 1} onClick={() => { setPage(current + 1); set({ page: current + 1 }); }} className="rounded border px-2 py-1 disabled:opacity-40">next →</button>
       </nav>
-      <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={shown} t={t} seed={seed} images={{ workspace: ws.info.server, shards: ws.imageShards === null ? null : ws.imageShards > 0, remote }} context="grid" /></PreviewGate>
+      <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={shown} t={t} seed={seed} images={imageOptions(ws, remote)} context="grid" /></PreviewGate>
     </main>
   );
 }

@@ -4,7 +4,8 @@ import path from "node:path";
 import type { Page } from "@playwright/test";
 import { E2E_DATA, REPO } from "./workspaces";
 
-export interface AppEvent { type: string; [k: string]: unknown }
+/** An app event as recorded in the page: its fields, and `at` (performance.now() when it was emitted). */
+export interface AppEvent { type: string; at: number; [k: string]: unknown }
 
 /** Resolves with the first event (recorded from now on, or already recorded when `past`) that satisfies pred. */
 export async function waitEvent(page: Page, type: string, match: Record<string, unknown> = {}): Promise<AppEvent> {

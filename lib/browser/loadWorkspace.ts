@@ -6,7 +6,9 @@
 import { tableFromIPC, type Table } from "apache-arrow";
 import { CountDistribution } from "../curation/distribution";
 import { getEngine } from "./duckdb";
+import { httpError } from "./http";
 import { countsFromArrow, entryNamesById } from "./entryCounts";
+import { matchRowsFromArrow } from "./matchRows";
 import { metadataHash, metadataMismatch, parseMetadataJson } from "./metadataCheck";
 import { parquetToIpc } from "./parquet";
 import { LoadedWorkspace, type LoadStep, type PreviewPair, type SizeCurvePoint, type WorkspaceInfo } from "./workspace";
@@ -30,12 +32,13 @@ async function readParquetTable(bytes: Uint8Array, fileName: string): Promise<Ta
 }
 
 function previewFromTable(table: Table, fileName: string): PreviewPair[] {
-  for (const c of ["uid", "text", "entry_ids"]) if (!table.getChild(c)) throw new Error(`${fileName} has no ${c} column`);
-  const uid = table.getChild("uid")!, url = table.getChild("url"), text = table.getChild("text")!, ids = table.getChild("entry_ids")!;
+  for (const c of ["uid", "text"]) if (!table.getChild(c)) throw new Error(`${fileName} has no ${c} column`);
+  const uid = table.getChild("uid")!, url = table.getChild("url"), text = table.getChild("text")!;
+  const { starts, ids } = matchRowsFromArrow(table, fileName);
   const out: PreviewPair[] = [];
   for (let i = 0; i < table.numRows; i++) {
-    const u = url?.get(i), e = ids.get(i) as { toArray(): ArrayLike<number> } | null;
-    out.push({ uid: String(uid.get(i)), url: u == null ? null : String(u), text: String(text.get(i) ?? ""), entryIds: e ? Array.from(e.toArray(), Number) : [] });
+    const u = url?.get(i);
+    out.push({ uid: String(uid.get(i)), url: u == null ? null : String(u), text: String(text.get(i) ?? ""), entryIds: Array.from(ids.subarray(starts[i], starts[i + 1])) });
   }
   return out;
 }
@@ -44,11 +47,6 @@ function sizeCurveFromTable(table: Table): SizeCurvePoint[] {
   const t = table.getChild("t"), e = table.getChild("expected_size");
   if (!t || !e) return [];
   return Array.from({ length: table.numRows }, (_, i) => ({ t: Number(t.get(i)), expectedSize: Number(e.get(i)) }));
-}
-
-async function httpError(res: Response, fileName: string): Promise<Error> {
-  const body = (await res.json().catch(() => null)) as { error?: string } | null;
-  return new Error(body?.error ?? `${fileName}: HTTP ${res.status}`);
 }
 
 async function fetchBytes(url: string, fileName: string): Promise<Uint8Array> {

@@ -4,6 +4,7 @@
  */
 import { tableFromIPC } from "apache-arrow";
 import { ExpectedSize, keepProbability } from "../curation/balance";
+import { httpError } from "./http";
 import { matchRowsFromArrow, type MatchRows } from "./matchRows";
 import { parquetToIpc } from "./parquet";
 
@@ -37,7 +38,7 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
     if (m.type === "load") {
       const t0 = performance.now();
       const res = await fetch(m.url);
-      if (!res.ok) throw new Error(`${m.fileName}: ${((await res.json().catch(() => null)) as { error?: string } | null)?.error ?? `HTTP ${res.status}`}`);
+      if (!res.ok) throw await httpError(res, m.fileName);
       const total = res.headers.get("X-Matched-Rows"), sample = res.headers.get("X-Sample-Rows");
       await load(new Uint8Array(await res.arrayBuffer()), m.fileName, total ? Number(total) : null, sample ? Number(sample) : null, t0);
     } else if (m.type === "loadBytes") {

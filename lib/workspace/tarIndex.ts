@@ -4,8 +4,8 @@
  * unpacking. Handles ustar prefixes, GNU long names and pax `path` records.
  */
 import { open } from "node:fs/promises";
+import { IMAGE_TYPES } from "./imageTypes";
 
-export const SHARD_IMAGE_TYPES: Record<string, string> = { jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp", gif: "image/gif" };
 
 export interface ShardImage {
   file: string;
@@ -89,7 +89,7 @@ export async function indexTar(file: string): Promise<TarIndex> {
       } else if (type === "0" || type === "7") {
         if (name.startsWith("./")) name = name.slice(2);
         const { key, ext } = splitKey(name);
-        if (SHARD_IMAGE_TYPES[ext]) images.set(key, { file, offset: data, size, type: SHARD_IMAGE_TYPES[ext] });
+        if (IMAGE_TYPES[ext]) images.set(key, { file, offset: data, size, type: IMAGE_TYPES[ext] });
         else if (ext === "json" && size <= MAX_JSON) {
           const body = Buffer.alloc(size);
           await fh.read(body, 0, size, data);

@@ -2,13 +2,13 @@ import { open, readFile } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../../../../../lib/errors";
 import { dataDir, resolveInside, workspaceDir } from "../../../../../lib/workspace/serve";
+import { IMAGE_TYPES } from "../../../../../lib/workspace/imageTypes";
 import { workspaceShards } from "../../../../../lib/workspace/shards";
 import { errorResponse } from "../../../respond";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const TYPES: Record<string, string> = { ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp", ".gif": "image/gif" };
 
 const CACHE = { "Cache-Control": "public, max-age=3600" };
 
@@ -30,7 +30,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ name: string }>
       return new Response(bytes, { headers: { "Content-Type": hit.type, ...CACHE } });
     }
     const rel = params.get("path") ?? "";
-    const type = TYPES[path.extname(rel).toLowerCase()];
+    const type = IMAGE_TYPES[path.extname(rel).slice(1).toLowerCase()];
     if (!type) throw new InputError(`"${rel.slice(0, 80)}" is not an image (png, jpg, webp, gif)`);
     const file = await resolveInside(await workspaceDir(dataDir(), name), rel);
     return new Response(new Uint8Array(await readFile(file)), { headers: { "Content-Type": type, ...CACHE } });
