@@ -24,3 +24,23 @@ export const BYTE_CLASS: Uint8Array = (() => {
   for (const c of WRAPPED_PUNCTUATION) cls[c.charCodeAt(0)] = 2;
   return cls;
 })();
+
+/**
+ * The same byte classes as two 16-byte nibble tables, for the WebAssembly matcher's vector scan:
+ * byte b is a separator or wrapped punctuation exactly when low[b & 15] & high[b >> 4] is not 0.
+ * Each high nibble gets its own bit, so the test is exact (there are at most 8 high nibbles in use).
+ */
+export const SEPARATOR_NIBBLES: Uint8Array = (() => {
+  const tables = new Uint8Array(32);
+  const bitOf = new Map<number, number>();
+  for (let b = 0; b < 256; b++) {
+    if (BYTE_CLASS[b] === 0) continue;
+    const hi = b >> 4;
+    if (!bitOf.has(hi)) bitOf.set(hi, 1 << bitOf.size);
+    const bit = bitOf.get(hi)!;
+    if (bit > 0x80) throw new Error("separator bytes span more than 8 high nibbles");
+    tables[b & 15] |= bit;
+    tables[16 + hi] = bit;
+  }
+  return tables;
+})();

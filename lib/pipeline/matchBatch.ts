@@ -4,7 +4,7 @@
  * (`file,row,id id id`) and a binary copy of the id lists ([n, id1..idn] per row), and adds to
  * the per-entry counts (each text counts an entry at most once).
  */
-import type { TokenMatcher } from "../curation/automaton";
+import { MATCH_BATCH, type TokenMatcher } from "../curation/automaton";
 import type { TextGroup } from "../pool/pool";
 
 export interface BatchResult {
@@ -37,6 +37,7 @@ class ByteWriter {
 
 export function matchGroup(matcher: TokenMatcher, counts: Float64Array, group: TextGroup): BatchResult {
   const bytes = group.bytes;
+  matcher.setTexts(bytes);
   const csv = new ByteWriter();
   let lists = new Int32Array(1024);
   let lp = 0;
@@ -44,30 +45,42 @@ export function matchGroup(matcher: TokenMatcher, counts: Float64Array, group: T
   let totalMatches = 0;
   let nullIdx = 0;
   let start = 0;
+  const bounds = new Int32Array(2 * MATCH_BATCH);
+  const rows = new Int32Array(MATCH_BATCH);
+  let pending = 0;
+  const flush = () => {
+    matcher.matchBatch(bounds, pending);
+    const ids = matcher.ids, idStarts = matcher.idStarts;
+    for (let k = 0; k < pending; k++) {
+      const from = idStarts[k], n = idStarts[k + 1] - from;
+      if (n === 0) continue;
+      matchedRows++;
+      totalMatches += n;
+      csv.ensure(32 + n * 11);
+      csv.int(group.file); csv.buf[csv.pos++] = 44;
+      csv.int(group.firstRow + rows[k]); csv.buf[csv.pos++] = 44;
+      if (lp + n + 1 > lists.length) { const g = new Int32Array(Math.max(lists.length * 2, lp + n + 1)); g.set(lists.subarray(0, lp)); lists = g; }
+      lists[lp++] = n;
+      for (let j = 0; j < n; j++) {
+        const id = ids[from + j];
+        counts[id]++;
+        lists[lp++] = id;
+        if (j > 0) csv.buf[csv.pos++] = 32;
+        csv.int(id);
+      }
+      csv.buf[csv.pos++] = 10;
+    }
+    pending = 0;
+  };
   for (let r = 0; r < group.rows; r++) {
     let end = bytes.indexOf(10, start);
     if (end < 0) end = bytes.length;
     if (r === group.rows - 1 && end !== bytes.length) throw new Error(`text group at row ${group.firstRow} has more texts than rows`);
     if (nullIdx < group.nullRows.length && group.nullRows[nullIdx] === r) { nullIdx++; start = end + 1; continue; }
-    const n = matcher.matchBytes(bytes, start, end);
+    bounds[2 * pending] = start; bounds[2 * pending + 1] = end; rows[pending++] = r;
     start = end + 1;
-    if (n === 0) continue;
-    const ids = matcher.ids;
-    matchedRows++;
-    totalMatches += n;
-    csv.ensure(32 + n * 11);
-    csv.int(group.file); csv.buf[csv.pos++] = 44;
-    csv.int(group.firstRow + r); csv.buf[csv.pos++] = 44;
-    if (lp + n + 1 > lists.length) { const g = new Int32Array(Math.max(lists.length * 2, lp + n + 1)); g.set(lists.subarray(0, lp)); lists = g; }
-    lists[lp++] = n;
-    for (let k = 0; k < n; k++) {
-      const id = ids[k];
-      counts[id]++;
-      lists[lp++] = id;
-      if (k > 0) csv.buf[csv.pos++] = 32;
-      csv.int(id);
-    }
-    csv.buf[csv.pos++] = 10;
+    if (pending === MATCH_BATCH) flush();
   }
+  if (pending > 0) flush();
   return { matchedRows, totalMatches, csv: csv.buf.slice(0, csv.pos), idLists: lists.slice(0, lp) };
 }

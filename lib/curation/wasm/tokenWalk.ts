@@ -1,0 +1,309 @@
+// AssemblyScript (compiled to WebAssembly by scripts/build-kernel.mjs; not part of the TypeScript
+// program). The match-time half of lib/curation/automaton.ts: it walks the tables that
+// buildAutomaton made, in this module's linear memory, for a batch of texts at a time. The host
+// (TokenMatcher) lays out memory and passes every address; nothing here allocates.
+// Memory is the bottleneck (the tables for 500k entries are tens of MB), so each pass first touches
+// every table slot it will read, in a tight loop, and only then reads them: the misses overlap.
+
+// tables (see AutomatonTables): slots of 4 i32
+let hot: usize = 0, hotMask: u32 = 0, vocab: usize = 0, vocabMask: u32 = 0;
+let tokenOffsets: usize = 0, tokenBytes: usize = 0, edge: usize = 0, edgeMask: u32 = 0, outIds: usize = 0;
+let rootChildren: i32 = 0;
+/** 256 byte classes (0 ordinary, 1 separator, 2 wrapped punctuation) then two 16-byte nibble tables. */
+let classes: usize = 0;
+
+// scratch, per token of a batch: key, hash, byte range, id (2 * id + has children), root outputs
+let k0s: usize = 0, k1s: usize = 0, hashes: usize = 0, starts: usize = 0, ends: usize = 0, tids: usize = 0, touts: usize = 0;
+// per walk: node, position of its next token, text, slot
+let walkNode: usize = 0, walkPos: usize = 0, walkText: usize = 0, walkAt: usize = 0;
+let foundText: usize = 0, foundOut: usize = 0, sorted: usize = 0, foundCap: i32 = 0;
+let bits0: usize = 0, bits1: usize = 0, bits2: usize = 0, bits2Words: i32 = 0;
+let ids: usize = 0, idsCap: i32 = 0, idStarts: usize = 0, textEnds: usize = 0;
+let found: i32 = 0;
+let sink: i32 = 0;
+
+export function heapBase(): usize { return __heap_base; }
+
+export function setTables(hot_: usize, hotMask_: u32, vocab_: usize, vocabMask_: u32, tokenOffsets_: usize, tokenBytes_: usize,
+  edge_: usize, edgeMask_: u32, outIds_: usize, rootChildren_: i32, classes_: usize): void {
+  hot = hot_; hotMask = hotMask_; vocab = vocab_; vocabMask = vocabMask_; tokenOffsets = tokenOffsets_; tokenBytes = tokenBytes_;
+  edge = edge_; edgeMask = edgeMask_; outIds = outIds_; rootChildren = rootChildren_; classes = classes_;
+}
+
+/** Lays out scratch space from `base` for up to tokenCap tokens, foundCap outputs, idsCap ids; returns its end. */
+export function setScratch(base: usize, tokenCap: i32, foundCap_: i32, idsCap_: i32, entryCount: i32, maxTexts: i32): usize {
+  let p = (base + 15) & ~15;
+  const t = <usize>tokenCap << 2;
+  k0s = p; p += t; k1s = p; p += t; hashes = p; p += t; starts = p; p += t; ends = p; p += t; tids = p; p += t; touts = p; p += t;
+  walkNode = p; p += t; walkPos = p; p += t; walkText = p; p += t; walkAt = p; p += t;
+  foundCap = foundCap_;
+  const f = <usize>foundCap_ << 2;
+  foundText = p; p += f; foundOut = p; p += f; sorted = p; p += f;
+  bits2Words = (entryCount >>> 15) + 1;
+  bits0 = p; p += ((<usize>(entryCount >>> 5) + 1) << 2);
+  bits1 = p; p += ((<usize>(entryCount >>> 10) + 1) << 2);
+  bits2 = p; p += <usize>bits2Words << 2;
+  idsCap = idsCap_;
+  ids = p; p += <usize>idsCap_ << 2;
+  idStarts = p; p += (<usize>maxTexts + 1) << 2;
+  textEnds = p; p += (<usize>maxTexts + 1) << 2;
+  return p;
+}
+
+export function idsAddress(): usize { return ids; }
+export function idStartsAddress(): usize { return idStarts; }
+
+@inline function mix(a: u32, b: u32): u32 {
+  let h = (a * 0x9e3779b1) ^ ((b ^ (b >>> 15)) * 0x85ebca77);
+  h ^= h >>> 15;
+  h = h * 0x2c1b3c6d;
+  h ^= h >>> 12;
+  return h;
+}
+
+/** Token bytes[s, e) at index n: up to 7 bytes, the bytes themselves (little-endian) and the length; longer, FNV-1a. */
+@inline function token(s: usize, e: usize, n: usize): void {
+  const len = <u32>(e - s);
+  let a0: u32, a1: u32;
+  if (len <= 7) {
+    const w = load<u64>(s) & ((<u64>1 << (<u64>len << 3)) - 1);
+    a0 = <u32>w; a1 = <u32>(w >>> 32) | (len << 24);
+  } else {
+    let h: u32 = 0x811c9dc5;
+    for (let q = s; q < e; q++) h = (h ^ <u32>load<u8>(q)) * 0x01000193;
+    a0 = h; a1 = 0xff000000 | (len & 0xffffff);
+  }
+  const o = n << 2;
+  store<u32>(k0s + o, a0); store<u32>(k1s + o, a1); store<u32>(hashes + o, mix(a0, a1));
+  store<u32>(starts + o, <u32>s); store<u32>(ends + o, <u32>e);
+}
+
+/** Pass 1: the tokens of every text, each text followed by a boundary token; returns the count. */
+function split(bounds: usize, count: i32): i32 {
+  const loTable = v128.load(classes + 256), hiTable = v128.load(classes + 272);
+  const low = i8x16.splat(0x0f), zero = i8x16.splat(0);
+  let n: usize = 0;
+  for (let k = 0; k < count; k++) {
+    const start = <usize>load<u32>(bounds + (<usize>k << 3)), end = <usize>load<u32>(bounds + (<usize>k << 3) + 4);
+    let s0 = start;
+    for (let p = start; p < end; p += 16) {
+      const v = v128.load(p);
+      const c = v128.and(i8x16.swizzle(loTable, v128.and(v, low)), i8x16.swizzle(hiTable, i8x16.shr_u(v, 4)));
+      let m = <u32>i8x16.bitmask(i8x16.ne(c, zero));
+      if (end - p < 16) m &= (<u32>1 << <u32>(end - p)) - 1;
+      while (m != 0) {
+        const i = p + <usize>ctz(m);
+        m &= m - 1;
+        token(s0, i, n++);
+        if (load<u8>(classes + <usize>load<u8>(i)) == 2) token(i, i + 1, n++);
+        s0 = i + 1;
+      }
+    }
+    token(s0, end, n++);
+    store<u32>(textEnds + (<usize>k << 2), <u32>n);
+    n++; // the boundary: its id is set to 0 by lookup
+  }
+  return <i32>n;
+}
+
+/** The slot of token j in a vocabulary table, or 0 (slots start past address 0). */
+@inline function probe(j: usize, tab: usize, mask: u32): usize {
+  const o = j << 2;
+  const a0 = load<u32>(k0s + o), a1 = load<u32>(k1s + o);
+  let slot = load<u32>(hashes + o) & mask;
+  for (;;) {
+    const at = tab + (<usize>slot << 4);
+    const id2 = load<u32>(at, 8);
+    if (id2 == 0) return 0;
+    if (load<u32>(at) == a0 && load<u32>(at, 4) == a1) {
+      if ((a1 >>> 24) != 0xff) return at;
+      const s0 = <usize>load<u32>(starts + o), len = <usize>load<u32>(ends + o) - s0;
+      const b = tokenBytes + <usize>load<u32>(tokenOffsets + (<usize>(id2 >>> 1) << 2));
+      if (memory.compare(b, s0, len) == 0) return at;
+    }
+    slot = (slot + 1) & mask;
+  }
+  return 0;
+}
+
+/** Pass 2: each token's id and root outputs, from the hot table, then the rest. */
+function lookup(n: i32, count: i32): void {
+  let s: u32 = 0;
+  for (let j: usize = 0; j < <usize>n; j++) s ^= load<u32>(hot + (<usize>(load<u32>(hashes + (j << 2)) & hotMask) << 4));
+  let misses = 0;
+  for (let j: usize = 0; j < <usize>n; j++) {
+    const at = probe(j, hot, hotMask);
+    if (at != 0) { store<u32>(tids + (j << 2), load<u32>(at, 8)); store<i32>(touts + (j << 2), load<i32>(at, 12)); }
+    else { store<i32>(tids + (j << 2), -1); misses++; }
+  }
+  if (misses > 0) {
+    for (let j: usize = 0; j < <usize>n; j++) {
+      if (load<i32>(tids + (j << 2)) < 0) s ^= load<u32>(vocab + (<usize>(load<u32>(hashes + (j << 2)) & vocabMask) << 4));
+    }
+    for (let j: usize = 0; j < <usize>n; j++) {
+      if (load<i32>(tids + (j << 2)) >= 0) continue;
+      const at = probe(j, vocab, vocabMask);
+      if (at != 0) { store<u32>(tids + (j << 2), load<u32>(at, 8)); store<i32>(touts + (j << 2), load<i32>(at, 12)); }
+      else { store<u32>(tids + (j << 2), 0); store<i32>(touts + (j << 2), -1); }
+    }
+  }
+  for (let k = 0; k < count; k++) {
+    const b = <usize>load<u32>(textEnds + (<usize>k << 2)) << 2;
+    store<u32>(tids + b, 0); store<i32>(touts + b, -1);
+  }
+  sink ^= s;
+}
+
+/** Records an output; false when there is no room (the batch is then redone with more). */
+@inline function emit(text: u32, out: i32): bool {
+  if (found == foundCap) return false;
+  const o = <usize>found << 2;
+  store<u32>(foundText + o, text); store<i32>(foundOut + o, out);
+  found++;
+  return true;
+}
+
+/** Pass 3: the walks from every token that begins an entry, one token per round for all of them. */
+function walk(count: i32): bool {
+  let live: usize = 0;
+  let j: usize = 0;
+  for (let k = 0; k < count; k++) {
+    const end = <usize>load<u32>(textEnds + (<usize>k << 2));
+    for (; j < end; j++) {
+      const v = load<u32>(tids + (j << 2));
+      if (v == 0 || <i32>(v >>> 1) > rootChildren) continue;
+      const out = load<i32>(touts + (j << 2));
+      if (out != -1 && !emit(k, out)) return false;
+      if ((v & 1) != 0 && load<u32>(tids + ((j + 1) << 2)) != 0) {
+        const o = live << 2;
+        store<u32>(walkNode + o, v >>> 1); store<u32>(walkPos + o, <u32>(j + 1)); store<u32>(walkText + o, k);
+        live++;
+      }
+    }
+    j++; // the boundary
+  }
+  while (live > 0) {
+    let s: u32 = 0;
+    for (let w: usize = 0; w < live; w++) {
+      const o = w << 2;
+      const a = load<u32>(tids + (<usize>load<u32>(walkPos + o) << 2)) >>> 1;
+      const at = edge + (<usize>(mix(load<u32>(walkNode + o), a) & edgeMask) << 4);
+      store<u32>(walkAt + o, <u32>at);
+      s ^= load<u32>(at);
+    }
+    sink ^= s;
+    let next: usize = 0;
+    const last = edge + (<usize>edgeMask << 4);
+    for (let w: usize = 0; w < live; w++) {
+      const o = w << 2;
+      const p = load<u32>(walkNode + o), q = <usize>load<u32>(walkPos + o), a = load<u32>(tids + (q << 2)) >>> 1;
+      for (let at = <usize>load<u32>(walkAt + o); ; at = at == last ? edge : at + 16) {
+        const ep = load<u32>(at);
+        if (ep == 0) break;
+        if (ep != p || load<u32>(at, 4) != a) continue;
+        const out = load<i32>(at, 12), c2 = load<u32>(at, 8), text = load<u32>(walkText + o);
+        if (out != -1 && !emit(text, out)) return false;
+        if ((c2 & 1) != 0 && load<u32>(tids + ((q + 1) << 2)) != 0) {
+          const no = next << 2;
+          store<u32>(walkNode + no, c2 >>> 1); store<u32>(walkPos + no, <u32>(q + 1)); store<u32>(walkText + no, text);
+          next++;
+        }
+        break;
+      }
+    }
+    live = next;
+  }
+  return true;
+}
+
+@inline function setBit(e: u32): void {
+  const a0 = bits0 + (<usize>(e >>> 5) << 2), a1 = bits1 + (<usize>(e >>> 10) << 2), a2 = bits2 + (<usize>(e >>> 15) << 2);
+  store<u32>(a0, load<u32>(a0) | (<u32>1 << (e & 31)));
+  store<u32>(a1, load<u32>(a1) | (<u32>1 << ((e >>> 5) & 31)));
+  store<u32>(a2, load<u32>(a2) | (<u32>1 << ((e >>> 10) & 31)));
+}
+
+/** Pass 4: each text's outputs, deduplicated and ascending, into ids by idStarts; false when ids lacks room. */
+function collect(count: i32): bool {
+  memory.fill(idStarts, 0, (<usize>count + 1) << 2);
+  // room: at most every output's ids
+  let total: i64 = 0;
+  for (let f: usize = 0; f < <usize>found; f++) {
+    const out = load<i32>(foundOut + (f << 2));
+    total += out < -1 ? 1 : <i64>load<i32>(outIds + (<usize>out << 2));
+  }
+  if (total > <i64>idsCap) return false;
+  for (let f: usize = 0; f < <usize>found; f++) {
+    const a = idStarts + ((<usize>load<u32>(foundText + (f << 2)) + 1) << 2);
+    store<u32>(a, load<u32>(a) + 1);
+  }
+  for (let k: usize = 0; k < <usize>count; k++) store<u32>(idStarts + ((k + 1) << 2), load<u32>(idStarts + ((k + 1) << 2)) + load<u32>(idStarts + (k << 2)));
+  // group by text (counting sort), using walkAt as the cursors
+  for (let k: usize = 0; k < <usize>count; k++) store<u32>(walkAt + (k << 2), load<u32>(idStarts + (k << 2)));
+  for (let f: usize = 0; f < <usize>found; f++) {
+    const c = walkAt + (<usize>load<u32>(foundText + (f << 2)) << 2);
+    const at = load<u32>(c);
+    store<i32>(sorted + (<usize>at << 2), load<i32>(foundOut + (f << 2)));
+    store<u32>(c, at + 1);
+  }
+  let m: usize = 0;
+  for (let k: usize = 0; k < <usize>count; k++) {
+    const from = <usize>load<u32>(idStarts + (k << 2)), to = <usize>load<u32>(idStarts + ((k + 1) << 2));
+    store<u32>(idStarts + (k << 2), <u32>m);
+    if (from == to) continue;
+    for (let f = from; f < to; f++) {
+      const out = load<i32>(sorted + (f << 2));
+      if (out < -1) setBit(<u32>(-out - 2));
+      else {
+        const list = outIds + (<usize>out << 2), len = <usize>load<u32>(list);
+        for (let x: usize = 1; x <= len; x++) setBit(load<u32>(list + (x << 2)));
+      }
+    }
+    m = drain(m);
+  }
+  store<u32>(idStarts + (<usize>count << 2), <u32>m);
+  return true;
+}
+
+/** Appends the bitmap's ids, ascending, to ids from m and clears the bitmap; returns the new end. */
+function drain(m: usize): usize {
+  for (let w2: usize = 0; w2 < <usize>bits2Words; w2++) {
+    let b2 = load<u32>(bits2 + (w2 << 2));
+    if (b2 == 0) continue;
+    store<u32>(bits2 + (w2 << 2), 0);
+    while (b2 != 0) {
+      const i1 = (w2 << 5) | <usize>ctz(b2);
+      b2 &= b2 - 1;
+      let b1 = load<u32>(bits1 + (i1 << 2));
+      store<u32>(bits1 + (i1 << 2), 0);
+      while (b1 != 0) {
+        const i0 = (i1 << 5) | <usize>ctz(b1);
+        b1 &= b1 - 1;
+        let b0 = load<u32>(bits0 + (i0 << 2));
+        store<u32>(bits0 + (i0 << 2), 0);
+        while (b0 != 0) {
+          store<u32>(ids + (m << 2), <u32>((i0 << 5) | <usize>ctz(b0)));
+          m++;
+          b0 &= b0 - 1;
+        }
+      }
+    }
+  }
+  return m;
+}
+
+/**
+ * Matches `count` texts, text k being memory[bounds[2k] .. bounds[2k + 1]) (16 readable bytes must
+ * follow every text). The scratch must hold 2 * (bytes of the texts) + 2 * count tokens.
+ * Returns 0; 1 when the outputs, 2 when the ids need more room (the batch left no trace: grow, redo).
+ */
+export function matchBatch(bounds: usize, count: i32): i32 {
+  const n = split(bounds, count);
+  lookup(n, count);
+  found = 0;
+  if (!walk(count)) return 1;
+  if (!collect(count)) return 2;
+  return 0;
+}
+
+export function sinkValue(): i32 { return sink; }
