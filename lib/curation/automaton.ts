@@ -56,8 +56,11 @@ export interface AutomatonTables {
   maxDepth: number;
 }
 
-/** Ints per slot in every table: 16 bytes, four slots to a cache line. */
-export const SLOT = 4;
+/** Ints per bucket in every table (see BucketTable). */
+export const BUCKET = 16;
+const BUCKET_LOAD = 0.6;
+const EMPTY_KEY = 0xfe000000 | 0;
+const SPILLED = 0x80000000 | 0;
 
 /** How many of the most frequent tokens go into the small hot table. */
 const HOT_TOKENS = 16384;
@@ -107,6 +110,37 @@ function tableSize(count: number, load: number): number {
 function shared<T extends Int32Array | Uint8Array>(ctor: { new (b: ArrayBufferLike): T; BYTES_PER_ELEMENT: number }, length: number): T {
   const bytes = Math.max(1, length) * ctor.BYTES_PER_ELEMENT;
   return new ctor(typeof SharedArrayBuffer === "function" ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+}
+
+/**
+ * An open-addressing table of 64-byte buckets (one cache line), each holding 4 lanes stored field by
+ * field: [key0 x4][key1 x4][value0 x4][value1 x4], so the kernel compares a probe with all 4 keys
+ * at once. A full bucket spills into the next; bit 31 of value0 in lane 0 marks a bucket that
+ * spilled (values use 31 bits), so a probe that finds nothing stops at once unless it is set.
+ * Empty lanes have key1 = EMPTY_KEY, which no token key or token id equals.
+ */
+class BucketTable {
+  readonly table: Int32Array;
+  readonly mask: number;
+  constructor(count: number) {
+    let buckets = 1;
+    while (buckets * 4 * BUCKET_LOAD < count) buckets *= 2;
+    this.mask = buckets - 1;
+    this.table = shared(Int32Array, buckets * BUCKET);
+    for (let b = 0; b < buckets; b++) this.table.fill(EMPTY_KEY, b * BUCKET + 4, b * BUCKET + 8);
+  }
+  insert(hash: number, key0: number, key1: number, value0: number, value1: number): void {
+    const t = this.table;
+    for (let b = hash & this.mask; ; b = (b + 1) & this.mask) {
+      const at = b * BUCKET;
+      for (let lane = 0; lane < 4; lane++) {
+        if (t[at + 4 + lane] !== EMPTY_KEY) continue;
+        t[at + lane] = key0; t[at + 4 + lane] = key1; t[at + 8 + lane] |= value0; t[at + 12 + lane] = value1;
+        return;
+      }
+      t[at + 8] |= SPILLED;
+    }
+  }
 }
 
 /** Builds the trie; entry id = index in `entries`; duplicates keep their own ids. */
@@ -247,36 +281,23 @@ export function buildAutomaton(entries: readonly string[]): AutomatonTables {
   }
 
   // 5. the match-time tables
-  const edgeCount = nodeCount - 1 - rootChildren;
-  const edgeMask = tableSize(edgeCount, 0.5) - 1;
-  const edgeTable = shared(Int32Array, (edgeMask + 1) * SLOT);
+  const edges = new BucketTable(nodeCount - 1 - rootChildren);
   for (let s = 0; s <= trieMask; s++) {
     const p = trieEdges[s * 3];
     if (p === 0) continue;
     const a = trieEdges[s * 3 + 1], c = trieEdges[s * 3 + 2];
-    let slot = mix(p, a) & edgeMask;
-    while (edgeTable[slot * SLOT] !== 0) slot = (slot + 1) & edgeMask;
-    const at = slot * SLOT;
-    edgeTable[at] = p; edgeTable[at + 1] = a; edgeTable[at + 2] = c * 2 + hasKids[c]; edgeTable[at + 3] = outCode[c];
+    edges.insert(mix(p, a), p, a, c * 2 + hasKids[c], outCode[c]);
   }
-
   const hotCount = Math.min(HOT_TOKENS, tokenCount);
-  const hotMask = tableSize(hotCount, 0.5) - 1;
-  const hotTable = shared(Int32Array, (hotMask + 1) * SLOT);
-  const vocabMask = tableSize(Math.max(1, tokenCount - hotCount), 0.5) - 1;
-  const vocabTable = shared(Int32Array, (vocabMask + 1) * SLOT);
+  const hot = new BucketTable(hotCount);
+  const vocab = new BucketTable(tokenCount - hotCount);
   byHeat.forEach((t, rank) => {
-    const [table, mask] = rank < hotCount ? [hotTable, hotMask] : [vocabTable, vocabMask];
     tokenKey(bytes, tokStart[t], tokEnd[t], key);
-    let slot = mix(key[0], key[1]) & mask;
-    while (table[slot * SLOT + 2] !== 0) slot = (slot + 1) & mask;
-    const at = slot * SLOT;
     const id = finalId[t];
     const root = id <= rootChildren;
-    table[at] = key[0]; table[at + 1] = key[1];
-    table[at + 2] = id * 2 + (root ? hasKids[id] : 0);
-    table[at + 3] = root ? outCode[id] : -1;
+    (rank < hotCount ? hot : vocab).insert(mix(key[0], key[1]), key[0], key[1], id * 2 + (root ? hasKids[id] : 0), root ? outCode[id] : -1);
   });
+  const hotTable = hot.table, hotMask = hot.mask, vocabTable = vocab.table, vocabMask = vocab.mask, edgeTable = edges.table, edgeMask = edges.mask;
 
   return {
     entryCount, nodeCount, tokenCount, rootChildren, hotTable, hotMask, vocabTable, vocabMask, tokenOffsets, tokenBytes,

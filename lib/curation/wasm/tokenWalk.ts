@@ -5,7 +5,7 @@
 // Memory is the bottleneck (the tables for 500k entries are tens of MB), so each pass first touches
 // every table slot it will read, in a tight loop, and only then reads them: the misses overlap.
 
-// tables (see AutomatonTables): slots of 4 i32
+// tables (see AutomatonTables): buckets of 4 lanes, [key0 x4][key1 x4][value0 x4][value1 x4]
 let hot: usize = 0, hotMask: u32 = 0, vocab: usize = 0, vocabMask: u32 = 0;
 let tokenOffsets: usize = 0, tokenBytes: usize = 0, edge: usize = 0, edgeMask: u32 = 0, outIds: usize = 0;
 let rootChildren: i32 = 0;
@@ -73,9 +73,16 @@ export function idStartsAddress(): usize { return idStarts; }
     for (let q = s; q < e; q++) h = (h ^ <u32>load<u8>(q)) * 0x01000193;
     a0 = h; a1 = 0xff000000 | (len & 0xffffff);
   }
-  const o = n << 2;
-  store<u32>(k0s + o, a0); store<u32>(k1s + o, a1); store<u32>(hashes + o, mix(a0, a1));
+  const o = n << 2, h = mix(a0, a1);
+  store<u32>(k0s + o, a0); store<u32>(k1s + o, a1); store<u32>(hashes + o, h);
   store<u32>(starts + o, <u32>s); store<u32>(ends + o, <u32>e);
+  // the hot table (small, so in cache) answers most tokens at once; the rest are left at -1 for lookup
+  const b = hot + (<usize>(h & hotMask) << 6);
+  const m = i32x4.bitmask(v128.and(i32x4.eq(v128.load(b), i32x4.splat(a0)), i32x4.eq(v128.load(b, 16), i32x4.splat(a1))));
+  const at = b + 32 + (<usize>(ctz(m) & 3) << 2);
+  const ok = (m != 0) & (len <= 7);
+  store<i32>(tids + o, select<i32>(<i32>(load<u32>(at) & 0x7fffffff), -1, ok));
+  store<i32>(touts + o, load<i32>(at, 16));
 }
 
 /** Pass 1: the tokens of every text, each text followed by a boundary token; returns the count. */
@@ -101,118 +108,135 @@ function split(bounds: usize, count: i32): i32 {
     }
     token(s0, end, n++);
     store<u32>(textEnds + (<usize>k << 2), <u32>n);
-    n++; // the boundary: its id is set to 0 by lookup
+    store<u32>(tids + (n << 2), 0); store<i32>(touts + (n << 2), -1); // the boundary: no token
+    n++;
   }
   return <i32>n;
 }
 
-/** The slot of token j in a vocabulary table, or 0 (slots start past address 0). */
-@inline function probe(j: usize, tab: usize, mask: u32): usize {
+/**
+ * Address of value0 of the lane whose keys are (a0, a1), searching from bucket `b`, or 0.
+ */
+function spillSearch(tab: usize, mask: u32, b: usize, a0: u32, a1: u32): usize {
+  const last = tab + (<usize>mask << 6);
+  for (;;) {
+    const m = i32x4.bitmask(v128.and(i32x4.eq(v128.load(b), i32x4.splat(a0)), i32x4.eq(v128.load(b, 16), i32x4.splat(a1))));
+    if (m != 0) return b + 32 + (<usize>ctz(m) << 2);
+    if ((load<u32>(b, 32) >>> 31) == 0) return 0;
+    b = b == last ? tab : b + 64;
+  }
+  return 0; // not reached
+}
+
+/** Whether token j's bytes are those of token id. */
+@inline function sameBytes(j: usize, id: u32): bool {
+  const o = j << 2;
+  const s0 = <usize>load<u32>(starts + o), len = <usize>load<u32>(ends + o) - s0;
+  return memory.compare(tokenBytes + <usize>load<u32>(tokenOffsets + (<usize>id << 2)), s0, len) == 0;
+}
+
+/**
+ * Token j in a vocabulary table: the address of its lane's value0 (id), or 0. A token of more than
+ * 7 bytes is keyed by a hash, so its bytes are compared, and every lane with the same key is tried.
+ */
+function findToken(j: usize, tab: usize, mask: u32): usize {
   const o = j << 2;
   const a0 = load<u32>(k0s + o), a1 = load<u32>(k1s + o);
-  let slot = load<u32>(hashes + o) & mask;
+  let b = tab + (<usize>(load<u32>(hashes + o) & mask) << 6);
+  if ((a1 >>> 24) != 0xff) return spillSearch(tab, mask, b, a0, a1);
+  const last = tab + (<usize>mask << 6);
   for (;;) {
-    const at = tab + (<usize>slot << 4);
-    const id2 = load<u32>(at, 8);
-    if (id2 == 0) return 0;
-    if (load<u32>(at) == a0 && load<u32>(at, 4) == a1) {
-      if ((a1 >>> 24) != 0xff) return at;
-      const s0 = <usize>load<u32>(starts + o), len = <usize>load<u32>(ends + o) - s0;
-      const b = tokenBytes + <usize>load<u32>(tokenOffsets + (<usize>(id2 >>> 1) << 2));
-      if (memory.compare(b, s0, len) == 0) return at;
+    let m = i32x4.bitmask(v128.and(i32x4.eq(v128.load(b), i32x4.splat(a0)), i32x4.eq(v128.load(b, 16), i32x4.splat(a1))));
+    while (m != 0) {
+      const at = b + 32 + (<usize>ctz(m) << 2);
+      if (sameBytes(j, (load<u32>(at) & 0x7fffffff) >>> 1)) return at;
+      m &= m - 1;
     }
-    slot = (slot + 1) & mask;
+    if ((load<u32>(b, 32) >>> 31) == 0) return 0;
+    b = b == last ? tab : b + 64;
   }
-  return 0;
+  return 0; // not reached
 }
 
-/** Pass 2: each token's id and root outputs, from the hot table, then the rest. */
-function lookup(n: i32, count: i32): void {
+/**
+ * Pass 2: the id (2 * id + has children) and root outputs of every token that split left at -1
+ * (a long token, a spilled hot bucket, or not a hot token): from the hot table, then the rest;
+ * 0 when the token is in no entry.
+ */
+function lookup(n: i32): void {
   let s: u32 = 0;
-  for (let j: usize = 0; j < <usize>n; j++) s ^= load<u32>(hot + (<usize>(load<u32>(hashes + (j << 2)) & hotMask) << 4));
-  let misses = 0;
   for (let j: usize = 0; j < <usize>n; j++) {
-    const at = probe(j, hot, hotMask);
-    if (at != 0) { store<u32>(tids + (j << 2), load<u32>(at, 8)); store<i32>(touts + (j << 2), load<i32>(at, 12)); }
-    else { store<i32>(tids + (j << 2), -1); misses++; }
-  }
-  if (misses > 0) {
-    for (let j: usize = 0; j < <usize>n; j++) {
-      if (load<i32>(tids + (j << 2)) < 0) s ^= load<u32>(vocab + (<usize>(load<u32>(hashes + (j << 2)) & vocabMask) << 4));
-    }
-    for (let j: usize = 0; j < <usize>n; j++) {
-      if (load<i32>(tids + (j << 2)) >= 0) continue;
-      const at = probe(j, vocab, vocabMask);
-      if (at != 0) { store<u32>(tids + (j << 2), load<u32>(at, 8)); store<i32>(touts + (j << 2), load<i32>(at, 12)); }
-      else { store<u32>(tids + (j << 2), 0); store<i32>(touts + (j << 2), -1); }
-    }
-  }
-  for (let k = 0; k < count; k++) {
-    const b = <usize>load<u32>(textEnds + (<usize>k << 2)) << 2;
-    store<u32>(tids + b, 0); store<i32>(touts + b, -1);
+    if (load<i32>(tids + (j << 2)) < 0) s ^= load<u32>(vocab + (<usize>(load<u32>(hashes + (j << 2)) & vocabMask) << 6));
   }
   sink ^= s;
+  for (let j: usize = 0; j < <usize>n; j++) {
+    const o = j << 2;
+    if (load<i32>(tids + o) >= 0) continue;
+    let at = findToken(j, hot, hotMask);
+    if (at == 0) at = findToken(j, vocab, vocabMask);
+    store<i32>(tids + o, at != 0 ? <i32>(load<u32>(at) & 0x7fffffff) : 0);
+    store<i32>(touts + o, at != 0 ? load<i32>(at, 16) : -1);
+  }
 }
 
-/** Records an output; false when there is no room (the batch is then redone with more). */
-@inline function emit(text: u32, out: i32): bool {
-  if (found == foundCap) return false;
-  const o = <usize>found << 2;
-  store<u32>(foundText + o, text); store<i32>(foundOut + o, out);
-  found++;
-  return true;
-}
-
-/** Pass 3: the walks from every token that begins an entry, one token per round for all of them. */
-function walk(count: i32): bool {
+/**
+ * Pass 3: the walks from every token that begins an entry, one token per round for all of them.
+ * The common case (the first slot probed holds the edge, or is empty) runs without branches:
+ * outputs and next steps are always written and only counted when they are real.
+ */
+function walk(n: i32, count: i32): bool {
+  if (found + n > foundCap) return false;
+  let f = <usize>found;
   let live: usize = 0;
   let j: usize = 0;
   for (let k = 0; k < count; k++) {
     const end = <usize>load<u32>(textEnds + (<usize>k << 2));
     for (; j < end; j++) {
       const v = load<u32>(tids + (j << 2));
-      if (v == 0 || <i32>(v >>> 1) > rootChildren) continue;
+      const begins = <usize>(v != 0) & <usize>(<i32>(v >>> 1) <= rootChildren);
       const out = load<i32>(touts + (j << 2));
-      if (out != -1 && !emit(k, out)) return false;
-      if ((v & 1) != 0 && load<u32>(tids + ((j + 1) << 2)) != 0) {
-        const o = live << 2;
-        store<u32>(walkNode + o, v >>> 1); store<u32>(walkPos + o, <u32>(j + 1)); store<u32>(walkText + o, k);
-        live++;
-      }
+      store<u32>(foundText + (f << 2), k); store<i32>(foundOut + (f << 2), out);
+      f += begins & <usize>(out != -1);
+      const o = live << 2;
+      store<u32>(walkNode + o, v >>> 1); store<u32>(walkPos + o, <u32>(j + 1)); store<u32>(walkText + o, k);
+      live += begins & <usize>(v & 1) & <usize>(load<u32>(tids + ((j + 1) << 2)) != 0);
     }
     j++; // the boundary
   }
   while (live > 0) {
+    if (<i32>f + <i32>live > foundCap) return false;
     let s: u32 = 0;
     for (let w: usize = 0; w < live; w++) {
       const o = w << 2;
       const a = load<u32>(tids + (<usize>load<u32>(walkPos + o) << 2)) >>> 1;
-      const at = edge + (<usize>(mix(load<u32>(walkNode + o), a) & edgeMask) << 4);
-      store<u32>(walkAt + o, <u32>at);
-      s ^= load<u32>(at);
+      const b = edge + (<usize>(mix(load<u32>(walkNode + o), a) & edgeMask) << 6);
+      store<u32>(walkAt + o, <u32>b);
+      s ^= load<u32>(b);
     }
     sink ^= s;
     let next: usize = 0;
-    const last = edge + (<usize>edgeMask << 4);
     for (let w: usize = 0; w < live; w++) {
       const o = w << 2;
       const p = load<u32>(walkNode + o), q = <usize>load<u32>(walkPos + o), a = load<u32>(tids + (q << 2)) >>> 1;
-      for (let at = <usize>load<u32>(walkAt + o); ; at = at == last ? edge : at + 16) {
-        const ep = load<u32>(at);
-        if (ep == 0) break;
-        if (ep != p || load<u32>(at, 4) != a) continue;
-        const out = load<i32>(at, 12), c2 = load<u32>(at, 8), text = load<u32>(walkText + o);
-        if (out != -1 && !emit(text, out)) return false;
-        if ((c2 & 1) != 0 && load<u32>(tids + ((q + 1) << 2)) != 0) {
-          const no = next << 2;
-          store<u32>(walkNode + no, c2 >>> 1); store<u32>(walkPos + no, <u32>(q + 1)); store<u32>(walkText + no, text);
-          next++;
-        }
-        break;
+      const b = <usize>load<u32>(walkAt + o);
+      const m = i32x4.bitmask(v128.and(i32x4.eq(v128.load(b), i32x4.splat(p)), i32x4.eq(v128.load(b, 16), i32x4.splat(a))));
+      let at = b + 32 + (<usize>(ctz(m) & 3) << 2);
+      let hit = <usize>(m != 0);
+      if ((m == 0) & ((load<u32>(b, 32) >>> 31) != 0)) { // the bucket spilled: search on
+        const found = spillSearch(edge, edgeMask, b, p, a);
+        hit = <usize>(found != 0);
+        if (found != 0) at = found;
       }
+      const c2 = load<u32>(at) & 0x7fffffff, out = load<i32>(at, 16), text = load<u32>(walkText + o);
+      store<u32>(foundText + (f << 2), text); store<i32>(foundOut + (f << 2), out);
+      f += hit & <usize>(out != -1);
+      const no = next << 2;
+      store<u32>(walkNode + no, c2 >>> 1); store<u32>(walkPos + no, <u32>(q + 1)); store<u32>(walkText + no, text);
+      next += hit & <usize>(c2 & 1) & <usize>(load<u32>(tids + ((q + 1) << 2)) != 0);
     }
     live = next;
   }
+  found = <i32>f;
   return true;
 }
 
@@ -299,9 +323,9 @@ function drain(m: usize): usize {
  */
 export function matchBatch(bounds: usize, count: i32): i32 {
   const n = split(bounds, count);
-  lookup(n, count);
+  lookup(n);
   found = 0;
-  if (!walk(count)) return 1;
+  if (!walk(n, count)) return 1;
   if (!collect(count)) return 2;
   return 0;
 }
