@@ -8,23 +8,26 @@
  * adds). Tokens are compared as WTF-8 bytes; the alphabet of the trie is the set of distinct entry
  * tokens, and a text token outside it ends every walk.
  *
- * Why a walk from every start rather than Aho–Corasick's single pass: the tables for 500k entries
- * are tens of MB, so the time goes in cache misses, and each Aho–Corasick step depends on the one
- * before, so its misses queue one behind the other. The walks from different starts are
- * independent: texts are matched in batches, the walks of a whole batch advance one token per
- * round, and each round first touches every table slot it will read, so its misses overlap. A walk
- * is at most as long as the longest entry (in tokens), and each node holds only its own entries,
- * so nothing is reported twice for one start.
+ * Why a walk from every start rather than Aho–Corasick's failure links: the tables for 500k
+ * entries are tens of MB, so the time goes in cache misses, and each Aho–Corasick step depends on
+ * the one before, so its misses queue one behind the other. The walks from different starts are
+ * independent: they advance one token per round, all of them together, and each round first
+ * touches every bucket it will read, so the misses overlap. A walk is at most as long as the
+ * longest entry (`maxDepth` tokens), and each node holds only its own entries.
  *
- * Layout (every table a typed array in a SharedArrayBuffer, so worker threads share one trie):
+ * This file builds the tables (in TypeScript); the walking is done by a WebAssembly kernel
+ * (lib/curation/wasm/tokenWalk.ts, AssemblyScript) that compares 16 text bytes and 4 table lanes
+ * per instruction. Layout, every table a typed array (in a SharedArrayBuffer where there is one, so
+ * worker threads share one build):
  * - token ids are given hottest first (by how many entries use the token). Tokens that begin an
  *   entry get ids 1..R, equal to the node ids of the root's children, so the first step needs no
  *   lookup;
- * - the vocabulary is two open-addressing tables (the hottest tokens, then the rest) with 16-byte
- *   slots [k0, k1, 2 * token id + (root child has children), outputs of the root child], keyed by
- *   the token's bytes packed into two int32 (tokens of up to 7 bytes compare in the slot itself);
- * - every edge below the root is a 16-byte slot of one open-addressing table
- *   [parent, token, 2 * child + (child has children), outputs of the child].
+ * - the vocabulary is two bucket tables (the hottest tokens, small enough to stay in cache, then
+ *   the rest): key = the token's bytes packed into two int32 (up to 7 bytes) or a hash and the
+ *   length (longer tokens, whose bytes are then compared); value = 2 * token id + (root child has
+ *   children), and the root child's outputs;
+ * - every edge below the root is a lane of one bucket table: key = (parent, token), value =
+ *   2 * child + (child has children), and the child's outputs.
  * Outputs: -1 none, <= -2 the single entry id -out-2, >= 0 an index into outIds holding
  * [count, id...] (several entries with the same text keep their own ids).
  */
@@ -39,7 +42,7 @@ export interface AutomatonTables {
   tokenCount: number;
   /** Tokens that begin an entry have ids 1..rootChildren (= their node ids); 0 is no token. */
   rootChildren: number;
-  /** The most frequent tokens, slots of SLOT ints (see above); an id field of 0 marks an empty slot. */
+  /** The most frequent tokens: a BucketTable keyed by the token's key (see above). */
   hotTable: Int32Array;
   hotMask: number;
   /** All other tokens, same layout. */
@@ -48,7 +51,7 @@ export interface AutomatonTables {
   /** Token t (1-based) spans tokenBytes[tokenOffsets[t] .. tokenOffsets[t+1]). */
   tokenOffsets: Int32Array;
   tokenBytes: Uint8Array;
-  /** Edges below the root, slots of SLOT ints (see above); parent 0 marks an empty slot. */
+  /** Edges below the root: a BucketTable keyed by (parent, token). */
   edgeTable: Int32Array;
   edgeMask: number;
   outIds: Int32Array;

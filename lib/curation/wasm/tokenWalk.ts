@@ -1,9 +1,12 @@
-// AssemblyScript (compiled to WebAssembly by scripts/build-kernel.mjs; not part of the TypeScript
-// program). The match-time half of lib/curation/automaton.ts: it walks the tables that
-// buildAutomaton made, in this module's linear memory, for a batch of texts at a time. The host
+// AssemblyScript, compiled to WebAssembly by scripts/build-kernel.mjs (on npm install); not part of
+// the TypeScript program. The match-time half of lib/curation/automaton.ts: it walks the tables that
+// buildAutomaton made, copied into this module's memory, for a batch of texts at a time. The host
 // (TokenMatcher) lays out memory and passes every address; nothing here allocates.
-// Memory is the bottleneck (the tables for 500k entries are tens of MB), so each pass first touches
-// every table slot it will read, in a tight loop, and only then reads them: the misses overlap.
+// Per batch: split every text into tokens (16 bytes at a time; each token's key from one 8-byte
+// load) and look the common tokens up in the small hot table as they are cut; look the rest up
+// after touching all their buckets, so the cache misses overlap; then, text by text, walk the trie
+// from every token that begins an entry, all walks one token per round (again touching every
+// bucket of a round first), and dedupe and order the outputs in a bitmap.
 
 // tables (see AutomatonTables): buckets of 4 lanes, [key0 x4][key1 x4][value0 x4][value1 x4]
 let hot: usize = 0, hotMask: u32 = 0, vocab: usize = 0, vocabMask: u32 = 0;
@@ -14,12 +17,11 @@ let classes: usize = 0;
 
 // scratch, per token of a batch: key, hash, byte range, id (2 * id + has children), root outputs
 let k0s: usize = 0, k1s: usize = 0, hashes: usize = 0, starts: usize = 0, ends: usize = 0, tids: usize = 0, touts: usize = 0;
-// per walk: node, position of its next token, text, slot
-let walkNode: usize = 0, walkPos: usize = 0, walkText: usize = 0, walkAt: usize = 0;
-let foundText: usize = 0, foundOut: usize = 0, sorted: usize = 0, foundCap: i32 = 0;
+// per walk: node, position of its next token, bucket
+let walkNode: usize = 0, walkPos: usize = 0, walkAt: usize = 0;
+let foundOut: usize = 0, foundCap: i32 = 0;
 let bits0: usize = 0, bits1: usize = 0, bits2: usize = 0, bits2Words: i32 = 0;
 let ids: usize = 0, idsCap: i32 = 0, idStarts: usize = 0, textEnds: usize = 0;
-let found: i32 = 0;
 let sink: i32 = 0;
 
 export function heapBase(): usize { return __heap_base; }
@@ -35,10 +37,10 @@ export function setScratch(base: usize, tokenCap: i32, foundCap_: i32, idsCap_: 
   let p = (base + 15) & ~15;
   const t = <usize>tokenCap << 2;
   k0s = p; p += t; k1s = p; p += t; hashes = p; p += t; starts = p; p += t; ends = p; p += t; tids = p; p += t; touts = p; p += t;
-  walkNode = p; p += t; walkPos = p; p += t; walkText = p; p += t; walkAt = p; p += t;
+  walkNode = p; p += t; walkPos = p; p += t; walkAt = p; p += t;
   foundCap = foundCap_;
   const f = <usize>foundCap_ << 2;
-  foundText = p; p += f; foundOut = p; p += f; sorted = p; p += f;
+  foundOut = p; p += f;
   bits2Words = (entryCount >>> 15) + 1;
   bits0 = p; p += ((<usize>(entryCount >>> 5) + 1) << 2);
   bits1 = p; p += ((<usize>(entryCount >>> 10) + 1) << 2);
@@ -180,31 +182,27 @@ function lookup(n: i32): void {
 }
 
 /**
- * Pass 3: the walks from every token that begins an entry, one token per round for all of them.
- * The common case (the first slot probed holds the edge, or is empty) runs without branches:
- * outputs and next steps are always written and only counted when they are real.
+ * Pass 3, for one text (tokens [j, end)): the walks from every token that begins an entry, one
+ * token per round for all of them; the outputs met go to found[0 ..). Returns their count, or -1
+ * when found lacks room. The common case (the bucket holds the edge, or it is not there) runs
+ * without branches: outputs and next steps are always written and only counted when real.
  */
-function walk(n: i32, count: i32): bool {
-  if (found + n > foundCap) return false;
-  let f = <usize>found;
+function walk(j: usize, end: usize): i32 {
+  if (<i32>(end - j) > foundCap) return -1;
+  let f: usize = 0;
   let live: usize = 0;
-  let j: usize = 0;
-  for (let k = 0; k < count; k++) {
-    const end = <usize>load<u32>(textEnds + (<usize>k << 2));
-    for (; j < end; j++) {
-      const v = load<u32>(tids + (j << 2));
-      const begins = <usize>(v != 0) & <usize>(<i32>(v >>> 1) <= rootChildren);
-      const out = load<i32>(touts + (j << 2));
-      store<u32>(foundText + (f << 2), k); store<i32>(foundOut + (f << 2), out);
-      f += begins & <usize>(out != -1);
-      const o = live << 2;
-      store<u32>(walkNode + o, v >>> 1); store<u32>(walkPos + o, <u32>(j + 1)); store<u32>(walkText + o, k);
-      live += begins & <usize>(v & 1) & <usize>(load<u32>(tids + ((j + 1) << 2)) != 0);
-    }
-    j++; // the boundary
+  for (; j < end; j++) {
+    const v = load<u32>(tids + (j << 2));
+    const begins = <usize>(v != 0) & <usize>(<i32>(v >>> 1) <= rootChildren);
+    const out = load<i32>(touts + (j << 2));
+    store<i32>(foundOut + (f << 2), out);
+    f += begins & <usize>(out != -1);
+    const o = live << 2;
+    store<u32>(walkNode + o, v >>> 1); store<u32>(walkPos + o, <u32>(j + 1));
+    live += begins & <usize>(v & 1) & <usize>(load<u32>(tids + ((j + 1) << 2)) != 0);
   }
   while (live > 0) {
-    if (<i32>f + <i32>live > foundCap) return false;
+    if (<i32>(f + live) > foundCap) return -1;
     let s: u32 = 0;
     for (let w: usize = 0; w < live; w++) {
       const o = w << 2;
@@ -227,17 +225,16 @@ function walk(n: i32, count: i32): bool {
         hit = <usize>(found != 0);
         if (found != 0) at = found;
       }
-      const c2 = load<u32>(at) & 0x7fffffff, out = load<i32>(at, 16), text = load<u32>(walkText + o);
-      store<u32>(foundText + (f << 2), text); store<i32>(foundOut + (f << 2), out);
+      const c2 = load<u32>(at) & 0x7fffffff, out = load<i32>(at, 16);
+      store<i32>(foundOut + (f << 2), out);
       f += hit & <usize>(out != -1);
       const no = next << 2;
-      store<u32>(walkNode + no, c2 >>> 1); store<u32>(walkPos + no, <u32>(q + 1)); store<u32>(walkText + no, text);
+      store<u32>(walkNode + no, c2 >>> 1); store<u32>(walkPos + no, <u32>(q + 1));
       next += hit & <usize>(c2 & 1) & <usize>(load<u32>(tids + ((q + 1) << 2)) != 0);
     }
     live = next;
   }
-  found = <i32>f;
-  return true;
+  return <i32>f;
 }
 
 @inline function setBit(e: u32): void {
@@ -247,46 +244,26 @@ function walk(n: i32, count: i32): bool {
   store<u32>(a2, load<u32>(a2) | (<u32>1 << ((e >>> 10) & 31)));
 }
 
-/** Pass 4: each text's outputs, deduplicated and ascending, into ids by idStarts; false when ids lacks room. */
-function collect(count: i32): bool {
-  memory.fill(idStarts, 0, (<usize>count + 1) << 2);
-  // room: at most every output's ids
-  let total: i64 = 0;
-  for (let f: usize = 0; f < <usize>found; f++) {
+/**
+ * Pass 4, for one text: its `count` outputs in found, deduplicated and ascending, appended to ids
+ * from m; returns the new end, or -1 when ids lacks room.
+ */
+function collect(count: usize, m: usize): isize {
+  let total: usize = 0;
+  for (let f: usize = 0; f < count; f++) {
     const out = load<i32>(foundOut + (f << 2));
-    total += out < -1 ? 1 : <i64>load<i32>(outIds + (<usize>out << 2));
+    total += out < -1 ? 1 : <usize>load<u32>(outIds + (<usize>out << 2));
   }
-  if (total > <i64>idsCap) return false;
-  for (let f: usize = 0; f < <usize>found; f++) {
-    const a = idStarts + ((<usize>load<u32>(foundText + (f << 2)) + 1) << 2);
-    store<u32>(a, load<u32>(a) + 1);
-  }
-  for (let k: usize = 0; k < <usize>count; k++) store<u32>(idStarts + ((k + 1) << 2), load<u32>(idStarts + ((k + 1) << 2)) + load<u32>(idStarts + (k << 2)));
-  // group by text (counting sort), using walkAt as the cursors
-  for (let k: usize = 0; k < <usize>count; k++) store<u32>(walkAt + (k << 2), load<u32>(idStarts + (k << 2)));
-  for (let f: usize = 0; f < <usize>found; f++) {
-    const c = walkAt + (<usize>load<u32>(foundText + (f << 2)) << 2);
-    const at = load<u32>(c);
-    store<i32>(sorted + (<usize>at << 2), load<i32>(foundOut + (f << 2)));
-    store<u32>(c, at + 1);
-  }
-  let m: usize = 0;
-  for (let k: usize = 0; k < <usize>count; k++) {
-    const from = <usize>load<u32>(idStarts + (k << 2)), to = <usize>load<u32>(idStarts + ((k + 1) << 2));
-    store<u32>(idStarts + (k << 2), <u32>m);
-    if (from == to) continue;
-    for (let f = from; f < to; f++) {
-      const out = load<i32>(sorted + (f << 2));
-      if (out < -1) setBit(<u32>(-out - 2));
-      else {
-        const list = outIds + (<usize>out << 2), len = <usize>load<u32>(list);
-        for (let x: usize = 1; x <= len; x++) setBit(load<u32>(list + (x << 2)));
-      }
+  if (<i64>m + <i64>total > <i64>idsCap) return -1;
+  for (let f: usize = 0; f < count; f++) {
+    const out = load<i32>(foundOut + (f << 2));
+    if (out < -1) setBit(<u32>(-out - 2));
+    else {
+      const list = outIds + (<usize>out << 2), len = <usize>load<u32>(list);
+      for (let x: usize = 1; x <= len; x++) setBit(load<u32>(list + (x << 2)));
     }
-    m = drain(m);
   }
-  store<u32>(idStarts + (<usize>count << 2), <u32>m);
-  return true;
+  return <isize>drain(m);
 }
 
 /** Appends the bitmap's ids, ascending, to ids from m and clears the bitmap; returns the new end. */
@@ -324,9 +301,18 @@ function drain(m: usize): usize {
 export function matchBatch(bounds: usize, count: i32): i32 {
   const n = split(bounds, count);
   lookup(n);
-  found = 0;
-  if (!walk(n, count)) return 1;
-  if (!collect(count)) return 2;
+  let j: usize = 0, m: usize = 0;
+  for (let k: usize = 0; k < <usize>count; k++) {
+    const end = <usize>load<u32>(textEnds + (k << 2));
+    store<u32>(idStarts + (k << 2), <u32>m);
+    const outputs = walk(j, end);
+    if (outputs < 0) return 1;
+    const next = collect(<usize>outputs, m);
+    if (next < 0) return 2;
+    m = <usize>next;
+    j = end + 1; // past the boundary
+  }
+  store<u32>(idStarts + (<usize>count << 2), <u32>m);
   return 0;
 }
 
