@@ -354,7 +354,7 @@ export class TokenMatcher {
     this.kernel = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
     this.top = align64(this.kernel.heapBase());
     const place = (arr: Int32Array | Uint8Array) => {
-      const at = this.alloc(arr.byteLength);
+      const at = this.alloc(arr.byteLength + 8); // the kernel reads token bytes 8 at a time
       this.u8.set(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), at);
       return at;
     };
