@@ -67,7 +67,7 @@ const SPILLED = 0x80000000 | 0;
 
 /** How many of the most frequent tokens go into the small hot table. */
 const HOT_TOKENS = 16384;
-/** Texts matched together by `matchBytes` callers that batch (see `matchBatch`). */
+/** The most texts one `matchBatch` call takes (the match command and the benchmark send this many). */
 export const MATCH_BATCH = 64;
 
 const LONG = 0xff << 24;
