@@ -92,6 +92,7 @@ test("real LAION captions, >= 90,000 entries: match command = brute force, row b
     assert.deepEqual(row.entry_ids, ids, `row ${i}`);
     const uid = createHash("md5").update(`${pool[i].URL ?? ""}\t${pool[i].TEXT ?? ""}`).digest("hex");
     assert.equal(row.uid, uid, `uid of row ${i}`);
+    assert.equal(Number(row.pool_row), i, `pool_row of row ${i}`);
   });
   const counts = new Array(entries.length).fill(0);
   for (const ids of expected) for (const id of ids) counts[id]++;
@@ -120,7 +121,7 @@ test("a pool with 1 MB captions, CJK, emoji and odd whitespace goes through the 
   assert.equal(r.code, 0, r.stderr);
   const expected = bruteForceAll(rows.map((r) => r.text), all);
   const got = await readParquet(path.join(out, "matches.parquet"));
-  const want = expected.flatMap((ids, i) => (ids.length ? [{ uid: rows[i].uid, entry_ids: ids }] : []));
+  const want = expected.flatMap((ids, i) => (ids.length ? [{ uid: rows[i].uid, entry_ids: ids, pool_row: String(i) }] : []));
   assert.deepEqual(got, want);
 });
 

@@ -156,6 +156,42 @@ test("curated rows are exactly those whose draw falls below their keep probabili
   assert.ok(Math.abs(m.balance.expected_size - expected.length) < 5 * Math.sqrt(matches.length), "kept count near its expectation");
 });
 
+test("curate = match then balance, byte for byte; a repeated uid keeps each row's own url and text", async (t) => {
+  const dir = tempDir(t);
+  // DataComp style, but rows 2000.. repeat the uids of rows 0.. with other urls and captions
+  const words = ["dog", "photo", "of", "the", "a", "Black", "red car", "T-shirt", "white", "New York", "art", "wedding", "x", "y"];
+  const data = Array.from({ length: 3000 }, (_, i) => ({
+    uid: createHash("md5").update(`row${i % 2000}`).digest("hex"),
+    url: `https://img.example/${i}.jpg`,
+    text: Array.from({ length: 1 + (i % 7) }, (_, k) => words[(i * 37 + k * 11) % words.length]).join(" "),
+  }));
+  const pool = path.join(dir, "pool.parquet");
+  await writeParquet(pool, data);
+  const shards = await splitInto(pool, 3, dir);
+  const metadata = path.join(dir, "m.json");
+  writeFileSync(metadata, JSON.stringify(METADATA));
+  const curated = path.join(dir, "curated"), matched = path.join(dir, "matched");
+  assert.equal(cli("curate", "--metadata", metadata, "--pool", ...shards, "--out", curated, "--t", "80", "--seed", "3").code, 0);
+  assert.equal(cli("match", "--metadata", metadata, "--pool", ...shards, "--out", matched).code, 0);
+  const r = cli("balance", "--in", matched, "--t", "80", "--seed", "3");
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(fileHashes(matched), fileHashes(curated));
+
+  const counts = (await readParquet(path.join(curated, "entry_counts.parquet"))).map((x) => Number(x.count));
+  const matches = await readParquet(path.join(curated, "matches.parquet"));
+  assert.deepEqual(matches.map((m) => Number(m.pool_row)), [...matches.map((m) => Number(m.pool_row))].sort((a, b) => a - b), "in pool order");
+  const expected = matches.flatMap((m) => {
+    const ids = m.entry_ids as number[];
+    const p = keepProbability(ids, 0, ids.length, counts, 80);
+    const row = data[Number(m.pool_row)];
+    assert.equal(row.uid, m.uid);
+    return draw(3, m.uid as string) < p ? [{ uid: row.uid, url: row.url, text: row.text, p_keep: p, entry_ids: ids }] : [];
+  });
+  const got = await readParquet(path.join(curated, "curated.parquet"));
+  assert.deepEqual(got, expected);
+  assert.ok(got.some((g) => Number(/(\d+)\.jpg$/.exec(g.url as string)![1]) >= 2000), "some kept rows repeat an earlier uid");
+});
+
 test("raising t only adds rows; --p picks t = p_to_t(counts, p)", async (t) => {
   const { dir, ws } = await matchedWorkspace(t);
   const keptAt = async (t: string) => {

@@ -2,7 +2,6 @@
  * The expected curated size E(t) = Σ over matched rows of keepProbability (summed as ExpectedSize
  * does), on a log-spaced grid of t. Exact: every row counts, nothing is sampled.
  */
-import { keepProbability } from "./balance";
 
 /** round(10^(k/perDecade)) for k = 0, 1, ... while <= maxCount, deduplicated, ending at maxCount. */
 export function sizeCurveGrid(maxCount: number, perDecade = 10): number[] {
@@ -21,6 +20,8 @@ export class SizeCurveAccumulator {
   private readonly certainFrom: Float64Array;
   private readonly certain: Float64Array;
   private readonly partial: Float64Array;
+  /** The current row's counts, in id order. */
+  private rowCounts = new Float64Array(64);
   rows = 0;
 
   constructor(readonly grid: readonly number[], private readonly counts: ArrayLike<number>) {
@@ -31,15 +32,21 @@ export class SizeCurveAccumulator {
 
   /** Adds one matched row whose ids are ids[start, end). */
   addRow(ids: ArrayLike<number>, start: number, end: number): void {
-    const counts = this.counts, grid = this.grid;
+    const counts = this.counts, grid = this.grid, n = end - start;
+    if (this.rowCounts.length < n) this.rowCounts = new Float64Array(2 * n);
+    const cs = this.rowCounts;
     let minCount = Infinity;
-    for (let i = start; i < end; i++) if (counts[ids[i]] < minCount) minCount = counts[ids[i]];
+    for (let i = 0; i < n; i++) { const c = counts[ids[start + i]]; cs[i] = c; if (c < minCount) minCount = c; }
     // from the first t >= the smallest count on, a factor (1 - t/t) = 0 makes the probability exactly 1
     let lo = 0, hi = grid.length;
     while (lo < hi) { const mid = (lo + hi) >> 1; if (grid[mid] >= minCount) hi = mid; else lo = mid + 1; }
     this.certainFrom[lo]++;
+    // below it every count exceeds t: keepProbability's factors are 1 - t/c, multiplied in the same order
     for (let k = 0; k < lo; k++) {
-      const p = keepProbability(ids, start, end, counts, grid[k]);
+      const t = grid[k];
+      let prod = 1;
+      for (let i = 0; i < n; i++) prod *= 1 - t / cs[i];
+      const p = 1 - prod;
       if (p === 1) this.certain[k]++;
       else this.partial[k] += p;
     }

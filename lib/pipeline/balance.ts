@@ -5,16 +5,20 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { stat } from "node:fs/promises";
+import { BIGINT, DOUBLE } from "@duckdb/node-api";
 import { ExpectedSize, keepProbability } from "../curation/balance";
 import { assertSeed, drawBytes } from "../curation/draw";
 import { assertP, assertT, pToT, tToP } from "../curation/threshold";
-import { InputError, UsageError } from "../errors";
-import { openDuckDB, queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
-import { npyHeader, uidRecord, UID_RECORD_BYTES } from "../pool/npy";
+import { InputError, UsageError, firstLine } from "../errors";
+import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
+import { queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
+import { isHexUid, npyHeader, uidRecord, UID_RECORD_BYTES } from "../pool/npy";
 import { poolRelation, type Pool } from "../pool/pool";
 import { StagedOutput } from "../util/files";
 import { forEachMatchRow, readEntryCounts, requireArtifact } from "../workspace/artifacts";
+import { openRunDuckDB } from "./match";
 import { readManifest, type BalanceSection, type Manifest } from "./manifest";
+import type { MatchRowVisitor } from "./matchSpool";
 
 export interface BalanceOptions {
   t?: number;
@@ -47,109 +51,151 @@ export function resolveT(counts: Float64Array, opts: { t?: number; p?: number })
   return t;
 }
 
-export async function balanceInto(out: StagedOutput, inDir: string, manifest: Manifest, opts: BalanceOptions): Promise<{ section: BalanceSection; files: string[] }> {
+/** The matched rows balancing reads: streamed in order, and as SQL (k, uid, entry_ids, pool_row). */
+export interface MatchedRows {
+  forEach(visit: MatchRowVisitor, onChunk?: (rowsDone: number) => void): Promise<number>;
+  relation: string;
+}
+
+/** The matched rows of a workspace on disk: its matches.parquet. */
+export async function workspaceMatchedRows(con: DuckDBConnection, dir: string): Promise<MatchedRows> {
+  const matches = await requireArtifact(dir, "matches.parquet");
+  const bad = (why: string) => new InputError(`${matches} is not a valid matches.parquet: ${why}`);
+  let columns: string[];
+  try {
+    columns = (await queryRows(con, `DESCRIBE SELECT * FROM read_parquet(${sqlString(matches)})`)).map((c) => String(c.column_name));
+  } catch (e) {
+    throw bad(firstLine(e));
+  }
+  if (!columns.includes("uid") || !columns.includes("entry_ids")) throw bad("it needs a uid (text) and an entry_ids (list) column");
+  if (!columns.includes("pool_row")) throw bad(`it has no pool_row column (an older metacurate wrote it); run "metacurate match" again`);
+  return {
+    forEach: (visit, onChunk) => forEachMatchRow(dir, visit, onChunk),
+    relation: `SELECT file_row_number AS k, uid, entry_ids, pool_row FROM read_parquet(${sqlString(matches)}, file_row_number = true)`,
+  };
+}
+
+const KEPT_TABLE = "kept";
+
+/**
+ * Balances `rows` (matched under `manifest`, with per-entry `counts`) into out: curated.parquet and,
+ * when every kept uid is 32 hex digits, subset.npy.
+ */
+export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows: MatchedRows, counts: Float64Array,
+  manifest: Manifest, opts: BalanceOptions): Promise<{ section: BalanceSection; files: string[] }> {
   validateBalanceOptions(opts);
   const seed = opts.seed ?? DEFAULT_SEED;
   const timings: Record<string, number> = {};
   const started = performance.now();
-  const con = await openDuckDB();
-  try {
-    opts.onStage?.("balance");
-    const counts = await readEntryCounts(con, inDir);
-    if (counts.length !== manifest.match.entries) throw new InputError(`${inDir}: entry_counts.parquet has ${counts.length} entries, the manifest says ${manifest.match.entries}`);
-    const t = resolveT(counts, opts);
-    const total = counts.reduce((a, b) => a + b, 0);
-    const pool: Pool = {
-      files: manifest.match.pool.files,
-      textColumn: manifest.match.pool.columns.text,
-      urlColumn: manifest.match.pool.columns.url,
-      uidColumn: manifest.match.pool.columns.uid,
-      rows: manifest.match.rows_read,
-    };
-    for (const f of pool.files) {
-      const s = await stat(f.path).catch(() => null);
-      if (!s) throw new InputError(`pool file ${f.path} (from the manifest) is missing; curated.parquet needs its url and text`);
-      if (s.size !== f.bytes) throw new InputError(`pool file ${f.path} changed since matching (${s.size} bytes, was ${f.bytes}); match again`);
-    }
-
-    const keptCsv = out.file("kept.csv.tmp");
-    let t0 = performance.now();
-    const { kept, expected, rows } = await drawRows(inDir, counts, t, seed, keptCsv, manifest.match.rows_matched, opts.onProgress);
-    timings.draw_ms = Math.round(performance.now() - t0);
-
-    t0 = performance.now();
-    const matches = await requireArtifact(inDir, "matches.parquet");
-    const curated = out.file("curated.parquet");
-    await con.run(`COPY (
-        WITH k AS (SELECT * FROM read_csv(${sqlString(keptCsv)}, header = false, auto_detect = false, delim = ',', quote = '', escape = '',
-                                          columns = {'r': 'BIGINT', 'p_keep': 'DOUBLE'})),
-             m AS (SELECT file_row_number AS r, uid, entry_ids FROM read_parquet(${sqlString(matches)}, file_row_number = true)
-                   WHERE file_row_number IN (SELECT r FROM k)),
-             p AS (SELECT uid, arg_min(url, f * 1000000000000 + r) AS url, arg_min("text", f * 1000000000000 + r) AS "text"
-                   FROM (${poolRelation(pool)}) WHERE uid IN (SELECT uid FROM m) GROUP BY uid)
-        SELECT m.uid, p.url, p."text", k.p_keep, m.entry_ids
-        FROM k JOIN m USING (r) LEFT JOIN p USING (uid) ORDER BY k.r)
-      TO ${sqlString(curated)} (FORMAT parquet, COMPRESSION zstd)`);
-    timings.write_curated_ms = Math.round(performance.now() - t0);
-
-    t0 = performance.now();
-    const subset = await writeSubsetNpy(con, curated, out.file("subset.npy"), kept);
-    timings.write_subset_ms = Math.round(performance.now() - t0);
-    timings.total_ms = Math.round(performance.now() - started);
-
-    const section: BalanceSection = {
-      metadata_hash: manifest.match.metadata.metadataHash,
-      t,
-      tail_share: total > 0 ? tToP(counts, t) : 1,
-      p_requested: opts.p ?? null,
-      seed,
-      draw: DRAW_RULE,
-      rows_matched: rows,
-      rows_kept: kept,
-      expected_size: expected,
-      keep_rate: rows > 0 ? kept / rows : 0,
-      subset_npy: subset,
-      source: inDir,
-      timings_ms: timings,
-    };
-    return { section, files: subset ? ["curated.parquet", "subset.npy"] : ["curated.parquet"] };
-  } finally {
-    con.closeSync();
+  opts.onStage?.("balance");
+  if (counts.length !== manifest.match.entries) throw new InputError(`entry_counts.parquet has ${counts.length} entries, the manifest says ${manifest.match.entries}`);
+  const t = resolveT(counts, opts);
+  const total = counts.reduce((a, b) => a + b, 0);
+  const pool: Pool = {
+    files: manifest.match.pool.files,
+    textColumn: manifest.match.pool.columns.text,
+    urlColumn: manifest.match.pool.columns.url,
+    uidColumn: manifest.match.pool.columns.uid,
+    rows: manifest.match.rows_read,
+  };
+  for (const f of pool.files) {
+    const s = await stat(f.path).catch(() => null);
+    if (!s) throw new InputError(`pool file ${f.path} (from the manifest) is missing; curated.parquet needs its url and text`);
+    if (s.size !== f.bytes) throw new InputError(`pool file ${f.path} changed since matching (${s.size} bytes, was ${f.bytes}); match again`);
   }
+
+  let t0 = performance.now();
+  const { kept, expected, rows: rowCount, hexUids } = await drawRows(con, rows, counts, t, seed, manifest.match.rows_matched, opts.onProgress);
+  timings.draw_ms = Math.round(performance.now() - t0);
+
+  t0 = performance.now();
+  const curated = out.file("curated.parquet");
+  const written = await con.runAndReadAll(`COPY (
+      SELECT m.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", ${KEPT_TABLE}.p_keep, m.entry_ids
+      FROM ${KEPT_TABLE} JOIN (${rows.relation}) m USING (k)
+      JOIN (SELECT pool_row, url, "text" FROM (${poolRelation(pool)})) p USING (pool_row)
+      ORDER BY ${KEPT_TABLE}.k)
+    TO ${sqlString(curated)} (FORMAT parquet, COMPRESSION zstd)`);
+  const curatedRows = Number(written.getRows()[0]?.[0] ?? -1);
+  if (curatedRows !== kept) throw new InputError(`curated.parquet got ${curatedRows} rows for ${kept} kept pairs: the matches do not fit the pool (pool_row out of range?); match again`);
+  timings.write_curated_ms = Math.round(performance.now() - t0);
+
+  t0 = performance.now();
+  const subset = hexUids && await writeSubsetNpy(con, curated, out.file("subset.npy"), kept);
+  timings.write_subset_ms = Math.round(performance.now() - t0);
+  timings.total_ms = Math.round(performance.now() - started);
+
+  const section: BalanceSection = {
+    metadata_hash: manifest.match.metadata.metadataHash,
+    t,
+    tail_share: total > 0 ? tToP(counts, t) : 1,
+    p_requested: opts.p ?? null,
+    seed,
+    draw: DRAW_RULE,
+    rows_matched: rowCount,
+    rows_kept: kept,
+    expected_size: expected,
+    keep_rate: rowCount > 0 ? kept / rowCount : 0,
+    subset_npy: subset,
+    source: "",
+    timings_ms: timings,
+  };
+  return { section, files: subset ? ["curated.parquet", "subset.npy"] : ["curated.parquet"] };
 }
 
-async function drawRows(dir: string, counts: Float64Array, t: number, seed: number, keptCsv: string,
-  rowsTotal: number, onProgress?: BalanceOptions["onProgress"]): Promise<{ kept: number; expected: number; rows: number }> {
-  const fd = openSync(keptCsv, "w");
+/** Draws every matched row; the kept ones (k, p_keep) go into the table `kept`, appended in bulk. */
+async function drawRows(con: DuckDBConnection, rows: MatchedRows, counts: Float64Array, t: number, seed: number,
+  rowsTotal: number, onProgress?: BalanceOptions["onProgress"]): Promise<{ kept: number; expected: number; rows: number; hexUids: boolean }> {
+  await con.run(`CREATE OR REPLACE TABLE ${KEPT_TABLE} (k BIGINT, p_keep DOUBLE)`);
+  const appender = await con.createAppender(KEPT_TABLE);
+  const writer = new ChunkWriter(appender, [BIGINT, DOUBLE]);
+  const ks = new BigInt64Array(CHUNK_ROWS), kWords = new Uint32Array(ks.buffer), ps = new Float64Array(CHUNK_ROWS);
+  let buffered = 0;
+  const flush = () => {
+    if (buffered === 0) return;
+    writer.begin();
+    writer.fixed(0, ks, 0, buffered);
+    writer.fixed(1, ps, 0, buffered);
+    writer.append(buffered);
+    buffered = 0;
+  };
   let kept = 0;
+  let hexUids = true;
   const expected = new ExpectedSize();
-  let lines: string[] = [];
   try {
-    const rows = await forEachMatchRow(dir, (row, uids, us, ue, ids, is, ie) => {
+    const n = await rows.forEach((row, uids, us, ue, ids, is, ie) => {
       for (let k = is; k < ie; k++) if (ids[k] >= counts.length || ids[k] < 0) throw new InputError(`matches.parquet row ${row} has entry id ${ids[k]}, outside the ${counts.length} entries`);
       const pKeep = keepProbability(ids, is, ie, counts, t);
       expected.add(pKeep);
-      if (drawBytes(seed, uids, us, ue) < pKeep) { kept++; lines.push(`${row},${pKeep}`); }
-    }, (done) => {
-      if (lines.length) { writeSync(fd, lines.join("\n") + "\n"); lines = []; }
-      onProgress?.(done, rowsTotal);
-    });
-    return { kept, expected: expected.value, rows };
+      if (drawBytes(seed, uids, us, ue) < pKeep) {
+        kept++;
+        if (hexUids && !isHexUid(uids, us, ue)) hexUids = false;
+        setInt64(kWords, buffered, row);
+        ps[buffered++] = pKeep;
+        if (buffered === CHUNK_ROWS) flush();
+      }
+    }, (done) => onProgress?.(done, rowsTotal));
+    flush();
+    return { kept, expected: expected.value, rows: n, hexUids };
   } finally {
-    closeSync(fd);
+    appender.closeSync();
   }
 }
 
-/** subset.npy in DataComp's format, when every kept uid is 32 hex digits; returns whether written. */
+/**
+ * subset.npy in DataComp's format from curated.parquet's uids (all 32 hex digits): DuckDB sorts
+ * them in buckets of their first digits (16 buckets, more when a bucket would pass ~1M uids), so
+ * the buckets sort in parallel and, read in bucket order, are already in global order.
+ */
 async function writeSubsetNpy(con: DuckDBConnection, curated: string, target: string, kept: number): Promise<boolean> {
-  const [check] = await queryRows(con, `SELECT count(*) FILTER (WHERE NOT regexp_full_match(uid, '[0-9a-fA-F]{32}')) AS bad FROM read_parquet(${sqlString(curated)})`);
-  if (Number(check.bad) > 0) return false;
   const fd = openSync(target, "w");
   try {
     writeSync(fd, npyHeader(kept));
+    let digits = 1;
+    while (digits < 8 && kept / 16 ** digits > 1 << 20) digits++;
     const reader = await con.stream(`SELECT encode(string_agg(u, '' ORDER BY u)) FROM (
-        SELECT lower(uid) AS u, (row_number() OVER (ORDER BY lower(uid)) - 1) // 8192 AS g FROM read_parquet(${sqlString(curated)}))
-      GROUP BY g ORDER BY g`);
+        SELECT lower(uid) AS u FROM read_parquet(${sqlString(curated)}))
+      GROUP BY left(u, ${digits}) ORDER BY left(u, ${digits})`);
     let written = 0;
     for (;;) {
       const chunk = await reader.fetchChunk();
@@ -172,15 +218,24 @@ async function writeSubsetNpy(con: DuckDBConnection, curated: string, target: st
 
 /** Balances the workspace `inDir` into `outDir` (default: in place). */
 export async function runBalance(inDir: string, outDir: string | undefined, opts: BalanceOptions): Promise<Manifest> {
+  validateBalanceOptions(opts);
   const manifest = await readManifest(inDir);
   const out = await StagedOutput.open(outDir ?? inDir);
+  let con: DuckDBConnection | null = null;
   try {
-    const { section, files } = await balanceInto(out, inDir, manifest, opts);
+    con = await openRunDuckDB(out);
+    const counts = await readEntryCounts(con, inDir);
+    const rows = await workspaceMatchedRows(con, inDir);
+    const { section, files } = await balanceInto(out, con, rows, counts, manifest, opts);
+    con.closeSync();
+    con = null;
+    section.source = inDir;
     const next: Manifest = { ...manifest, balance: section };
     await out.writeJson("manifest.json", next);
     await out.commit([...files, "manifest.json"], files.includes("subset.npy") ? [] : ["subset.npy"]);
     return next;
   } catch (e) {
+    con?.closeSync();
     await out.abort();
     throw e;
   }

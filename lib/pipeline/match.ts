@@ -1,19 +1,24 @@
 /**
  * `metacurate match`: pool × metadata → matches.parquet, entry_counts.parquet, size_curve.parquet,
- * manifest.json. Streams the pool (bounded memory), matches on worker threads, and writes every
- * output through a staging folder so a failure leaves nothing behind.
+ * preview.parquet, manifest.json. Streams the pool (bounded memory), matches on worker threads,
+ * appends the matched rows straight into DuckDB (table `matched`) and spools them to temp files
+ * for the passes after, and writes every output through a staging folder so a failure leaves
+ * nothing behind.
  */
-import { closeSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
+import { BIGINT, INTEGER, LIST, VARCHAR } from "@duckdb/node-api";
 import { buildAutomaton, automatonBytes, type AutomatonTables } from "../curation/automaton";
 import { SizeCurveAccumulator, sizeCurveGrid } from "../curation/sizeCurve";
 import { sortedCounts, tToP } from "../curation/threshold";
 import { UsageError, firstLine } from "../errors";
 import { loadMetadata, type Metadata } from "../metadata/load";
+import { ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { openDuckDB, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, type Pool, type PoolColumnFlags, type PoolOptions, type TextGroup } from "../pool/pool";
 import { StagedOutput } from "../util/files";
 import type { BatchResult } from "./matchBatch";
+import { MatchSpool } from "./matchSpool";
 import { defaultWorkers } from "./workers";
 import { TOOL_VERSION, type Manifest, type MatchSection } from "./manifest";
 
@@ -32,8 +37,24 @@ export const MATCH_OUTPUTS = ["matches.parquet", "entry_counts.parquet", "size_c
 /** Matched pairs kept with their url and text for the dashboard's previews. */
 export const PREVIEW_ROWS = 20_000;
 
-/** Runs a match into a staged output; the caller commits (possibly after more steps). */
-export async function matchInto(out: StagedOutput, opts: MatchOptions): Promise<Manifest> {
+/** What a match leaves for the steps after it in the same run (curate's balance). */
+export interface MatchRun {
+  con: DuckDBConnection;
+  counts: Float64Array;
+  /** The matched rows, in pool order, streamable. */
+  spool: MatchSpool;
+}
+
+/** DuckDB table of the matched rows: k (0-based, pool order), pool_row, uid, entry_ids. */
+export const MATCHED_TABLE = "matched";
+
+/** Opens the run's DuckDB, spilling (if ever) into the staging folder. */
+export function openRunDuckDB(out: StagedOutput): Promise<DuckDBConnection> {
+  return openDuckDB(out.file("duckdb-spill"));
+}
+
+/** Runs a match into a staged output on `con`; the caller commits (possibly after more steps). */
+export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: MatchOptions): Promise<{ manifest: Manifest; run: MatchRun }> {
   const workers = opts.workers ?? defaultWorkers();
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError(`--workers must be an integer from 1 to 256 (got ${workers})`);
   const timings: Record<string, number> = {};
@@ -43,7 +64,9 @@ export async function matchInto(out: StagedOutput, opts: MatchOptions): Promise<
     try { return await f(); } finally { timings[name] = Math.round(performance.now() - t0); }
   };
   const started = performance.now();
-  const con = await openDuckDB();
+  // the workers start up (tsx, the kernel) while this thread loads the metadata and builds the tables
+  const matchWorkers = new MatchWorkers(workers);
+  const spool = new MatchSpool(out.file("spool-"));
   try {
     const metadata = await time("load_metadata_ms", () => loadMetadata(opts.metadata));
     const pool = await time("inspect_pool_ms", () => inspectPool(con, opts.pool, opts.columns, { skipNullText: opts.skipNullText }));
@@ -51,18 +74,14 @@ export async function matchInto(out: StagedOutput, opts: MatchOptions): Promise<
     const tables = await time("build_automaton_ms", () => buildAutomaton(metadata.entries));
     const automaton = { nodes: tables.nodeCount, table_bytes: automatonBytes(tables), rss_growth_bytes: process.memoryUsage().rss - rssBefore };
 
-    const csvPath = out.file("matches.csv.tmp");
-    const listsPath = out.file("idlists.bin.tmp");
-    const stats = await time("match_ms", () => matchPool(con, pool, tables, workers, csvPath, listsPath, opts.onProgress));
+    const stats = await time("match_ms", () => matchPool(con, pool, tables, matchWorkers, spool, opts.onProgress));
     const counts = stats.counts;
+    await time("collect_matches_ms", async () => { await con.run(collectMatchedSql()); await con.run(`DROP TABLE ${MATCHED_GROUPS}`); });
 
     await time("write_entry_counts_ms", () => writeEntryCounts(con, metadata, counts, out.file("entry_counts.parquet"), out.file("entries.json.tmp")));
     // DuckDB writes the parquet files on its own threads while this thread sums the size curve
-    const curveSums = sizeCurveSums(counts, listsPath, stats.matchedRows);
-    await time("write_matches_ms", async () => {
-      await con.run(matchedRowsSql(pool, csvPath));
-      await con.run(matchesSql(out.file("matches.parquet")));
-    });
+    const curveSums = sizeCurveSums(counts, spool, stats.matchedRows);
+    await time("write_matches_ms", () => con.run(matchesSql(out.file("matches.parquet"))));
     await time("write_preview_ms", () => con.run(previewSql(pool, out.file("preview.parquet"), PREVIEW_ROWS)));
     const curve = await time("size_curve_ms", async () => writeSizeCurve(con, counts, await curveSums, stats.matchedRows, out.file("size_curve.parquet")));
 
@@ -91,20 +110,26 @@ export async function matchInto(out: StagedOutput, opts: MatchOptions): Promise<
       timings_ms: timings,
       rows_per_second: Math.round(pool.rows / (timings.total_ms / 1000)),
     };
-    return { tool: "metacurate", version: TOOL_VERSION, match };
+    return { manifest: { tool: "metacurate", version: TOOL_VERSION, match }, run: { con, counts, spool } };
   } finally {
-    con.closeSync();
+    spool.close();
+    await matchWorkers.terminate();
   }
 }
 
 export async function runMatch(outDir: string, opts: MatchOptions): Promise<Manifest> {
   const out = await StagedOutput.open(outDir);
+  let con: DuckDBConnection | null = null;
   try {
-    const manifest = await matchInto(out, opts);
+    con = await openRunDuckDB(out);
+    const { manifest } = await matchInto(out, con, opts);
+    con.closeSync();
+    con = null;
     await out.writeJson("manifest.json", manifest);
     await out.commit([...MATCH_OUTPUTS, "manifest.json"]);
     return manifest;
   } catch (e) {
+    con?.closeSync();
     await out.abort();
     throw e;
   }
@@ -120,14 +145,41 @@ interface MatchStats {
 const workerUrl = new URL("./tsWorker.mjs", import.meta.url);
 const workerModule = new URL("./matchWorker.ts", import.meta.url).href;
 
-async function matchPool(con: DuckDBConnection, pool: Pool, tables: AutomatonTables, workerCount: number,
-  csvPath: string, listsPath: string, onProgress?: MatchOptions["onProgress"]): Promise<MatchStats> {
-  const workers = Array.from({ length: workerCount }, () => new Worker(workerUrl, { workerData: { module: workerModule, tables } }));
-  const csvFd = openSync(csvPath, "w");
-  const listsFd = openSync(listsPath, "w");
-  let failure: Error | null = null;
+/**
+ * Each group's matched rows become one row of `matched_groups` (its uids packed into one VARCHAR,
+ * its id lists one INTEGER[][]), appended in bulk; collectMatchedSql unpacks them afterwards.
+ */
+const MATCHED_GROUPS = "matched_groups";
+
+/** The match worker threads, started early; the first failure of any is kept (never an unhandled error event). */
+class MatchWorkers {
+  readonly workers: Worker[];
+  failure: Error | null = null;
+
+  constructor(count: number) {
+    this.workers = Array.from({ length: count }, () => {
+      const w = new Worker(workerUrl, { workerData: { module: workerModule } });
+      w.on("error", (e) => { this.failure ??= new Error(`match worker failed: ${firstLine(e)}`); });
+      return w;
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+async function matchPool(con: DuckDBConnection, pool: Pool, tables: AutomatonTables, matchWorkers: MatchWorkers,
+  spool: MatchSpool, onProgress?: MatchOptions["onProgress"]): Promise<MatchStats> {
+  const workers = matchWorkers.workers, workerCount = workers.length;
+  await con.run(`CREATE OR REPLACE TABLE ${MATCHED_GROUPS} (pool_row BIGINT, first_k BIGINT, rows INTEGER[], uids VARCHAR, ids INTEGER[][])`);
+  const appender = await con.createAppender(MATCHED_GROUPS);
+  const writer = new ChunkWriter(appender, [BIGINT, BIGINT, LIST(INTEGER), VARCHAR, LIST(LIST(INTEGER))]);
+  const scalars = new BigInt64Array(2), scalarWords = new Uint32Array(scalars.buffer);
+  for (const w of workers) w.postMessage({ type: "tables", tables });
+  let failure: Error | null = matchWorkers.failure;
   const pending = new Map<number, BatchResult>();
-  const rowsOf = new Map<number, number>();
+  const groupOf = new Map<number, { rows: number; poolRow: number }>();
   let nextToWrite = 0;
   let inFlight = 0;
   let rowsDone = 0;
@@ -137,12 +189,23 @@ async function matchPool(con: DuckDBConnection, pool: Pool, tables: AutomatonTab
   const flush = () => {
     for (let r = pending.get(nextToWrite); r; r = pending.get(nextToWrite)) {
       pending.delete(nextToWrite);
-      if (r.csv.length) writeSync(csvFd, r.csv);
-      if (r.idLists.length) writeSync(listsFd, new Uint8Array(r.idLists.buffer, r.idLists.byteOffset, r.idLists.byteLength));
+      const g = groupOf.get(nextToWrite)!;
+      groupOf.delete(nextToWrite);
+      if (r.matchedRows > 0) {
+        setInt64(scalarWords, 0, g.poolRow);
+        setInt64(scalarWords, 1, matchedRows);
+        writer.begin();
+        writer.fixed(0, scalars, 0, 1);
+        writer.fixed(1, scalars, 1, 1);
+        writer.intLists(2, 1, Int32Array.of(0, r.matchedRows), r.rows);
+        writer.varchar(3, 0, r.uids.subarray(0, r.uids.length - 1));
+        writer.intListOfLists(4, r.matchedRows, r.idStarts, r.ids);
+        writer.append(1);
+        spool.write(r);
+      }
       matchedRows += r.matchedRows;
       totalMatches += r.totalMatches;
-      rowsDone += rowsOf.get(nextToWrite)!;
-      rowsOf.delete(nextToWrite);
+      rowsDone += g.rows;
       nextToWrite++;
     }
     onProgress?.(rowsDone, pool.rows);
@@ -155,7 +218,7 @@ async function matchPool(con: DuckDBConnection, pool: Pool, tables: AutomatonTab
       try { flush(); } catch (e) { failure ??= e as Error; }
       notify();
     });
-    w.on("error", (e) => { failure ??= new Error(`match worker failed: ${firstLine(e)}`); notify(); });
+    w.on("error", () => { failure ??= matchWorkers.failure; notify(); });
   }
   try {
     const maxInFlight = workerCount * 3;
@@ -165,13 +228,14 @@ async function matchPool(con: DuckDBConnection, pool: Pool, tables: AutomatonTab
       while (inFlight >= maxInFlight && !failure) await new Promise<void>((r) => { wake = r; });
       if (failure) throw failure;
       const g: TextGroup = group;
-      rowsOf.set(seq, g.rows);
+      groupOf.set(seq, { rows: g.rows, poolRow: g.poolRow });
       inFlight++;
-      workers[seq % workerCount].postMessage({ type: "group", seq, group: g }, [g.bytes.buffer as ArrayBuffer]);
+      workers[seq % workerCount].postMessage({ type: "group", seq, group: g }, [g.bytes.buffer as ArrayBuffer, g.uids.buffer as ArrayBuffer]);
       seq++;
     }
     while (inFlight > 0 && !failure) await new Promise<void>((r) => { wake = r; });
     if (failure) throw failure;
+    appender.closeSync();
     const counts = new Float64Array(tables.entryCount);
     const parts = await Promise.all(workers.map((w) => new Promise<Float64Array>((resolve, reject) => {
       w.on("message", (m: { type: string; counts: Float64Array }) => { if (m.type === "counts") resolve(m.counts); });
@@ -181,9 +245,7 @@ async function matchPool(con: DuckDBConnection, pool: Pool, tables: AutomatonTab
     for (const part of parts) for (let i = 0; i < counts.length; i++) counts[i] += part[i];
     return { counts, matchedRows, totalMatches, nullRows };
   } finally {
-    closeSync(csvFd);
-    closeSync(listsFd);
-    await Promise.all(workers.map((w) => w.terminate()));
+    for (const w of workers) w.removeAllListeners("message");
   }
 }
 
@@ -210,17 +272,17 @@ async function writeEntryCounts(con: DuckDBConnection, metadata: Metadata, count
     TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
 }
 
-/** Temp table `matched` (f, r, uid, ids): the matched rows with their uid, joined with the pool once. */
-function matchedRowsSql(pool: Pool, csvPath: string): string {
-  return `CREATE OR REPLACE TEMP TABLE matched AS
-    SELECT m.f, m.r, p.uid, m.ids
-    FROM read_csv(${sqlString(csvPath)}, header = false, auto_detect = false, delim = ',', quote = '', escape = '',
-                  columns = {'f': 'INTEGER', 'r': 'BIGINT', 'ids': 'VARCHAR'}) m
-    JOIN (SELECT f, r, uid FROM (${poolRelation(pool)})) p ON p.f = m.f AND p.r = m.r`;
+/** Unpacks matched_groups into the table `matched`: one row per matched pool row, in pool order. */
+function collectMatchedSql(): string {
+  return `CREATE OR REPLACE TABLE ${MATCHED_TABLE} AS
+      SELECT unnest(generate_series(first_k, first_k + len(rows) - 1)) AS k, pool_row + unnest(rows) AS pool_row,
+             unnest(string_split(uids, chr(10))) AS uid, unnest(ids) AS entry_ids
+      FROM ${MATCHED_GROUPS}`;
 }
 
+/** matches.parquet: uid, entry_ids, and pool_row, which ties a match to its source row even when uids repeat. */
 function matchesSql(target: string): string {
-  return `COPY (SELECT uid, CAST(string_split(ids, ' ') AS INTEGER[]) AS entry_ids FROM matched ORDER BY f, r)
+  return `COPY (SELECT uid, entry_ids, pool_row FROM ${MATCHED_TABLE} ORDER BY k)
     TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`;
 }
 
@@ -231,21 +293,21 @@ function matchesSql(target: string): string {
  */
 function previewSql(pool: Pool, target: string, limit: number): string {
   return `COPY (
-      SELECT m.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", CAST(string_split(m.ids, ' ') AS INTEGER[]) AS entry_ids
-      FROM (SELECT f, r, uid, ids, md5(uid) AS h FROM matched ORDER BY h, f, r LIMIT ${limit}) m
-      JOIN (SELECT f, r, url, "text" FROM (${poolRelation(pool)})) p ON p.f = m.f AND p.r = m.r
-      ORDER BY m.h, m.f, m.r)
+      SELECT m.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", m.entry_ids
+      FROM (SELECT k, pool_row, uid, entry_ids, md5(uid) AS h FROM ${MATCHED_TABLE} ORDER BY h, k LIMIT ${limit}) m
+      JOIN (SELECT pool_row, url, "text" FROM (${poolRelation(pool)})) p USING (pool_row)
+      ORDER BY m.h, m.k)
     TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`;
 }
 
 /** E(t) on the grid, summed over the id lists in a few slices that yield to the event loop between them. */
-async function sizeCurveSums(counts: Float64Array, listsPath: string, matchedRows: number): Promise<{ grid: number[]; sums: Float64Array }> {
+async function sizeCurveSums(counts: Float64Array, spool: MatchSpool, matchedRows: number): Promise<{ grid: number[]; sums: Float64Array }> {
   let maxCount = 0;
   for (let i = 0; i < counts.length; i++) if (counts[i] > maxCount) maxCount = counts[i];
   const grid = sizeCurveGrid(maxCount);
   const acc = new SizeCurveAccumulator(grid, counts);
   await new Promise((r) => setImmediate(r));
-  await forEachIdListAsync(listsPath, (ids, start, end) => acc.addRow(ids, start, end));
+  await spool.forEach((_row, _uids, _us, _ue, ids, start, end) => acc.addRow(ids, start, end));
   if (acc.rows !== matchedRows) throw new Error(`size curve saw ${acc.rows} rows, expected ${matchedRows}`);
   return { grid, sums: acc.values() };
 }
@@ -265,37 +327,4 @@ async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array, curve
       FROM (VALUES ${values.join(", ")}) v(t, e, k, p, h) ORDER BY t)
     TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
   return grid.length;
-}
-
-/**
- * Streams the binary id lists ([n, id1..idn] per matched row, int32 LE) written during matching,
- * yielding to the event loop between chunks so queued DuckDB work keeps being issued meanwhile.
- */
-export async function forEachIdListAsync(file: string, visit: (ids: Int32Array, start: number, end: number) => void): Promise<void> {
-  const fd = openSync(file, "r");
-  try {
-    let buf = new Int32Array(1 << 18);
-    let have = 0;
-    for (;;) {
-      const bytes = new Uint8Array(buf.buffer, have * 4, (buf.length - have) * 4);
-      const read = readSync(fd, bytes, 0, bytes.length, null);
-      if (read % 4 !== 0) throw new Error("id list file is truncated");
-      have += read / 4;
-      let p = 0;
-      while (p < have && p + 1 + buf[p] <= have) {
-        visit(buf, p + 1, p + 1 + buf[p]);
-        p += 1 + buf[p];
-      }
-      if (read === 0) {
-        if (p !== have) throw new Error("id list file is truncated");
-        return;
-      }
-      if (p === 0 && have === buf.length) { const g = new Int32Array(buf.length * 2); g.set(buf); buf = g; continue; }
-      buf.copyWithin(0, p, have);
-      have -= p;
-      await new Promise((r) => setImmediate(r));
-    }
-  } finally {
-    closeSync(fd);
-  }
 }

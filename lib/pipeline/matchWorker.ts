@@ -1,19 +1,31 @@
-/** Worker thread: matches TextGroups against the shared automaton; keeps its own entry counts. */
-import { parentPort, workerData } from "node:worker_threads";
+/**
+ * Worker thread: matches TextGroups against the automaton; keeps its own entry counts.
+ * Started before the automaton exists (its start-up overlaps loading the metadata and building the
+ * tables), it compiles the kernel at once and gets the tables in its first message.
+ */
+import { parentPort } from "node:worker_threads";
 import { TokenMatcher, type AutomatonTables } from "../curation/automaton";
+import { tokenWalkModule } from "../curation/wasmKernel";
 import type { TextGroup } from "../pool/pool";
 import { matchGroup } from "./matchBatch";
 
-export type WorkerRequest = { type: "group"; seq: number; group: TextGroup } | { type: "finish" };
+export type WorkerRequest =
+  | { type: "tables"; tables: AutomatonTables }
+  | { type: "group"; seq: number; group: TextGroup }
+  | { type: "finish" };
 
-const tables = workerData.tables as AutomatonTables;
-const matcher = new TokenMatcher(tables);
-const counts = new Float64Array(tables.entryCount);
+const kernel = tokenWalkModule();
+let matcher: TokenMatcher | null = null;
+let counts = new Float64Array(0);
 
 parentPort!.on("message", (msg: WorkerRequest) => {
-  if (msg.type === "group") {
-    const result = matchGroup(matcher, counts, msg.group);
-    parentPort!.postMessage({ type: "result", seq: msg.seq, result }, [result.csv.buffer as ArrayBuffer, result.idLists.buffer as ArrayBuffer]);
+  if (msg.type === "tables") {
+    matcher = new TokenMatcher(msg.tables, kernel);
+    counts = new Float64Array(msg.tables.entryCount);
+  } else if (msg.type === "group") {
+    const result = matchGroup(matcher!, counts, msg.group);
+    parentPort!.postMessage({ type: "result", seq: msg.seq, result },
+      [result.rows, result.idStarts, result.ids, result.uidStarts, result.uids].map((a) => a.buffer as ArrayBuffer));
   } else {
     parentPort!.postMessage({ type: "counts", counts }, [counts.buffer as ArrayBuffer]);
   }

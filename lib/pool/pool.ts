@@ -123,9 +123,18 @@ export function uidSql(pool: Pool): string {
   return `md5(coalesce(${columnOrNull(pool.urlColumn)}, '') || chr(9) || coalesce(${columnOrNull(pool.textColumn)}, ''))`;
 }
 
-/** SQL relation over the whole pool: f (file index), r (row in file), uid, url, text. */
+/** Position of each file's first row in the pool: files in the order given, then row order. */
+export function fileOffsets(pool: Pool): number[] {
+  const offsets: number[] = [];
+  let n = 0;
+  for (const f of pool.files) { offsets.push(n); n += f.rows; }
+  return offsets;
+}
+
+/** SQL relation over the whole pool: pool_row (0-based position in the pool), uid, url, text. */
 export function poolRelation(pool: Pool): string {
-  return pool.files.map((f, i) => `SELECT ${i} AS f, file_row_number AS r, ${uidSql(pool)} AS uid,
+  const offsets = fileOffsets(pool);
+  return pool.files.map((f, i) => `SELECT ${offsets[i]} + file_row_number AS pool_row, ${uidSql(pool)} AS uid,
       ${columnOrNull(pool.urlColumn)} AS url, ${columnOrNull(pool.textColumn)} AS "text"
     FROM read_parquet(${sqlString(f.path)}, file_row_number = true)`).join("\nUNION ALL\n");
 }
@@ -134,8 +143,12 @@ export function poolRelation(pool: Pool): string {
 export interface TextGroup {
   file: number;
   firstRow: number;
+  /** pool_row of the group's first row. */
+  poolRow: number;
   rows: number;
   bytes: Uint8Array;
+  /** The rows' uids, joined by "\n" (a uid never holds one). */
+  uids: Uint8Array;
   /** Row offsets (within the group) whose text is null: they never match. */
   nullRows: number[];
 }
@@ -149,6 +162,7 @@ const WINDOW_GROUPS = 16;
  */
 export async function* textGroups(con: DuckDBConnection, pool: Pool): AsyncGenerator<TextGroup> {
   const text = columnOrNull(pool.textColumn);
+  const offsets = fileOffsets(pool);
   const windows: { file: number; start: number; end: number }[] = [];
   const windowRows = GROUP_ROWS * WINDOW_GROUPS;
   pool.files.forEach((f, file) => {
@@ -157,7 +171,8 @@ export async function* textGroups(con: DuckDBConnection, pool: Pool): AsyncGener
   const fetchWindow = async (w: (typeof windows)[number]): Promise<TextGroup[]> => {
     const sql = `SELECT file_row_number // ${GROUP_ROWS} AS g, count(*) AS n,
         encode(string_agg(translate(coalesce(${text}, ''), chr(10) || chr(13), '  '), chr(10) ORDER BY file_row_number)) AS b,
-        list(file_row_number % ${GROUP_ROWS} ORDER BY file_row_number) FILTER (WHERE ${text} IS NULL) AS nulls
+        list(file_row_number % ${GROUP_ROWS} ORDER BY file_row_number) FILTER (WHERE ${text} IS NULL) AS nulls,
+        encode(string_agg(${uidSql(pool)}, chr(10) ORDER BY file_row_number)) AS u
       FROM read_parquet(${sqlString(pool.files[w.file].path)}, file_row_number = true)
       WHERE file_row_number >= ${w.start} AND file_row_number < ${w.end}
       GROUP BY g ORDER BY g`;
@@ -169,10 +184,12 @@ export async function* textGroups(con: DuckDBConnection, pool: Pool): AsyncGener
     }
     const groups: TextGroup[] = [];
     for (const row of reader.getRows()) {
-      const [g, n, b, nulls] = row as [bigint, bigint, { bytes: Uint8Array } | null, { items: bigint[] } | null];
+      const [g, n, b, nulls, u] = row as [bigint, bigint, { bytes: Uint8Array } | null, { items: bigint[] } | null, { bytes: Uint8Array }];
+      const firstRow = Number(g) * GROUP_ROWS;
       groups.push({
-        file: w.file, firstRow: Number(g) * GROUP_ROWS, rows: Number(n),
+        file: w.file, firstRow, poolRow: offsets[w.file] + firstRow, rows: Number(n),
         bytes: b ? b.bytes : new Uint8Array(0),
+        uids: u.bytes,
         nullRows: nulls ? nulls.items.map(Number) : [],
       });
     }
