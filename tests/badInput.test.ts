@@ -138,7 +138,7 @@ test("a damaged or foreign matches.parquet is named, and balance leaves the work
   assertError(cli("stats", "--in", s.out, "--t", "1"), 3, /matches\.parquet is not a valid matches\.parquet/);
   await writeParquet(path.join(s.out, "matches.parquet"), [{ uid: "a".repeat(32), ids: "0" }]);
   assertError(cli("balance", "--in", s.out, "--t", "1"), 3, /matches\.parquet is not a valid matches\.parquet: .*entry_ids/);
-  await writeParquet(path.join(s.out, "matches.parquet"), [{ uid: "a".repeat(32), entry_ids: [0] }]);
+  await writeParquet(path.join(s.out, "matches.parquet"), [{ uid: "a".repeat(32), entry_ids: [0] }], { uid: "VARCHAR", entry_ids: "INTEGER[]" });
   assertError(cli("balance", "--in", s.out, "--t", "1"), 3, /matches\.parquet is not a valid matches\.parquet: it has no pool_row column .*match" again/);
   assert.deepEqual(readdirSync(s.out).sort(), before, "no curated output, no temp files");
 });

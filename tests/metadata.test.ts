@@ -40,7 +40,7 @@ test("text metadata: CRLF files, no trailing newline, a final newline adds no en
 test("entry_counts.parquet keeps every entry in id order, zero counts and sources included", async (t) => {
   const dir = tempDir(t);
   const pq = path.join(dir, "m.parquet");
-  await writeParquet(pq, ENTRIES.map((entry, i) => ({ entry, source: i < 4 ? "wordnet" : "unigram" })));
+  await writeParquet(pq, ENTRIES.map((entry, i) => ({ entry, source: i < 4 ? "wordnet" : i === 7 ? null : "unigram" })));
   const pool = path.join(dir, "p q's pool.parquet"); // spaces and a quote in the path
   await writeParquet(pool, [{ text: "a hot dog, café." }, { text: "Dog" }, { text: "St. Louis" }]);
   const out = path.join(dir, "it's out");
@@ -50,9 +50,17 @@ test("entry_counts.parquet keeps every entry in id order, zero counts and source
   // "" matches wherever the normalised text has two spaces in a row: after "," and before "Louis"
   assert.deepEqual(rows.map((x) => [x.entry_id, x.entry, Number(x.count), x.source]), [
     [0, "dog", 1, "wordnet"], [1, "Dog", 1, "wordnet"], [2, "", 2, "wordnet"], [3, "hot dog", 1, "wordnet"],
-    [4, "dog", 1, "unigram"], [5, "café", 1, "unigram"], [6, "St. Louis", 0, "unigram"], [7, "\u00a0", 0, "unigram"],
+    [4, "dog", 1, "unigram"], [5, "café", 1, "unigram"], [6, "St. Louis", 0, "unigram"], [7, "\u00a0", 0, null],
   ]);
   const manifest = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8"));
   assert.equal(manifest.match.metadata.duplicateEntries, 1);
   assert.match(r.stdout, /8 entries \(1 duplicate, 1 empty\)/);
+
+  // JSON metadata can hold what parquet cannot: a lone surrogate (stored as U+FFFD) and a NUL
+  const json = path.join(dir, "m.json");
+  writeFileSync(json, JSON.stringify(["dog", "a\uD800b", "x\u0000y", "\u{1F600} emoji"]));
+  const out2 = path.join(dir, "out2");
+  assert.equal(cli("match", "--metadata", json, "--pool", pool, "--out", out2).code, 0);
+  const rows2 = await readParquet(path.join(out2, "entry_counts.parquet"));
+  assert.deepEqual(rows2.map((x) => [x.entry_id, x.entry, Number(x.count)]), [[0, "dog", 1], [1, "a\uFFFDb", 0], [2, "x\u0000y", 0], [3, "\u{1F600} emoji", 0]]);
 });

@@ -105,7 +105,9 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
   }
 
   let t0 = performance.now();
-  const { kept, expected, rows: rowCount, hexUids } = await drawRows(con, rows, counts, t, seed, manifest.match.rows_matched, opts.onProgress);
+  // derived uids are md5 hex digits by construction; a uid column's values are checked one by one
+  const checkHex = manifest.match.pool.columns.uid !== null;
+  const { kept, expected, rows: rowCount, hexUids } = await drawRows(con, rows, counts, t, seed, checkHex, manifest.match.rows_matched, opts.onProgress);
   timings.draw_ms = Math.round(performance.now() - t0);
 
   t0 = performance.now();
@@ -144,7 +146,7 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
 }
 
 /** Draws every matched row; the kept ones (k, p_keep) go into the table `kept`, appended in bulk. */
-async function drawRows(con: DuckDBConnection, rows: MatchedRows, counts: Float64Array, t: number, seed: number,
+async function drawRows(con: DuckDBConnection, rows: MatchedRows, counts: Float64Array, t: number, seed: number, checkHex: boolean,
   rowsTotal: number, onProgress?: BalanceOptions["onProgress"]): Promise<{ kept: number; expected: number; rows: number; hexUids: boolean }> {
   await con.run(`CREATE OR REPLACE TABLE ${KEPT_TABLE} (k BIGINT, p_keep DOUBLE)`);
   const appender = await con.createAppender(KEPT_TABLE);
@@ -160,7 +162,7 @@ async function drawRows(con: DuckDBConnection, rows: MatchedRows, counts: Float6
     buffered = 0;
   };
   let kept = 0;
-  let hexUids = true;
+  let hexUids = true, checking = checkHex;
   const expected = new ExpectedSize();
   try {
     const n = await rows.forEach((row, uids, us, ue, ids, is, ie) => {
@@ -169,7 +171,7 @@ async function drawRows(con: DuckDBConnection, rows: MatchedRows, counts: Float6
       expected.add(pKeep);
       if (drawBytes(seed, uids, us, ue) < pKeep) {
         kept++;
-        if (hexUids && !isHexUid(uids, us, ue)) hexUids = false;
+        if (checking && !isHexUid(uids, us, ue)) hexUids = checking = false;
         setInt64(kWords, buffered, row);
         ps[buffered++] = pKeep;
         if (buffered === CHUNK_ROWS) flush();

@@ -5,7 +5,6 @@
  * for the passes after, and writes every output through a staging folder so a failure leaves
  * nothing behind.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { BIGINT, INTEGER, LIST, VARCHAR } from "@duckdb/node-api";
 import { buildAutomaton, automatonBytes, type AutomatonTables } from "../curation/automaton";
@@ -13,7 +12,7 @@ import { SizeCurveAccumulator, sizeCurveGrid } from "../curation/sizeCurve";
 import { sortedCounts, tToP } from "../curation/threshold";
 import { UsageError, firstLine } from "../errors";
 import { loadMetadata, type Metadata } from "../metadata/load";
-import { ChunkWriter, setInt64 } from "../pool/bulkAppend";
+import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { openDuckDB, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, type Pool, type PoolColumnFlags, type PoolOptions, type TextGroup } from "../pool/pool";
 import { StagedOutput } from "../util/files";
@@ -78,7 +77,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
     const counts = stats.counts;
     await time("collect_matches_ms", async () => { await con.run(collectMatchedSql()); await con.run(`DROP TABLE ${MATCHED_GROUPS}`); });
 
-    await time("write_entry_counts_ms", () => writeEntryCounts(con, metadata, counts, out.file("entry_counts.parquet"), out.file("entries.json.tmp")));
+    await time("write_entry_counts_ms", () => writeEntryCounts(con, metadata, counts, out.file("entry_counts.parquet")));
     // DuckDB writes the parquet files on its own threads while this thread sums the size curve
     const curveSums = sizeCurveSums(counts, spool, stats.matchedRows);
     await time("write_matches_ms", () => con.run(matchesSql(out.file("matches.parquet"))));
@@ -249,27 +248,40 @@ async function matchPool(con: DuckDBConnection, pool: Pool, tables: AutomatonTab
   }
 }
 
-async function writeEntryCounts(con: DuckDBConnection, metadata: Metadata, counts: Float64Array, target: string, tmpJson: string): Promise<void> {
-  const fd = openSync(tmpJson, "w");
+/** entry_counts.parquet: every entry in id order, appended in bulk, then written by DuckDB. */
+async function writeEntryCounts(con: DuckDBConnection, metadata: Metadata, counts: Float64Array, target: string): Promise<void> {
+  const hasSource = metadata.sources !== null;
+  await con.run(`CREATE OR REPLACE TABLE entry_counts (entry_id INTEGER, entry VARCHAR, count BIGINT${hasSource ? ", source VARCHAR" : ""})`);
+  const appender = await con.createAppender("entry_counts");
   try {
-    const hasSource = metadata.sources !== null;
-    // parquet strings are UTF-8: an entry holding a lone surrogate is stored with U+FFFD in its place
-    // (such an entry can never match UTF-8 text anyway; its id and count are exact)
-    const lines: string[] = [];
-    for (let i = 0; i < metadata.entries.length; i++) {
-      lines.push(hasSource
-        ? `{"entry_id":${i},"entry":${JSON.stringify(metadata.entries[i].toWellFormed())},"count":${counts[i]},"source":${JSON.stringify(metadata.sources![i]?.toWellFormed() ?? null)}}`
-        : `{"entry_id":${i},"entry":${JSON.stringify(metadata.entries[i].toWellFormed())},"count":${counts[i]}}`);
-      if (lines.length === 65536) { writeSync(fd, lines.join("\n") + "\n"); lines.length = 0; }
+    const writer = new ChunkWriter(appender, hasSource ? [INTEGER, VARCHAR, BIGINT, VARCHAR] : [INTEGER, VARCHAR, BIGINT]);
+    const ids = new Int32Array(CHUNK_ROWS), chunkCounts = new BigInt64Array(CHUNK_ROWS), countWords = new Uint32Array(chunkCounts.buffer);
+    for (let from = 0; from < counts.length; from += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, counts.length - from);
+      writer.begin();
+      const nullSources: number[] = [];
+      for (let i = 0; i < n; i++) {
+        ids[i] = from + i;
+        setInt64(countWords, i, counts[from + i]);
+        // parquet strings are UTF-8: an entry holding a lone surrogate is stored with U+FFFD in its place
+        // (such an entry can never match UTF-8 text anyway; its id and count are exact)
+        writer.text(1, i, metadata.entries[from + i]);
+        if (hasSource) {
+          const source = metadata.sources![from + i];
+          if (source === null || source === undefined) nullSources.push(i);
+          else writer.text(3, i, source);
+        }
+      }
+      writer.fixed(0, ids, 0, n);
+      writer.fixed(2, chunkCounts, 0, n);
+      if (hasSource) writer.validity(3, n, nullSources);
+      writer.append(n);
     }
-    if (lines.length) writeSync(fd, lines.join("\n") + "\n");
   } finally {
-    closeSync(fd);
+    appender.closeSync();
   }
-  const source = metadata.sources !== null ? ", source" : "";
-  const columns = `{'entry_id': 'INTEGER', 'entry': 'VARCHAR', 'count': 'BIGINT'${metadata.sources ? ", 'source': 'VARCHAR'" : ""}}`;
-  await con.run(`COPY (SELECT entry_id, entry, count${source} FROM read_json(${sqlString(tmpJson)}, format = 'newline_delimited', columns = ${columns}) ORDER BY entry_id)
-    TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+  await con.run(`COPY entry_counts TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+  await con.run("DROP TABLE entry_counts");
 }
 
 /** Unpacks matched_groups into the table `matched`: one row per matched pool row, in pool order. */

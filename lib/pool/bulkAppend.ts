@@ -22,14 +22,18 @@ export function setInt64(words: Uint32Array, i: number, value: number): void {
 
 export class ChunkWriter {
   private readonly chunk: DuckDBDataChunk;
+  private readonly vectors: duckdb.Vector[];
   private entries = new Uint32Array(4 * CHUNK_ROWS);
+  private utf8 = new Uint8Array(1024);
+  private readonly encoder = new TextEncoder();
 
   constructor(private readonly appender: DuckDBAppender, types: readonly DuckDBType[]) {
     this.chunk = DuckDBDataChunk.create(types);
+    this.vectors = types.map((_, i) => duckdb.data_chunk_get_vector(this.chunk.chunk, i));
   }
 
   private vector(column: number): duckdb.Vector {
-    return duckdb.data_chunk_get_vector(this.chunk.chunk, column);
+    return this.vectors[column];
   }
 
   /** Starts a chunk of `rows` rows (at most CHUNK_ROWS); fill every column, then call append(). */
@@ -45,6 +49,22 @@ export class ChunkWriter {
   /** One VARCHAR cell; `utf8` must be valid UTF-8. */
   varchar(column: number, row: number, utf8: Uint8Array): void {
     duckdb.vector_assign_string_element_len(this.vector(column), row, utf8);
+  }
+
+  /** One VARCHAR cell from a JS string (a lone surrogate becomes U+FFFD, as UTF-8 requires). */
+  text(column: number, row: number, s: string): void {
+    if (this.utf8.length < 3 * s.length) this.utf8 = new Uint8Array(3 * s.length);
+    const { written } = this.encoder.encodeInto(s, this.utf8);
+    duckdb.vector_assign_string_element_len(this.vector(column), row, this.utf8.subarray(0, written));
+  }
+
+  /** The validity of a nullable column for this chunk: the rows in `nullRows` are NULL, the others not. */
+  validity(column: number, rows: number, nullRows: readonly number[]): void {
+    const mask = new Uint8Array(Math.ceil(rows / 64) * 8).fill(0xff);
+    for (const r of nullRows) mask[r >> 3] &= ~(1 << (r & 7));
+    const vector = this.vector(column);
+    duckdb.vector_ensure_validity_writable(vector);
+    duckdb.copy_data_to_vector_validity(vector, 0, mask.buffer, 0, mask.byteLength);
   }
 
   /** An INTEGER[] column: row i holds values[starts[i], starts[i + 1]), i < rows. */

@@ -26,12 +26,13 @@ function hexValue(c: number): number {
 /** Whether bytes[start, end) is a uid subset.npy can hold: exactly 32 hex digits. */
 export function isHexUid(bytes: Uint8Array, start: number, end: number): boolean {
   if (end - start !== 32) return false;
-  for (let i = start; i < end; i++) {
-    const c = bytes[i];
-    if (!(c >= 48 && c <= 57) && !(c >= 97 && c <= 102) && !(c >= 65 && c <= 70)) return false;
-  }
-  return true;
+  let ok = 1;
+  for (let i = start; i < end; i++) ok &= IS_HEX[bytes[i]];
+  return ok === 1;
 }
+
+const IS_HEX = new Uint8Array(256);
+for (const c of "0123456789abcdefABCDEF") IS_HEX[c.charCodeAt(0)] = 1;
 
 /** Writes the record of a 32-hex-digit uid (ASCII at src[at..at+32)) into out[o..o+16). */
 export function uidRecord(src: Uint8Array, at: number, out: Uint8Array, o: number): void {

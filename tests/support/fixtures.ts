@@ -16,7 +16,7 @@ export function tempDir(t: { after: (fn: () => void) => void }, prefix = "mc-tes
   return dir;
 }
 
-export type Row = Record<string, string | number | null>;
+export type Row = Record<string, string | number | number[] | null>;
 
 /** Writes rows to a parquet file through DuckDB (columns typed VARCHAR unless numeric). */
 export async function writeParquet(file: string, rows: Row[], columnTypes?: Record<string, string>): Promise<void> {
