@@ -148,3 +148,32 @@ test("the matcher runs where SharedArrayBuffer is absent (a page without cross-o
     globalThis.SharedArrayBuffer = saved;
   }
 });
+
+test("the kernel's line scan finds every line break, across 16-byte blocks, and refuses a wrong count", () => {
+  const matcher = new TokenMatcher(buildAutomaton(["dog"]));
+  const lines = ["", "a", "x".repeat(15), "y".repeat(16), "", "z".repeat(33), "é日本😀", ""];
+  const bytes = new TextEncoder().encode(lines.join("\n"));
+  const expected: number[] = [];
+  bytes.forEach((b, i) => { if (b === 10) expected.push(i); });
+  assert.deepEqual(Array.from(matcher.lineEnds(bytes, lines.length - 1)), expected);
+  matcher.setTexts(bytes);
+  assert.deepEqual(Array.from(matcher.textLineEnds(lines.length - 1)), expected);
+  assert.throws(() => matcher.lineEnds(bytes, lines.length - 2), /hold 7 line breaks, expected 6/);
+  assert.throws(() => matcher.lineEnds(bytes, 3), /hold more than 4 line breaks, expected 3/);
+  assert.throws(() => matcher.lineEnds(bytes, lines.length), /hold 7 line breaks, expected 8/);
+  // the scan's scratch is given back zeroed: matching afterwards is unaffected
+  assert.deepEqual(matcher.matchText("a dog"), [0]);
+});
+
+test("kernel-side counts: each text counts an entry once; takeCounts adds them up and starts again", () => {
+  const matcher = new TokenMatcher(buildAutomaton(["dog", "hot dog", "cat"]));
+  matcher.countInKernel();
+  const counts = new Float64Array(3);
+  matcher.matchText("dog dog hot dog");
+  matcher.matchText("a cat");
+  matcher.takeCounts(counts);
+  assert.deepEqual(Array.from(counts), [1, 1, 1]);
+  matcher.matchText("dog");
+  matcher.takeCounts(counts);
+  assert.deepEqual(Array.from(counts), [2, 1, 1]);
+});

@@ -322,6 +322,8 @@ interface KernelExports {
   idsAddress(): number;
   idStartsAddress(): number;
   matchBatch(bounds: number, count: number): number;
+  setCounts(at: number): void;
+  lineEnds(src: number, len: number, out: number, max: number): number;
 }
 
 const PAGE = 65536;
@@ -348,6 +350,9 @@ export class TokenMatcher {
   private u8 = new Uint8Array(0);
   private idsView = new Int32Array(0);
   private idStartsView = new Int32Array(0);
+  private countsAt = 0;
+  private lineBufAt = 0;
+  private lineBufCap = 0;
 
   constructor(tables: AutomatonTables, module: WebAssembly.Module = tokenWalkModule()) {
     this.tables = tables;
@@ -427,6 +432,57 @@ export class TokenMatcher {
     this.idStartsView = this.i32.subarray(starts >> 2, (starts >> 2) + count + 1);
     const ids = this.kernel.idsAddress() >> 2;
     this.idsView = this.i32.subarray(ids, ids + this.idStartsView[count]);
+  }
+
+  /**
+   * From now on every successful batch adds 1 to a kernel-side u32 count of each id it matched
+   * (each text counts an entry once). Call takeCounts before any count could pass 2^32 - 1.
+   */
+  countInKernel(): void {
+    if (this.countsAt === 0) {
+      this.countsAt = this.alloc(4 * this.tables.entryCount);
+      this.kernel.setCounts(this.countsAt);
+    }
+  }
+
+  /** Adds the kernel-side counts into `into` and zeroes them. */
+  takeCounts(into: Float64Array): void {
+    if (this.countsAt === 0) return;
+    const c = new Uint32Array(this.u8.buffer, this.countsAt, this.tables.entryCount);
+    for (let i = 0; i < c.length; i++) into[i] += c[i];
+    c.fill(0);
+  }
+
+  /** Offsets of the "\n" bytes of the loaded texts, which must hold exactly `expected` of them. */
+  textLineEnds(expected: number): Int32Array {
+    this.reserveLineEnds(expected + 1);
+    return this.lineEndsAt(this.textAt, this.textLength, expected, "texts");
+  }
+
+  /** Offsets of the "\n" bytes of `bytes`, which must hold exactly `expected` of them. */
+  lineEnds(bytes: Uint8Array, expected: number): Int32Array {
+    this.reserveLineEnds(expected + 1);
+    const at = this.alloc(bytes.length + 16);
+    this.u8.set(bytes, at);
+    this.u8.fill(0, at + bytes.length, at + bytes.length + 16);
+    try {
+      return this.lineEndsAt(at, bytes.length, expected, "bytes");
+    } finally {
+      this.u8.fill(0, at, at + bytes.length); // the copy was temporary: give the memory back zeroed, as alloc promises
+      this.top = at;
+    }
+  }
+
+  private reserveLineEnds(n: number): void {
+    if (n <= this.lineBufCap) return;
+    this.lineBufCap = Math.max(n, 2 * this.lineBufCap);
+    this.lineBufAt = this.alloc(4 * this.lineBufCap);
+  }
+
+  private lineEndsAt(at: number, length: number, expected: number, what: string): Int32Array {
+    const n = this.kernel.lineEnds(at, length, this.lineBufAt, expected + 1);
+    if (n !== expected) throw new Error(`the ${what} hold ${n < 0 ? "more than " + (expected + 1) : n} line breaks, expected ${expected}`);
+    return new Int32Array(this.u8.buffer, this.lineBufAt, n).slice();
   }
 
   /** Matches one text given as UTF-8/WTF-8 bytes[start, end); returns how many ids are in `ids`. */

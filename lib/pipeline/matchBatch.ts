@@ -1,7 +1,6 @@
 /**
- * Matching one TextGroup: the unit of work of a match worker (and of the single-thread path).
- * Produces, for the matched rows in row order, their offsets in the group, their entry ids and
- * their uids, and adds to the per-entry counts (each text counts an entry at most once).
+ * Matching one TextGroup: the unit of work of a match worker. Produces, for the matched rows in
+ * row order, their offsets in the group, their entry ids and their uids.
  */
 import { MATCH_BATCH, type TokenMatcher } from "../curation/automaton";
 import type { TextGroup } from "../pool/pool";
@@ -41,49 +40,47 @@ class Int32Builder {
   }
 }
 
-export function matchGroup(matcher: TokenMatcher, counts: Float64Array, group: TextGroup): BatchResult {
-  const bytes = group.bytes, uidBytes = group.uids;
+/**
+ * Matches a group; the matcher counts the matched entries itself (see TokenMatcher.countInKernel).
+ * Row boundaries come from the kernel's line scan, and each batch's ids, already in row order,
+ * are copied in one piece.
+ */
+export function matchGroup(matcher: TokenMatcher, group: TextGroup): BatchResult {
+  const bytes = group.bytes, uidBytes = group.uids, n = group.rows;
+  const uidEnds = matcher.lineEnds(uidBytes, n - 1);
   matcher.setTexts(bytes);
+  const textEnds = matcher.textLineEnds(n - 1);
   const rowsOut = new Int32Builder(), idStarts = new Int32Builder(), ids = new Int32Builder(), uidStarts = new Int32Builder();
   const uidOut = new Uint8Array(uidBytes.length + 1);
   let uidLen = 0;
   idStarts.push(0);
   uidStarts.push(0);
   let nullIdx = 0;
-  let start = 0, uidStart = 0;
   const bounds = new Int32Array(2 * MATCH_BATCH);
   const rows = new Int32Array(MATCH_BATCH);
-  const uidBounds = new Int32Array(2 * MATCH_BATCH);
   let pending = 0;
   const flush = () => {
     matcher.matchBatch(bounds, pending);
     const found = matcher.ids, foundStarts = matcher.idStarts;
+    ids.pushAll(found, 0, foundStarts[pending]);
+    const base = ids.length - foundStarts[pending];
     for (let k = 0; k < pending; k++) {
-      const from = foundStarts[k], to = foundStarts[k + 1];
-      if (to === from) continue;
-      rowsOut.push(rows[k]);
-      for (let j = from; j < to; j++) counts[found[j]]++;
-      ids.pushAll(found, from, to);
-      idStarts.push(ids.length);
-      uidOut.set(uidBytes.subarray(uidBounds[2 * k], uidBounds[2 * k + 1]), uidLen);
-      uidLen += uidBounds[2 * k + 1] - uidBounds[2 * k];
+      const to = foundStarts[k + 1];
+      if (to === foundStarts[k]) continue;
+      const r = rows[k];
+      rowsOut.push(r);
+      idStarts.push(base + to);
+      for (let p = r === 0 ? 0 : uidEnds[r - 1] + 1, e = r === n - 1 ? uidBytes.length : uidEnds[r]; p < e; p++) uidOut[uidLen++] = uidBytes[p];
       uidOut[uidLen++] = 10;
       uidStarts.push(uidLen);
     }
     pending = 0;
   };
-  for (let r = 0; r < group.rows; r++) {
-    let end = bytes.indexOf(10, start);
-    if (end < 0) end = bytes.length;
-    let uidEnd = uidBytes.indexOf(10, uidStart);
-    if (uidEnd < 0) uidEnd = uidBytes.length;
-    if (r === group.rows - 1 && (end !== bytes.length || uidEnd !== uidBytes.length)) throw new Error(`text group at row ${group.firstRow} has more texts or uids than rows`);
-    if (nullIdx < group.nullRows.length && group.nullRows[nullIdx] === r) { nullIdx++; start = end + 1; uidStart = uidEnd + 1; continue; }
-    bounds[2 * pending] = start; bounds[2 * pending + 1] = end;
-    uidBounds[2 * pending] = uidStart; uidBounds[2 * pending + 1] = uidEnd;
+  for (let r = 0; r < n; r++) {
+    if (nullIdx < group.nullRows.length && group.nullRows[nullIdx] === r) { nullIdx++; continue; }
+    bounds[2 * pending] = r === 0 ? 0 : textEnds[r - 1] + 1;
+    bounds[2 * pending + 1] = r === n - 1 ? bytes.length : textEnds[r];
     rows[pending++] = r;
-    start = end + 1;
-    uidStart = uidEnd + 1;
     if (pending === MATCH_BATCH) flush();
   }
   if (pending > 0) flush();

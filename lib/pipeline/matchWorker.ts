@@ -17,16 +17,23 @@ export type WorkerRequest =
 const kernel = tokenWalkModule();
 let matcher: TokenMatcher | null = null;
 let counts = new Float64Array(0);
+let rowsSinceTake = 0;
+/** The kernel counts in u32: fold them into `counts` long before any could overflow. */
+const TAKE_EVERY_ROWS = 1 << 30;
 
 parentPort!.on("message", (msg: WorkerRequest) => {
   if (msg.type === "tables") {
     matcher = new TokenMatcher(msg.tables, kernel);
+    matcher.countInKernel();
     counts = new Float64Array(msg.tables.entryCount);
   } else if (msg.type === "group") {
-    const result = matchGroup(matcher!, counts, msg.group);
+    const result = matchGroup(matcher!, msg.group);
+    rowsSinceTake += msg.group.rows;
+    if (rowsSinceTake >= TAKE_EVERY_ROWS) { matcher!.takeCounts(counts); rowsSinceTake = 0; }
     parentPort!.postMessage({ type: "result", seq: msg.seq, result },
       [result.rows, result.idStarts, result.ids, result.uidStarts, result.uids].map((a) => a.buffer as ArrayBuffer));
   } else {
+    matcher?.takeCounts(counts);
     parentPort!.postMessage({ type: "counts", counts }, [counts.buffer as ArrayBuffer]);
   }
 });

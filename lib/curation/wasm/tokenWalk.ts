@@ -6,7 +6,9 @@
 // load) and look the common tokens up in the small hot table as they are cut; look the rest up
 // after touching all their buckets, so the cache misses overlap; then, text by text, walk the trie
 // from every token that begins an entry, all walks one token per round (again touching every
-// bucket of a round first), and dedupe and order the outputs in a bitmap.
+// bucket of a round first), and dedupe and order the outputs in a bitmap. When the host asks, a
+// batch that succeeded adds 1 to a u32 count of each id it matched. lineEnds finds the "\n" that
+// separate the texts (and uids) of a group, 16 bytes at a time.
 
 // tables (see AutomatonTables): buckets of 4 lanes, [key0 x4][key1 x4][value0 x4][value1 x4]
 let hot: usize = 0, hotMask: u32 = 0, vocab: usize = 0, vocabMask: u32 = 0;
@@ -23,6 +25,8 @@ let foundOut: usize = 0, foundCap: i32 = 0;
 let bits0: usize = 0, bits1: usize = 0, bits2: usize = 0, bits2Words: i32 = 0;
 let ids: usize = 0, idsCap: i32 = 0, idStarts: usize = 0, textEnds: usize = 0;
 let sink: i32 = 0;
+/** Per-entry match counts (u32), incremented once a batch succeeds; 0 = not counting. */
+let counts: usize = 0;
 
 export function heapBase(): usize { return __heap_base; }
 
@@ -50,6 +54,29 @@ export function setScratch(base: usize, tokenCap: i32, foundCap_: i32, idsCap_: 
   idStarts = p; p += (<usize>maxTexts + 1) << 2;
   textEnds = p; p += (<usize>maxTexts + 1) << 2;
   return p;
+}
+
+export function setCounts(at: usize): void { counts = at; }
+
+/**
+ * Writes the offset of every "\n" in [src, src + len) to out (16 readable bytes must follow the
+ * range); returns how many, or -1 when there are more than `max` (nothing beyond max is written).
+ */
+export function lineEnds(src: usize, len: i32, out: usize, max: i32): i32 {
+  const nl = i8x16.splat(10);
+  const end = src + <usize>len;
+  let n: i32 = 0;
+  for (let p = src; p < end; p += 16) {
+    let m = <u32>i8x16.bitmask(i8x16.eq(v128.load(p), nl));
+    if (end - p < 16) m &= (<u32>1 << <u32>(end - p)) - 1;
+    while (m != 0) {
+      if (n == max) return -1;
+      store<u32>(out + (<usize>n << 2), <u32>(p - src) + ctz(m));
+      n++;
+      m &= m - 1;
+    }
+  }
+  return n;
 }
 
 export function idsAddress(): usize { return ids; }
@@ -318,6 +345,12 @@ export function matchBatch(bounds: usize, count: i32): i32 {
     j = end + 1; // past the boundary
   }
   store<u32>(idStarts + (<usize>count << 2), <u32>m);
+  if (counts != 0) {
+    for (let i: usize = 0; i < m; i++) {
+      const c = counts + (<usize>load<u32>(ids + (i << 2)) << 2);
+      store<u32>(c, load<u32>(c) + 1);
+    }
+  }
   return 0;
 }
 
