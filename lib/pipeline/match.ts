@@ -69,11 +69,12 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
   try {
     const metadata = await time("load_metadata_ms", () => loadMetadata(opts.metadata));
     const pool = await time("inspect_pool_ms", () => inspectPool(con, opts.pool, opts.columns, { skipNullText: opts.skipNullText }));
+    const groups = textGroups(con, pool); // DuckDB starts reading while the tables are built
     const rssBefore = process.memoryUsage().rss;
     const tables = await time("build_automaton_ms", () => buildAutomaton(metadata.entries));
     const automaton = { nodes: tables.nodeCount, table_bytes: automatonBytes(tables), rss_growth_bytes: process.memoryUsage().rss - rssBefore };
 
-    const stats = await time("match_ms", () => matchPool(con, pool, tables, matchWorkers, spool, opts.onProgress));
+    const stats = await time("match_ms", () => matchPool(groups, con, pool, tables, matchWorkers, spool, opts.onProgress));
     const counts = stats.counts;
     await time("collect_matches_ms", async () => { await con.run(collectMatchedSql()); await con.run(`DROP TABLE ${MATCHED_GROUPS}`); });
 
@@ -168,7 +169,7 @@ class MatchWorkers {
   }
 }
 
-async function matchPool(con: DuckDBConnection, pool: Pool, tables: AutomatonTables, matchWorkers: MatchWorkers,
+async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection, pool: Pool, tables: AutomatonTables, matchWorkers: MatchWorkers,
   spool: MatchSpool, onProgress?: MatchOptions["onProgress"]): Promise<MatchStats> {
   const workers = matchWorkers.workers, workerCount = workers.length;
   await con.run(`CREATE OR REPLACE TABLE ${MATCHED_GROUPS} (pool_row BIGINT, first_k BIGINT, rows INTEGER[], uids VARCHAR, ids INTEGER[][])`);
@@ -222,7 +223,7 @@ async function matchPool(con: DuckDBConnection, pool: Pool, tables: AutomatonTab
   try {
     const maxInFlight = workerCount * 3;
     let seq = 0;
-    for await (const group of textGroups(con, pool)) {
+    for await (const group of groups) {
       nullRows += group.nullRows.length;
       while (inFlight >= maxInFlight && !failure) await new Promise<void>((r) => { wake = r; });
       if (failure) throw failure;

@@ -156,11 +156,13 @@ export interface TextGroup {
 export const GROUP_ROWS = 8192;
 const WINDOW_GROUPS = 16;
 
+
 /**
- * Streams the texts of the pool in file order as TextGroups. Memory is bounded by one window
- * (WINDOW_GROUPS groups) in flight plus the one being read ahead.
+ * Streams the texts (and uids) of the pool in file order as TextGroups. Memory is bounded by one
+ * window (WINDOW_GROUPS groups) in flight plus the one being read ahead. The first window is
+ * requested at once, so DuckDB reads it while the caller is still busy (building the automaton).
  */
-export async function* textGroups(con: DuckDBConnection, pool: Pool): AsyncGenerator<TextGroup> {
+export function textGroups(con: DuckDBConnection, pool: Pool): AsyncIterable<TextGroup> {
   const text = columnOrNull(pool.textColumn);
   const offsets = fileOffsets(pool);
   const windows: { file: number; start: number; end: number }[] = [];
@@ -195,11 +197,21 @@ export async function* textGroups(con: DuckDBConnection, pool: Pool): AsyncGener
     }
     return groups;
   };
-  let next = windows.length > 0 ? fetchWindow(windows[0]) : null;
-  for (let i = 0; i < windows.length; i++) {
-    const groups = await next!;
-    next = i + 1 < windows.length ? fetchWindow(windows[i + 1]) : null;
-    next?.catch(() => {}); // surfaced when awaited; never an unhandled rejection if we stop early
-    yield* groups;
-  }
+  const fetch = (i: number): Promise<TextGroup[]> | null => {
+    if (i >= windows.length) return null;
+    const p = fetchWindow(windows[i]);
+    p.catch(() => {}); // surfaced when awaited; never an unhandled rejection if the caller stops early
+    return p;
+  };
+  const first = fetch(0);
+  return {
+    async *[Symbol.asyncIterator]() {
+      let next = first;
+      for (let i = 0; i < windows.length; i++) {
+        const groups = await next!;
+        next = fetch(i + 1);
+        yield* groups;
+      }
+    },
+  };
 }
