@@ -81,6 +81,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
     await time("write_entry_counts_ms", () => writeEntryCounts(con, metadata, counts, out.file("entry_counts.parquet")));
     // DuckDB writes the parquet files on its own threads while this thread sums the size curve
     const curveSums = sizeCurveSums(counts, spool, stats.matchedRows);
+    curveSums.catch(() => {}); // awaited below; a failure of a write before then must not leave it unhandled
     await time("write_matches_ms", () => con.run(matchesSql(out.file("matches.parquet"))));
     await time("write_preview_ms", () => con.run(previewSql(pool, out.file("preview.parquet"), PREVIEW_ROWS)));
     const curve = await time("size_curve_ms", async () => writeSizeCurve(con, counts, await curveSums, stats.matchedRows, out.file("size_curve.parquet")));
@@ -174,6 +175,7 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
   const workers = matchWorkers.workers, workerCount = workers.length;
   await con.run(`CREATE OR REPLACE TABLE ${MATCHED_GROUPS} (pool_row BIGINT, first_k BIGINT, rows INTEGER[], uids VARCHAR, ids INTEGER[][])`);
   const appender = await con.createAppender(MATCHED_GROUPS);
+  let appenderOpen = true;
   const writer = new ChunkWriter(appender, [BIGINT, BIGINT, LIST(INTEGER), VARCHAR, LIST(LIST(INTEGER))]);
   const scalars = new BigInt64Array(2), scalarWords = new Uint32Array(scalars.buffer);
   for (const w of workers) w.postMessage({ type: "tables", tables });
@@ -236,6 +238,7 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
     while (inFlight > 0 && !failure) await new Promise<void>((r) => { wake = r; });
     if (failure) throw failure;
     appender.closeSync();
+    appenderOpen = false;
     const counts = new Float64Array(tables.entryCount);
     const parts = await Promise.all(workers.map((w) => new Promise<Float64Array>((resolve, reject) => {
       w.on("message", (m: { type: string; counts: Float64Array }) => { if (m.type === "counts") resolve(m.counts); });
@@ -246,6 +249,7 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
     return { counts, matchedRows, totalMatches, nullRows };
   } finally {
     for (const w of workers) w.removeAllListeners("message");
+    if (appenderOpen) { try { appender.closeSync(); } catch { /* the run failed already; that error is the one to report */ } }
   }
 }
 
