@@ -36,13 +36,15 @@ export class ChunkWriter {
     return this.vectors[column];
   }
 
-  /** Starts a chunk of `rows` rows (at most CHUNK_ROWS); fill every column, then call append(). */
+  /** Starts a chunk; fill every column for its rows (at most CHUNK_ROWS), then call append(rows). */
   begin(): void {
     duckdb.data_chunk_reset(this.chunk.chunk);
   }
 
   /** A fixed-width column (INTEGER, BIGINT, DOUBLE) from values[from, from + rows). */
   fixed(column: number, values: Fixed, from: number, rows: number): void {
+    checkRows(rows);
+    if (from + rows > values.length) throw new RangeError(`${rows} values from ${from} run past the ${values.length} given`);
     duckdb.copy_data_to_vector(this.vector(column), 0, values.buffer as ArrayBuffer, values.byteOffset + from * values.BYTES_PER_ELEMENT, rows * values.BYTES_PER_ELEMENT);
   }
 
@@ -60,6 +62,7 @@ export class ChunkWriter {
 
   /** The validity of a nullable column for this chunk: the rows in `nullRows` are NULL, the others not. */
   validity(column: number, rows: number, nullRows: readonly number[]): void {
+    checkRows(rows);
     const mask = new Uint8Array(Math.ceil(rows / 64) * 8).fill(0xff);
     for (const r of nullRows) mask[r >> 3] &= ~(1 << (r & 7));
     const vector = this.vector(column);
@@ -69,6 +72,7 @@ export class ChunkWriter {
 
   /** An INTEGER[] column: row i holds values[starts[i], starts[i + 1]), i < rows. */
   intLists(column: number, rows: number, starts: Int32Array, values: Int32Array): void {
+    checkRows(rows);
     writeIntLists(this.vector(column), rows, starts, values, this.entryBuffer(rows));
   }
 
@@ -82,6 +86,7 @@ export class ChunkWriter {
   }
 
   append(rows: number): void {
+    checkRows(rows);
     duckdb.data_chunk_set_size(this.chunk.chunk, rows);
     this.appender.appendDataChunk(this.chunk);
   }
@@ -92,9 +97,15 @@ export class ChunkWriter {
   }
 }
 
+/** The raw copies write into vectors of CHUNK_ROWS slots: more would write past them. */
+function checkRows(rows: number): void {
+  if (!(rows >= 0 && rows <= CHUNK_ROWS)) throw new RangeError(`a data chunk holds 0 to ${CHUNK_ROWS} rows (got ${rows})`);
+}
+
 /** Fills a list vector: entry i is (offset, length) as two uint64, written as 32-bit halves. */
 function writeIntLists(vector: duckdb.Vector, rows: number, starts: Int32Array, values: Int32Array, entries: Uint32Array): void {
   const base = starts[0], total = starts[rows] - base;
+  if (!(total >= 0 && base + total <= values.length)) throw new RangeError(`list values [${base}, ${base + total}) run past the ${values.length} given`);
   for (let i = 0; i < rows; i++) {
     setInt64(entries, 2 * i, starts[i] - base);
     setInt64(entries, 2 * i + 1, starts[i + 1] - starts[i]);
