@@ -4,6 +4,7 @@ import type { BalanceOptions } from "../lib/pipeline/balance";
 import type { Manifest } from "../lib/pipeline/manifest";
 import type { MatchOptions } from "../lib/pipeline/match";
 import { defaultWorkers } from "../lib/pipeline/workers";
+import { defaultMemoryLimitGb } from "../lib/pipeline/memoryLimit";
 import type { Stats } from "../lib/pipeline/stats";
 import { TOOL_VERSION } from "../lib/pipeline/manifest";
 import { flagHelp, parseFlags, type FlagSpec, type ParsedFlags } from "./args";
@@ -20,6 +21,7 @@ const poolFlags: Record<string, FlagSpec> = {
   "uid-col": { kind: "string", value: "C", help: "uid column (default: uid if present, else derived: md5(url \\t text))" },
   "skip-null-text": { kind: "boolean", help: "skip rows with a null caption (default: refuse such a pool)" },
   workers: { kind: "number", value: "N", help: `matching threads (default: all cores, here ${defaultWorkers()})` },
+  "memory-limit": memoryFlag(),
 };
 const balanceFlags: Record<string, FlagSpec> = {
   t: { kind: "number", value: "N", help: "balancing threshold t >= 1 (MetaCLIP 400M: 20000)" },
@@ -27,6 +29,9 @@ const balanceFlags: Record<string, FlagSpec> = {
   seed: { kind: "number", value: "S", help: "seed of the keep draw, integer 0..4294967295 (default 0)" },
 };
 const help: FlagSpec = { kind: "boolean", help: "show this help" };
+function memoryFlag(): FlagSpec {
+  return { kind: "number", value: "GB", help: `memory DuckDB may hold before it spills to the output's staging folder (default: a quarter of RAM, 1 to 8 GB; here ${defaultMemoryLimitGb()})` };
+}
 
 const commands: Record<string, { summary: string; flags: Record<string, FlagSpec>; run: (f: ParsedFlags, p: Progress) => Promise<void> }> = {
   match: {
@@ -40,6 +45,7 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
       in: { kind: "string", value: "DIR", required: true, help: "a folder written by match or curate" },
       ...balanceFlags,
       out: { kind: "string", value: "DIR", help: "output folder (default: the --in folder)" },
+      "memory-limit": memoryFlag(),
       help,
     },
     run: async (f, progress) => printManifest(await (await import("../lib/pipeline/balance")).runBalance(f.in as string, f.out as string | undefined, { ...balanceOptions(f), ...progressHooks(progress) })),
@@ -144,11 +150,12 @@ function matchOptions(f: ParsedFlags): MatchOptions {
     columns: { text: f["text-col"] as string | undefined, url: f["url-col"] as string | undefined, uid: f["uid-col"] as string | undefined },
     skipNullText: f["skip-null-text"] === true,
     workers: f.workers as number | undefined,
+    memoryLimitGb: f["memory-limit"] as number | undefined,
   };
 }
 
 function balanceOptions(f: ParsedFlags): BalanceOptions {
-  return { t: f.t as number | undefined, p: f.p as number | undefined, seed: f.seed as number | undefined };
+  return { t: f.t as number | undefined, p: f.p as number | undefined, seed: f.seed as number | undefined, memoryLimitGb: f["memory-limit"] as number | undefined };
 }
 
 function progressHooks(progress: Progress): Pick<MatchOptions, "onProgress" | "onStage"> {

@@ -1,7 +1,7 @@
 // Bad input through the real CLI: one clear line naming the problem, a non-zero exit code, and
 // nothing left behind in the output folder.
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { cli, type CliResult } from "./support/cli";
@@ -92,7 +92,13 @@ test("t <= 0, t not a number, p outside [0, 1], a bad seed, both t and p", async
   assertError(cli(...base, "--t", "5", "--seed", "1.5"), 2, /--seed: seed must be an integer/);
   assertError(cli(...base, "--t", "5", "--p", "0.1"), 2, /either --t N or --p X, not both/);
   assertError(cli(...base), 2, /one of --t N or --p X/);
+  assertError(cli(...base, "--t", "5", "--memory-limit", "0"), 2, /--memory-limit must be a number of GB, at least 0\.1 \(got 0\)/);
   assert.equal(existsSync(s.out), false);
+  // a given limit is used and recorded
+  assert.equal(cli(...base, "--t", "5", "--memory-limit", "0.5").code, 0);
+  const m = JSON.parse(readFileSync(path.join(s.out, "manifest.json"), "utf8"));
+  assert.equal(m.match.duckdb_memory_limit_gb, 0.5);
+  assert.equal(m.balance.duckdb_memory_limit_gb, 0.5);
 });
 
 test("unknown flags, unknown commands, missing required flags", async (t) => {

@@ -19,11 +19,14 @@ import { forEachMatchRow, readEntryCounts, requireArtifact } from "../workspace/
 import { openRunDuckDB } from "./match";
 import { readManifest, type BalanceSection, type Manifest } from "./manifest";
 import type { MatchRowVisitor } from "./matchSpool";
+import { memoryLimitGb } from "./memoryLimit";
 
 export interface BalanceOptions {
   t?: number;
   p?: number;
   seed?: number;
+  /** DuckDB's memory cap in GB (default: defaultMemoryLimitGb()). */
+  memoryLimitGb?: number;
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
   onStage?: (stage: string) => void;
 }
@@ -140,6 +143,7 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
     keep_rate: rowCount > 0 ? kept / rowCount : 0,
     subset_npy: subset,
     source: "",
+    duckdb_memory_limit_gb: memoryLimitGb(opts.memoryLimitGb),
     timings_ms: timings,
   };
   return { section, files: subset ? ["curated.parquet", "subset.npy"] : ["curated.parquet"] };
@@ -221,11 +225,12 @@ async function writeSubsetNpy(con: DuckDBConnection, curated: string, target: st
 /** Balances the workspace `inDir` into `outDir` (default: in place). */
 export async function runBalance(inDir: string, outDir: string | undefined, opts: BalanceOptions): Promise<Manifest> {
   validateBalanceOptions(opts);
+  const memory = memoryLimitGb(opts.memoryLimitGb);
   const manifest = await readManifest(inDir);
   const out = await StagedOutput.open(outDir ?? inDir);
   let con: DuckDBConnection | null = null;
   try {
-    con = await openRunDuckDB(out);
+    con = await openRunDuckDB(out, memory);
     const counts = await readEntryCounts(con, inDir);
     const rows = await workspaceMatchedRows(con, inDir);
     const { section, files } = await balanceInto(out, con, rows, counts, manifest, opts);

@@ -4,13 +4,15 @@ import { StagedOutput } from "../util/files";
 import { balanceInto, validateBalanceOptions, type BalanceOptions } from "./balance";
 import { matchInto, openRunDuckDB, MATCH_OUTPUTS, MATCHED_TABLE, type MatchOptions } from "./match";
 import type { Manifest } from "./manifest";
+import { memoryLimitGb } from "./memoryLimit";
 
 export async function runCurate(outDir: string, opts: MatchOptions & BalanceOptions): Promise<Manifest> {
   validateBalanceOptions(opts);
+  const memory = memoryLimitGb(opts.memoryLimitGb);
   const out = await StagedOutput.open(outDir);
   let con: DuckDBConnection | null = null;
   try {
-    con = await openRunDuckDB(out);
+    con = await openRunDuckDB(out, memory);
     const { manifest, run } = await matchInto(out, con, opts);
     // balance straight from this run: the spooled rows and the `matched` table, not matches.parquet read back
     const rows = { forEach: run.spool.forEach.bind(run.spool), relation: `SELECT k, uid, entry_ids, pool_row FROM ${MATCHED_TABLE}` };

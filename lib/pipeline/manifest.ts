@@ -22,6 +22,8 @@ export interface MatchSection {
   size_curve_points: number;
   automaton: { nodes: number; table_bytes: number; rss_growth_bytes: number };
   workers: number;
+  /** DuckDB's memory cap for the run; beyond it DuckDB spilled to the staging folder. */
+  duckdb_memory_limit_gb: number;
   timings_ms: Record<string, number>;
   rows_per_second: number;
 }
@@ -40,6 +42,7 @@ export interface BalanceSection {
   keep_rate: number;
   subset_npy: boolean;
   source: string;
+  duckdb_memory_limit_gb: number;
   timings_ms: Record<string, number>;
 }
 

@@ -18,6 +18,7 @@ import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, type Pool, typ
 import { StagedOutput } from "../util/files";
 import type { BatchResult } from "./matchBatch";
 import { MatchSpool } from "./matchSpool";
+import { memoryLimitGb } from "./memoryLimit";
 import { defaultWorkers } from "./workers";
 import { TOOL_VERSION, type Manifest, type MatchSection } from "./manifest";
 
@@ -27,6 +28,8 @@ export interface MatchOptions {
   columns: PoolColumnFlags;
   skipNullText?: PoolOptions["skipNullText"];
   workers?: number;
+  /** DuckDB's memory cap in GB (default: defaultMemoryLimitGb()). */
+  memoryLimitGb?: number;
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
   onStage?: (stage: string) => void;
 }
@@ -47,9 +50,9 @@ export interface MatchRun {
 /** DuckDB table of the matched rows: k (0-based, pool order), pool_row, uid, entry_ids. */
 export const MATCHED_TABLE = "matched";
 
-/** Opens the run's DuckDB, spilling (if ever) into the staging folder. */
-export function openRunDuckDB(out: StagedOutput): Promise<DuckDBConnection> {
-  return openDuckDB(out.file("duckdb-spill"));
+/** Opens the run's DuckDB, capped at `memoryLimitGb` and spilling beyond it into the staging folder. */
+export function openRunDuckDB(out: StagedOutput, memoryLimitGb: number): Promise<DuckDBConnection> {
+  return openDuckDB(out.file("duckdb-spill"), memoryLimitGb);
 }
 
 /** Runs a match into a staged output on `con`; the caller commits (possibly after more steps). */
@@ -108,6 +111,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
       size_curve_points: curve,
       automaton,
       workers,
+      duckdb_memory_limit_gb: memoryLimitGb(opts.memoryLimitGb),
       timings_ms: timings,
       rows_per_second: Math.round(pool.rows / (timings.total_ms / 1000)),
     };
@@ -119,10 +123,11 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
 }
 
 export async function runMatch(outDir: string, opts: MatchOptions): Promise<Manifest> {
+  const memory = memoryLimitGb(opts.memoryLimitGb);
   const out = await StagedOutput.open(outDir);
   let con: DuckDBConnection | null = null;
   try {
-    con = await openRunDuckDB(out);
+    con = await openRunDuckDB(out, memory);
     const { manifest } = await matchInto(out, con, opts);
     con.closeSync();
     con = null;

@@ -4,16 +4,17 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 export type { DuckDBConnection };
 
 /**
- * An in-memory database. `spillDir` is where DuckDB may spill what outgrows memory (DuckDB's
- * default is ".tmp" in the current folder); the pipeline points it into its staging folder.
+ * An in-memory database. `spillDir` is where DuckDB may spill what outgrows `memoryLimitGb` (DuckDB's
+ * defaults: ".tmp" in the current folder, 80% of RAM); the pipeline points it into its staging folder.
  */
-export async function openDuckDB(spillDir?: string): Promise<DuckDBConnection> {
+export async function openDuckDB(spillDir?: string, memoryLimitGb?: number): Promise<DuckDBConnection> {
   const instance = await DuckDBInstance.create(":memory:", {
     autoinstall_known_extensions: "false",
     autoload_known_extensions: "false",
     // the engine's COPY statements without ORDER BY rely on it (it is DuckDB's default)
     preserve_insertion_order: "true",
     ...(spillDir ? { temp_directory: spillDir } : {}),
+    ...(memoryLimitGb ? { memory_limit: `${Math.round(memoryLimitGb * 1024)}MB` } : {}),
   });
   return instance.connect();
 }
