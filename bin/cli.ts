@@ -4,7 +4,7 @@ import type { BalanceOptions } from "../lib/pipeline/balance";
 import type { Manifest } from "../lib/pipeline/manifest";
 import type { MatchOptions } from "../lib/pipeline/match";
 import { defaultWorkers } from "../lib/pipeline/workers";
-import { defaultMemoryLimitGb } from "../lib/pipeline/memoryLimit";
+import { defaultMemoryLimitGb } from "../lib/pipeline/stagedRun";
 import type { Stats } from "../lib/pipeline/stats";
 import { TOOL_VERSION } from "../lib/pipeline/manifest";
 import { flagHelp, parseFlags, type FlagSpec, type ParsedFlags } from "./args";

@@ -16,10 +16,9 @@ import { isHexUid, npyHeader, uidRecord, UID_RECORD_BYTES } from "../pool/npy";
 import { poolRelation, type Pool } from "../pool/pool";
 import { StagedOutput } from "../util/files";
 import { forEachMatchRow, readEntryCounts, requireArtifact } from "../workspace/artifacts";
-import { openRunDuckDB } from "./match";
 import { readManifest, type BalanceSection, type Manifest } from "./manifest";
 import type { MatchRowVisitor } from "./matchSpool";
-import { memoryLimitGb } from "./memoryLimit";
+import { memoryLimitGb, runStaged } from "./stagedRun";
 
 export interface BalanceOptions {
   t?: number;
@@ -225,25 +224,13 @@ async function writeSubsetNpy(con: DuckDBConnection, curated: string, target: st
 /** Balances the workspace `inDir` into `outDir` (default: in place). */
 export async function runBalance(inDir: string, outDir: string | undefined, opts: BalanceOptions): Promise<Manifest> {
   validateBalanceOptions(opts);
-  const memory = memoryLimitGb(opts.memoryLimitGb);
+  memoryLimitGb(opts.memoryLimitGb); // a bad --memory-limit is named before the workspace is read
   const manifest = await readManifest(inDir);
-  const out = await StagedOutput.open(outDir ?? inDir);
-  let con: DuckDBConnection | null = null;
-  try {
-    con = await openRunDuckDB(out, memory);
+  return runStaged(outDir ?? inDir, opts.memoryLimitGb, async (out, con) => {
     const counts = await readEntryCounts(con, inDir);
     const rows = await workspaceMatchedRows(con, inDir);
     const { section, files } = await balanceInto(out, con, rows, counts, manifest, opts);
-    con.closeSync();
-    con = null;
     section.source = inDir;
-    const next: Manifest = { ...manifest, balance: section };
-    await out.writeJson("manifest.json", next);
-    await out.commit([...files, "manifest.json"], files.includes("subset.npy") ? [] : ["subset.npy"]);
-    return next;
-  } catch (e) {
-    con?.closeSync();
-    await out.abort();
-    throw e;
-  }
+    return { manifest: { ...manifest, balance: section }, files, stale: files.includes("subset.npy") ? [] : ["subset.npy"] };
+  });
 }

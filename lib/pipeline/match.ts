@@ -13,12 +13,12 @@ import { sortedCounts, tToP } from "../curation/threshold";
 import { UsageError, firstLine } from "../errors";
 import { loadMetadata, type Metadata } from "../metadata/load";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
-import { openDuckDB, sqlString, type DuckDBConnection } from "../pool/duckdb";
+import { sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, type Pool, type PoolColumnFlags, type PoolOptions, type TextGroup } from "../pool/pool";
 import { StagedOutput } from "../util/files";
 import type { BatchResult } from "./matchBatch";
 import { MatchSpool } from "./matchSpool";
-import { memoryLimitGb } from "./memoryLimit";
+import { memoryLimitGb, runStaged } from "./stagedRun";
 import { defaultWorkers } from "./workers";
 import { TOOL_VERSION, type Manifest, type MatchSection } from "./manifest";
 
@@ -41,7 +41,6 @@ export const PREVIEW_ROWS = 20_000;
 
 /** What a match leaves for the steps after it in the same run (curate's balance). */
 export interface MatchRun {
-  con: DuckDBConnection;
   counts: Float64Array;
   /** The matched rows, in pool order, streamable. */
   spool: MatchSpool;
@@ -49,11 +48,6 @@ export interface MatchRun {
 
 /** DuckDB table of the matched rows: k (0-based, pool order), pool_row, uid, entry_ids. */
 export const MATCHED_TABLE = "matched";
-
-/** Opens the run's DuckDB, capped at `memoryLimitGb` and spilling beyond it into the staging folder. */
-export function openRunDuckDB(out: StagedOutput, memoryLimitGb: number): Promise<DuckDBConnection> {
-  return openDuckDB(out.file("duckdb-spill"), memoryLimitGb);
-}
 
 /** Runs a match into a staged output on `con`; the caller commits (possibly after more steps). */
 export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: MatchOptions): Promise<{ manifest: Manifest; run: MatchRun }> {
@@ -115,30 +109,15 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
       timings_ms: timings,
       rows_per_second: Math.round(pool.rows / (timings.total_ms / 1000)),
     };
-    return { manifest: { tool: "metacurate", version: TOOL_VERSION, match }, run: { con, counts, spool } };
+    return { manifest: { tool: "metacurate", version: TOOL_VERSION, match }, run: { counts, spool } };
   } finally {
     spool.close();
     await matchWorkers.terminate();
   }
 }
 
-export async function runMatch(outDir: string, opts: MatchOptions): Promise<Manifest> {
-  const memory = memoryLimitGb(opts.memoryLimitGb);
-  const out = await StagedOutput.open(outDir);
-  let con: DuckDBConnection | null = null;
-  try {
-    con = await openRunDuckDB(out, memory);
-    const { manifest } = await matchInto(out, con, opts);
-    con.closeSync();
-    con = null;
-    await out.writeJson("manifest.json", manifest);
-    await out.commit([...MATCH_OUTPUTS, "manifest.json"]);
-    return manifest;
-  } catch (e) {
-    con?.closeSync();
-    await out.abort();
-    throw e;
-  }
+export function runMatch(outDir: string, opts: MatchOptions): Promise<Manifest> {
+  return runStaged(outDir, opts.memoryLimitGb, async (out, con) => ({ manifest: (await matchInto(out, con, opts)).manifest, files: MATCH_OUTPUTS }));
 }
 
 interface MatchStats {

@@ -141,8 +141,6 @@ export function poolRelation(pool: Pool): string {
 
 /** A run of consecutive rows of one file: texts joined by "\n" (their own \n, \r made spaces). */
 export interface TextGroup {
-  file: number;
-  firstRow: number;
   /** pool_row of the group's first row. */
   poolRow: number;
   rows: number;
@@ -187,9 +185,8 @@ export function textGroups(con: DuckDBConnection, pool: Pool): AsyncIterable<Tex
     const groups: TextGroup[] = [];
     for (const row of reader.getRows()) {
       const [g, n, b, nulls, u] = row as [bigint, bigint, { bytes: Uint8Array } | null, { items: bigint[] } | null, { bytes: Uint8Array }];
-      const firstRow = Number(g) * GROUP_ROWS;
       groups.push({
-        file: w.file, firstRow, poolRow: offsets[w.file] + firstRow, rows: Number(n),
+        poolRow: offsets[w.file] + Number(g) * GROUP_ROWS, rows: Number(n),
         bytes: b ? b.bytes : new Uint8Array(0),
         uids: u.bytes,
         nullRows: nulls ? nulls.items.map(Number) : [],

@@ -1,0 +1,57 @@
+/**
+ * One pipeline command's run: a staged output folder and the DuckDB that writes into it, capped in
+ * memory and spilling into the staging folder; committed when the work succeeds, removed when not.
+ */
+import os from "node:os";
+import { UsageError } from "../errors";
+import { openDuckDB, type DuckDBConnection } from "../pool/duckdb";
+import { StagedOutput } from "../util/files";
+import type { Manifest } from "./manifest";
+
+/**
+ * How much memory the run's DuckDB may hold before it spills. DuckDB's own default is 80% of RAM,
+ * which lets a large pool take the whole machine; a quarter of it (1 to 8 GB) keeps a run's
+ * footprint bounded whatever the pool size, at no cost in speed on the benchmark pool.
+ */
+export function defaultMemoryLimitGb(): number {
+  return Math.min(8, Math.max(1, Math.floor(os.totalmem() / 4 / 2 ** 30)));
+}
+
+/** The limit to use, checked: --memory-limit in GB, or the default. */
+export function memoryLimitGb(given: number | undefined): number {
+  if (given === undefined) return defaultMemoryLimitGb();
+  if (!Number.isFinite(given) || given < 0.1) throw new UsageError(`--memory-limit must be a number of GB, at least 0.1 (got ${given})`);
+  return given;
+}
+
+export interface StagedResult {
+  manifest: Manifest;
+  /** The data files written into the staging folder (manifest.json is added after them). */
+  files: string[];
+  /** Files a previous run left in the folder that this one does not produce. */
+  stale?: string[];
+}
+
+/**
+ * Runs `work` with a staged `outDir` and a DuckDB capped at `memoryLimitGbGiven` (checked before
+ * anything is created); then writes manifest.json and commits, or removes everything on failure.
+ */
+export async function runStaged(outDir: string, memoryLimitGbGiven: number | undefined,
+  work: (out: StagedOutput, con: DuckDBConnection) => Promise<StagedResult>): Promise<Manifest> {
+  const memory = memoryLimitGb(memoryLimitGbGiven);
+  const out = await StagedOutput.open(outDir);
+  let con: DuckDBConnection | null = null;
+  try {
+    con = await openDuckDB(out.file("duckdb-spill"), memory);
+    const { manifest, files, stale } = await work(out, con);
+    con.closeSync();
+    con = null;
+    await out.writeJson("manifest.json", manifest);
+    await out.commit([...files, "manifest.json"], stale);
+    return manifest;
+  } catch (e) {
+    con?.closeSync();
+    await out.abort();
+    throw e;
+  }
+}
