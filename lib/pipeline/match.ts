@@ -281,9 +281,13 @@ function collectMatchedSql(): string {
       FROM ${MATCHED_GROUPS}`;
 }
 
-/** matches.parquet: uid, entry_ids, and pool_row, which ties a match to its source row even when uids repeat. */
+/**
+ * matches.parquet: uid, entry_ids, and pool_row, which ties a match to its source row even when uids
+ * repeat. In pool order without a sort: `matched` was filled in k order, and with
+ * preserve_insertion_order a scan returns a table's rows in the order they were inserted.
+ */
 function matchesSql(target: string): string {
-  return `COPY (SELECT uid, entry_ids, pool_row FROM ${MATCHED_TABLE} ORDER BY k)
+  return `COPY (SELECT uid, entry_ids, pool_row FROM ${MATCHED_TABLE})
     TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`;
 }
 
