@@ -294,13 +294,15 @@ function matchesSql(target: string): string {
 /**
  * preview.parquet: up to `limit` matched pairs (uid, url, text, entry_ids), the ones whose md5(uid)
  * sorts first, so the sample is spread over the pool and independent of how the pool is sharded.
- * The pool's url and text are read only for those rows.
+ * The top `limit` are picked on (k, md5) alone, so no id list is carried through the selection;
+ * the pool's url and text are read only for those rows.
  */
 function previewSql(pool: Pool, target: string, limit: number): string {
   return `COPY (
+      WITH top AS (SELECT k, md5(uid) AS h FROM ${MATCHED_TABLE} ORDER BY h, k LIMIT ${limit}),
+        m AS (SELECT top.k, top.h, m.pool_row, m.uid, m.entry_ids FROM top JOIN ${MATCHED_TABLE} m USING (k))
       SELECT m.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", m.entry_ids
-      FROM (SELECT k, pool_row, uid, entry_ids, md5(uid) AS h FROM ${MATCHED_TABLE} ORDER BY h, k LIMIT ${limit}) m
-      JOIN (SELECT pool_row, url, "text" FROM (${poolRelation(pool)})) p USING (pool_row)
+      FROM m JOIN (SELECT pool_row, url, "text" FROM (${poolRelation(pool)})) p USING (pool_row)
       ORDER BY m.h, m.k)
     TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`;
 }
