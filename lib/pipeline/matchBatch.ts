@@ -21,10 +21,6 @@ export interface BatchResult {
 class Int32Builder {
   buf = new Int32Array(1024);
   length = 0;
-  push(v: number): void {
-    if (this.length === this.buf.length) this.grow(this.length + 1);
-    this.buf[this.length++] = v;
-  }
   pushAll(src: Int32Array, from: number, to: number): void {
     if (this.length + (to - from) > this.buf.length) this.grow(this.length + (to - from));
     this.buf.set(src.subarray(from, to), this.length);
@@ -42,19 +38,30 @@ class Int32Builder {
 
 /**
  * Matches a group; the matcher counts the matched entries itself (see TokenMatcher.countInKernel).
- * Row boundaries come from the kernel's line scan, and each batch's ids, already in row order,
- * are copied in one piece.
+ * Row boundaries come from the kernel's line scan, each batch's ids, already in row order, are
+ * copied in one piece, and so are the uids of each run of consecutive matched rows.
  */
 export function matchGroup(matcher: TokenMatcher, group: TextGroup): BatchResult {
   const bytes = group.bytes, uidBytes = group.uids, n = group.rows;
   const uidEnds = matcher.lineEnds(uidBytes, n - 1);
   matcher.setTexts(bytes);
   const textEnds = matcher.textLineEnds(n - 1);
-  const rowsOut = new Int32Builder(), idStarts = new Int32Builder(), ids = new Int32Builder(), uidStarts = new Int32Builder();
+  const rowsOut = new Int32Array(n), idStarts = new Int32Array(n + 1), uidStarts = new Int32Array(n + 1);
+  const ids = new Int32Builder();
   const uidOut = new Uint8Array(uidBytes.length + 1);
-  let uidLen = 0;
-  idStarts.push(0);
-  uidStarts.push(0);
+  const uidStart = (r: number) => (r === 0 ? 0 : uidEnds[r - 1] + 1);
+  const uidEnd = (r: number) => (r === n - 1 ? uidBytes.length : uidEnds[r]);
+  let matched = 0, uidLen = 0;
+  // matched rows [runFrom, runTo] are consecutive: their uids, with the "\n" between them, are one copy
+  let runFrom = -1, runTo = -1;
+  const copyRun = () => {
+    if (runFrom < 0) return;
+    const s = uidStart(runFrom), e = uidEnd(runTo);
+    uidOut.set(uidBytes.subarray(s, e), uidLen);
+    uidLen += e - s;
+    uidOut[uidLen++] = 10;
+    runFrom = -1;
+  };
   let nullIdx = 0;
   const bounds = new Int32Array(2 * MATCH_BATCH);
   const rows = new Int32Array(MATCH_BATCH);
@@ -68,11 +75,12 @@ export function matchGroup(matcher: TokenMatcher, group: TextGroup): BatchResult
       const to = foundStarts[k + 1];
       if (to === foundStarts[k]) continue;
       const r = rows[k];
-      rowsOut.push(r);
-      idStarts.push(base + to);
-      for (let p = r === 0 ? 0 : uidEnds[r - 1] + 1, e = r === n - 1 ? uidBytes.length : uidEnds[r]; p < e; p++) uidOut[uidLen++] = uidBytes[p];
-      uidOut[uidLen++] = 10;
-      uidStarts.push(uidLen);
+      if (runFrom >= 0 && r === runTo + 1) runTo = r;
+      else { copyRun(); runFrom = runTo = r; }
+      rowsOut[matched] = r;
+      idStarts[matched + 1] = base + to;
+      uidStarts[matched + 1] = uidLen + uidEnd(r) - uidStart(runFrom) + 1;
+      matched++;
     }
     pending = 0;
   };
@@ -84,8 +92,10 @@ export function matchGroup(matcher: TokenMatcher, group: TextGroup): BatchResult
     if (pending === MATCH_BATCH) flush();
   }
   if (pending > 0) flush();
+  copyRun();
   return {
-    matchedRows: rowsOut.length, totalMatches: ids.length,
-    rows: rowsOut.done(), idStarts: idStarts.done(), ids: ids.done(), uidStarts: uidStarts.done(), uids: uidOut.slice(0, uidLen),
+    matchedRows: matched, totalMatches: ids.length,
+    rows: rowsOut.subarray(0, matched), idStarts: idStarts.subarray(0, matched + 1), ids: ids.done(),
+    uidStarts: uidStarts.subarray(0, matched + 1), uids: uidOut.subarray(0, uidLen),
   };
 }
