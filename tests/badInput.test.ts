@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
+import { UsageError } from "../lib/errors";
+import { outOfMemory } from "../lib/pipeline/stagedRun";
 import { cli, type CliResult } from "./support/cli";
 import { tempDir, writeParquet } from "./support/fixtures";
 
@@ -92,7 +94,8 @@ test("t <= 0, t not a number, p outside [0, 1], a bad seed, both t and p", async
   assertError(cli(...base, "--t", "5", "--seed", "1.5"), 2, /--seed: seed must be an integer/);
   assertError(cli(...base, "--t", "5", "--p", "0.1"), 2, /either --t N or --p X, not both/);
   assertError(cli(...base), 2, /one of --t N or --p X/);
-  assertError(cli(...base, "--t", "5", "--memory-limit", "0"), 2, /--memory-limit must be a number of GB, at least 0\.1 \(got 0\)/);
+  assertError(cli(...base, "--t", "5", "--memory-limit", "0"), 2, /--memory-limit must be a number of GB, at least 0\.25 \(got 0\)/);
+  assertError(cli(...base, "--t", "5", "--memory-limit", "0.2"), 2, /at least 0\.25 \(got 0\.2\)/);
   assert.equal(existsSync(s.out), false);
   // a given limit is used and recorded
   assert.equal(cli(...base, "--t", "5", "--memory-limit", "0.5").code, 0);
@@ -147,4 +150,13 @@ test("a damaged or foreign matches.parquet is named, and balance leaves the work
   await writeParquet(path.join(s.out, "matches.parquet"), [{ uid: "a".repeat(32), entry_ids: [0] }], { uid: "VARCHAR", entry_ids: "INTEGER[]" });
   assertError(cli("balance", "--in", s.out, "--t", "1"), 3, /matches\.parquet is not a valid matches\.parquet: it has no pool_row column .*match" again/);
   assert.deepEqual(readdirSync(s.out).sort(), before, "no curated output, no temp files");
+});
+
+test("DuckDB running out of memory under the cap is named, with the flag that raises it (exit 2)", () => {
+  const e = outOfMemory(new Error("cannot read text column \"text\" of p.parquet: Out of Memory Error: failed to allocate data of size 512.0 MiB (757.5 MiB/976.5 MiB used)\n\nPossible solutions: ..."), 1);
+  assert.ok(e instanceof UsageError);
+  assert.equal(e.exitCode, 2);
+  assert.equal(e.message, "DuckDB ran out of memory within its cap of 1 GB (failed to allocate data of size 512.0 MiB (757.5 MiB/976.5 MiB used)); give it more with --memory-limit GB");
+  const other = new Error("Binder Error: no such column");
+  assert.equal(outOfMemory(other, 1), other);
 });

@@ -47,21 +47,27 @@ test("fixed, text, validity and list columns read back exactly, chunk after chun
   }
 });
 
-test("a list of lists in one row, and a chunk larger than DuckDB's vector is refused", async () => {
+test("lists of lists over several rows, and a chunk larger than DuckDB's vector is refused", async () => {
   const con = await openDuckDB();
   try {
     await con.run("CREATE TABLE g (ids INTEGER[][])");
     const appender = await con.createAppender("g");
     const writer = new ChunkWriter(appender, [LIST(LIST(INTEGER))]);
     writer.begin();
-    writer.intListOfLists(0, 3, Int32Array.of(0, 2, 2, 5), Int32Array.of(1, 2, 3, 4, 5));
+    // lists: [1, 2], [], [3, 4, 5], [6]; rows: lists 0-1, none, lists 2-3
+    writer.intListsOfLists(0, 3, Int32Array.of(0, 2, 2, 4), Int32Array.of(0, 2, 2, 5, 6), Int32Array.of(1, 2, 3, 4, 5, 6));
+    writer.append(3);
+    writer.begin();
+    // rows that start past the first list: only lists 1-2 ([], [3, 4, 5]) are written
+    writer.intListsOfLists(0, 1, Int32Array.of(1, 3), Int32Array.of(0, 2, 2, 5, 6), Int32Array.of(1, 2, 3, 4, 5, 6));
     writer.append(1);
     assert.throws(() => writer.fixed(0, new Int32Array(CHUNK_ROWS + 1), 0, CHUNK_ROWS + 1), /holds 0 to 2048 rows/);
     assert.throws(() => writer.append(CHUNK_ROWS + 1), /holds 0 to 2048 rows/);
     assert.throws(() => writer.intLists(0, 2, Int32Array.of(0, 2, 9), Int32Array.of(1, 2)), /run past the 2 given/);
+    assert.throws(() => writer.intListsOfLists(0, 1, Int32Array.of(0, 5), Int32Array.of(0, 2, 2, 5, 6), Int32Array.of(1, 2, 3, 4, 5, 6)), /run past the 4 given/);
     appender.closeSync();
-    const [[ids]] = (await con.runAndReadAll("SELECT ids FROM g")).getRows() as [[{ items: { items: number[] }[] }]];
-    assert.deepEqual(ids.items.map((l) => l.items), [[1, 2], [], [3, 4, 5]]);
+    const got = (await con.runAndReadAll("SELECT ids FROM g")).getRows() as [{ items: { items: number[] }[] }][];
+    assert.deepEqual(got.map(([ids]) => ids.items.map((l) => l.items)), [[[1, 2], []], [], [[3, 4, 5], [6]], [[], [3, 4, 5]]]);
   } finally {
     con.closeSync();
   }

@@ -8,6 +8,7 @@ import { draw } from "../lib/curation/draw";
 import { ExpectedSize, keepProbability } from "../lib/curation/balance";
 import { readUidNpy } from "../lib/pool/npy";
 import { openDuckDB, sqlString } from "../lib/pool/duckdb";
+import { MIN_MEMORY_LIMIT_GB } from "../lib/pipeline/stagedRun";
 import { cli } from "./support/cli";
 import { LAION_10K, LAION_SKIP, readParquet, tempDir, writeParquet } from "./support/fixtures";
 
@@ -261,4 +262,35 @@ test("LAION-style pools get md5(url \\t text) uids and a subset.npy; non-hex uid
   assert.equal(r2.code, 0, r2.stderr);
   assert.equal(readdirSync(out).includes("subset.npy"), false);
   assert.deepEqual((await readParquet(path.join(out, "curated.parquet"))).map((x) => [x.uid, x.url, x.text]), [["first", null, "a dog"], ["second", null, "a photo"]]);
+});
+
+test("a million rows of 41 matches each match under the smallest DuckDB cap (matched rows reach DuckDB in small packs)", async (t) => {
+  // with one packed row per 8,192-row group, one DuckDB scan held every group's id lists, 164 MB here: past the cap
+  const dir = tempDir(t);
+  const pool = path.join(dir, "pool.parquet");
+  const words = Array.from({ length: 40 }, (_, i) => `x${i}`);
+  const con = await openDuckDB();
+  try {
+    await con.run(`COPY (SELECT 'http://img.example/' || i || '.jpg' AS url, 'w' || (i % 7) || ' ${words.join(" ")}' AS text
+      FROM range(1000000) r(i)) TO ${sqlString(pool)} (FORMAT parquet)`);
+  } finally {
+    con.closeSync();
+  }
+  const metadata = path.join(dir, "m.json");
+  writeFileSync(metadata, JSON.stringify([...words, "w1"]));
+  const out = path.join(dir, "ws");
+  const r = cli("match", "--metadata", metadata, "--pool", pool, "--out", out, "--memory-limit", String(MIN_MEMORY_LIMIT_GB));
+  assert.equal(r.code, 0, r.stderr);
+  const m = JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8"));
+  assert.equal(m.match.rows_matched, 1_000_000);
+  assert.equal(m.match.total_matches, 40_000_000 + Math.ceil((1_000_000 - 1) / 7));
+  const [last] = (await (async () => {
+    const c = await openDuckDB();
+    try {
+      return (await c.runAndReadAll(`SELECT uid, len(entry_ids), pool_row FROM read_parquet(${sqlString(path.join(out, "matches.parquet"))}) WHERE pool_row = 999999`)).getRows();
+    } finally {
+      c.closeSync();
+    }
+  })());
+  assert.deepEqual(last, [createHash("md5").update("http://img.example/999999.jpg\tw0 " + words.join(" ")).digest("hex"), 40n, 999999n]);
 });

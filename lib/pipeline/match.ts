@@ -14,7 +14,7 @@ import { UsageError, firstLine } from "../errors";
 import { loadMetadata, type Metadata } from "../metadata/load";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { sqlString, type DuckDBConnection } from "../pool/duckdb";
-import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, type Pool, type PoolColumnFlags, type PoolOptions, type TextGroup } from "../pool/pool";
+import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, GROUP_ROWS, type Pool, type PoolColumnFlags, type PoolOptions, type TextGroup } from "../pool/pool";
 import { StagedOutput } from "../util/files";
 import type { BatchResult } from "./matchBatch";
 import { MatchSpool } from "./matchSpool";
@@ -131,10 +131,13 @@ const workerUrl = new URL("./tsWorker.mjs", import.meta.url);
 const workerModule = new URL("./matchWorker.ts", import.meta.url).href;
 
 /**
- * Each group's matched rows become one row of `matched_groups` (its uids packed into one VARCHAR,
- * its id lists one INTEGER[][]), appended in bulk; collectMatchedSql unpacks them afterwards.
+ * Each pack of up to PACK_ROWS consecutive matched rows becomes one row of `matched_groups` (its uids
+ * joined into one VARCHAR, its id lists one INTEGER[][]), appended in bulk; collectMatchedSql unpacks
+ * them afterwards. Packs stay small because DuckDB scans 2,048 table rows at a time: with a row per
+ * 8,192-row group, one scan held the id lists of up to 16M pool rows (a 512 MB allocation at 10M).
  */
 const MATCHED_GROUPS = "matched_groups";
+const PACK_ROWS = 64;
 
 /** The match worker threads, started early; the first failure of any is kept (never an unhandled error event). */
 class MatchWorkers {
@@ -161,7 +164,10 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
   const appender = await con.createAppender(MATCHED_GROUPS);
   let appenderOpen = true;
   const writer = new ChunkWriter(appender, [BIGINT, BIGINT, LIST(INTEGER), VARCHAR, LIST(LIST(INTEGER))]);
-  const scalars = new BigInt64Array(2), scalarWords = new Uint32Array(scalars.buffer);
+  const maxPacks = Math.ceil(GROUP_ROWS / PACK_ROWS);
+  const poolRows = new BigInt64Array(maxPacks), poolRowWords = new Uint32Array(poolRows.buffer);
+  const firstKs = new BigInt64Array(maxPacks), firstKWords = new Uint32Array(firstKs.buffer);
+  const packStarts = new Int32Array(maxPacks + 1);
   for (const w of workers) w.postMessage({ type: "tables", tables });
   let failure: Error | null = matchWorkers.failure;
   const pending = new Map<number, BatchResult>();
@@ -178,15 +184,20 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
       const g = groupOf.get(nextToWrite)!;
       groupOf.delete(nextToWrite);
       if (r.matchedRows > 0) {
-        setInt64(scalarWords, 0, g.poolRow);
-        setInt64(scalarWords, 1, matchedRows);
+        const packs = Math.ceil(r.matchedRows / PACK_ROWS);
         writer.begin();
-        writer.fixed(0, scalars, 0, 1);
-        writer.fixed(1, scalars, 1, 1);
-        writer.intLists(2, 1, Int32Array.of(0, r.matchedRows), r.rows);
-        writer.varchar(3, 0, r.uids.subarray(0, r.uids.length - 1));
-        writer.intListOfLists(4, r.matchedRows, r.idStarts, r.ids);
-        writer.append(1);
+        for (let p = 0; p < packs; p++) {
+          const from = p * PACK_ROWS, to = Math.min(r.matchedRows, from + PACK_ROWS);
+          packStarts[p + 1] = to;
+          setInt64(poolRowWords, p, g.poolRow);
+          setInt64(firstKWords, p, matchedRows + from);
+          writer.varchar(3, p, r.uids.subarray(r.uidStarts[from], r.uidStarts[to] - 1)); // without the last "\n"
+        }
+        writer.fixed(0, poolRows, 0, packs);
+        writer.fixed(1, firstKs, 0, packs);
+        writer.intLists(2, packs, packStarts, r.rows);
+        writer.intListsOfLists(4, packs, packStarts, r.idStarts, r.ids);
+        writer.append(packs);
         spool.write(r);
       }
       matchedRows += r.matchedRows;

@@ -3,7 +3,7 @@
  * memory and spilling into the staging folder; committed when the work succeeds, removed when not.
  */
 import os from "node:os";
-import { UsageError } from "../errors";
+import { UsageError, firstLine } from "../errors";
 import { openDuckDB, type DuckDBConnection } from "../pool/duckdb";
 import { StagedOutput } from "../util/files";
 import type { Manifest } from "./manifest";
@@ -17,11 +17,24 @@ export function defaultMemoryLimitGb(): number {
   return Math.min(8, Math.max(1, Math.floor(os.totalmem() / 4 / 2 ** 30)));
 }
 
+/**
+ * The smallest cap accepted: DuckDB's joins, sorts and parquet row groups for the curated output need
+ * about this much (on a 1M-row LAION pool, 0.1 GB runs out of memory and 0.2 GB completes).
+ */
+export const MIN_MEMORY_LIMIT_GB = 0.25;
+
 /** The limit to use, checked: --memory-limit in GB, or the default. */
 export function memoryLimitGb(given: number | undefined): number {
   if (given === undefined) return defaultMemoryLimitGb();
-  if (!Number.isFinite(given) || given < 0.1) throw new UsageError(`--memory-limit must be a number of GB, at least 0.1 (got ${given})`);
+  if (!Number.isFinite(given) || given < MIN_MEMORY_LIMIT_GB) throw new UsageError(`--memory-limit must be a number of GB, at least ${MIN_MEMORY_LIMIT_GB} (got ${given})`);
   return given;
+}
+
+/** DuckDB running out of memory under the cap, however wrapped, is named as such, with what to do about it. */
+export function outOfMemory(e: unknown, memoryGb: number): unknown {
+  const found = /Out of Memory Error: (.*)/.exec(firstLine(e));
+  if (!found) return e;
+  return new UsageError(`DuckDB ran out of memory within its cap of ${memoryGb} GB (${found[1]}); give it more with --memory-limit GB`);
 }
 
 export interface StagedResult {
@@ -52,6 +65,6 @@ export async function runStaged(outDir: string, memoryLimitGbGiven: number | und
   } catch (e) {
     con?.closeSync();
     await out.abort();
-    throw e;
+    throw outOfMemory(e, memory);
   }
 }

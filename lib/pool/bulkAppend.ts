@@ -24,6 +24,7 @@ export class ChunkWriter {
   private readonly chunk: DuckDBDataChunk;
   private readonly vectors: duckdb.Vector[];
   private entries = new Uint32Array(4 * CHUNK_ROWS);
+  private outerEntries = new Uint32Array(4 * CHUNK_ROWS);
   private utf8 = new Uint8Array(1024);
   private readonly encoder = new TextEncoder();
 
@@ -76,13 +77,24 @@ export class ChunkWriter {
     writeIntLists(this.vector(column), rows, starts, values, this.entryBuffer(rows));
   }
 
-  /** An INTEGER[][] column of one row holding `lists` lists: list i is values[starts[i], starts[i + 1]). */
-  intListOfLists(column: number, lists: number, starts: Int32Array, values: Int32Array): void {
+  /**
+   * An INTEGER[][] column: row i holds lists [outerStarts[i], outerStarts[i + 1]), list j being
+   * values[starts[j], starts[j + 1]).
+   */
+  intListsOfLists(column: number, rows: number, outerStarts: Int32Array, starts: Int32Array, values: Int32Array): void {
+    checkRows(rows);
+    const first = outerStarts[0], lists = outerStarts[rows] - first;
+    if (!(lists >= 0 && first + lists < starts.length)) throw new RangeError(`lists [${first}, ${first + lists}) run past the ${starts.length - 1} given`);
     const outer = this.vector(column);
-    duckdb.copy_data_to_vector(outer, 0, Uint32Array.of(0, 0, lists, 0).buffer, 0, 16);
+    if (this.outerEntries.length < 4 * rows) this.outerEntries = new Uint32Array(4 * rows);
+    for (let i = 0; i < rows; i++) {
+      setInt64(this.outerEntries, 2 * i, outerStarts[i] - first);
+      setInt64(this.outerEntries, 2 * i + 1, outerStarts[i + 1] - outerStarts[i]);
+    }
+    duckdb.copy_data_to_vector(outer, 0, this.outerEntries.buffer as ArrayBuffer, 0, rows * 16);
     duckdb.list_vector_reserve(outer, lists);
     duckdb.list_vector_set_size(outer, lists);
-    writeIntLists(duckdb.list_vector_get_child(outer), lists, starts, values, this.entryBuffer(lists));
+    writeIntLists(duckdb.list_vector_get_child(outer), lists, starts.subarray(first, first + lists + 1), values, this.entryBuffer(lists));
   }
 
   append(rows: number): void {
