@@ -4,7 +4,7 @@ import type { BalanceOptions } from "../lib/pipeline/balance";
 import type { Manifest } from "../lib/pipeline/manifest";
 import type { MatchOptions } from "../lib/pipeline/match";
 import { defaultWorkers } from "../lib/pipeline/workers";
-import { defaultMemoryLimitGb } from "../lib/pipeline/stagedRun";
+import { defaultMemoryLimitGb, MIN_MEMORY_LIMIT_GB } from "../lib/pipeline/stagedRun";
 import type { Stats } from "../lib/pipeline/stats";
 import { TOOL_VERSION } from "../lib/pipeline/manifest";
 import { flagHelp, parseFlags, type FlagSpec, type ParsedFlags } from "./args";
@@ -30,7 +30,7 @@ const balanceFlags: Record<string, FlagSpec> = {
 };
 const help: FlagSpec = { kind: "boolean", help: "show this help" };
 function memoryFlag(): FlagSpec {
-  return { kind: "number", value: "GB", help: `memory DuckDB may hold before it spills to the output's staging folder (default: a quarter of RAM, 1 to 8 GB; here ${defaultMemoryLimitGb()})` };
+  return { kind: "number", value: "GB", help: `memory DuckDB may hold before it spills to the output's staging folder, at least ${MIN_MEMORY_LIMIT_GB} (default: a quarter of RAM, 1 to 8 GB; here ${defaultMemoryLimitGb()})` };
 }
 
 const commands: Record<string, { summary: string; flags: Record<string, FlagSpec>; run: (f: ParsedFlags, p: Progress) => Promise<void> }> = {
