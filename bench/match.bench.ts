@@ -77,13 +77,20 @@ function runBaseline(name: string, listFile: string): { name: string; build: num
 
 const results: Record<string, unknown> = {};
 process.on("exit", () => writeFileSync(path.join(OUT, "match-results.json"), JSON.stringify(results, null, 2)));
-// `npm run bench:match -- --end-to-end` runs only the end-to-end part (the metadata lists are still made)
+// `npm run bench:match -- --end-to-end` runs only the end-to-end part (the metadata lists are still made);
+// `-- --scale N` only the scale check: curate on N rows against 1M rows, both under a 1 GB DuckDB cap
 const endToEndOnly = process.argv.includes("--end-to-end");
+const scaleAt = process.argv.indexOf("--scale");
+const scaleRows = scaleAt >= 0 ? Number(process.argv[scaleAt + 1]) : 0;
+if (scaleAt >= 0 && !(Number.isInteger(scaleRows) && scaleRows > ROWS)) {
+  console.log(`--scale needs a whole number of rows above ${fmt(ROWS)} (got ${process.argv[scaleAt + 1]})`);
+  process.exit(2);
+}
 for (const [name, make] of [["100k", list100k], ["500k", list500k]] as const) {
   const entries = await make(captions);
   const listFile = path.join(OUT, `metadata-${name}.json`);
   writeFileSync(listFile, JSON.stringify(entries));
-  if (endToEndOnly) continue;
+  if (endToEndOnly || scaleRows) continue;
   const child = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", path.join(REPO, "bench/buildAutomaton.ts"), listFile], { encoding: "utf8" });
   const build = JSON.parse(child.stdout) as { ms: number; tableBytes: number; peakGrowth: number; nodes: number; tokens: number };
   const tables = buildAutomaton(entries);
@@ -102,12 +109,47 @@ for (const [name, make] of [["100k", list100k], ["500k", list500k]] as const) {
 }
 
 // end to end: parquet -> all outputs, through the real command
-const poolFile = path.join(OUT, "laion-1m.parquet");
-if (!existsSync(poolFile)) {
-  const con = await openDuckDB();
-  await con.run(`COPY (SELECT * FROM read_parquet(${sqlString(LAION_10K)}), range(${repeats}) LIMIT ${ROWS}) TO ${sqlString(poolFile)} (FORMAT parquet)`);
-  con.closeSync();
+/** The LAION captions repeated to `rows` rows, as a parquet pool (made once, kept in bench/out). */
+async function laionPool(rows: number): Promise<string> {
+  const file = path.join(OUT, rows === ROWS ? "laion-1m.parquet" : `laion-${rows}.parquet`);
+  if (!existsSync(file)) {
+    const con = await openDuckDB();
+    await con.run(`COPY (SELECT * FROM read_parquet(${sqlString(LAION_10K)}), range(${Math.ceil(rows / captions.length)}) LIMIT ${rows}) TO ${sqlString(file)} (FORMAT parquet)`);
+    con.closeSync();
+  }
+  return file;
 }
+
+type RunManifest = { match: { timings_ms: Record<string, number> }; balance: { timings_ms: Record<string, number>; peak_rss_mb: number } };
+
+/** One `metacurate curate` of `pool` with the 100k or 500k list, through the real command: wall seconds and its manifest. */
+function curateRun(name: string, pool: string, out: string, extra: string[] = []): { wall: number; m: RunManifest } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [path.join(REPO, "bin/metacurate.mjs"), "curate", "--metadata", path.join(OUT, `metadata-${name}.json`),
+    "--pool", pool, "--out", out, "--t", "20000", "--seed", "0", ...extra], { encoding: "utf8" });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) { console.log(r.stderr); process.exit(1); }
+  return { wall, m: JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8")) };
+}
+
+const stagesOf = (m: RunManifest) => Object.entries({ ...m.match.timings_ms, ...Object.fromEntries(Object.entries(m.balance.timings_ms).map(([k, v]) => [`balance_${k}`, v])) })
+  .map(([k, v]) => `${k.replace(/_ms$/, "")} ${v}`).join(", ");
+
+if (scaleRows) {
+  // the baseline is the same command on the 1M-row pool in this run: per-row cost should not grow with the pool
+  const cap = ["--memory-limit", "1"];
+  const base = curateRun("100k", await laionPool(ROWS), path.join(OUT, "ws-scale-1m"), cap);
+  const big = curateRun("100k", await laionPool(scaleRows), path.join(OUT, "ws-scale"), cap);
+  for (const [rows, run] of [[ROWS, base], [scaleRows, big]] as const) {
+    console.log(`scale, metacurate curate, 100k metadata, ${fmt(rows)} rows, --memory-limit 1: ${run.wall.toFixed(1)} s wall = ${fmt(rows / run.wall)} rows/s, `
+      + `peak resident memory ${fmt(run.m.balance.peak_rss_mb)} MB`);
+    console.log(`  stages, ms: ${stagesOf(run.m)}`);
+  }
+  console.log(`scale: time per row at ${fmt(scaleRows)} rows is ${((big.wall / scaleRows) / (base.wall / ROWS)).toFixed(2)}x that at ${fmt(ROWS)}; `
+    + `peak memory ${(big.m.balance.peak_rss_mb / base.m.balance.peak_rss_mb).toFixed(2)}x for ${fmt(scaleRows / ROWS)}x the rows`);
+  process.exit(0);
+}
+const poolFile = await laionPool(ROWS);
 // a floor for the end-to-end figure, measured in this run: native DuckDB alone reading the pool and
 // writing all of its columns back as zstd parquet (no matching, no balancing)
 {
@@ -155,21 +197,13 @@ async function workFloor(ws: string, matchPerSec: number | undefined): Promise<s
 const E2E_RUNS = 3;
 for (const name of ["100k", "500k"]) {
   const out = path.join(OUT, `ws-${name}`);
-  const runs: { wall: number; m: { match: { timings_ms: Record<string, number> }; balance: { timings_ms: Record<string, number> } } }[] = [];
-  for (let i = 0; i < E2E_RUNS; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [path.join(REPO, "bin/metacurate.mjs"), "curate", "--metadata", path.join(OUT, `metadata-${name}.json`),
-      "--pool", poolFile, "--out", out, "--t", "20000", "--seed", "0"], { encoding: "utf8" });
-    const wall = (performance.now() - t0) / 1000;
-    if (r.status !== 0) { console.log(r.stderr); process.exit(1); }
-    runs.push({ wall, m: JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8")) });
-  }
+  const runs: { wall: number; m: RunManifest }[] = [];
+  for (let i = 0; i < E2E_RUNS; i++) runs.push(curateRun(name, poolFile, out));
   runs.sort((a, b) => a.wall - b.wall);
   const { wall, m } = runs[Math.floor(E2E_RUNS / 2)];
   const inside = (m.match.timings_ms.total_ms + m.balance.timings_ms.total_ms) / 1000;
   console.log(`end to end, metacurate curate, ${name} metadata, ${fmt(ROWS)} rows, median of ${E2E_RUNS} runs: ${wall.toFixed(2)} s wall = ${fmt(ROWS / wall)} rows/s `
     + `(runs ${runs.map((x) => x.wall.toFixed(2)).join(" / ")} s; ${fmt(ROWS / inside)} rows/s excluding process start and exit)`);
-  const stages = { ...m.match.timings_ms, ...Object.fromEntries(Object.entries(m.balance.timings_ms).map(([k, v]) => [`balance_${k}`, v])) };
-  console.log(`  stages of the median run, ms: ${Object.entries(stages).map(([k, v]) => `${k.replace(/_ms$/, "")} ${v}`).join(", ")}`);
+  console.log(`  stages of the median run, ms: ${stagesOf(m)}`);
   console.log(`  ${await workFloor(out, (results[name] as { all?: number } | undefined)?.all)}`);
 }

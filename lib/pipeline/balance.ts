@@ -16,7 +16,7 @@ import { isHexUid, npyHeader, uidRecord, UID_RECORD_BYTES } from "../pool/npy";
 import { poolRelation, type Pool } from "../pool/pool";
 import { StagedOutput } from "../util/files";
 import { forEachMatchRow, readEntryCounts, requireArtifact } from "../workspace/artifacts";
-import { readManifest, type BalanceSection, type Manifest } from "./manifest";
+import { peakRssMb, readManifest, type BalanceSection, type Manifest } from "./manifest";
 import type { MatchRowVisitor } from "./matchSpool";
 import { memoryLimitGb, runStaged } from "./stagedRun";
 
@@ -143,6 +143,7 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
     subset_npy: subset,
     source: "",
     duckdb_memory_limit_gb: memoryLimitGb(opts.memoryLimitGb),
+    peak_rss_mb: peakRssMb(),
     timings_ms: timings,
   };
   return { section, files: subset ? ["curated.parquet", "subset.npy"] : ["curated.parquet"] };

@@ -24,6 +24,8 @@ export interface MatchSection {
   workers: number;
   /** DuckDB's memory cap for the run; beyond it DuckDB spilled to the staging folder. */
   duckdb_memory_limit_gb: number;
+  /** The process's peak resident memory (MB) when matching ended, its worker threads and DuckDB included. */
+  peak_rss_mb: number;
   timings_ms: Record<string, number>;
   rows_per_second: number;
 }
@@ -43,6 +45,8 @@ export interface BalanceSection {
   subset_npy: boolean;
   source: string;
   duckdb_memory_limit_gb: number;
+  /** The process's peak resident memory (MB) when balancing ended (in `curate`, the whole run's). */
+  peak_rss_mb: number;
   timings_ms: Record<string, number>;
 }
 
@@ -68,4 +72,9 @@ export async function readManifest(dir: string): Promise<Manifest> {
   } catch (e) {
     throw new InputError(`${file} is not a valid metacurate manifest: ${firstLine(e)}`);
   }
+}
+
+/** Peak resident memory of this process so far, in MB (Linux reports maxRSS in KB). */
+export function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
 }

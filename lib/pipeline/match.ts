@@ -20,7 +20,7 @@ import type { BatchResult } from "./matchBatch";
 import { MatchSpool } from "./matchSpool";
 import { memoryLimitGb, runStaged } from "./stagedRun";
 import { defaultWorkers } from "./workers";
-import { TOOL_VERSION, type Manifest, type MatchSection } from "./manifest";
+import { TOOL_VERSION, peakRssMb, type Manifest, type MatchSection } from "./manifest";
 
 export interface MatchOptions {
   metadata: string;
@@ -106,6 +106,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
       automaton,
       workers,
       duckdb_memory_limit_gb: memoryLimitGb(opts.memoryLimitGb),
+      peak_rss_mb: peakRssMb(),
       timings_ms: timings,
       rows_per_second: Math.round(pool.rows / (timings.total_ms / 1000)),
     };
