@@ -84,7 +84,7 @@ const KEPT_TABLE = "kept";
  * when every kept uid is 32 hex digits, subset.npy.
  */
 export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows: MatchedRows, counts: Float64Array,
-  manifest: Manifest, opts: BalanceOptions): Promise<{ section: BalanceSection; files: string[] }> {
+  manifest: Manifest, opts: BalanceOptions): Promise<{ section: BalanceSection; files: string[]; stale: string[] }> {
   validateBalanceOptions(opts);
   const seed = opts.seed ?? DEFAULT_SEED;
   const timings: Record<string, number> = {};
@@ -146,7 +146,8 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
     peak_rss_mb: peakRssMb(),
     timings_ms: timings,
   };
-  return { section, files: subset ? ["curated.parquet", "subset.npy"] : ["curated.parquet"] };
+  // a subset.npy left by an earlier balance of the same folder must not outlive this one
+  return subset ? { section, files: ["curated.parquet", "subset.npy"], stale: [] } : { section, files: ["curated.parquet"], stale: ["subset.npy"] };
 }
 
 /** Draws every matched row; the kept ones (k, p_keep) go into the table `kept`, appended in bulk. */
@@ -230,8 +231,8 @@ export async function runBalance(inDir: string, outDir: string | undefined, opts
   return runStaged(outDir ?? inDir, opts.memoryLimitGb, async (out, con) => {
     const counts = await readEntryCounts(con, inDir);
     const rows = await workspaceMatchedRows(con, inDir);
-    const { section, files } = await balanceInto(out, con, rows, counts, manifest, opts);
+    const { section, files, stale } = await balanceInto(out, con, rows, counts, manifest, opts);
     section.source = inDir;
-    return { manifest: { ...manifest, balance: section }, files, stale: files.includes("subset.npy") ? [] : ["subset.npy"] };
+    return { manifest: { ...manifest, balance: section }, files, stale };
   });
 }

@@ -10,8 +10,8 @@ export function runCurate(outDir: string, opts: MatchOptions & BalanceOptions): 
     const { manifest, run } = await matchInto(out, con, opts);
     // balance straight from this run: the spooled rows and the `matched` table, not matches.parquet read back
     const rows = { forEach: run.spool.forEach.bind(run.spool), relation: `SELECT k, uid, entry_ids, pool_row FROM ${MATCHED_TABLE}` };
-    const { section, files } = await balanceInto(out, con, rows, run.counts, manifest, opts);
+    const { section, files, stale } = await balanceInto(out, con, rows, run.counts, manifest, opts);
     section.source = out.dir;
-    return { manifest: { ...manifest, balance: section }, files: [...MATCH_OUTPUTS, ...files], stale: files.includes("subset.npy") ? [] : ["subset.npy"] };
+    return { manifest: { ...manifest, balance: section }, files: [...MATCH_OUTPUTS, ...files], stale };
   });
 }

@@ -73,7 +73,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
 
     const stats = await time("match_ms", () => matchPool(groups, con, pool, tables, matchWorkers, spool, opts.onProgress));
     const counts = stats.counts;
-    await time("collect_matches_ms", async () => { await con.run(collectMatchedSql()); await con.run(`DROP TABLE ${MATCHED_GROUPS}`); });
+    await time("collect_matches_ms", async () => { await con.run(collectMatchedSql()); await con.run(`DROP TABLE ${MATCHED_PACKS}`); });
 
     await time("write_entry_counts_ms", () => writeEntryCounts(con, metadata, counts, out.file("entry_counts.parquet")));
     // DuckDB writes the parquet files on its own threads while this thread sums the size curve
@@ -132,12 +132,12 @@ const workerUrl = new URL("./tsWorker.mjs", import.meta.url);
 const workerModule = new URL("./matchWorker.ts", import.meta.url).href;
 
 /**
- * Each pack of up to PACK_ROWS consecutive matched rows becomes one row of `matched_groups` (its uids
+ * Each pack of up to PACK_ROWS consecutive matched rows becomes one row of `matched_packs` (its uids
  * joined into one VARCHAR, its id lists one INTEGER[][]), appended in bulk; collectMatchedSql unpacks
  * them afterwards. Packs stay small because DuckDB scans 2,048 table rows at a time: with a row per
  * 8,192-row group, one scan held the id lists of up to 16M pool rows (a 512 MB allocation at 10M).
  */
-const MATCHED_GROUPS = "matched_groups";
+const MATCHED_PACKS = "matched_packs";
 const PACK_ROWS = 64;
 
 /** The match worker threads, started early; the first failure of any is kept (never an unhandled error event). */
@@ -161,8 +161,8 @@ class MatchWorkers {
 async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection, pool: Pool, tables: AutomatonTables, matchWorkers: MatchWorkers,
   spool: MatchSpool, onProgress?: MatchOptions["onProgress"]): Promise<MatchStats> {
   const workers = matchWorkers.workers, workerCount = workers.length;
-  await con.run(`CREATE OR REPLACE TABLE ${MATCHED_GROUPS} (pool_row BIGINT, first_k BIGINT, rows INTEGER[], uids VARCHAR, ids INTEGER[][])`);
-  const appender = await con.createAppender(MATCHED_GROUPS);
+  await con.run(`CREATE OR REPLACE TABLE ${MATCHED_PACKS} (pool_row BIGINT, first_k BIGINT, rows INTEGER[], uids VARCHAR, ids INTEGER[][])`);
+  const appender = await con.createAppender(MATCHED_PACKS);
   let appenderOpen = true;
   const writer = new ChunkWriter(appender, [BIGINT, BIGINT, LIST(INTEGER), VARCHAR, LIST(LIST(INTEGER))]);
   const maxPacks = Math.ceil(GROUP_ROWS / PACK_ROWS);
@@ -285,12 +285,12 @@ async function writeEntryCounts(con: DuckDBConnection, metadata: Metadata, count
   await con.run("DROP TABLE entry_counts");
 }
 
-/** Unpacks matched_groups into the table `matched`: one row per matched pool row, in pool order. */
+/** Unpacks matched_packs into the table `matched`: one row per matched pool row, in pool order. */
 function collectMatchedSql(): string {
   return `CREATE OR REPLACE TABLE ${MATCHED_TABLE} AS
       SELECT unnest(generate_series(first_k, first_k + len(rows) - 1)) AS k, pool_row + unnest(rows) AS pool_row,
              unnest(string_split(uids, chr(10))) AS uid, unnest(ids) AS entry_ids
-      FROM ${MATCHED_GROUPS}`;
+      FROM ${MATCHED_PACKS}`;
 }
 
 /**

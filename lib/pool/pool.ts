@@ -154,7 +154,6 @@ export interface TextGroup {
 export const GROUP_ROWS = 8192;
 const WINDOW_GROUPS = 16;
 
-
 /**
  * Streams the texts (and uids) of the pool in file order as TextGroups. Memory is bounded by one
  * window (WINDOW_GROUPS groups) in flight plus the one being read ahead. The first window is
