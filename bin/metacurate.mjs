@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// Entry point of the `metacurate` command: runs the TypeScript CLI under tsx.
-import { register } from "tsx/esm/api";
+// Entry point of the `metacurate` command: the bundled CLI (dist/) when it is up to date with the
+// sources, else (or with METACURATE_FROM_SOURCE=1) the TypeScript CLI under tsx.
+import { pathToFileURL } from "node:url";
+import { BUNDLE_CLI, bundleIsFresh } from "./bundle.mjs";
 
-register();
-const { main } = await import("./cli.ts");
-process.exitCode = await main(process.argv.slice(2));
+let cli;
+if (process.env.METACURATE_FROM_SOURCE !== "1" && bundleIsFresh()) {
+  cli = await import(pathToFileURL(BUNDLE_CLI).href);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  cli = await import("./cli.ts");
+}
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -9,7 +9,8 @@ import { ExpectedSize, keepProbability } from "../lib/curation/balance";
 import { readUidNpy } from "../lib/pool/npy";
 import { openDuckDB, sqlString } from "../lib/pool/duckdb";
 import { MIN_MEMORY_LIMIT_GB } from "../lib/pipeline/stagedRun";
-import { cli } from "./support/cli";
+import { cli, cliWith } from "./support/cli";
+import { bundleIsFresh } from "../bin/bundle.mjs";
 import { LAION_10K, LAION_SKIP, readParquet, tempDir, writeParquet } from "./support/fixtures";
 
 const DATA_FILES = ["matches.parquet", "entry_counts.parquet", "size_curve.parquet", "preview.parquet", "curated.parquet", "subset.npy"];
@@ -91,6 +92,23 @@ test("1 worker, 2 workers and the pool split into 7 files give byte-identical ou
   const manifests = runs.map((d) => JSON.parse(readFileSync(path.join(d, "manifest.json"), "utf8")));
   assert.equal(manifests[2].match.pool.files.length, 7);
   assert.equal(manifests[0].balance.expected_size, manifests[2].balance.expected_size);
+});
+
+test("the bundled command (dist/) and the command run from source write byte-identical outputs", async (t) => {
+  assert.ok(bundleIsFresh(), "dist/ is missing or older than the sources: npm test builds it first (npm run build:cli)");
+  const dir = tempDir(t);
+  const pool = await demoPool(dir);
+  const metadata = path.join(dir, "m.json");
+  writeFileSync(metadata, JSON.stringify(METADATA));
+  const envs: Record<string, string>[] = [{}, { METACURATE_FROM_SOURCE: "1" }];
+  const [bundled, source] = envs.map((env, k) => {
+    const out = path.join(dir, `out${k}`);
+    const r = cliWith(env, "curate", "--metadata", metadata, "--pool", pool, "--out", out, "--t", "100", "--seed", "5", "--workers", "2");
+    assert.equal(r.code, 0, r.stderr);
+    return out;
+  });
+  assert.deepEqual(Object.keys(fileHashes(bundled)).length, DATA_FILES.length);
+  assert.deepEqual(fileHashes(bundled), fileHashes(source));
 });
 
 test("same seed → same files; another seed → another sample; manifest records hash, t, seed and counts", async (t) => {

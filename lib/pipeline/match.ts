@@ -128,7 +128,9 @@ interface MatchStats {
   nullRows: number;
 }
 
-const workerUrl = new URL("./tsWorker.mjs", import.meta.url);
+// run from source, the worker is compiled by tsx; run from the CLI's bundle (dist/), it is bundled beside it
+const fromSource = import.meta.url.endsWith(".ts");
+const workerUrl = new URL(fromSource ? "./tsWorker.mjs" : "./matchWorker.mjs", import.meta.url);
 const workerModule = new URL("./matchWorker.ts", import.meta.url).href;
 
 /**

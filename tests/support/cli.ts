@@ -10,6 +10,11 @@ export interface CliResult {
 }
 
 export function cli(...args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [path.join(REPO, "bin/metacurate.mjs"), ...args], { encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } });
+  return cliWith({}, ...args);
+}
+
+/** The command with extra environment variables (METACURATE_FROM_SOURCE=1: from source, not the bundle). */
+export function cliWith(env: Record<string, string>, ...args: string[]): CliResult {
+  const r = spawnSync(process.execPath, [path.join(REPO, "bin/metacurate.mjs"), ...args], { encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", ...env } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,0 +1,6 @@
+export const REPO: string;
+export const BUNDLE_DIR: string;
+export const BUNDLE_CLI: string;
+export const KERNEL: string;
+export function sourcesMtime(): number;
+export function bundleIsFresh(): boolean;

@@ -1,0 +1,35 @@
+// The CLI's bundle: bin/cli.ts and the match worker compiled by esbuild into dist/ (on npm install,
+// before tests and benchmarks), so a run starts without compiling TypeScript. It is used only while
+// it is newer than every source file it could hold; otherwise the CLI runs from source under tsx.
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+// one level below the repo, like bin/: bin/serve.ts finds the app at "..", from either place
+export const BUNDLE_DIR = path.join(REPO, "dist");
+export const BUNDLE_CLI = path.join(BUNDLE_DIR, "cli.mjs");
+export const KERNEL = path.join(REPO, "lib/curation/wasm/build/tokenWalk.wasm");
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else if (/\.(ts|mjs|js|json|wasm)$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** The newest modification time of anything the bundle is built from. */
+export function sourcesMtime() {
+  return Math.max(newestMtime(path.join(REPO, "bin")), newestMtime(path.join(REPO, "lib")), statSync(path.join(REPO, "package.json")).mtimeMs);
+}
+
+export function bundleIsFresh() {
+  try {
+    return statSync(BUNDLE_CLI).mtimeMs >= sourcesMtime();
+  } catch {
+    return false;
+  }
+}

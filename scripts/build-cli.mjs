@@ -1,0 +1,30 @@
+// Bundles the CLI (bin/cli.ts) and its match worker into dist/ with esbuild, beside a copy of the
+// matcher's kernel, so `metacurate` starts without compiling TypeScript (see bin/bundle.mjs).
+// Run by `npm install` (prepare) and before tests and benchmarks, after build-kernel.mjs; does
+// nothing when the bundle is newer than its sources. Written into a temp folder, then swapped in.
+import { build } from "esbuild";
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import path from "node:path";
+import { BUNDLE_DIR, KERNEL, REPO, bundleIsFresh } from "../bin/bundle.mjs";
+
+if (bundleIsFresh()) process.exit(0);
+if (!existsSync(KERNEL)) {
+  console.error("build-cli: the kernel is not built; run node scripts/build-kernel.mjs first");
+  process.exit(1);
+}
+const tmp = `${BUNDLE_DIR}.${process.pid}.tmp`;
+rmSync(tmp, { recursive: true, force: true });
+const common = { bundle: true, platform: "node", format: "esm", packages: "external", target: "node20", logLevel: "warning" };
+try {
+  await build({ ...common, entryPoints: [path.join(REPO, "bin/cli.ts")], outfile: path.join(tmp, "cli.mjs") });
+  await build({ ...common, entryPoints: [path.join(REPO, "lib/pipeline/matchWorker.ts")], outfile: path.join(tmp, "matchWorker.mjs") });
+} catch {
+  rmSync(tmp, { recursive: true, force: true });
+  console.error("build-cli: esbuild could not bundle bin/cli.ts");
+  process.exit(1);
+}
+// the bundled kernel loader looks for the kernel beside the bundle, as lib/curation/ does
+mkdirSync(path.join(tmp, "wasm/build"), { recursive: true });
+copyFileSync(KERNEL, path.join(tmp, "wasm/build/tokenWalk.wasm"));
+rmSync(BUNDLE_DIR, { recursive: true, force: true });
+renameSync(tmp, BUNDLE_DIR);
