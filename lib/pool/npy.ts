@@ -16,13 +16,6 @@ export function npyHeader(n: number): Uint8Array {
   return out;
 }
 
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  throw new Error(`not a hex digit: ${String.fromCharCode(c)}`);
-}
-
 /** Whether bytes[start, end) is a uid subset.npy can hold: exactly 32 hex digits. */
 export function isHexUid(bytes: Uint8Array, start: number, end: number): boolean {
   if (end - start !== 32) return false;
@@ -34,15 +27,30 @@ export function isHexUid(bytes: Uint8Array, start: number, end: number): boolean
 const IS_HEX = new Uint8Array(256);
 for (const c of "0123456789abcdefABCDEF") IS_HEX[c.charCodeAt(0)] = 1;
 
-/** Writes the record of a 32-hex-digit uid (ASCII at src[at..at+32)) into out[o..o+16). */
-export function uidRecord(src: Uint8Array, at: number, out: Uint8Array, o: number): void {
-  for (let half = 0; half < 2; half++) {
-    for (let j = 0; j < 8; j++) {
-      const hi = hexValue(src[at + half * 16 + 2 * j]);
-      const lo = hexValue(src[at + half * 16 + 2 * j + 1]);
-      out[o + half * 8 + 7 - j] = (hi << 4) | lo; // little-endian u64
+/** Value of each pair of hex digits (first byte << 8 | second byte), or -1. */
+const HEX_PAIR = new Int16Array(65536).fill(-1);
+{
+  const digits = "0123456789abcdef";
+  for (let a = 0; a < 16; a++) {
+    for (let b = 0; b < 16; b++) {
+      for (const x of [digits[a], digits[a].toUpperCase()]) {
+        for (const y of [digits[b], digits[b].toUpperCase()]) HEX_PAIR[(x.charCodeAt(0) << 8) | y.charCodeAt(0)] = (a << 4) | b;
+      }
     }
   }
+}
+
+/** Writes the record of a 32-hex-digit uid (ASCII at src[at..at+32)) into out[o..o+16). */
+export function uidRecord(src: Uint8Array, at: number, out: Uint8Array, o: number): void {
+  let bad = 0;
+  for (let j = 0; j < 8; j++) {
+    const high = HEX_PAIR[(src[at + 2 * j] << 8) | src[at + 2 * j + 1]];
+    const low = HEX_PAIR[(src[at + 16 + 2 * j] << 8) | src[at + 17 + 2 * j]];
+    bad |= high | low;
+    out[o + 7 - j] = high; // two little-endian u64: the first 16 digits, then the last 16
+    out[o + 15 - j] = low;
+  }
+  if (bad < 0) throw new Error(`not a 32-hex-digit uid: ${String.fromCharCode(...src.subarray(at, at + 32))}`);
 }
 
 /** Reads a subset .npy back into 32-hex uids (for tests and inspection). */
