@@ -9,6 +9,9 @@ import { ExpectedSize, keepProbability } from "../lib/curation/balance";
 import { readUidNpy } from "../lib/pool/npy";
 import { openDuckDB, sqlString } from "../lib/pool/duckdb";
 import { MIN_MEMORY_LIMIT_GB } from "../lib/pipeline/stagedRun";
+import { runBalance } from "../lib/pipeline/balance";
+import { runCurate } from "../lib/pipeline/curate";
+import { runMatch } from "../lib/pipeline/match";
 import { cli, cliWith } from "./support/cli";
 import { bundleIsFresh } from "../bin/bundle.mjs";
 import { LAION_10K, LAION_SKIP, readParquet, tempDir, writeParquet } from "./support/fixtures";
@@ -211,6 +214,33 @@ test("curate = match then balance, byte for byte; a repeated uid keeps each row'
   const got = await readParquet(path.join(curated, "curated.parquet"));
   assert.deepEqual(got, expected);
   assert.ok(got.some((g) => Number(/(\d+)\.jpg$/.exec(g.url as string)![1]) >= 2000), "some kept rows repeat an earlier uid");
+});
+
+test("curated.parquet written slice by slice has the same rows in the same order, byte-identical however the pool is sharded", async (t) => {
+  const dir = tempDir(t);
+  const pool = await demoPool(dir);
+  const shards = await splitInto(pool, 3, dir);
+  const metadata = path.join(dir, "m.json");
+  writeFileSync(metadata, JSON.stringify(METADATA));
+  const balance = { t: 100, seed: 4 };
+  const curate = async (name: string, files: string[], curatedSliceRows?: number) => {
+    const out = path.join(dir, name);
+    await runCurate(out, { metadata, pool: files, columns: {}, ...balance, curatedSliceRows });
+    return path.join(out, "curated.parquet");
+  };
+  const whole = await curate("whole", [pool]);
+  const sliced = await curate("sliced", [pool], 700);
+  const shardedSliced = await curate("sharded", shards, 700);
+  const expected = await readParquet(whole);
+  const { match } = JSON.parse(readFileSync(path.join(dir, "whole", "manifest.json"), "utf8"));
+  assert.ok(match.rows_matched > 2 * 700 && expected.length > 0, `${match.rows_matched} matched rows: more than two slices`);
+  assert.deepEqual(await readParquet(sliced), expected);
+  assert.equal(sha(shardedSliced), sha(sliced));
+  // balance from a workspace on disk takes the same path
+  const matched = path.join(dir, "matched");
+  await runMatch(matched, { metadata, pool: shards, columns: {} });
+  await runBalance(matched, undefined, { ...balance, curatedSliceRows: 700 });
+  assert.equal(sha(path.join(matched, "curated.parquet")), sha(sliced));
 });
 
 test("raising t only adds rows; --p picks t = p_to_t(counts, p)", async (t) => {

@@ -28,6 +28,8 @@ export interface BalanceOptions {
   memoryLimitGb?: number;
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
   onStage?: (stage: string) => void;
+  /** Matched rows per slice of the curated write (default CURATED_SLICE_ROWS; smaller in tests). */
+  curatedSliceRows?: number;
 }
 
 export const DEFAULT_SEED = 0;
@@ -78,6 +80,7 @@ export async function workspaceMatchedRows(con: DuckDBConnection, dir: string): 
 }
 
 const KEPT_TABLE = "kept";
+const CURATED_TABLE = "curated_rows";
 
 /**
  * Balances `rows` (matched under `manifest`, with per-entry `counts`) into out: curated.parquet and,
@@ -114,13 +117,7 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
 
   t0 = performance.now();
   const curated = out.file("curated.parquet");
-  const written = await con.runAndReadAll(`COPY (
-      SELECT m.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", ${KEPT_TABLE}.p_keep, m.entry_ids
-      FROM ${KEPT_TABLE} JOIN (${rows.relation}) m USING (k)
-      JOIN (SELECT pool_row, url, "text" FROM (${poolRelation(pool)})) p USING (pool_row)
-      ORDER BY ${KEPT_TABLE}.k)
-    TO ${sqlString(curated)} (FORMAT parquet, COMPRESSION zstd)`);
-  const curatedRows = Number(written.getRows()[0]?.[0] ?? -1);
+  const curatedRows = await writeCurated(con, rows.relation, pool, rowCount, curated, opts.curatedSliceRows ?? CURATED_SLICE_ROWS);
   if (curatedRows !== kept) throw new InputError(`curated.parquet got ${curatedRows} rows for ${kept} kept pairs: the matches do not fit the pool (pool_row out of range?); match again`);
   timings.write_curated_ms = Math.round(performance.now() - t0);
 
@@ -148,6 +145,40 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
   };
   // a subset.npy left by an earlier balance of the same folder must not outlive this one
   return subset ? { section, files: ["curated.parquet", "subset.npy"], stale: [] } : { section, files: ["curated.parquet"], stale: ["subset.npy"] };
+}
+
+/**
+ * Matched rows (k) per statement of the curated write. A pool with more matched rows is written
+ * slice by slice: each slice's kept rows are joined to their pool rows, read from the row groups
+ * holding them, sorted and appended to a table, which is then copied out in insertion order. At 10M
+ * rows this beats one join and sort over every wide row (which spills), and the slices depend only on
+ * k, so the file is the same however the pool is sharded.
+ */
+export const CURATED_SLICE_ROWS = 1 << 21;
+
+/** curated.parquet (uid, url, text, p_keep, entry_ids) of the rows in `kept`, in k order; returns its row count. */
+async function writeCurated(con: DuckDBConnection, matched: string, pool: Pool, matchedRows: number, target: string, sliceRows: number): Promise<number> {
+  const select = (slice?: { from: number; to: number; poolRows: { from: number; to: number } }) => `
+      SELECT m.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", ${KEPT_TABLE}.p_keep, m.entry_ids
+      FROM ${KEPT_TABLE} JOIN (${matched}) m USING (k)
+      JOIN (SELECT pool_row, url, "text" FROM (${poolRelation(pool, slice?.poolRows)})) p USING (pool_row)
+      ${slice ? `WHERE ${KEPT_TABLE}.k >= ${slice.from} AND ${KEPT_TABLE}.k < ${slice.to}` : ""}
+      ORDER BY ${KEPT_TABLE}.k`;
+  if (matchedRows <= sliceRows) {
+    const written = await con.runAndReadAll(`COPY (${select()}) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+    return Number(written.getRows()[0]?.[0] ?? -1);
+  }
+  await con.run(`CREATE OR REPLACE TABLE ${CURATED_TABLE} (uid VARCHAR, url VARCHAR, "text" VARCHAR, p_keep DOUBLE, entry_ids INTEGER[])`);
+  for (let from = 0; from < matchedRows; from += sliceRows) {
+    const to = Math.min(matchedRows, from + sliceRows);
+    // pool_row grows with k, so the slice's rows lie between these two
+    const [range] = await queryRows(con, `SELECT min(pool_row) AS lo, max(pool_row) AS hi FROM (${matched}) WHERE k >= ${from} AND k < ${to}`);
+    if (range.lo === null) continue;
+    await con.run(`INSERT INTO ${CURATED_TABLE} ${select({ from, to, poolRows: { from: Number(range.lo), to: Number(range.hi) } })}`);
+  }
+  const written = await con.runAndReadAll(`COPY ${CURATED_TABLE} TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+  await con.run(`DROP TABLE ${CURATED_TABLE}`);
+  return Number(written.getRows()[0]?.[0] ?? -1);
 }
 
 /** Draws every matched row; the kept ones (k, p_keep) go into the table `kept`, appended in bulk. */

@@ -131,12 +131,22 @@ export function fileOffsets(pool: Pool): number[] {
   return offsets;
 }
 
-/** SQL relation over the whole pool: pool_row (0-based position in the pool), uid, url, text. */
-export function poolRelation(pool: Pool): string {
+/**
+ * SQL relation over the pool: pool_row (0-based position in the pool), uid, url, text; only the rows
+ * with pool_row in [rows.from, rows.to] when given, read from the files (and row groups) holding them.
+ */
+export function poolRelation(pool: Pool, rows?: { from: number; to: number }): string {
   const offsets = fileOffsets(pool);
-  return pool.files.map((f, i) => `SELECT ${offsets[i]} + file_row_number AS pool_row, ${uidSql(pool)} AS uid,
+  const parts = pool.files.flatMap((f, i) => {
+    const first = rows ? Math.max(0, rows.from - offsets[i]) : 0, last = rows ? Math.min(f.rows - 1, rows.to - offsets[i]) : f.rows - 1;
+    if (rows && first > last) return [];
+    return [`SELECT ${offsets[i]} + file_row_number AS pool_row, ${uidSql(pool)} AS uid,
       ${columnOrNull(pool.urlColumn)} AS url, ${columnOrNull(pool.textColumn)} AS "text"
-    FROM read_parquet(${sqlString(f.path)}, file_row_number = true)`).join("\nUNION ALL\n");
+    FROM read_parquet(${sqlString(f.path)}, file_row_number = true)${rows ? ` WHERE file_row_number BETWEEN ${first} AND ${last}` : ""}`];
+  });
+  // no file holds such rows: an empty relation (callers count what their joins found)
+  if (parts.length === 0) return `SELECT CAST(NULL AS BIGINT) AS pool_row, CAST(NULL AS VARCHAR) AS uid, CAST(NULL AS VARCHAR) AS url, CAST(NULL AS VARCHAR) AS "text" WHERE false`;
+  return parts.join("\nUNION ALL\n");
 }
 
 /** A run of consecutive rows of one file: texts joined by "\n" (their own \n, \r made spaces). */
