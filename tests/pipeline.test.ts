@@ -216,16 +216,17 @@ test("curate = match then balance, byte for byte; a repeated uid keeps each row'
   assert.ok(got.some((g) => Number(/(\d+)\.jpg$/.exec(g.url as string)![1]) >= 2000), "some kept rows repeat an earlier uid");
 });
 
-test("curated.parquet written slice by slice has the same rows in the same order, byte-identical however the pool is sharded", async (t) => {
+test("curated.parquet written slice by slice (and subset.npy from spilled runs) is the same, byte for byte, however the pool is sharded", async (t) => {
   const dir = tempDir(t);
   const pool = await demoPool(dir);
   const shards = await splitInto(pool, 3, dir);
   const metadata = path.join(dir, "m.json");
   writeFileSync(metadata, JSON.stringify(METADATA));
   const balance = { t: 100, seed: 4 };
+  // the sliced runs also sort subset.npy's uids in spilled runs of 300
   const curate = async (name: string, files: string[], curatedSliceRows?: number) => {
     const out = path.join(dir, name);
-    await runCurate(out, { metadata, pool: files, columns: {}, ...balance, curatedSliceRows });
+    await runCurate(out, { metadata, pool: files, columns: {}, ...balance, curatedSliceRows, subsetRunRecords: curatedSliceRows && 300 });
     return path.join(out, "curated.parquet");
   };
   const whole = await curate("whole", [pool]);
@@ -236,11 +237,15 @@ test("curated.parquet written slice by slice has the same rows in the same order
   assert.ok(match.rows_matched > 2 * 700 && expected.length > 0, `${match.rows_matched} matched rows: more than two slices`);
   assert.deepEqual(await readParquet(sliced), expected);
   assert.equal(sha(shardedSliced), sha(sliced));
+  const subset = (curated: string) => sha(path.join(path.dirname(curated), "subset.npy"));
+  assert.equal(subset(sliced), subset(whole));
+  assert.equal(subset(shardedSliced), subset(whole));
   // balance from a workspace on disk takes the same path
   const matched = path.join(dir, "matched");
   await runMatch(matched, { metadata, pool: shards, columns: {} });
-  await runBalance(matched, undefined, { ...balance, curatedSliceRows: 700 });
+  await runBalance(matched, undefined, { ...balance, curatedSliceRows: 700, subsetRunRecords: 300 });
   assert.equal(sha(path.join(matched, "curated.parquet")), sha(sliced));
+  assert.equal(sha(path.join(matched, "subset.npy")), subset(whole));
 });
 
 test("raising t only adds rows; --p picks t = p_to_t(counts, p)", async (t) => {

@@ -3,7 +3,6 @@
  * Keep iff draw(seed, uid) < 1 - prod(1 - p_e): a pure function of the row, so the result does
  * not depend on sharding, is reproducible from the seed, and is nested in t.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { BIGINT, DOUBLE } from "@duckdb/node-api";
 import { ExpectedSize, keepProbability } from "../curation/balance";
@@ -12,13 +11,14 @@ import { assertP, assertT, pToT, tToP } from "../curation/threshold";
 import { InputError, UsageError, firstLine } from "../errors";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
-import { isHexUid, npyHeader, uidRecord, UID_RECORD_BYTES } from "../pool/npy";
+import { isHexUid } from "../pool/npy";
 import { poolRelation, type Pool } from "../pool/pool";
 import { StagedOutput } from "../util/files";
 import { forEachMatchRow, readEntryCounts, requireArtifact } from "../workspace/artifacts";
 import { peakRssMb, readManifest, type BalanceSection, type Manifest } from "./manifest";
 import type { MatchRowVisitor } from "./matchSpool";
 import { memoryLimitGb, runStaged } from "./stagedRun";
+import { SubsetNpyWriter } from "./subsetNpy";
 
 export interface BalanceOptions {
   t?: number;
@@ -30,6 +30,8 @@ export interface BalanceOptions {
   onStage?: (stage: string) => void;
   /** Matched rows per slice of the curated write (default CURATED_SLICE_ROWS; smaller in tests). */
   curatedSliceRows?: number;
+  /** Uids sorted in memory at a time for subset.npy (default RUN_RECORDS; smaller in tests). */
+  subsetRunRecords?: number;
 }
 
 export const DEFAULT_SEED = 0;
@@ -112,7 +114,8 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
   let t0 = performance.now();
   // derived uids are md5 hex digits by construction; a uid column's values are checked one by one
   const checkHex = manifest.match.pool.columns.uid !== null;
-  const { kept, expected, rows: rowCount, hexUids } = await drawRows(con, rows, counts, t, seed, checkHex, manifest.match.rows_matched, opts.onProgress);
+  const subsetNpy = new SubsetNpyWriter((i) => out.file(`subset-run-${i}.bin`), opts.subsetRunRecords);
+  const { kept, expected, rows: rowCount, hexUids } = await drawRows(con, rows, counts, t, seed, checkHex, subsetNpy, manifest.match.rows_matched, opts.onProgress);
   timings.draw_ms = Math.round(performance.now() - t0);
 
   t0 = performance.now();
@@ -122,7 +125,11 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
   timings.write_curated_ms = Math.round(performance.now() - t0);
 
   t0 = performance.now();
-  const subset = hexUids && await writeSubsetNpy(con, curated, out.file("subset.npy"), kept);
+  if (hexUids) {
+    subsetNpy.write(out.file("subset.npy"));
+    if (subsetNpy.size !== kept) throw new Error(`subset.npy: wrote ${subsetNpy.size} uids, expected ${kept}`);
+  }
+  const subset = hexUids;
   timings.write_subset_ms = Math.round(performance.now() - t0);
   timings.total_ms = Math.round(performance.now() - started);
 
@@ -154,13 +161,13 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
  * rows this beats one join and sort over every wide row (which spills), and the slices depend only on
  * k, so the file is the same however the pool is sharded.
  */
-export const CURATED_SLICE_ROWS = 1 << 21;
+export const CURATED_SLICE_ROWS = 1 << 20;
 
 /** curated.parquet (uid, url, text, p_keep, entry_ids) of the rows in `kept`, in k order; returns its row count. */
 async function writeCurated(con: DuckDBConnection, matched: string, pool: Pool, matchedRows: number, target: string, sliceRows: number): Promise<number> {
   const select = (slice?: { from: number; to: number; poolRows: { from: number; to: number } }) => `
       SELECT m.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", ${KEPT_TABLE}.p_keep, m.entry_ids
-      FROM ${KEPT_TABLE} JOIN (${matched}) m USING (k)
+      FROM ${KEPT_TABLE} JOIN (${slice ? `SELECT * FROM (${matched}) WHERE k >= ${slice.from} AND k < ${slice.to}` : matched}) m USING (k)
       JOIN (SELECT pool_row, url, "text" FROM (${poolRelation(pool, slice?.poolRows)})) p USING (pool_row)
       ${slice ? `WHERE ${KEPT_TABLE}.k >= ${slice.from} AND ${KEPT_TABLE}.k < ${slice.to}` : ""}
       ORDER BY ${KEPT_TABLE}.k`;
@@ -183,7 +190,7 @@ async function writeCurated(con: DuckDBConnection, matched: string, pool: Pool, 
 
 /** Draws every matched row; the kept ones (k, p_keep) go into the table `kept`, appended in bulk. */
 async function drawRows(con: DuckDBConnection, rows: MatchedRows, counts: Float64Array, t: number, seed: number, checkHex: boolean,
-  rowsTotal: number, onProgress?: BalanceOptions["onProgress"]): Promise<{ kept: number; expected: number; rows: number; hexUids: boolean }> {
+  subsetNpy: SubsetNpyWriter, rowsTotal: number, onProgress?: BalanceOptions["onProgress"]): Promise<{ kept: number; expected: number; rows: number; hexUids: boolean }> {
   await con.run(`CREATE OR REPLACE TABLE ${KEPT_TABLE} (k BIGINT, p_keep DOUBLE)`);
   const appender = await con.createAppender(KEPT_TABLE);
   const writer = new ChunkWriter(appender, [BIGINT, DOUBLE]);
@@ -207,7 +214,10 @@ async function drawRows(con: DuckDBConnection, rows: MatchedRows, counts: Float6
       expected.add(pKeep);
       if (drawBytes(seed, uids, us, ue) < pKeep) {
         kept++;
-        if (checking && !isHexUid(uids, us, ue)) hexUids = checking = false;
+        if (hexUids) {
+          if (checking && !isHexUid(uids, us, ue)) { hexUids = checking = false; subsetNpy.discard(); }
+          else subsetNpy.add(uids, us);
+        }
         setInt64(kWords, buffered, row);
         ps[buffered++] = pKeep;
         if (buffered === CHUNK_ROWS) flush();
@@ -218,40 +228,6 @@ async function drawRows(con: DuckDBConnection, rows: MatchedRows, counts: Float6
   } finally {
     appender.closeSync();
   }
-}
-
-/**
- * subset.npy in DataComp's format from curated.parquet's uids (all 32 hex digits): DuckDB sorts
- * them in buckets of their first digits (16 buckets, more when a bucket would pass ~1M uids), so
- * the buckets sort in parallel and, read in bucket order, are already in global order.
- */
-async function writeSubsetNpy(con: DuckDBConnection, curated: string, target: string, kept: number): Promise<boolean> {
-  const fd = openSync(target, "w");
-  try {
-    writeSync(fd, npyHeader(kept));
-    let digits = 1;
-    while (digits < 8 && kept / 16 ** digits > 1 << 20) digits++;
-    const reader = await con.stream(`SELECT encode(string_agg(u, '' ORDER BY u)) FROM (
-        SELECT lower(uid) AS u FROM read_parquet(${sqlString(curated)}))
-      GROUP BY left(u, ${digits}) ORDER BY left(u, ${digits})`);
-    let written = 0;
-    for (;;) {
-      const chunk = await reader.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      for (const v of chunk.getColumnValues(0) as ({ bytes: Uint8Array } | null)[]) {
-        const src = v!.bytes;
-        const n = src.length / 32;
-        const buf = new Uint8Array(n * UID_RECORD_BYTES);
-        for (let i = 0; i < n; i++) uidRecord(src, i * 32, buf, i * UID_RECORD_BYTES);
-        writeSync(fd, buf);
-        written += n;
-      }
-    }
-    if (written !== kept) throw new Error(`subset.npy: wrote ${written} uids, expected ${kept}`);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
 }
 
 /** Balances the workspace `inDir` into `outDir` (default: in place). */
