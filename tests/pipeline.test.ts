@@ -224,9 +224,10 @@ test("curated.parquet written slice by slice (and subset.npy from spilled runs) 
   writeFileSync(metadata, JSON.stringify(METADATA));
   const balance = { t: 100, seed: 4 };
   // the sliced runs also sort subset.npy's uids in spilled runs of 300
-  const curate = async (name: string, files: string[], curatedSliceRows?: number) => {
+  const curate = async (name: string, files: string[], sliceRows?: number) => {
     const out = path.join(dir, name);
-    await runCurate(out, { metadata, pool: files, columns: {}, ...balance, curatedSliceRows, subsetRunRecords: curatedSliceRows && 300 });
+    const slices = sliceRows ? { curatedSlices: { oneStatementMax: sliceRows, sliceRows }, subsetRunRecords: 300 } : {};
+    await runCurate(out, { metadata, pool: files, columns: {}, ...balance, ...slices });
     return path.join(out, "curated.parquet");
   };
   const whole = await curate("whole", [pool]);
@@ -243,7 +244,7 @@ test("curated.parquet written slice by slice (and subset.npy from spilled runs) 
   // balance from a workspace on disk takes the same path
   const matched = path.join(dir, "matched");
   await runMatch(matched, { metadata, pool: shards, columns: {} });
-  await runBalance(matched, undefined, { ...balance, curatedSliceRows: 700, subsetRunRecords: 300 });
+  await runBalance(matched, undefined, { ...balance, curatedSlices: { oneStatementMax: 700, sliceRows: 700 }, subsetRunRecords: 300 });
   assert.equal(sha(path.join(matched, "curated.parquet")), sha(sliced));
   assert.equal(sha(path.join(matched, "subset.npy")), subset(whole));
 });
