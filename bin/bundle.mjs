@@ -9,7 +9,8 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 // one level below the repo, like bin/: bin/serve.ts finds the app at "..", from either place
 export const BUNDLE_DIR = path.join(REPO, "dist");
 export const BUNDLE_CLI = path.join(BUNDLE_DIR, "cli.mjs");
-export const KERNEL = path.join(REPO, "lib/curation/wasm/build/tokenWalk.wasm");
+/** The compiled WebAssembly kernels (scripts/build-kernel.mjs), copied beside the bundle. */
+export const KERNELS = ["tokenWalk", "sizeCurve"].map((name) => path.join(REPO, `lib/curation/wasm/build/${name}.wasm`));
 
 function newestMtime(dir) {
   let newest = 0;

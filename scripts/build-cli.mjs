@@ -1,15 +1,15 @@
 // Bundles the CLI (bin/cli.ts) and its match worker into dist/ with esbuild, beside a copy of the
-// matcher's kernel, so `metacurate` starts without compiling TypeScript (see bin/bundle.mjs).
+// WebAssembly kernels, so `metacurate` starts without compiling TypeScript (see bin/bundle.mjs).
 // Run by `npm install` (prepare) and before tests and benchmarks, after build-kernel.mjs; does
 // nothing when the bundle is newer than its sources. Written into a temp folder, then swapped in.
 import { build } from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
-import { BUNDLE_DIR, KERNEL, REPO, bundleIsFresh } from "../bin/bundle.mjs";
+import { BUNDLE_DIR, KERNELS, REPO, bundleIsFresh } from "../bin/bundle.mjs";
 
 if (bundleIsFresh()) process.exit(0);
-if (!existsSync(KERNEL)) {
-  console.error("build-cli: the kernel is not built; run node scripts/build-kernel.mjs first");
+if (!KERNELS.every((k) => existsSync(k))) {
+  console.error("build-cli: the kernels are not built; run node scripts/build-kernel.mjs first");
   process.exit(1);
 }
 const tmp = `${BUNDLE_DIR}.${process.pid}.tmp`;
@@ -23,8 +23,8 @@ try {
   console.error("build-cli: esbuild could not bundle bin/cli.ts");
   process.exit(1);
 }
-// the bundled kernel loader looks for the kernel beside the bundle, as lib/curation/ does
+// the bundled kernel loader looks for the kernels beside the bundle, as lib/curation/ does
 mkdirSync(path.join(tmp, "wasm/build"), { recursive: true });
-copyFileSync(KERNEL, path.join(tmp, "wasm/build/tokenWalk.wasm"));
+for (const kernel of KERNELS) copyFileSync(kernel, path.join(tmp, "wasm/build", path.basename(kernel)));
 rmSync(BUNDLE_DIR, { recursive: true, force: true });
 renameSync(tmp, BUNDLE_DIR);

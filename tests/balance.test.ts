@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { expectedSize, keepProbability } from "../lib/curation/balance";
 import { SizeCurveAccumulator, sizeCurveGrid } from "../lib/curation/sizeCurve";
+import { SizeCurveKernel } from "../lib/curation/sizeCurveKernel";
 import { draw, murmur3 } from "../lib/curation/draw";
 import { encodeWtf8 } from "../lib/curation/utf8";
 
@@ -59,13 +60,19 @@ test("the size curve equals expectedSize at every grid t, bit for bit, also wher
   const rows: number[][] = [];
   for (let r = 0; r < 3000; r++) rows.push([...new Set(Array.from({ length: 1 + (r % 6) }, (_, k) => (r * 7 + k * 131) % 400))].sort((a, b) => a - b));
   rows.push(Array.from({ length: 60 }, (_, k) => 300 + k)); // 60 factors near 1/2: 1 - prod is 1 in doubles
+  for (const base = rows.slice(); rows.length < 20_000;) rows.push(...base); // past the kernel's batch of 16,384 rows
+  rows.push(Array.from({ length: 1500 }, (_, k) => 100 + (k % 300))); // longer than the kernel's first scratch
   const rowStarts = [0];
   const flat: number[] = [];
   for (const ids of rows) { flat.push(...ids); rowStarts.push(flat.length); }
   const grid = sizeCurveGrid(Math.max(...counts));
-  const acc = new SizeCurveAccumulator(grid, counts);
-  rows.forEach((_, r) => acc.addRow(flat, rowStarts[r], rowStarts[r + 1]));
-  const values = acc.values();
-  grid.forEach((t, k) => assert.equal(values[k], expectedSize(rowStarts, flat, counts, t), `t = ${t}`));
-  assert.equal(values[values.length - 1], rows.length);
+  // the JavaScript accumulator, and the WebAssembly kernel that match uses (odd and even grid sizes)
+  for (const g of [grid, grid.slice(0, -1)]) {
+    for (const acc of [new SizeCurveAccumulator(g, counts), new SizeCurveKernel(g, counts)]) {
+      rows.forEach((_, r) => acc.addRow(flat, rowStarts[r], rowStarts[r + 1]));
+      const values = acc.values();
+      g.forEach((t, k) => assert.equal(values[k], expectedSize(rowStarts, flat, counts, t), `${acc.constructor.name}, t = ${t}`));
+      if (g === grid) assert.equal(values[values.length - 1], rows.length);
+    }
+  }
 });

@@ -1,20 +1,24 @@
 /**
- * The compiled WebAssembly matcher kernel (lib/curation/wasm/tokenWalk.ts, built by
- * scripts/build-kernel.mjs on `npm install`), loaded once per thread.
+ * The compiled WebAssembly kernels (lib/curation/wasm/*.ts, built by scripts/build-kernel.mjs on
+ * `npm install`), each compiled once per thread: tokenWalk (the matcher) and sizeCurve.
  */
 import { readFileSync } from "node:fs";
 
-const KERNEL = new URL("./wasm/build/tokenWalk.wasm", import.meta.url);
-let module: WebAssembly.Module | null = null;
+const modules = new Map<string, WebAssembly.Module>();
 
-export function tokenWalkModule(): WebAssembly.Module {
+function kernelModule(name: "tokenWalk" | "sizeCurve"): WebAssembly.Module {
+  let module = modules.get(name);
   if (module) return module;
   let bytes: Uint8Array<ArrayBuffer>;
   try {
-    bytes = new Uint8Array(readFileSync(KERNEL));
+    bytes = new Uint8Array(readFileSync(new URL(`./wasm/build/${name}.wasm`, import.meta.url)));
   } catch {
-    throw new Error("the matcher's WebAssembly kernel is not built (lib/curation/wasm/build/tokenWalk.wasm): run npm install, or npm run build:kernel");
+    throw new Error(`the WebAssembly kernel lib/curation/wasm/build/${name}.wasm is not built: run npm install, or npm run build:kernel`);
   }
   module = new WebAssembly.Module(bytes);
+  modules.set(name, module);
   return module;
 }
+
+export const tokenWalkModule = () => kernelModule("tokenWalk");
+export const sizeCurveModule = () => kernelModule("sizeCurve");

@@ -8,7 +8,8 @@
 import { Worker } from "node:worker_threads";
 import { BIGINT, INTEGER, LIST, VARCHAR } from "@duckdb/node-api";
 import { buildAutomaton, automatonBytes, type AutomatonTables } from "../curation/automaton";
-import { SizeCurveAccumulator, sizeCurveGrid } from "../curation/sizeCurve";
+import { sizeCurveGrid } from "../curation/sizeCurve";
+import { SizeCurveKernel } from "../curation/sizeCurveKernel";
 import { sortedCounts, tToP } from "../curation/threshold";
 import { UsageError, firstLine } from "../errors";
 import { loadMetadata, type Metadata } from "../metadata/load";
@@ -326,7 +327,7 @@ async function sizeCurveSums(counts: Float64Array, spool: MatchSpool, matchedRow
   let maxCount = 0;
   for (let i = 0; i < counts.length; i++) if (counts[i] > maxCount) maxCount = counts[i];
   const grid = sizeCurveGrid(maxCount);
-  const acc = new SizeCurveAccumulator(grid, counts);
+  const acc = new SizeCurveKernel(grid, counts);
   await new Promise((r) => setImmediate(r));
   await spool.forEach((_row, _uids, _us, _ue, ids, start, end) => acc.addRow(ids, start, end));
   if (acc.rows !== matchedRows) throw new Error(`size curve saw ${acc.rows} rows, expected ${matchedRows}`);
