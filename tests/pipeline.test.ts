@@ -9,6 +9,7 @@ import { ExpectedSize, keepProbability } from "../lib/curation/balance";
 import { readUidNpy } from "../lib/pool/npy";
 import { openDuckDB, sqlString } from "../lib/pool/duckdb";
 import { MIN_MEMORY_LIMIT_GB } from "../lib/pipeline/stagedRun";
+import { tToP } from "../lib/curation/threshold";
 import { runBalance } from "../lib/pipeline/balance";
 import { runCurate } from "../lib/pipeline/curate";
 import { runMatch } from "../lib/pipeline/match";
@@ -280,6 +281,10 @@ test("size_curve.parquet holds the exact expected size on a log grid, matching s
   const counts = (await readParquet(path.join(ws, "entry_counts.parquet"))).map((x) => Number(x.count));
   assert.equal(ts[ts.length - 1], Math.max(...counts));
   for (let i = 1; i < ts.length; i++) assert.ok(ts[i] > ts[i - 1]);
+  for (const row of curve) {
+    assert.equal(row.tail_share, tToP(counts, Number(row.t)), `tail share at t = ${row.t}`);
+    assert.equal(Number(row.head_entries), counts.filter((c) => c > Number(row.t)).length, `head entries at t = ${row.t}`);
+  }
   const matches = await readParquet(path.join(ws, "matches.parquet"));
   for (const row of [curve[3], curve[Math.floor(curve.length / 2)], curve[curve.length - 1]]) {
     const sum = new ExpectedSize();

@@ -10,7 +10,7 @@ import { BIGINT, INTEGER, LIST, VARCHAR } from "@duckdb/node-api";
 import { buildAutomaton, automatonBytes, type AutomatonTables } from "../curation/automaton";
 import { sizeCurveGrid } from "../curation/sizeCurve";
 import { SizeCurveKernel } from "../curation/sizeCurveKernel";
-import { sortedCounts, tToP } from "../curation/threshold";
+import { sortedCounts } from "../curation/threshold";
 import { UsageError, firstLine } from "../errors";
 import { loadMetadata, type Metadata } from "../metadata/load";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
@@ -338,11 +338,15 @@ async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array, curve
   const { grid, sums } = curve;
   const total = counts.reduce((a, b) => a + b, 0);
   const sorted = sortedCounts(counts);
+  // one sweep up the sorted counts for the ascending grid: the tail (counts < t) and the head (counts > t).
+  // Counts are integers, so the tail sums exactly, in any order: the same bits as tToP(counts, t)
+  let below = 0, notAbove = 0, tail = 0;
   const values = grid.map((t, k) => {
-    let head = 0;
-    for (let i = sorted.length - 1; i >= 0 && sorted[i] > t; i--) head++;
-    const p = total > 0 ? tToP(counts, t) : 1;
-    return `(${t}, ${sums[k]}, ${matchedRows > 0 ? sums[k] / matchedRows : 0}, ${p}, ${head})`;
+    for (; below < sorted.length && sorted[below] < t; below++) tail += sorted[below];
+    if (notAbove < below) notAbove = below;
+    while (notAbove < sorted.length && sorted[notAbove] <= t) notAbove++;
+    const p = total > 0 ? tail / total : 1;
+    return `(${t}, ${sums[k]}, ${matchedRows > 0 ? sums[k] / matchedRows : 0}, ${p}, ${sorted.length - notAbove})`;
   });
   await con.run(`COPY (SELECT CAST(t AS BIGINT) AS t, CAST(e AS DOUBLE) AS expected_size, CAST(k AS DOUBLE) AS keep_rate,
       CAST(p AS DOUBLE) AS tail_share, CAST(h AS BIGINT) AS head_entries
