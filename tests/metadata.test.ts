@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { loadMetadata, parseTextMetadata } from "../lib/metadata/load";
+import { firstOccurrences, loadMetadata, parseTextMetadata } from "../lib/metadata/load";
 import { cli } from "./support/cli";
 import { readParquet, tempDir, writeParquet } from "./support/fixtures";
 
@@ -63,4 +63,16 @@ test("entry_counts.parquet keeps every entry in id order, zero counts and source
   assert.equal(cli("match", "--metadata", json, "--pool", pool, "--out", out2).code, 0);
   const rows2 = await readParquet(path.join(out2, "entry_counts.parquet"));
   assert.deepEqual(rows2.map((x) => [x.entry_id, x.entry, Number(x.count)]), [[0, "dog", 1], [1, "a\uFFFDb", 0], [2, "x\u0000y", 0], [3, "\u{1F600} emoji", 0]]);
+});
+
+test("firstOccurrences gives each entry the id of its first occurrence (against a Map)", () => {
+  const words = ["dog", "Dog", "", "café", "cafe\u0301", "🐕", "\ud800", "a b", "New York"];
+  const entries = Array.from({ length: 60_000 }, (_, i) => (i % 3 === 0 ? `${words[i % words.length]}${i % 7}` : `entry ${i}`));
+  const first = firstOccurrences(entries);
+  const seen = new Map<string, number>();
+  entries.forEach((e, i) => {
+    if (!seen.has(e)) seen.set(e, i);
+    assert.equal(first[i], seen.get(e), `entry ${i} (${JSON.stringify(e)})`);
+  });
+  assert.ok(first.some((f, i) => f !== i), "some entries repeat");
 });
