@@ -176,6 +176,7 @@ class RunReader {
   private n = 0;
   pos = 0;
   private readonly fd: number;
+  private open = true;
 
   constructor(file: string) {
     this.fd = openSync(file, "r");
@@ -190,6 +191,11 @@ class RunReader {
     if (++this.pos >= this.n) this.refill();
   }
 
+  close(): void {
+    if (this.open) closeSync(this.fd);
+    this.open = false;
+  }
+
   private refill(): void {
     const bytes = new Uint8Array(this.words.buffer);
     let got = 0;
@@ -197,13 +203,22 @@ class RunReader {
     if (got % UID_RECORD_BYTES !== 0) throw new Error("subset.npy: a spilled run is truncated");
     this.n = got / UID_RECORD_BYTES;
     this.pos = 0;
-    if (this.n === 0) closeSync(this.fd);
+    if (this.n === 0) this.close();
   }
 }
 
 /** K-way merge of sorted runs into fd, through a binary heap of run readers (ties: lower run first). */
 function mergeRuns(fd: number, files: string[]): void {
-  const readers = files.map((f) => new RunReader(f));
+  const readers: RunReader[] = [];
+  try {
+    for (const f of files) readers.push(new RunReader(f));
+    mergeReaders(fd, readers);
+  } finally {
+    for (const r of readers) r.close();
+  }
+}
+
+function mergeReaders(fd: number, readers: RunReader[]): void {
   const less = (i: number, j: number) => {
     const a = readers[i], b = readers[j];
     const c = compare(a.words, WORDS * a.pos, b.words, WORDS * b.pos);
