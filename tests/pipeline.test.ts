@@ -12,7 +12,7 @@ import { MIN_MEMORY_LIMIT_GB } from "../lib/pipeline/stagedRun";
 import { tToP } from "../lib/curation/threshold";
 import { runBalance } from "../lib/pipeline/balance";
 import { runCurate } from "../lib/pipeline/curate";
-import { runMatch } from "../lib/pipeline/match";
+import { runMatch, writePreview } from "../lib/pipeline/match";
 import { cli, cliWith } from "./support/cli";
 import { bundleIsFresh } from "../bin/bundle.mjs";
 import { LAION_10K, LAION_SKIP, readParquet, tempDir, writeParquet } from "./support/fixtures";
@@ -153,6 +153,36 @@ test("preview.parquet holds the matched pairs whose md5(uid) sorts first, with t
     assert.deepEqual(p.entry_ids, matches.get(p.uid as string));
     assert.equal(p.text, poolRows.get(p.uid as string)!.text);
     assert.equal(p.url, poolRows.get(p.uid as string)!.url);
+  }
+});
+
+test("the preview's md5 cutoff picks the rows that sorting every row picks, and falls back when too few pass it", async (t) => {
+  const { pool, ws } = await matchedWorkspace(t);
+  const { match } = JSON.parse(readFileSync(path.join(ws, "manifest.json"), "utf8"));
+  const poolDesc = { files: match.pool.files, textColumn: match.pool.columns.text, urlColumn: match.pool.columns.url, uidColumn: match.pool.columns.uid, rows: match.rows_read };
+  const poolRows = await readParquet(pool);
+  const md5 = (s: string) => createHash("md5").update(s).digest("hex");
+  const target = path.join(ws, "preview-test.parquet");
+  const con = await openDuckDB();
+  try {
+    await con.run(`CREATE TABLE matched AS SELECT file_row_number AS k, uid, entry_ids, pool_row
+      FROM read_parquet(${sqlString(path.join(ws, "matches.parquet"))}, file_row_number = true)`);
+    const matched = await readParquet(path.join(ws, "matches.parquet"));
+    for (const limit of [40, 600]) {
+      assert.ok(2 * limit < matched.length, "the cutoff applies");
+      await writePreview(con, poolDesc, target, matched.length, limit);
+      const order = matched.map((m, k) => ({ k, h: md5(m.uid as string) })).sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : a.k - b.k)).slice(0, limit);
+      const got = await readParquet(target);
+      assert.deepEqual(got.map((g) => g.uid), order.map((o) => matched[o.k].uid), `limit ${limit}`);
+      assert.deepEqual(got.map((g) => g.url), order.map((o) => poolRows[Number(matched[o.k].pool_row)].url));
+    }
+    // one uid whose md5 ("0cc175b9…") sorts after the cutoff ("08888888" at 40 of 3000 rows): none pass it
+    await con.run(`UPDATE matched SET uid = 'a'`);
+    await writePreview(con, poolDesc, target, matched.length, 40);
+    const got = await readParquet(target);
+    assert.deepEqual(got.map((g) => g.url), matched.slice(0, 40).map((m) => poolRows[Number(m.pool_row)].url), "the first 40 rows, in k order");
+  } finally {
+    con.closeSync();
   }
 });
 

@@ -81,7 +81,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
     const curveSums = sizeCurveSums(counts, spool, stats.matchedRows);
     curveSums.catch(() => {}); // awaited below; a failure of a write before then must not leave it unhandled
     await time("write_matches_ms", () => con.run(matchesSql(out.file("matches.parquet"))));
-    await time("write_preview_ms", () => con.run(previewSql(pool, out.file("preview.parquet"), PREVIEW_ROWS)));
+    await time("write_preview_ms", () => writePreview(con, pool, out.file("preview.parquet"), stats.matchedRows));
     const curve = await time("size_curve_ms", async () => writeSizeCurve(con, counts, await curveSums, stats.matchedRows, out.file("size_curve.parquet")));
 
     let maxCount = 0, zero = 0, total = 0;
@@ -310,16 +310,34 @@ function matchesSql(target: string): string {
  * preview.parquet: up to `limit` matched pairs (uid, url, text, entry_ids), the ones whose md5(uid)
  * sorts first, so the sample is spread over the pool and independent of how the pool is sharded.
  * The top `limit` are picked on (k, md5) alone, so no id list is carried through the selection;
- * the pool's url and text are read only for those rows.
+ * the pool's url and text are read only for those rows. Below `cutoff` (an 8-digit hex prefix), only
+ * the rows whose md5 sorts before it enter the top-N: exact whenever at least `limit` of them do.
  */
-function previewSql(pool: Pool, target: string, limit: number): string {
+function previewSql(pool: Pool, target: string, limit: number, cutoff?: string): string {
+  const hashed = `SELECT k, md5(uid) AS h FROM ${MATCHED_TABLE}`;
   return `COPY (
-      WITH top AS (SELECT k, md5(uid) AS h FROM ${MATCHED_TABLE} ORDER BY h, k LIMIT ${limit}),
+      WITH top AS (SELECT k, h FROM (${hashed}) ${cutoff ? `WHERE h < '${cutoff}'` : ""} ORDER BY h, k LIMIT ${limit}),
         m AS (SELECT top.k, top.h, m.pool_row, m.uid, m.entry_ids FROM top JOIN ${MATCHED_TABLE} m USING (k))
       SELECT m.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", m.entry_ids
       FROM m JOIN (SELECT pool_row, url, "text" FROM (${poolRelation(pool)})) p USING (pool_row)
       ORDER BY m.h, m.k)
     TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`;
+}
+
+/**
+ * Writes preview.parquet. md5 digests are uniform, so the rows whose md5 sorts before a prefix at
+ * twice the sample's share of the matched rows are about twice the sample: sorting those instead of
+ * every row halves the work (1M rows: 76 against 169 ms). Should fewer pass (many repeated uids), the
+ * preview is picked from every row.
+ */
+export async function writePreview(con: DuckDBConnection, pool: Pool, target: string, matchedRows: number, limit = PREVIEW_ROWS): Promise<void> {
+  const share = (2 * limit) / matchedRows;
+  if (share < 1) {
+    const cutoff = Math.floor(share * 16 ** 8).toString(16).padStart(8, "0");
+    const written = await con.runAndReadAll(previewSql(pool, target, limit, cutoff));
+    if (Number(written.getRows()[0]?.[0] ?? -1) === limit) return;
+  }
+  await con.run(previewSql(pool, target, limit));
 }
 
 /** E(t) on the grid, summed over the id lists in a few slices that yield to the event loop between them. */
