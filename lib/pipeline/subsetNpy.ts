@@ -1,23 +1,18 @@
 /**
  * subset.npy in DataComp's format: the kept uids (32 hex digits each) as sorted (u8, u8) records.
  * The uids are collected as the draw keeps them, sorted in runs of RUN_RECORDS by radix sort (see
- * sortRecords), and, when there is more than one run, the runs are spilled to temp files and merged. Memory stays bounded (about 24 bytes per
- * record of one run) however many rows are kept; DuckDB's cap does not cover it, as DuckDB is not used.
+ * sortRecords), and, when there is more than one run, the runs are spilled to temp files and merged.
+ * Memory stays bounded (32 bytes per record of one run while it is sorted) however many rows are
+ * kept; DuckDB's cap does not cover it, as DuckDB is not used.
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { npyHeader, uidRecord, UID_RECORD_BYTES } from "../pool/npy";
 
-/** Records sorted in memory at a time (96 MB of keys and indices at 2^22). */
+/** Records sorted in memory at a time: at 2^22, 64 MB of records and as much again while sorting. */
 export const RUN_RECORDS = 1 << 22;
 
 const WORDS = UID_RECORD_BYTES / 4;
 const DIGITS = 1 << 16;
-
-/*
- * A record is stored as four u32 words: npy's two little-endian u64 (f0 = the first 16 digits, f1
- * the last 16) read as little-endian u32, i.e. [f0 low, f0 high, f1 low, f1 high]. The sort key, most
- * significant first, is therefore words 1, 0, 3, 2 (KEY_WORD).
- */
 
 export class SubsetNpyWriter {
   private records: Uint32Array;
@@ -94,7 +89,12 @@ export class SubsetNpyWriter {
   }
 }
 
-/** The word of key byte `level` (0: the most significant) and its shift. */
+/*
+ * A record is stored as four u32 words: npy's two little-endian u64 (f0 = the first 16 digits, f1
+ * the last 16) read as little-endian u32, i.e. [f0 low, f0 high, f1 low, f1 high]. The sort key, most
+ * significant first, is therefore words 1, 0, 3, 2; key byte `level` (0: the most significant) is
+ * read by keyByte.
+ */
 const KEY_WORD = [1, 0, 3, 2];
 const keyByte = (records: Uint32Array, at: number, level: number) => (records[at + KEY_WORD[level >> 2]] >>> (24 - 8 * (level & 3))) & 0xff;
 const KEY_BYTES = 16;
