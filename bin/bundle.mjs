@@ -9,8 +9,10 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 // one level below the repo, like bin/: bin/serve.ts finds the app at "..", from either place
 export const BUNDLE_DIR = path.join(REPO, "dist");
 export const BUNDLE_CLI = path.join(BUNDLE_DIR, "cli.mjs");
-/** The compiled WebAssembly kernels (scripts/build-kernel.mjs), copied beside the bundle. */
-export const KERNELS = ["tokenWalk", "sizeCurve"].map((name) => path.join(REPO, `lib/curation/wasm/build/${name}.wasm`));
+/** The WebAssembly kernels (lib/curation/wasm/NAME.ts, compiled by scripts/build-kernel.mjs). */
+export const KERNEL_NAMES = ["tokenWalk", "sizeCurve"];
+/** Their compiled files, copied beside the bundle. */
+export const KERNELS = KERNEL_NAMES.map((name) => path.join(REPO, `lib/curation/wasm/build/${name}.wasm`));
 
 function newestMtime(dir) {
   let newest = 0;

@@ -5,11 +5,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { KERNEL_NAMES } from "../bin/bundle.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const KERNELS = ["tokenWalk", "sizeCurve"];
 const asc = path.join(repo, "node_modules/assemblyscript/bin/asc.js");
-for (const name of KERNELS) {
+for (const name of KERNEL_NAMES) {
   const source = path.join(repo, `lib/curation/wasm/${name}.ts`);
   const out = path.join(repo, `lib/curation/wasm/build/${name}.wasm`);
   if (existsSync(out) && statSync(out).mtimeMs >= statSync(source).mtimeMs && statSync(out).mtimeMs >= statSync(fileURLToPath(import.meta.url)).mtimeMs) continue;

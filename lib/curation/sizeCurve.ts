@@ -55,12 +55,20 @@ export class SizeCurveAccumulator {
 
   /** E(t) at each grid point, the same bits as ExpectedSize over the same rows. */
   values(): Float64Array {
-    const out = new Float64Array(this.grid.length);
-    let fromBelow = 0;
-    for (let k = 0; k < this.grid.length; k++) {
-      fromBelow += this.certainFrom[k];
-      out[k] = this.certain[k] + fromBelow + this.partial[k];
-    }
-    return out;
+    return curveValues(this.certainFrom, this.certain, this.partial);
   }
+}
+
+/**
+ * E(t) at each grid point from an accumulator's sums: rows certain at t (those certain from a lower
+ * grid point on, plus those whose probability rounded to 1 there) and the others' probabilities.
+ */
+export function curveValues(certainFrom: ArrayLike<number>, certain: ArrayLike<number>, partial: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(certain.length);
+  let fromBelow = 0;
+  for (let k = 0; k < certain.length; k++) {
+    fromBelow += certainFrom[k];
+    out[k] = certain[k] + fromBelow + partial[k];
+  }
+  return out;
 }

@@ -4,6 +4,7 @@
  * Rows are staged in the kernel's memory and added a batch at a time. Node only: it reads its
  * compiled kernel from disk.
  */
+import { curveValues } from "./sizeCurve";
 import { sizeCurveModule } from "./wasmKernel";
 
 interface Kernel {
@@ -60,13 +61,7 @@ export class SizeCurveKernel {
     const g = this.grid.length, buffer = this.buffer;
     const certainFrom = new Float64Array(buffer, this.at.certainFrom, g + 1);
     const certain = new Float64Array(buffer, this.at.certain, g), partial = new Float64Array(buffer, this.at.partial, g);
-    const out = new Float64Array(g);
-    let fromBelow = 0;
-    for (let k = 0; k < g; k++) {
-      fromBelow += certainFrom[k];
-      out[k] = certain[k] + fromBelow + partial[k];
-    }
-    return out;
+    return curveValues(certainFrom, certain, partial);
   }
 
   private flush(): void {

@@ -129,7 +129,6 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
     subsetNpy.write(out.file("subset.npy"));
     if (subsetNpy.size !== kept) throw new Error(`subset.npy: wrote ${subsetNpy.size} uids, expected ${kept}`);
   }
-  const subset = hexUids;
   timings.write_subset_ms = Math.round(performance.now() - t0);
   timings.total_ms = Math.round(performance.now() - started);
 
@@ -144,14 +143,14 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
     rows_kept: kept,
     expected_size: expected,
     keep_rate: rowCount > 0 ? kept / rowCount : 0,
-    subset_npy: subset,
+    subset_npy: hexUids,
     source: "",
     duckdb_memory_limit_gb: memoryLimitGb(opts.memoryLimitGb),
     peak_rss_mb: peakRssMb(),
     timings_ms: timings,
   };
   // a subset.npy left by an earlier balance of the same folder must not outlive this one
-  return subset ? { section, files: ["curated.parquet", "subset.npy"], stale: [] } : { section, files: ["curated.parquet"], stale: ["subset.npy"] };
+  return hexUids ? { section, files: ["curated.parquet", "subset.npy"], stale: [] } : { section, files: ["curated.parquet"], stale: ["subset.npy"] };
 }
 
 /**
