@@ -9,7 +9,7 @@ import { Worker } from "node:worker_threads";
 import { buildAutomaton, TokenMatcher, type AutomatonTables } from "../lib/curation/automaton";
 import { encodeWtf8 } from "../lib/curation/utf8";
 import { matchRange } from "./matchRange";
-import { openDuckDB, sqlString } from "../lib/pool/duckdb";
+import { PARQUET_OPTIONS, PARQUET_ROW_OPTIONS, openDuckDB, sqlString } from "../lib/pool/duckdb";
 import { LAION_10K, REPO, hasLaion, laionCaptions } from "../tests/support/fixtures";
 import { list100k, list500k } from "../tests/support/metadataLists";
 
@@ -182,7 +182,8 @@ async function workFloor(ws: string, matchPerSec: number | undefined): Promise<s
   const parts: string[] = [];
   for (const f of ["matches", "curated", "preview", "entry_counts", "size_curve"]) {
     await con.run(`CREATE OR REPLACE TABLE t AS SELECT * FROM read_parquet(${sqlString(path.join(ws, `${f}.parquet`))})`);
-    const w = await best(`COPY t TO ${sqlString(path.join(OUT, "floor-copy.parquet"))} (FORMAT parquet, COMPRESSION zstd)`);
+    const options = f === "entry_counts" || f === "size_curve" ? PARQUET_OPTIONS : PARQUET_ROW_OPTIONS; // as the pipeline writes each
+    const w = await best(`COPY t TO ${sqlString(path.join(OUT, "floor-copy.parquet"))} (${options})`);
     writes += w;
     parts.push(`${f} ${Math.round(w * 1000)}`);
   }

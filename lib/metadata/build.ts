@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { UsageError } from "../errors";
-import { openDuckDB, sqlString } from "../pool/duckdb";
+import { PARQUET_OPTIONS, openDuckDB, sqlString } from "../pool/duckdb";
 import { StagedOutput } from "../util/files";
 import { bigramEntries, countCorpus, unigramEntries } from "./ngrams";
 import { titleEntries } from "./titles";
@@ -125,7 +125,7 @@ export async function buildMetadata(outDir: string, o: BuildOptions): Promise<Bu
     writeFileSync(ndjson, entries.map((e, i) => JSON.stringify({ entry_id: i, entry: e.toWellFormed(), sources: sources[i] })).join("\n") + "\n");
     await con.run(`COPY (SELECT entry_id, entry, sources[1] AS source, sources FROM read_json(${sqlString(ndjson)}, format = 'newline_delimited',
         columns = {'entry_id': 'INTEGER', 'entry': 'VARCHAR', 'sources': 'VARCHAR[]'}) ORDER BY entry_id)
-      TO ${sqlString(out.file("metadata.parquet"))} (FORMAT parquet, COMPRESSION zstd)`);
+      TO ${sqlString(out.file("metadata.parquet"))} (${PARQUET_OPTIONS})`);
     await out.writeJson("summary.json", summary);
     await out.commit(["metadata.json", "metadata.parquet", "summary.json"]);
     return summary;

@@ -10,7 +10,7 @@ import { assertSeed, drawBytes } from "../curation/draw";
 import { assertP, assertT, pToT, tToP } from "../curation/threshold";
 import { InputError, UsageError, firstLine } from "../errors";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
-import { queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
+import { PARQUET_ROW_OPTIONS, queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { isHexUid } from "../pool/npy";
 import { poolRelation, type Pool } from "../pool/pool";
 import { StagedOutput } from "../util/files";
@@ -176,7 +176,7 @@ async function writeCurated(con: DuckDBConnection, matched: string, pool: Pool, 
       ${slice ? `WHERE ${KEPT_TABLE}.k >= ${slice.from} AND ${KEPT_TABLE}.k < ${slice.to}` : ""}
       ORDER BY ${KEPT_TABLE}.k`;
   if (matchedRows <= slicing.oneStatementMax) {
-    const written = await con.runAndReadAll(`COPY (${select()}) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+    const written = await con.runAndReadAll(`COPY (${select()}) TO ${sqlString(target)} (${PARQUET_ROW_OPTIONS})`);
     return Number(written.getRows()[0]?.[0] ?? -1);
   }
   await con.run(`CREATE OR REPLACE TABLE ${CURATED_TABLE} (uid VARCHAR, url VARCHAR, "text" VARCHAR, p_keep DOUBLE, entry_ids INTEGER[])`);
@@ -187,7 +187,7 @@ async function writeCurated(con: DuckDBConnection, matched: string, pool: Pool, 
     if (range.lo === null) continue;
     await con.run(`INSERT INTO ${CURATED_TABLE} ${select({ from, to, poolRows: { from: Number(range.lo), to: Number(range.hi) } })}`);
   }
-  const written = await con.runAndReadAll(`COPY ${CURATED_TABLE} TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+  const written = await con.runAndReadAll(`COPY ${CURATED_TABLE} TO ${sqlString(target)} (${PARQUET_ROW_OPTIONS})`);
   await con.run(`DROP TABLE ${CURATED_TABLE}`);
   return Number(written.getRows()[0]?.[0] ?? -1);
 }

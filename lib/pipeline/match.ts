@@ -14,7 +14,7 @@ import { sortedCounts } from "../curation/threshold";
 import { UsageError, firstLine } from "../errors";
 import { loadMetadata, type Metadata } from "../metadata/load";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
-import { sqlString, type DuckDBConnection } from "../pool/duckdb";
+import { PARQUET_OPTIONS, PARQUET_ROW_OPTIONS, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, GROUP_ROWS, type Pool, type PoolColumnFlags, type PoolOptions, type TextGroup } from "../pool/pool";
 import { StagedOutput } from "../util/files";
 import type { BatchResult } from "./matchBatch";
@@ -284,7 +284,7 @@ async function writeEntryCounts(con: DuckDBConnection, metadata: Metadata, count
   } finally {
     appender.closeSync();
   }
-  await con.run(`COPY entry_counts TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+  await con.run(`COPY entry_counts TO ${sqlString(target)} (${PARQUET_OPTIONS})`);
   await con.run("DROP TABLE entry_counts");
 }
 
@@ -303,7 +303,7 @@ function collectMatchedSql(): string {
  */
 function matchesSql(target: string): string {
   return `COPY (SELECT uid, entry_ids, pool_row FROM ${MATCHED_TABLE})
-    TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`;
+    TO ${sqlString(target)} (${PARQUET_ROW_OPTIONS})`;
 }
 
 /**
@@ -321,7 +321,7 @@ function previewSql(pool: Pool, target: string, limit: number, cutoff?: string):
       SELECT m.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", m.entry_ids
       FROM m JOIN (SELECT pool_row, url, "text" FROM (${poolRelation(pool)})) p USING (pool_row)
       ORDER BY m.h, m.k)
-    TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`;
+    TO ${sqlString(target)} (${PARQUET_ROW_OPTIONS})`;
 }
 
 /**
@@ -369,6 +369,6 @@ async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array, curve
   await con.run(`COPY (SELECT CAST(t AS BIGINT) AS t, CAST(e AS DOUBLE) AS expected_size, CAST(k AS DOUBLE) AS keep_rate,
       CAST(p AS DOUBLE) AS tail_share, CAST(h AS BIGINT) AS head_entries
       FROM (VALUES ${values.join(", ")}) v(t, e, k, p, h) ORDER BY t)
-    TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+    TO ${sqlString(target)} (${PARQUET_OPTIONS})`);
   return grid.length;
 }

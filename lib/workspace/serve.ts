@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { InputError } from "../errors";
 import { readManifest, type Manifest } from "../pipeline/manifest";
-import { openDuckDB, queryRows, sqlString } from "../pool/duckdb";
+import { PARQUET_ROW_OPTIONS, openDuckDB, queryRows, sqlString } from "../pool/duckdb";
 import type { WorkspaceSummary } from "./summary";
 
 export type { WorkspaceSummary };
@@ -99,7 +99,7 @@ export async function matchesForBrowser(dir: string, manifest: Manifest, cap = M
       await con.run(`COPY (SELECT uid, entry_ids FROM (
           SELECT uid, entry_ids, file_row_number AS r FROM read_parquet(${sqlString(file)}, file_row_number = true)
           ORDER BY md5(uid), r LIMIT ${cap}) ORDER BY r)
-        TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+        TO ${sqlString(tmp)} (${PARQUET_ROW_OPTIONS})`);
       const [{ n }] = (await queryRows(con, `SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlString(tmp)})`)) as { n: number }[];
       if (Number(n) !== cap) throw new InputError(`${file}: expected ${cap} sampled rows, got ${n}`);
     } finally {
