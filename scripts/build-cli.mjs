@@ -3,7 +3,7 @@
 // Run by `npm install` (prepare) and before tests and benchmarks, after build-kernel.mjs; does
 // nothing when the bundle is newer than its sources. Written into a temp folder, then swapped in.
 import { build } from "esbuild";
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { BUNDLE_DIR, KERNELS, REPO, bundleIsFresh } from "../bin/bundle.mjs";
 
@@ -14,10 +14,16 @@ if (!KERNELS.every((k) => existsSync(k))) {
 }
 const tmp = `${BUNDLE_DIR}.${process.pid}.tmp`;
 rmSync(tmp, { recursive: true, force: true });
-const common = { bundle: true, platform: "node", format: "esm", packages: "external", target: "node20", logLevel: "warning" };
+const common = { bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning" };
+// @duckdb/node-api is bundled too: imported from ESM as a package, Node runs its CommonJS lexer over
+// the package's 60 files on every start (about 60 ms, and as much again compiling the lexer). The
+// bundled CommonJS requires its native binding, so the bundle gets a `require`.
+const { dependencies } = JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8"));
+const external = Object.keys(dependencies).filter((d) => d !== "@duckdb/node-api");
+const banner = { js: 'import { createRequire as __metacurateRequire } from "node:module"; const require = __metacurateRequire(import.meta.url);' };
 try {
-  await build({ ...common, entryPoints: [path.join(REPO, "bin/cli.ts")], outfile: path.join(tmp, "cli.mjs") });
-  await build({ ...common, entryPoints: [path.join(REPO, "lib/pipeline/matchWorker.ts")], outfile: path.join(tmp, "matchWorker.mjs") });
+  await build({ ...common, external, banner, entryPoints: [path.join(REPO, "bin/cli.ts")], outfile: path.join(tmp, "cli.mjs") });
+  await build({ ...common, packages: "external", entryPoints: [path.join(REPO, "lib/pipeline/matchWorker.ts")], outfile: path.join(tmp, "matchWorker.mjs") });
 } catch {
   rmSync(tmp, { recursive: true, force: true });
   console.error("build-cli: esbuild could not bundle bin/cli.ts");

@@ -118,18 +118,23 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
   const { kept, expected, rows: rowCount, hexUids } = await drawRows(con, rows, counts, t, seed, checkHex, subsetNpy, manifest.match.rows_matched, opts.onProgress);
   timings.draw_ms = Math.round(performance.now() - t0);
 
+  // DuckDB writes curated.parquet on its own threads while this thread sorts and writes subset.npy
   t0 = performance.now();
   const curated = out.file("curated.parquet");
-  const curatedRows = await writeCurated(con, rows.relation, pool, rowCount, curated, opts.curatedSlices ?? { oneStatementMax: CURATED_ONE_STATEMENT_MAX, sliceRows: CURATED_SLICE_ROWS });
-  if (curatedRows !== kept) throw new InputError(`curated.parquet got ${curatedRows} rows for ${kept} kept pairs: the matches do not fit the pool (pool_row out of range?); match again`);
-  timings.write_curated_ms = Math.round(performance.now() - t0);
-
-  t0 = performance.now();
-  if (hexUids) {
-    subsetNpy.write(out.file("subset.npy"));
-    if (subsetNpy.size !== kept) throw new Error(`subset.npy: wrote ${subsetNpy.size} uids, expected ${kept}`);
+  const curatedWrite = writeCurated(con, rows.relation, pool, rowCount, curated, opts.curatedSlices ?? { oneStatementMax: CURATED_ONE_STATEMENT_MAX, sliceRows: CURATED_SLICE_ROWS })
+    .then((n) => { timings.write_curated_ms = Math.round(performance.now() - t0); return n; });
+  curatedWrite.catch(() => {}); // awaited below; never unhandled while this thread is busy
+  try {
+    if (hexUids) {
+      subsetNpy.write(out.file("subset.npy"));
+      if (subsetNpy.size !== kept) throw new Error(`subset.npy: wrote ${subsetNpy.size} uids, expected ${kept}`);
+    }
+    timings.write_subset_ms = Math.round(performance.now() - t0);
+  } finally {
+    await curatedWrite.catch(() => {}); // settled before `con` is closed, whatever happens here; its failure is thrown below
   }
-  timings.write_subset_ms = Math.round(performance.now() - t0);
+  const curatedRows = await curatedWrite;
+  if (curatedRows !== kept) throw new InputError(`curated.parquet got ${curatedRows} rows for ${kept} kept pairs: the matches do not fit the pool (pool_row out of range?); match again`);
   timings.total_ms = Math.round(performance.now() - started);
 
   const section: BalanceSection = {
