@@ -24,9 +24,13 @@ function newestMtime(dir) {
   return newest;
 }
 
+/** Packages the bundle carries (scripts/build-cli.mjs); a reinstalled one makes it stale. */
+export const BUNDLED_PACKAGES = ["@duckdb/node-api"];
+
 /** The newest modification time of anything the bundle is built from. */
 export function sourcesMtime() {
-  return Math.max(newestMtime(path.join(REPO, "bin")), newestMtime(path.join(REPO, "lib")), statSync(path.join(REPO, "package.json")).mtimeMs);
+  const packages = BUNDLED_PACKAGES.map((name) => statSync(path.join(REPO, "node_modules", name, "package.json")).mtimeMs);
+  return Math.max(newestMtime(path.join(REPO, "bin")), newestMtime(path.join(REPO, "lib")), statSync(path.join(REPO, "package.json")).mtimeMs, ...packages);
 }
 
 export function bundleIsFresh() {

@@ -5,7 +5,7 @@
 import { build } from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
-import { BUNDLE_DIR, KERNELS, REPO, bundleIsFresh } from "../bin/bundle.mjs";
+import { BUNDLED_PACKAGES, BUNDLE_DIR, KERNELS, REPO, bundleIsFresh } from "../bin/bundle.mjs";
 
 if (bundleIsFresh()) process.exit(0);
 if (!KERNELS.every((k) => existsSync(k))) {
@@ -19,7 +19,7 @@ const common = { bundle: true, platform: "node", format: "esm", target: "node20"
 // the package's 60 files on every start (about 60 ms, and as much again compiling the lexer). The
 // bundled CommonJS requires its native binding, so the bundle gets a `require`.
 const { dependencies } = JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8"));
-const external = Object.keys(dependencies).filter((d) => d !== "@duckdb/node-api");
+const external = Object.keys(dependencies).filter((d) => !BUNDLED_PACKAGES.includes(d));
 const banner = { js: 'import { createRequire as __metacurateRequire } from "node:module"; const require = __metacurateRequire(import.meta.url);' };
 try {
   await build({ ...common, external, banner, entryPoints: [path.join(REPO, "bin/cli.ts")], outfile: path.join(tmp, "cli.mjs") });
