@@ -16,7 +16,7 @@ import { loadMetadata, type Metadata } from "../metadata/load";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { PARQUET_OPTIONS, PARQUET_ROW_OPTIONS, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, GROUP_ROWS, type Pool, type PoolColumnFlags, type PoolOptions, type TextGroup } from "../pool/pool";
-import { StagedOutput } from "../util/files";
+import { StagedOutput, sha256FilesInWorker, type FileHashing } from "../util/files";
 import type { BatchResult } from "./matchBatch";
 import { MatchSpool } from "./matchSpool";
 import { memoryLimitGb, runStaged } from "./stagedRun";
@@ -64,9 +64,12 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
   // the workers start up (tsx, the kernel) while this thread loads the metadata and builds the tables
   const matchWorkers = new MatchWorkers(workers);
   const spool = new MatchSpool(out.file("spool-"));
+  let poolHashing: FileHashing | null = null;
   try {
     const metadata = await time("load_metadata_ms", () => loadMetadata(opts.metadata));
     const pool = await time("inspect_pool_ms", () => inspectPool(con, opts.pool, opts.columns, { skipNullText: opts.skipNullText }));
+    // hashed on a thread of its own while this one builds the tables (a core is free then) and after
+    poolHashing = sha256FilesInWorker(pool.files.map((f) => f.path));
     const groups = textGroups(con, pool); // DuckDB starts reading while the tables are built
     const rssBefore = process.memoryUsage().rss;
     const tables = await time("build_automaton_ms", () => buildAutomaton(metadata.entries));
@@ -84,6 +87,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
     await time("write_preview_ms", () => writePreview(con, pool, out.file("preview.parquet"), stats.matchedRows));
     const curve = await time("size_curve_ms", async () => writeSizeCurve(con, counts, await curveSums, stats.matchedRows, out.file("size_curve.parquet")));
 
+    (await poolHashing.digests).forEach((sha256, i) => { pool.files[i].sha256 = sha256; });
     let maxCount = 0, zero = 0, total = 0;
     for (let i = 0; i < counts.length; i++) { total += counts[i]; if (counts[i] > maxCount) maxCount = counts[i]; if (counts[i] === 0) zero++; }
     timings.total_ms = Math.round(performance.now() - started);
@@ -114,7 +118,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
     return { manifest: { tool: "metacurate", version: TOOL_VERSION, match }, run: { counts, spool } };
   } finally {
     spool.close();
-    await matchWorkers.terminate();
+    await Promise.all([matchWorkers.terminate(), poolHashing?.stop()]);
   }
 }
 

@@ -9,7 +9,6 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, UsageError, firstLine } from "../errors";
-import { sha256File } from "../util/files";
 import { queryRows, sqlIdent, sqlString, type DuckDBConnection } from "./duckdb";
 
 export interface PoolColumnFlags {
@@ -44,7 +43,7 @@ const UID_DEFAULTS = ["uid"];
 
 export const DERIVED_UID_RULE = 'md5(url || "\\t" || text), nulls as ""';
 
-/** Checks every file, resolves the columns, counts rows and hashes files. */
+/** Checks every file, resolves the columns and counts rows; the files' sha256 are left to the caller (""). */
 export async function inspectPool(con: DuckDBConnection, paths: string[], flags: PoolColumnFlags, options: PoolOptions = {}): Promise<Pool> {
   if (paths.length === 0) throw new UsageError("no pool file given (--pool FILE [FILE...])");
   const seen = new Set<string>();
@@ -88,7 +87,6 @@ export async function inspectPool(con: DuckDBConnection, paths: string[], flags:
   if (pool.rows === 0) throw new InputError(`pool has no rows (${paths.join(", ")})`);
   if (!options.skipNullText) await checkNullTexts(con, pool);
   if (pool.uidColumn) await checkUids(con, pool);
-  await Promise.all(files.map(async (f) => { f.sha256 = await sha256File(f.path); }));
   return pool;
 }
 
