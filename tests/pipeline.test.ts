@@ -231,6 +231,8 @@ test("curate = match then balance, byte for byte; a repeated uid keeps each row'
   const r = cli("balance", "--in", matched, "--t", "80", "--seed", "3");
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(fileHashes(matched), fileHashes(curated));
+  const { match } = JSON.parse(readFileSync(path.join(curated, "manifest.json"), "utf8"));
+  assert.deepEqual(match.pool.files.map((f: { path: string; sha256: string }) => [f.path, f.sha256]), shards.map((f) => [f, sha(f)]), "each shard's own sha256, in order");
 
   const counts = (await readParquet(path.join(curated, "entry_counts.parquet"))).map((x) => Number(x.count));
   const matches = await readParquet(path.join(curated, "matches.parquet"));
