@@ -175,9 +175,12 @@ export function textGroups(con: DuckDBConnection, pool: Pool): AsyncIterable<Tex
   pool.files.forEach((f, file) => {
     for (let start = 0; start < f.rows; start += windowRows) windows.push({ file, start, end: Math.min(f.rows, start + windowRows) });
   });
+  // translate() only where there is a line break: it costs 0.7-0.9 s of CPU per 1M distinct captions, contains() 0.03 s
+  const caption = `coalesce(${text}, '')`;
+  const oneLine = `CASE WHEN contains(${caption}, chr(10)) OR contains(${caption}, chr(13)) THEN translate(${caption}, chr(10) || chr(13), '  ') ELSE ${caption} END`;
   const fetchWindow = async (w: (typeof windows)[number]): Promise<TextGroup[]> => {
     const sql = `SELECT file_row_number // ${GROUP_ROWS} AS g, count(*) AS n,
-        encode(string_agg(translate(coalesce(${text}, ''), chr(10) || chr(13), '  '), chr(10) ORDER BY file_row_number)) AS b,
+        encode(string_agg(${oneLine}, chr(10) ORDER BY file_row_number)) AS b,
         list(file_row_number % ${GROUP_ROWS} ORDER BY file_row_number) FILTER (WHERE ${text} IS NULL) AS nulls,
         encode(string_agg(${uidSql(pool)}, chr(10) ORDER BY file_row_number)) AS u
       FROM read_parquet(${sqlString(pool.files[w.file].path)}, file_row_number = true)
