@@ -123,7 +123,6 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
   const curated = out.file("curated.parquet");
   const curatedWrite = writeCurated(con, rows.relation, pool, rowCount, curated, opts.curatedSlices ?? { oneStatementMax: CURATED_ONE_STATEMENT_MAX, sliceRows: CURATED_SLICE_ROWS })
     .then((n) => { timings.write_curated_ms = Math.round(performance.now() - t0); return n; });
-  curatedWrite.catch(() => {}); // awaited below; never unhandled while this thread is busy
   try {
     if (hexUids) {
       subsetNpy.write(out.file("subset.npy"));
