@@ -57,6 +57,8 @@ export interface AutomatonTables {
   outIds: Int32Array;
   /** Tokens in the longest entry: no walk is longer. */
   maxDepth: number;
+  /** Bytes (WTF-8) of the longest entry: no match spans more bytes of a text. */
+  maxEntryBytes: number;
 }
 
 /** Ints per bucket in every table (see BucketTable). */
@@ -175,7 +177,8 @@ export function buildAutomaton(entries: readonly string[]): AutomatonTables {
     for (let k = 0, a = tokStart[t]; k < e - s; k++) if (bytes[a + k] !== bytes[s + k]) return false;
     return true;
   };
-  let nt = 0, maxDepth = 0;
+  let nt = 0, maxDepth = 0, maxEntryBytes = 0;
+  for (let e = 0; e < entryCount; e++) maxEntryBytes = Math.max(maxEntryBytes, starts[e + 1] - starts[e]);
   for (let e = 0; e < entryCount; e++) {
     entryTokenStart[e] = nt;
     let s = starts[e];
@@ -304,7 +307,7 @@ export function buildAutomaton(entries: readonly string[]): AutomatonTables {
 
   return {
     entryCount, nodeCount, tokenCount, rootChildren, hotTable, hotMask, vocabTable, vocabMask, tokenOffsets, tokenBytes,
-    edgeTable, edgeMask, outIds, maxDepth,
+    edgeTable, edgeMask, outIds, maxDepth, maxEntryBytes,
   };
 }
 
@@ -328,38 +331,59 @@ interface KernelExports {
 
 const PAGE = 65536;
 const align64 = (n: number) => Math.ceil(n / 64) * 64;
+/** The kernel's addresses are u32; past 2^31 they reach JavaScript as negative i32s. */
+const u32 = (n: number) => n >>> 0;
+/** WebAssembly (wasm32) memory cannot grow past 4 GiB. */
+const MAX_MEMORY = 2 ** 32 - PAGE;
+
+/**
+ * The texts of one kernel call add up to at most this many bytes (a single text may be longer), so
+ * the per-token scratch (up to 80 bytes per text byte) stays small however long the captions are.
+ */
+export const BATCH_BYTES = 1 << 18;
 
 /**
  * Matches texts against the trie, in the WebAssembly kernel (lib/curation/wasm/tokenWalk.ts). The
  * tables are copied once into the kernel's memory; each thread makes its own matcher.
  * Texts are loaded with `setTexts`, then matched in batches of up to MATCH_BATCH with `matchBatch`
  * (their cache misses overlap); `matchBytes` and `matchText` match one text.
+ *
+ * Memory: the fixed part (tables, bounds, counts), then three regions laid out in this order and
+ * re-laid from the first one that must grow: the loaded texts, the line-end buffer, the scratch.
+ * A text longer than the chunk size is matched in overlapping chunks cut at separators (see
+ * matchLong), so any caption length matches exactly within the 4 GiB a WebAssembly memory allows.
  */
 export class TokenMatcher {
   readonly tables: AutomatonTables;
   private readonly kernel: KernelExports;
-  private top: number;
-  private tokenCap = 0;
+  private readonly boundsAt: number;
+  private readonly countsAt: number;
+  private readonly fixedTop: number;
+  /** A text longer than this is matched in chunks. */
+  private readonly chunkBytes: number;
+  private counting = false;
+  private textAt = 0;
+  private textCap = 16;
+  private textLength = 0;
+  private lineBufAt = 0;
+  private lineBufCap = 0;
+  private scratchAt = 0;
+  private scratchEnd = 0;
+  private tokenCap = 4096;
   private foundCap = 4096;
   private idsCap = 4096;
-  private textAt = 0;
-  private textCap = 0;
-  private textLength = 0;
-  private readonly boundsAt: number;
   private i32 = new Int32Array(0);
   private u8 = new Uint8Array(0);
   private idsView = new Int32Array(0);
   private idStartsView = new Int32Array(0);
-  private countsAt = 0;
-  private lineBufAt = 0;
-  private lineBufCap = 0;
 
   constructor(tables: AutomatonTables, module: WebAssembly.Module = tokenWalkModule()) {
     this.tables = tables;
     this.kernel = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
-    this.top = align64(this.kernel.heapBase());
+    let top = align64(u32(this.kernel.heapBase()));
+    const alloc = (bytes: number) => { const at = align64(top); top = at + bytes; this.ensureMemory(top); return at; };
     const place = (arr: Int32Array | Uint8Array) => {
-      const at = this.alloc(arr.byteLength + 8); // the kernel reads token bytes 8 at a time
+      const at = alloc(arr.byteLength + 8); // the kernel reads token bytes 8 at a time
       this.u8.set(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), at);
       return at;
     };
@@ -368,42 +392,50 @@ export class TokenMatcher {
     classes.set(SEPARATOR_NIBBLES, 256);
     this.kernel.setTables(place(tables.hotTable), tables.hotMask, place(tables.vocabTable), tables.vocabMask, place(tables.tokenOffsets),
       place(tables.tokenBytes), place(tables.edgeTable), tables.edgeMask, place(tables.outIds), tables.rootChildren, place(classes));
-    this.boundsAt = this.alloc(8 * MATCH_BATCH);
-    this.scratch(4096);
+    this.boundsAt = alloc(8 * MATCH_BATCH);
+    this.countsAt = alloc(4 * tables.entryCount);
+    this.fixedTop = align64(top);
+    this.chunkBytes = Math.max(BATCH_BYTES, 8 * (tables.maxEntryBytes ?? 0) + 64);
+    this.layout("texts");
   }
 
   /** After `matchBatch`: the ids matched by text k, ascending, are ids[idStarts[k] .. idStarts[k + 1]). Valid until the next call. */
   get ids(): Int32Array { return this.idsView; }
   get idStarts(): Int32Array { return this.idStartsView; }
 
-  /** Reserves bytes at the end of the used memory (fresh, so zeroed), growing the memory when needed. */
-  private alloc(bytes: number): number {
-    const at = align64(this.top);
-    this.top = at + bytes;
-    this.ensureMemory();
-    return at;
-  }
-
-  private ensureMemory(): void {
+  private ensureMemory(end: number): void {
+    if (end > MAX_MEMORY) throw new RangeError(`matching needs ${Math.ceil(end / 2 ** 20)} MB of kernel memory, more than WebAssembly's 4 GiB`);
     const memory = this.kernel.memory;
-    if (this.top > memory.buffer.byteLength) memory.grow(Math.ceil((this.top - memory.buffer.byteLength) / PAGE));
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
     if (this.u8.buffer !== memory.buffer || this.u8.byteLength !== memory.buffer.byteLength) {
       this.u8 = new Uint8Array(memory.buffer);
       this.i32 = new Int32Array(memory.buffer);
     }
   }
 
-  private scratch(tokenCap: number): void {
-    this.tokenCap = tokenCap;
-    this.top = this.kernel.setScratch(align64(this.top), tokenCap, this.foundCap, this.idsCap, this.tables.entryCount, MATCH_BATCH);
-    this.ensureMemory();
+  /** Bytes of the scratch for the current caps, as the kernel's setScratch lays it out (plus alignment slack). */
+  private scratchBytes(): number {
+    const n = this.tables.entryCount;
+    return 16 + 40 * this.tokenCap + 4 * this.foundCap + 4 * ((n >>> 5) + 1) + 4 * ((n >>> 10) + 1) + 4 * ((n >>> 15) + 1)
+      + 4 * this.idsCap + 8 * (MATCH_BATCH + 1);
+  }
+
+  /** Lays out the regions from `from` on (the ones before it keep their place and content); the scratch starts zeroed. */
+  private layout(from: "texts" | "lines" | "scratch"): void {
+    if (from === "texts") this.textAt = this.fixedTop;
+    if (from !== "scratch") this.lineBufAt = align64(this.textAt + this.textCap);
+    this.scratchAt = align64(this.lineBufAt + 4 * this.lineBufCap);
+    this.ensureMemory(this.scratchAt + this.scratchBytes());
+    const end = u32(this.kernel.setScratch(this.scratchAt, this.tokenCap, this.foundCap, this.idsCap, this.tables.entryCount, MATCH_BATCH));
+    this.u8.fill(0, this.scratchAt, end); // the kernel's bitmaps must start clear
+    this.scratchEnd = end;
   }
 
   /** Copies the bytes that the next `matchBatch` calls refer to into the kernel. */
   setTexts(bytes: Uint8Array): void {
     if (bytes.length + 16 > this.textCap) {
-      this.textCap = Math.max(bytes.length + 16, 2 * this.textCap);
-      this.textAt = this.alloc(this.textCap);
+      this.textCap = Math.max(bytes.length + 16, Math.min(2 * this.textCap, MAX_MEMORY / 4));
+      this.layout("texts");
     }
     this.u8.set(bytes, this.textAt);
     this.u8.fill(0, this.textAt + bytes.length, this.textAt + bytes.length + 16);
@@ -413,25 +445,117 @@ export class TokenMatcher {
   /** Matches `count` texts (at most MATCH_BATCH) of the loaded bytes: text k is [bounds[2k], bounds[2k + 1]). */
   matchBatch(bounds: Int32Array, count: number): void {
     if (count > MATCH_BATCH) throw new RangeError(`at most ${MATCH_BATCH} texts per batch`);
-    let tokens = 2 * count + 16;
+    let bytes = 0;
     for (let k = 0; k < count; k++) {
       const s = bounds[2 * k], e = bounds[2 * k + 1];
       if (!(s >= 0 && s <= e && e <= this.textLength)) throw new RangeError(`text ${k} [${s}, ${e}) is outside the loaded ${this.textLength} bytes`);
-      tokens += 2 * (e - s);
+      bytes += e - s;
     }
-    if (tokens > this.tokenCap) this.scratch(Math.max(tokens, 2 * this.tokenCap));
+    if (bytes <= BATCH_BYTES) {
+      this.kernelBatch(bounds, 0, count);
+      this.idStartsView = this.kernelIdStarts(count);
+      this.idsView = this.kernelIds(this.idStartsView[count]);
+    } else {
+      this.matchSplit(bounds, count);
+    }
+  }
+
+  private kernelIdStarts(count: number): Int32Array {
+    const at = u32(this.kernel.idStartsAddress()) / 4;
+    return this.i32.subarray(at, at + count + 1);
+  }
+
+  private kernelIds(n: number): Int32Array {
+    const at = u32(this.kernel.idsAddress()) / 4;
+    return this.i32.subarray(at, at + n);
+  }
+
+  /** One kernel call over texts [from, from + count) of `bounds`, its scratch grown until it fits. */
+  private kernelBatch(bounds: Int32Array, from: number, count: number): void {
+    let tokens = 2 * count + 16;
+    for (let k = from; k < from + count; k++) tokens += 2 * (bounds[2 * k + 1] - bounds[2 * k]);
+    if (tokens > this.tokenCap) {
+      this.tokenCap = Math.max(tokens, Math.min(2 * this.tokenCap, 2 * BATCH_BYTES + 2 * MATCH_BATCH + 16));
+      this.layout("scratch");
+    }
     const b = this.boundsAt >> 2, i32 = this.i32;
-    for (let k = 0; k < 2 * count; k++) i32[b + k] = this.textAt + bounds[k];
+    for (let k = 0; k < 2 * count; k++) i32[b + k] = this.textAt + bounds[2 * from + k];
     for (;;) {
       const status = this.kernel.matchBatch(this.boundsAt, count);
       if (status === 0) break;
       if (status === 1) this.foundCap *= 2; else this.idsCap *= 2;
-      this.scratch(this.tokenCap);
+      this.layout("scratch");
     }
-    const starts = this.kernel.idStartsAddress();
-    this.idStartsView = this.i32.subarray(starts >> 2, (starts >> 2) + count + 1);
-    const ids = this.kernel.idsAddress() >> 2;
-    this.idsView = this.i32.subarray(ids, ids + this.idStartsView[count]);
+  }
+
+  /** A batch too large for one kernel call: texts up to BATCH_BYTES together, longer ones alone or in chunks. */
+  private matchSplit(bounds: Int32Array, count: number): void {
+    const starts = new Int32Array(count + 1);
+    let out = new Int32Array(1024), m = 0;
+    const push = (ids: Int32Array) => {
+      if (m + ids.length > out.length) { const grown = new Int32Array(Math.max(m + ids.length, 2 * out.length)); grown.set(out.subarray(0, m)); out = grown; }
+      out.set(ids, m);
+      m += ids.length;
+    };
+    const length = (k: number) => bounds[2 * k + 1] - bounds[2 * k];
+    for (let k = 0; k < count;) {
+      if (length(k) > this.chunkBytes) {
+        push(this.matchLong(bounds[2 * k], bounds[2 * k + 1]));
+        starts[++k] = m;
+        continue;
+      }
+      let j = k + 1, bytes = length(k);
+      while (j < count && length(j) <= this.chunkBytes && bytes + length(j) <= BATCH_BYTES) bytes += length(j++);
+      this.kernelBatch(bounds, k, j - k);
+      const ks = this.kernelIdStarts(j - k), ids = this.kernelIds(ks[j - k]);
+      for (let x = 0; x < j - k; x++) { push(ids.subarray(ks[x], ks[x + 1])); starts[k + x + 1] = m; }
+      k = j;
+    }
+    this.idStartsView = starts;
+    this.idsView = out.subarray(0, m);
+  }
+
+  /**
+   * The ids of the loaded text [s, e), matched chunk by chunk. Chunks begin just after a separator
+   * byte (space, tab, \n, \r: each becomes one space of the normalised text) and end just before
+   * one, so the tokens inside a chunk are the text's own; consecutive chunks overlap by more than
+   * the longest entry's bytes, so every match lies whole inside some chunk.
+   */
+  private matchLong(s: number, e: number): Int32Array {
+    const base = this.textAt, L = this.tables.maxEntryBytes ?? 0;
+    const isSep = (p: number) => BYTE_CLASS[this.u8[base + p]] === 1;
+    const found: Int32Array[] = [];
+    const one = new Int32Array(2);
+    if (this.counting) this.kernel.setCounts(0); // a text counts each entry once, not once per chunk
+    try {
+      for (let a = s; ;) {
+        let b = Math.min(e, a + this.chunkBytes);
+        while (b < e && !isSep(b)) b++;
+        // the next chunk starts after the last separator in [a, b - L - 1]; without one, b moves on
+        let scan = a, q = -1;
+        const scanTo = (to: number) => { for (; scan <= to; scan++) if (isSep(scan)) q = scan; };
+        scanTo(b - L - 1);
+        while (b < e && q < a) {
+          b++;
+          while (b < e && !isSep(b)) b++;
+          scanTo(b - L - 1);
+        }
+        one[0] = a; one[1] = b;
+        this.kernelBatch(one, 0, 1);
+        const ks = this.kernelIdStarts(1);
+        found.push(this.kernelIds(ks[1]).slice());
+        if (b >= e) break;
+        a = q + 1;
+      }
+    } finally {
+      if (this.counting) this.kernel.setCounts(this.countsAt);
+    }
+    const ids = Int32Array.from(new Set(found.flatMap((f) => Array.from(f)))).sort();
+    if (this.counting) {
+      const c = new Uint32Array(this.u8.buffer, this.countsAt, this.tables.entryCount);
+      for (const id of ids) c[id]++;
+    }
+    return ids;
   }
 
   /**
@@ -439,15 +563,14 @@ export class TokenMatcher {
    * (each text counts an entry once). Call takeCounts before any count could pass 2^32 - 1.
    */
   countInKernel(): void {
-    if (this.countsAt === 0) {
-      this.countsAt = this.alloc(4 * this.tables.entryCount);
-      this.kernel.setCounts(this.countsAt);
-    }
+    if (this.counting) return;
+    this.counting = true;
+    this.kernel.setCounts(this.countsAt);
   }
 
   /** Adds the kernel-side counts into `into` and zeroes them. */
   takeCounts(into: Float64Array): void {
-    if (this.countsAt === 0) return;
+    if (!this.counting) return;
     const c = new Uint32Array(this.u8.buffer, this.countsAt, this.tables.entryCount);
     for (let i = 0; i < c.length; i++) into[i] += c[i];
     c.fill(0);
@@ -462,21 +585,17 @@ export class TokenMatcher {
   /** Offsets of the "\n" bytes of `bytes`, which must hold exactly `expected` of them. */
   lineEnds(bytes: Uint8Array, expected: number): Int32Array {
     this.reserveLineEnds(expected + 1);
-    const at = this.alloc(bytes.length + 16);
+    const at = this.scratchEnd; // past every region: a temporary copy
+    this.ensureMemory(at + bytes.length + 16);
     this.u8.set(bytes, at);
     this.u8.fill(0, at + bytes.length, at + bytes.length + 16);
-    try {
-      return this.lineEndsAt(at, bytes.length, expected, "bytes");
-    } finally {
-      this.u8.fill(0, at, at + bytes.length); // the copy was temporary: give the memory back zeroed, as alloc promises
-      this.top = at;
-    }
+    return this.lineEndsAt(at, bytes.length, expected, "bytes");
   }
 
   private reserveLineEnds(n: number): void {
     if (n <= this.lineBufCap) return;
     this.lineBufCap = Math.max(n, 2 * this.lineBufCap);
-    this.lineBufAt = this.alloc(4 * this.lineBufCap);
+    this.layout("lines");
   }
 
   private lineEndsAt(at: number, length: number, expected: number, what: string): Int32Array {
