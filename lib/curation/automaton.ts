@@ -372,10 +372,10 @@ export class TokenMatcher {
   private tokenCap = 4096;
   private foundCap = 4096;
   private idsCap = 4096;
-  private i32 = new Int32Array(0);
-  private u8 = new Uint8Array(0);
-  private idsView = new Int32Array(0);
-  private idStartsView = new Int32Array(0);
+  private i32 = new Int32Array(0) as Int32Array<ArrayBufferLike>;
+  private u8 = new Uint8Array(0) as Uint8Array<ArrayBufferLike>;
+  private idsView = new Int32Array(0) as Int32Array<ArrayBufferLike>;
+  private idStartsView = new Int32Array(0) as Int32Array<ArrayBufferLike>;
 
   constructor(tables: AutomatonTables, module: WebAssembly.Module = tokenWalkModule()) {
     this.tables = tables;
