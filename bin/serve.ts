@@ -1,9 +1,11 @@
 /** `metacurate serve`: the built dashboard (next start) on a folder of workspaces; builds it first if needed. */
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError, UsageError } from "../lib/errors";
+import { isLoopback } from "../lib/server/requestGuard";
 
 const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -11,7 +13,10 @@ export async function serve(opts: { dataDir: string; port: number; host: string;
   if (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535) throw new UsageError(`--port must be an integer from 1 to 65535 (got ${opts.port})`);
   const dataDir = path.resolve(opts.dataDir);
   if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) throw new InputError(`--data-dir ${dataDir} is not a folder`);
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", METACURATE_DATA_DIR: dataDir };
+  // beyond loopback every request needs a token (from METACURATE_TOKEN, or made now), as Jupyter does
+  const exposed = !isLoopback(opts.host);
+  const token = exposed ? (process.env.METACURATE_TOKEN || randomBytes(24).toString("base64url")) : "";
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", METACURATE_DATA_DIR: dataDir, METACURATE_BIND_HOST: opts.host, METACURATE_TOKEN: token };
   const next = path.join(APP_ROOT, "node_modules", "next", "dist", "bin", "next");
   if (opts.rebuild || !existsSync(path.join(APP_ROOT, ".next", "BUILD_ID"))) {
     process.stderr.write("building the dashboard (next build)…\n");
@@ -19,7 +24,13 @@ export async function serve(opts: { dataDir: string; port: number; host: string;
     const build = copy.status === 0 ? spawnSync(process.execPath, [next, "build"], { cwd: APP_ROOT, env, stdio: "inherit" }) : copy;
     if (build.status !== 0) throw new Error("next build failed");
   }
-  process.stderr.write(`metacurate dashboard on http://${opts.host}:${opts.port} (workspaces in ${dataDir})\n`);
+  const shownHost = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+  if (exposed) {
+    process.stderr.write(`warning: --host ${opts.host} makes the dashboard reachable from other machines; every request needs the token below\n`);
+    process.stderr.write(`metacurate dashboard on http://${shownHost}:${opts.port}/?token=${token} (workspaces in ${dataDir})\n`);
+  } else {
+    process.stderr.write(`metacurate dashboard on http://${shownHost}:${opts.port} (workspaces in ${dataDir})\n`);
+  }
   const child = spawn(process.execPath, [next, "start", "-p", String(opts.port), "-H", opts.host], { cwd: APP_ROOT, env, stdio: "inherit" });
   let stopping = false;
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => { stopping = true; child.kill(sig); });

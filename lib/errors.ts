@@ -16,6 +16,9 @@ export class InputError extends UserError {
   constructor(message: string) { super(message, 3); }
 }
 
+/** Input that does not exist (exit 3; a server answers 404). */
+export class NotFoundError extends InputError {}
+
 /** The output cannot be written (exit 4). */
 export class OutputError extends UserError {
   constructor(message: string) { super(message, 4); }

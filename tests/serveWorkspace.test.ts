@@ -1,7 +1,7 @@
 // The dashboard server's workspace access: names and paths a request cannot abuse; the view state URL codec.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { DEFAULT_VIEW, parseView, viewQuery } from "../lib/browser/viewState";
@@ -62,7 +62,7 @@ test("above the browser's cap the server sends a cached md5(uid) sample of match
   assert.equal(manifest.match.rows_matched, 600);
 
   const whole = await matchesForBrowser(ws, manifest, 600);
-  assert.deepEqual(whole, { file: path.join(ws, "matches.parquet"), totalRows: 600, sampleRows: 600 });
+  assert.deepEqual(whole, { file: realpathSync(path.join(ws, "matches.parquet")), root: ws, totalRows: 600, sampleRows: 600 });
 
   const sample = await matchesForBrowser(ws, manifest, 100);
   assert.equal(sample.totalRows, 600);

@@ -60,17 +60,21 @@ test("the demo's writer makes archives GNU tar reads, and the index reads them",
   assert.deepEqual(tarArchive([{ name: "a.txt", data: Buffer.from("x") }]), tarArchive([{ name: "a.txt", data: Buffer.from("x") }]), "deterministic");
 });
 
-test("a workspace's shards are found in subfolders; a file that is not a tar is named", async (t) => {
+test("a workspace's shards are found in subfolders; a file that is not a tar is listed with its problem and skipped", async (t) => {
   const ws = tempDir(t);
   mkdirSync(path.join(ws, "source", "shards"), { recursive: true });
   writeFileSync(path.join(ws, "source", "shards", "00000.tar"), tarArchive([{ name: "k.png", data: jpeg(5) }, { name: "k.json", data: Buffer.from('{"uid":"u5","url":"https://a.example/5.png"}') }]));
   const set = await workspaceShards(ws);
-  assert.deepEqual(set.shards, [path.join("source", "shards", "00000.tar")]);
+  assert.deepEqual(set.shards, [{ path: path.join("source", "shards", "00000.tar"), images: 1 }]);
   assert.equal(set.images, 1);
   assert.deepEqual(await bytesOf(set.lookup("u5", null)!), jpeg(5));
   assert.deepEqual(await bytesOf(set.lookup("unknown", "https://a.example/5.png")!), jpeg(5), "falls back to the url");
   assert.equal(set.lookup("unknown", "https://a.example/6.png"), null);
   writeFileSync(path.join(ws, "broken.tar"), "this is not a tar archive".repeat(40));
-  await assert.rejects(workspaceShards(ws), /broken\.tar is not a tar file/);
+  const after = await workspaceShards(ws);
+  assert.deepEqual(after.shards.map((s) => s.path), ["broken.tar", path.join("source", "shards", "00000.tar")]);
+  assert.match(after.shards[0].problem ?? "", /^broken\.tar is not a tar file/);
+  assert.equal(after.shards[1].problem, undefined);
+  assert.deepEqual(await bytesOf(after.lookup("u5", null)!), jpeg(5), "the good shard still serves");
   assert.deepEqual(splitKey("dir/000.a.b.JPG"), { key: "dir/000", ext: "a.b.jpg" });
 });

@@ -10,7 +10,7 @@
 import { writeFileSync } from "node:fs";
 import { UsageError } from "../errors";
 import { PARQUET_OPTIONS, openDuckDB, sqlString } from "../pool/duckdb";
-import { StagedOutput } from "../util/files";
+import { StagedOutput } from "../util/stagedOutput";
 import { bigramEntries, countCorpus, unigramEntries } from "./ngrams";
 import { titleEntries } from "./titles";
 import { synsetNames } from "./wordnet";

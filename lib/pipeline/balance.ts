@@ -3,7 +3,8 @@
  * Keep iff draw(seed, uid) < 1 - prod(1 - p_e): a pure function of the row, so the result does
  * not depend on sharding, is reproducible from the seed, and is nested in t.
  */
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
+import path from "node:path";
 import { BIGINT, DOUBLE } from "@duckdb/node-api";
 import { ExpectedSize, keepProbability } from "../curation/balance";
 import { assertSeed, drawBytes } from "../curation/draw";
@@ -13,10 +14,11 @@ import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { PARQUET_ROW_OPTIONS, queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { isHexUid } from "../pool/npy";
 import { poolRelation, type Pool } from "../pool/pool";
-import { StagedOutput } from "../util/files";
+import type { StagedOutput } from "../util/stagedOutput";
 import { forEachMatchRow, readEntryCounts, requireArtifact } from "../workspace/artifacts";
 import { peakRssMb, readManifest, type BalanceSection, type Manifest } from "./manifest";
 import type { MatchRowVisitor } from "./matchSpool";
+import { MATCH_OUTPUTS } from "./match";
 import { memoryLimitGb, runStaged } from "./stagedRun";
 import { SubsetNpyWriter } from "./subsetNpy";
 
@@ -89,7 +91,7 @@ const CURATED_TABLE = "curated_rows";
  * when every kept uid is 32 hex digits, subset.npy.
  */
 export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows: MatchedRows, counts: Float64Array,
-  manifest: Manifest, opts: BalanceOptions): Promise<{ section: BalanceSection; files: string[]; stale: string[] }> {
+  manifest: Manifest, opts: BalanceOptions): Promise<{ section: BalanceSection; files: string[] }> {
   validateBalanceOptions(opts);
   const seed = opts.seed ?? DEFAULT_SEED;
   const timings: Record<string, number> = {};
@@ -154,7 +156,7 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
     timings_ms: timings,
   };
   // a subset.npy left by an earlier balance of the same folder must not outlive this one
-  return hexUids ? { section, files: ["curated.parquet", "subset.npy"], stale: [] } : { section, files: ["curated.parquet"], stale: ["subset.npy"] };
+  return { section, files: hexUids ? ["curated.parquet", "subset.npy"] : ["curated.parquet"] };
 }
 
 /**
@@ -243,11 +245,17 @@ export async function runBalance(inDir: string, outDir: string | undefined, opts
   validateBalanceOptions(opts);
   memoryLimitGb(opts.memoryLimitGb); // a bad --memory-limit is named before the workspace is read
   const manifest = await readManifest(inDir);
-  return runStaged(outDir ?? inDir, opts.memoryLimitGb, async (out, con) => {
+  const target = outDir ?? inDir;
+  // in place, the workspace's match outputs stay beside the new balance (hard links into the new generation)
+  const inPlace = (await realpath(target).catch(() => null)) === (await realpath(inDir));
+  return runStaged(target, opts.memoryLimitGb, async (out, con) => {
     const counts = await readEntryCounts(con, inDir);
     const rows = await workspaceMatchedRows(con, inDir);
-    const { section, files, stale } = await balanceInto(out, con, rows, counts, manifest, opts);
+    const { section, files } = await balanceInto(out, con, rows, counts, manifest, opts);
     section.source = inDir;
-    return { manifest: { ...manifest, balance: section }, files, stale };
+    return { manifest: { ...manifest, balance: section }, files };
+  }, {
+    inputs: MATCH_OUTPUTS.map((name) => ({ flag: "in", path: path.join(inDir, name) })),
+    carry: inPlace ? { from: inDir, names: MATCH_OUTPUTS } : undefined,
   });
 }

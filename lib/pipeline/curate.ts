@@ -1,6 +1,6 @@
 /** `metacurate curate`: match then balance, into one output folder, committed together. */
 import { balanceInto, validateBalanceOptions, type BalanceOptions } from "./balance";
-import { matchInto, MATCH_OUTPUTS, MATCHED_TABLE, type MatchOptions } from "./match";
+import { matchInputs, matchInto, MATCH_OUTPUTS, MATCHED_TABLE, type MatchOptions } from "./match";
 import type { Manifest } from "./manifest";
 import { runStaged } from "./stagedRun";
 
@@ -10,8 +10,8 @@ export function runCurate(outDir: string, opts: MatchOptions & BalanceOptions): 
     const { manifest, run } = await matchInto(out, con, opts);
     // balance straight from this run: the spooled rows and the `matched` table, not matches.parquet read back
     const rows = { forEach: run.spool.forEach.bind(run.spool), relation: `SELECT k, uid, entry_ids, pool_row FROM ${MATCHED_TABLE}` };
-    const { section, files, stale } = await balanceInto(out, con, rows, run.counts, manifest, opts);
+    const { section, files } = await balanceInto(out, con, rows, run.counts, manifest, opts);
     section.source = out.dir;
-    return { manifest: { ...manifest, balance: section }, files: [...MATCH_OUTPUTS, ...files], stale };
-  });
+    return { manifest: { ...manifest, balance: section }, files: [...MATCH_OUTPUTS, ...files] };
+  }, { inputs: matchInputs(opts) });
 }

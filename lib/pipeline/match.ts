@@ -16,7 +16,8 @@ import { loadMetadata, type Metadata } from "../metadata/load";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { PARQUET_OPTIONS, PARQUET_ROW_OPTIONS, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, GROUP_ROWS, type Pool, type PoolColumnFlags, type PoolOptions, type TextGroup } from "../pool/pool";
-import { StagedOutput, sha256FilesInWorker, type FileHashing } from "../util/files";
+import { sha256FilesInWorker, type FileHashing } from "../util/files";
+import type { RunInput, StagedOutput } from "../util/stagedOutput";
 import type { BatchResult } from "./matchBatch";
 import { MatchSpool } from "./matchSpool";
 import { memoryLimitGb, runStaged } from "./stagedRun";
@@ -123,7 +124,13 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
 }
 
 export function runMatch(outDir: string, opts: MatchOptions): Promise<Manifest> {
-  return runStaged(outDir, opts.memoryLimitGb, async (out, con) => ({ manifest: (await matchInto(out, con, opts)).manifest, files: MATCH_OUTPUTS }));
+  return runStaged(outDir, opts.memoryLimitGb, async (out, con) => ({ manifest: (await matchInto(out, con, opts)).manifest, files: MATCH_OUTPUTS }),
+    { inputs: matchInputs(opts) });
+}
+
+/** The files a match reads: none may be overwritten by its outputs. */
+export function matchInputs(opts: MatchOptions): RunInput[] {
+  return [{ flag: "metadata", path: opts.metadata }, ...opts.pool.map((p) => ({ flag: "pool", path: p }))];
 }
 
 interface MatchStats {

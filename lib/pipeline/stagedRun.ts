@@ -5,7 +5,7 @@
 import os from "node:os";
 import { UsageError, firstLine } from "../errors";
 import { openDuckDB, type DuckDBConnection } from "../pool/duckdb";
-import { StagedOutput } from "../util/files";
+import { StagedOutput, type OpenOptions } from "../util/stagedOutput";
 import type { Manifest } from "./manifest";
 
 /**
@@ -41,26 +41,25 @@ export interface StagedResult {
   manifest: Manifest;
   /** The data files written into the staging folder (manifest.json is added after them). */
   files: string[];
-  /** Files a previous run left in the folder that this one does not produce. */
-  stale?: string[];
 }
 
 /**
- * Runs `work` with a staged `outDir` and a DuckDB capped at `memoryLimitGbGiven` (checked before
- * anything is created); then writes manifest.json and commits, or removes everything on failure.
+ * Runs `work` with a staged `outDir` (locked; `open` names the inputs it must not overwrite) and a
+ * DuckDB capped at `memoryLimitGbGiven` (checked before anything is created); then writes
+ * manifest.json and commits in one step, or removes everything on failure.
  */
 export async function runStaged(outDir: string, memoryLimitGbGiven: number | undefined,
-  work: (out: StagedOutput, con: DuckDBConnection) => Promise<StagedResult>): Promise<Manifest> {
+  work: (out: StagedOutput, con: DuckDBConnection) => Promise<StagedResult>, open: OpenOptions = {}): Promise<Manifest> {
   const memory = memoryLimitGb(memoryLimitGbGiven);
-  const out = await StagedOutput.open(outDir);
+  const out = await StagedOutput.open(outDir, open);
   let con: DuckDBConnection | null = null;
   try {
     con = await openDuckDB(out.file("duckdb-spill"), memory);
-    const { manifest, files, stale } = await work(out, con);
+    const { manifest, files } = await work(out, con);
     con.closeSync();
     con = null;
     await out.writeJson("manifest.json", manifest);
-    await out.commit([...files, "manifest.json"], stale);
+    await out.commit([...files, "manifest.json"]);
     return manifest;
   } catch (e) {
     con?.closeSync();

@@ -1,13 +1,22 @@
 /**
  * The webdataset tar shards of a workspace: every `*.tar` in its folder or in subfolders (up to three
- * levels, symlinks not followed), indexed once and kept while the files are unchanged.
+ * levels, symlinks not followed), indexed once and kept while the files are unchanged. A shard that
+ * cannot be indexed is listed with its problem and skipped.
  */
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { indexTar, type ShardImage, type TarIndex } from "./tarIndex";
 
+export interface ShardInfo {
+  /** Path relative to the workspace. */
+  path: string;
+  images: number;
+  /** Why the shard is skipped (not a tar, a header that lies); absent when it serves. */
+  problem?: string;
+}
+
 export interface ShardSet {
-  shards: string[];
+  shards: ShardInfo[];
   images: number;
   lookup(uid: string | null, url: string | null): ShardImage | null;
 }
@@ -32,13 +41,20 @@ async function cachedIndex(file: string): Promise<TarIndex> {
   return index;
 }
 
+/** The workspace's shards, each indexed or skipped with its problem named: one bad shard never stops the others. */
 export async function workspaceShards(dir: string): Promise<ShardSet> {
   const files: string[] = [];
   await findTars(dir, 3, files);
   files.sort();
-  const indexes = await Promise.all(files.map(cachedIndex));
+  const results = await Promise.allSettled(files.map(cachedIndex));
+  const indexes = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   return {
-    shards: files.map((f) => path.relative(dir, f)),
+    shards: files.map((f, i) => {
+      const r = results[i], rel = path.relative(dir, f);
+      if (r.status === "fulfilled") return { path: rel, images: r.value.images };
+      const why = r.reason instanceof Error ? r.reason.message : String(r.reason);
+      return { path: rel, images: 0, problem: why.split(f).join(rel).split("\n")[0] };
+    }),
     images: indexes.reduce((n, i) => n + i.images, 0),
     lookup(uid, url) {
       for (const i of indexes) {

@@ -82,6 +82,9 @@ export async function indexTar(file: string): Promise<TarIndex> {
       let name = longName ?? (prefix ? `${prefix}/${cString(header, 0, 100)}` : cString(header, 0, 100));
       longName = null;
       const data = pos + BLOCK;
+      // a header may lie: its size must be a number whose data lies inside the file
+      if (!Number.isSafeInteger(size) || size < 0) throw new Error(`${file}: the header at byte ${pos} has no valid size`);
+      if (data + size > fileSize) throw new Error(`${file}: the member at byte ${pos} claims ${size} bytes, past the end of the file (${fileSize} bytes)`);
       if (type === "L" || type === "x") {
         const body = Buffer.alloc(Math.min(size, MAX_JSON));
         await fh.read(body, 0, body.length, data);

@@ -5,7 +5,7 @@ import { errorResponse } from "../../../respond";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** The workspace's webdataset tar shards: their paths and how many images they hold. */
+/** The workspace's webdataset tar shards: their paths, how many images each holds, and why a bad one is skipped. */
 export async function GET(_req: Request, ctx: { params: Promise<{ name: string }> }): Promise<Response> {
   try {
     const { name } = await ctx.params;

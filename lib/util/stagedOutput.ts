@@ -1,0 +1,268 @@
+/**
+ * An output folder committed in one atomic step, locked while a run writes it.
+ *
+ * Layout of a folder DIR that metacurate writes:
+ *   DIR/.metacurate-gen-XXXXXX/          one complete set of outputs (a "generation")
+ *   DIR/.metacurate-current              symlink to the generation in force: the commit point
+ *   DIR/manifest.json, DIR/matches.parquet, …   symlinks to .metacurate-current/<name>
+ *   DIR/.metacurate-lock                 held by the run writing DIR (pid, host, start)
+ * A run stages every file in a new generation; the commit is one rename(2) of a new
+ * `.metacurate-current` link over the old one, so a reader (or a `kill -9`) sees the old set or the
+ * new set, never a mix. Names the new set lacks then resolve to nothing. Generations no link points
+ * at (left by killed runs) are removed by the next run that takes the lock.
+ */
+import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
+import { chmod, link, lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, realpath, rename, rm, rmdir, stat, symlink, unlink, writeFile, copyFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { OutputError, firstLine } from "../errors";
+import { pausePoint } from "./pausePoint";
+
+export const CURRENT_LINK = ".metacurate-current";
+export const GENERATION_PREFIX = ".metacurate-gen-";
+export const LOCK_FILE = ".metacurate-lock";
+/** Staging folders of versions before generations; removed like dead generations. */
+const LEGACY_TMP_PREFIX = ".metacurate-tmp-";
+
+/** Every name a metacurate command writes at the top of an output folder. */
+export const OUTPUT_NAMES = ["manifest.json", "matches.parquet", "entry_counts.parquet", "size_curve.parquet", "preview.parquet",
+  "curated.parquet", "subset.npy", "metadata.json", "metadata.parquet", "summary.json"] as const;
+
+/** An input of the run, named by the flag that gave it (for the refusal message). */
+export interface RunInput {
+  flag: string;
+  path: string;
+}
+
+interface LockRecord {
+  pid: number;
+  host: string;
+  started: string;
+  /** The holder's start time in clock ticks since boot (/proc/PID/stat field 22): tells a reused pid apart. */
+  procStart: string | null;
+}
+
+const errCode = (e: unknown) => (e as NodeJS.ErrnoException | null)?.code;
+
+async function procStart(pid: number): Promise<string | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the process that wrote `lock` is gone (only decidable on this host). */
+async function holderIsDead(lock: LockRecord): Promise<boolean> {
+  if (lock.host !== os.hostname() || !Number.isInteger(lock.pid)) return false;
+  try {
+    process.kill(lock.pid, 0);
+  } catch (e) {
+    return errCode(e) === "ESRCH";
+  }
+  const start = await procStart(lock.pid);
+  return lock.procStart !== null && start !== null && start !== lock.procStart;
+}
+
+/**
+ * Creates `abs` and its missing parents one level at a time (Node's recursive mkdir spins forever
+ * under /proc); returns whether the folder was made. Fails at once, naming the level that failed.
+ */
+export async function makeFolder(abs: string, shown: string): Promise<boolean> {
+  const missing: string[] = [];
+  for (let p = abs; ; p = path.dirname(p)) {
+    const s = await stat(p).catch((e) => (errCode(e) === "ENOENT" ? null : Promise.reject(new OutputError(`cannot write output folder ${shown}: ${p}: ${firstLine(e)}`))));
+    if (s) {
+      if (!s.isDirectory()) throw new OutputError(p === abs ? `output path ${shown} exists and is not a folder` : `cannot write output folder ${shown}: ${p} is not a folder`);
+      break;
+    }
+    missing.unshift(p);
+    if (path.dirname(p) === p) break;
+  }
+  for (const p of missing) {
+    await mkdir(p).catch((e) => {
+      if (errCode(e) !== "EEXIST") throw new OutputError(`cannot write output folder ${shown}: cannot create ${p} (${errCode(e) ?? firstLine(e)})`);
+    });
+  }
+  return missing.length > 0;
+}
+
+async function acquireLock(dir: string, shown: string): Promise<string> {
+  const file = path.join(dir, LOCK_FILE);
+  const record: LockRecord = { pid: process.pid, host: os.hostname(), started: new Date().toISOString(), procStart: await procStart(process.pid) };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const fh = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+      try { await fh.writeFile(JSON.stringify(record) + "\n"); } finally { await fh.close(); }
+      return file;
+    } catch (e) {
+      if (errCode(e) !== "EEXIST") throw new OutputError(`cannot write output folder ${shown}: ${firstLine(e)}`);
+    }
+    let held: LockRecord | null = null;
+    try { held = JSON.parse(await readFile(file, "utf8")) as LockRecord; } catch { /* being written, or removed: look again */ }
+    if (held && !(await holderIsDead(held))) {
+      throw new OutputError(`${shown} is being written by another metacurate run (pid ${held.pid} on ${held.host}, since ${held.started}); ` +
+        `wait for it to finish, or remove ${path.join(shown, LOCK_FILE)} if that run no longer exists`);
+    }
+    if (held) {
+      // the holder died: take the lock over. Renaming the stale lock away is atomic, so of two runs
+      // that both found it stale only one removes it; the other then finds the new holder's lock.
+      const aside = `${file}.stale-${randomBytes(4).toString("hex")}`;
+      if (await rename(file, aside).then(() => true, () => false)) await rm(aside, { force: true });
+    } else {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new OutputError(`cannot lock output folder ${shown}: ${file} keeps changing`);
+}
+
+/** The generation folder `.metacurate-current` points at, or null. */
+async function currentGeneration(dir: string): Promise<string | null> {
+  const target = await readlink(path.join(dir, CURRENT_LINK)).catch(() => null);
+  return target && target.startsWith(GENERATION_PREFIX) && !target.includes("/") ? target : null;
+}
+
+/** Removes the generations and legacy staging folders no link points at (their runs are dead: we hold the lock). */
+async function removeDeadGenerations(dir: string, keep: string | null): Promise<void> {
+  for (const d of await readdir(dir, { withFileTypes: true })) {
+    const dead = (d.name.startsWith(GENERATION_PREFIX) && d.name !== keep) || d.name.startsWith(LEGACY_TMP_PREFIX)
+      || d.name.startsWith(`${CURRENT_LINK}.tmp-`) || d.name.startsWith(`${LOCK_FILE}.stale-`);
+    if (dead) await rm(path.join(dir, d.name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Refuses inputs that the commit would replace: a file at DIR/<output name> that is not a link of
+ * ours (the user's own file), or an earlier output of DIR, unless the run carries it over.
+ */
+async function refuseOverwrittenInputs(dir: string, shown: string, inputs: RunInput[], carried: Set<string>): Promise<void> {
+  const realDir = await realpath(dir);
+  for (const input of inputs) {
+    const abs = path.resolve(input.path);
+    const lexical = path.relative(dir, abs).split(path.sep)[0];
+    const real = await realpath(abs).catch(() => abs);
+    const rel = path.relative(realDir, real);
+    const inside = rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+    const top = inside ? rel.split(path.sep)[0] : null;
+    const name = path.basename(real);
+    const isOutput = (path.dirname(abs) === dir && (OUTPUT_NAMES as readonly string[]).includes(lexical))
+      || (top !== null && ((OUTPUT_NAMES as readonly string[]).includes(top) || top.startsWith(GENERATION_PREFIX)));
+    if (isOutput && !carried.has(name)) {
+      throw new OutputError(`--${input.flag} ${input.path} is inside the output folder ${shown} where this run writes its outputs, and would be replaced; ` +
+        `write to another --out, or move the input out of ${shown} first`);
+    }
+  }
+}
+
+export interface OpenOptions {
+  inputs?: RunInput[];
+  /** Files of an input workspace that this run keeps in its output (balance in place): never refused as inputs. */
+  carry?: { from: string; names: string[] };
+}
+
+/**
+ * An output folder being written: files are staged in a new generation and made current by
+ * `commit` in one step; `abort` removes the generation (and the folder if this run made it).
+ */
+export class StagedOutput {
+  private constructor(readonly dir: string, readonly tmp: string, private readonly shown: string, private readonly lock: string,
+    private readonly created: boolean, private readonly carry: OpenOptions["carry"]) {}
+
+  static async open(dir: string, opts: OpenOptions = {}): Promise<StagedOutput> {
+    const abs = path.resolve(dir);
+    const created = await makeFolder(abs, dir);
+    const lock = await acquireLock(abs, dir);
+    try {
+      await removeDeadGenerations(abs, await currentGeneration(abs));
+      await refuseOverwrittenInputs(abs, dir, opts.inputs ?? [], new Set(opts.carry?.names ?? []));
+      const tmp = await mkdtemp(path.join(abs, GENERATION_PREFIX));
+      await chmod(tmp, 0o755); // mkdtemp makes it private; the outputs are for every reader of the folder
+      return new StagedOutput(abs, tmp, dir, lock, created, opts.carry);
+    } catch (e) {
+      await rm(lock, { force: true });
+      if (e instanceof OutputError) throw e;
+      throw new OutputError(`cannot write output folder ${dir}: ${firstLine(e)}`);
+    }
+  }
+
+  /** Path of a file being staged. */
+  file(name: string): string {
+    return path.join(this.tmp, name);
+  }
+
+  async writeJson(name: string, value: unknown): Promise<void> {
+    await writeFile(this.file(name), JSON.stringify(value, null, 2) + "\n");
+  }
+
+  /**
+   * Makes the staged `names` (plus the carried files) the folder's outputs in one step; every other
+   * output name of the folder then resolves to nothing. Durable: files and folders are synced first.
+   */
+  async commit(names: string[]): Promise<void> {
+    const all = [...names];
+    for (const name of this.carry?.names ?? []) {
+      const from = await realpath(path.join(this.carry!.from, name)).catch(() => null);
+      if (!from || all.includes(name)) continue;
+      await link(from, this.file(name)).catch(() => copyFile(from, this.file(name)));
+      all.push(name);
+    }
+    // nothing else goes into the generation (DuckDB's spill folder, sorted runs)
+    for (const entry of await readdir(this.tmp)) if (!all.includes(entry)) await rm(this.file(entry), { recursive: true, force: true });
+    for (const name of all) await syncPath(this.file(name));
+    await syncPath(this.tmp);
+    await pausePoint("commit:staged");
+
+    const previous = await currentGeneration(this.dir);
+    // 1. a link for every name of the new set; a regular file there is an output of an older version (inputs were refused)
+    const legacy: string[] = [];
+    for (const name of OUTPUT_NAMES) {
+      const s = await lstat(path.join(this.dir, name)).catch(() => null);
+      if (s && !s.isSymbolicLink()) legacy.push(name);
+    }
+    legacy.sort((a, b) => Number(b === "manifest.json") - Number(a === "manifest.json")); // the manifest first: no folder half-old, half-new is ever a workspace
+    for (const name of legacy) {
+      await rm(path.join(this.dir, name), { recursive: true, force: true });
+      await pausePoint("commit:legacy-removed");
+    }
+    for (const name of all) {
+      const at = path.join(this.dir, name), target = `${CURRENT_LINK}/${name}`;
+      if ((await readlink(at).catch(() => null)) === target) continue;
+      const tmpLink = `${at}.tmp-${randomBytes(4).toString("hex")}`;
+      await symlink(target, tmpLink);
+      await rename(tmpLink, at);
+    }
+    await pausePoint("commit:links");
+    // 2. the commit: one rename
+    const nextLink = path.join(this.dir, `${CURRENT_LINK}.tmp-${randomBytes(4).toString("hex")}`);
+    await symlink(path.basename(this.tmp), nextLink);
+    await rename(nextLink, path.join(this.dir, CURRENT_LINK));
+    await syncPath(this.dir);
+    await pausePoint("commit:swapped");
+    // 3. tidy up: links to names the new set lacks, the old generation, the lock
+    for (const name of OUTPUT_NAMES) {
+      if (all.includes(name)) continue;
+      const at = path.join(this.dir, name);
+      if ((await readlink(at).catch(() => null)) === `${CURRENT_LINK}/${name}`) await unlink(at).catch(() => {});
+    }
+    await pausePoint("commit:unlinked");
+    if (previous && previous !== path.basename(this.tmp)) await rm(path.join(this.dir, previous), { recursive: true, force: true });
+    await pausePoint("commit:old-removed");
+    await rm(this.lock, { force: true });
+  }
+
+  async abort(): Promise<void> {
+    await rm(this.tmp, { recursive: true, force: true }).catch(() => {});
+    await rm(this.lock, { force: true }).catch(() => {});
+    if (this.created) {
+      const left = await readdir(this.dir).catch(() => ["?"]);
+      if (left.length === 0) await rmdir(this.dir).catch(() => {});
+    }
+  }
+}
+
+async function syncPath(p: string): Promise<void> {
+  const fh = await open(p, "r");
+  try { await fh.sync(); } finally { await fh.close(); }
+}
