@@ -5,7 +5,8 @@ import { guardConfigFromEnv, guardRequest } from "./lib/server/requestGuard";
 export function proxy(req: NextRequest): NextResponse {
   const verdict = guardRequest({ method: req.method, url: req.nextUrl, headers: req.headers }, guardConfigFromEnv(process.env));
   if (!verdict.ok) return NextResponse.json({ error: verdict.error }, { status: verdict.status });
-  const res = verdict.redirect ? new NextResponse(null, { status: 303, headers: { Location: verdict.redirect } }) : NextResponse.next();
+  // the Host header passed the guard: the redirect stays on the name the client used
+  const res = verdict.redirect ? NextResponse.redirect(new URL(verdict.redirect, `${req.nextUrl.protocol}//${req.headers.get("host")}`), 303) : NextResponse.next();
   if (verdict.setCookie) res.headers.append("Set-Cookie", verdict.setCookie);
   return res;
 }

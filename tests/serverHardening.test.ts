@@ -162,7 +162,7 @@ test("tar shards whose headers lie (1 GiB, >= 2 GiB) or are corrupt are skipped 
   for (const [uid, want] of [["good1", png(1)], ["good2", png(2)]] as const) {
     const r = await image("ws", `uid=${uid}`);
     assert.equal(r.status, 200);
-    assert.equal(r.headers.get("content-length"), String(want.length));
+    assert.equal(r.headers.get("x-file-size"), String(want.length));
     assert.deepEqual(Buffer.from(await r.arrayBuffer()), want);
   }
   await errorOf(await image("ws", "uid=liar"), 404, root);
@@ -185,7 +185,7 @@ test("20 concurrent cold loads of a > 1M-row workspace's matches: one build, all
   assert.equal(r.code, 0, r.stderr);
   t.after(withDataDir(data));
   const responses = await Promise.all(Array.from({ length: 20 }, () => artifact("big", "matches.parquet")));
-  const bodies = await Promise.all(responses.map(async (res) => ({ status: res.status, length: res.headers.get("content-length"), sample: res.headers.get("x-sample-rows"), body: Buffer.from(await res.arrayBuffer()) })));
+  const bodies = await Promise.all(responses.map(async (res) => ({ status: res.status, length: res.headers.get("x-file-size"), sample: res.headers.get("x-sample-rows"), body: Buffer.from(await res.arrayBuffer()) })));
   const cache = path.join(root, "sample-cache");
   const files = (await import("node:fs")).readdirSync(cache);
   assert.equal(files.length, 1, `one sample file, no temporary ones left: ${files.join(", ")}`);

@@ -16,14 +16,15 @@ export function errorResponse(e: unknown): Response {
 }
 
 /**
- * Streams bytes [start, start + length) of an open file; Content-Length is exact, so a response cut
- * short by a failing read is never taken for the whole file. The handle is closed at the end.
+ * Streams bytes [start, start + length) of an open file; the handle is closed at the end. Next.js
+ * sends streams chunked (it drops Content-Length), so X-File-Size declares the length: a response
+ * cut short by a failing read ends without its last chunk, and a client can check the size too.
  */
 export function fileResponse(handle: FileHandle, start: number, length: number, headers: Record<string, string>): Response {
   if (length === 0) {
     void handle.close();
-    return new Response(new Uint8Array(0), { headers: { ...headers, "Content-Length": "0" } });
+    return new Response(new Uint8Array(0), { headers: { ...headers, "Content-Length": "0", "X-File-Size": "0" } });
   }
   const stream = handle.createReadStream({ start, end: start + length - 1, autoClose: true });
-  return new Response(Readable.toWeb(stream) as ReadableStream, { headers: { ...headers, "Content-Length": String(length) } });
+  return new Response(Readable.toWeb(stream) as ReadableStream, { headers: { ...headers, "Content-Length": String(length), "X-File-Size": String(length) } });
 }

@@ -22,7 +22,7 @@ writeFileSync(path.join(E2E_DATA, "metadata.json"), JSON.stringify(entries));
 writeFileSync(path.join(E2E_DATA, "metadata-short.json"), JSON.stringify(entries.slice(0, -1)));
 const broken = path.join(E2E_DATA, BROKEN);
 mkdirSync(broken);
-for (const f of ["manifest.json", "matches.parquet", "preview.parquet", "size_curve.parquet"]) cpSync(path.join(fixture, f), path.join(broken, f));
+for (const f of ["manifest.json", "matches.parquet", "preview.parquet", "size_curve.parquet"]) cpSync(path.join(fixture, f), path.join(broken, f), { dereference: true });
 writeFileSync(path.join(broken, "entry_counts.parquet"), "PAR1 this is not really parquet PAR1");
 if (!existsSync(path.join(broken, "manifest.json"))) throw new Error("broken fixture incomplete");
 await serve({ dataDir: E2E_DATA, port, host: "127.0.0.1", rebuild: false });

@@ -3,3 +3,11 @@ export async function httpError(res: Response, fileName: string): Promise<Error>
   const body = (await res.json().catch(() => null)) as { error?: string } | null;
   return new Error(body?.error ?? `${fileName}: HTTP ${res.status}`);
 }
+
+/** The response's body, checked against the size the server declared (X-File-Size): a body cut short is an error, never data. */
+export async function wholeBody(res: Response, fileName: string): Promise<Uint8Array> {
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const declared = res.headers.get("X-File-Size");
+  if (declared !== null && Number(declared) !== bytes.length) throw new Error(`${fileName} arrived cut short (${bytes.length} of ${declared} bytes): reload to try again`);
+  return bytes;
+}

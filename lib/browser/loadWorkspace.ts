@@ -6,7 +6,7 @@
 import { tableFromIPC, type Table } from "apache-arrow";
 import { CountDistribution } from "../curation/distribution";
 import { getEngine } from "./duckdb";
-import { httpError } from "./http";
+import { httpError, wholeBody } from "./http";
 import { countsFromArrow, entryNamesById } from "./entryCounts";
 import { matchRowsFromArrow } from "./matchRows";
 import { metadataHash, metadataMismatch, parseMetadataJson } from "./metadataCheck";
@@ -52,7 +52,7 @@ function sizeCurveFromTable(table: Table): SizeCurvePoint[] {
 async function fetchBytes(url: string, fileName: string): Promise<Uint8Array> {
   const res = await fetch(url);
   if (!res.ok) throw await httpError(res, fileName);
-  return new Uint8Array(await res.arrayBuffer());
+  return wholeBody(res, fileName);
 }
 
 /** entry_counts bytes → a checked workspace whose entries table loads into DuckDB in the background. */

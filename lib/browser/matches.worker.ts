@@ -4,7 +4,7 @@
  */
 import { tableFromIPC } from "apache-arrow";
 import { ExpectedSize, keepProbability } from "../curation/balance";
-import { httpError } from "./http";
+import { httpError, wholeBody } from "./http";
 import { matchRowsFromArrow, type MatchRows } from "./matchRows";
 import { parquetToIpc } from "./parquet";
 
@@ -40,7 +40,7 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       const res = await fetch(m.url);
       if (!res.ok) throw await httpError(res, m.fileName);
       const total = res.headers.get("X-Matched-Rows"), sample = res.headers.get("X-Sample-Rows");
-      await load(new Uint8Array(await res.arrayBuffer()), m.fileName, total ? Number(total) : null, sample ? Number(sample) : null, t0);
+      await load(await wholeBody(res, m.fileName), m.fileName, total ? Number(total) : null, sample ? Number(sample) : null, t0);
     } else if (m.type === "loadBytes") {
       await load(m.bytes, m.fileName, null, null, performance.now());
     } else if (m.type === "counts") {

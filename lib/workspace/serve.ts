@@ -99,7 +99,7 @@ export interface MatchesFile {
 export const SAMPLE_CACHE_FILES = 8;
 
 export function sampleCacheDir(): string {
-  return process.env.METACURATE_SAMPLE_CACHE || path.join(os.tmpdir(), "metacurate-samples");
+  return path.resolve(/*turbopackIgnore: true*/ process.env.METACURATE_SAMPLE_CACHE || path.join(os.tmpdir(), "metacurate-samples"));
 }
 
 /** Builds in flight by key: concurrent first loads share one build. */
@@ -121,7 +121,7 @@ export async function matchesForBrowser(dir: string, manifest: Manifest, cap = M
   const st = await stat(file);
   const key = createHash("sha256").update(`${file}\0${st.dev}\0${st.ino}\0${st.size}\0${st.mtimeMs}\0${cap}`).digest("hex").slice(0, 24);
   await mkdir(cacheDir, { recursive: true });
-  const cache = await realpath(cacheDir);
+  const cache = await realpath(/*turbopackIgnore: true*/ cacheDir);
   const cached = path.join(cache, `${key}.parquet`);
   if (await stat(cached).then(() => true, () => false)) {
     const now = new Date();
