@@ -3,9 +3,10 @@
  * memory and spilling into the staging folder; committed when the work succeeds, removed when not.
  */
 import os from "node:os";
-import { UsageError, firstLine } from "../errors";
+import path from "node:path";
+import { InputError, OutputError, UsageError, UserError, firstLine } from "../errors";
 import { openDuckDB, type DuckDBConnection } from "../pool/duckdb";
-import { StagedOutput, type OpenOptions } from "../util/stagedOutput";
+import { StagedOutput, type OpenOptions, type RunInput } from "../util/stagedOutput";
 import type { Manifest } from "./manifest";
 
 /**
@@ -37,6 +38,22 @@ export function outOfMemory(e: unknown, memoryGb: number): unknown {
   return new UsageError(`DuckDB ran out of memory within its cap of ${memoryGb} GB (${found[1]}); give it more with --memory-limit GB`);
 }
 
+/**
+ * DuckDB failing to read data (a damaged parquet page, a lying header) is the input's fault, named as
+ * such: the input the message names, else all of them; a failure to write in the output is the output's.
+ */
+export function readFailure(e: unknown, inputs: RunInput[], outDir: string): unknown {
+  if (e instanceof UserError) return e;
+  const msg = firstLine(e);
+  if (!/^(Invalid Input Error|Invalid Error|IO Error|Conversion Error|Serialization Error)\b/.test(msg)) return e;
+  if (msg.includes(path.resolve(outDir))) return new OutputError(`cannot write the outputs in ${outDir}: ${msg}`);
+  const named = inputs.find((i) => msg.includes(path.resolve(i.path)) || msg.includes(i.path));
+  const data = inputs.filter((i) => i.flag !== "metadata"); // unnamed: the pool's data pages, most likely
+  const what = named ? [named] : data.length > 0 ? data : inputs;
+  const shown = what.slice(0, 3).map((i) => `--${i.flag} ${i.path}`).join(", ") + (what.length > 3 ? ", …" : "");
+  return new InputError(`cannot read ${shown}: damaged, or not what it claims to be (${msg})`);
+}
+
 export interface StagedResult {
   manifest: Manifest;
   /** The data files written into the staging folder (manifest.json is added after them). */
@@ -64,6 +81,6 @@ export async function runStaged(outDir: string, memoryLimitGbGiven: number | und
   } catch (e) {
     con?.closeSync();
     await out.abort();
-    throw outOfMemory(e, memory);
+    throw outOfMemory(readFailure(e, open.inputs ?? [], outDir), memory);
   }
 }
