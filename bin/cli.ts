@@ -1,12 +1,12 @@
 /** The metacurate command line: match | balance | curate | stats. */
 import { UserError, UsageError, firstLine } from "../lib/errors";
 import type { BalanceOptions } from "../lib/pipeline/balance";
-import type { Manifest } from "../lib/pipeline/manifest";
+import type { Manifest } from "../lib/workspace/manifest";
 import type { MatchOptions } from "../lib/pipeline/match";
 import { defaultWorkers } from "../lib/pipeline/workers";
 import { defaultMemoryLimitGb, MIN_MEMORY_LIMIT_GB } from "../lib/pipeline/stagedRun";
 import type { Stats } from "../lib/pipeline/stats";
-import { TOOL_VERSION } from "../lib/pipeline/manifest";
+import { TOOL_VERSION } from "../lib/workspace/manifest";
 import { flagHelp, parseFlags, type FlagSpec, type ParsedFlags } from "./args";
 import { Progress } from "./progress";
 import { mkdirSync, existsSync } from "node:fs";

@@ -6,7 +6,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { DEFAULT_VIEW, parseView, viewQuery } from "../lib/browser/viewState";
 import { imageSource, type ImageOptions } from "../lib/browser/pairs";
-import { readManifest } from "../lib/pipeline/manifest";
+import { readManifest } from "../lib/workspace/artifacts";
 import { matchesForBrowser, resolveInside, workspaceDir } from "../lib/workspace/serve";
 import { cli } from "./support/cli";
 import { readParquet, tempDir, writeParquet } from "./support/fixtures";

@@ -15,11 +15,11 @@ import { PARQUET_ROW_OPTIONS, queryRows, sqlString, type DuckDBConnection } from
 import { isHexUid } from "../pool/npy";
 import { poolRelation, type Pool } from "../pool/pool";
 import type { StagedOutput } from "../util/stagedOutput";
-import { forEachMatchRow, readEntryCounts, requireArtifact } from "../workspace/artifacts";
-import { peakRssMb, readManifest, type BalanceSection, type Manifest } from "./manifest";
+import { forEachMatchRow, readEntryCounts, readManifest, requireArtifact } from "../workspace/artifacts";
+import type { BalanceSection, Manifest } from "../workspace/manifest";
 import type { MatchRowVisitor } from "./matchSpool";
 import { MATCH_OUTPUTS } from "./match";
-import { memoryLimitGb, runStaged } from "./stagedRun";
+import { memoryLimitGb, peakRssMb, runStaged } from "./stagedRun";
 import { SubsetNpyWriter } from "./subsetNpy";
 
 export interface BalanceOptions {

@@ -1,7 +1,7 @@
 /** `metacurate curate`: match then balance, into one output folder, committed together. */
 import { balanceInto, validateBalanceOptions, type BalanceOptions } from "./balance";
 import { matchInputs, matchInto, MATCH_OUTPUTS, MATCHED_TABLE, type MatchOptions } from "./match";
-import type { Manifest } from "./manifest";
+import type { Manifest } from "../workspace/manifest";
 import { runStaged } from "./stagedRun";
 
 export function runCurate(outDir: string, opts: MatchOptions & BalanceOptions): Promise<Manifest> {

@@ -20,9 +20,9 @@ import { sha256FilesInWorker, type FileHashing } from "../util/files";
 import type { RunInput, StagedOutput } from "../util/stagedOutput";
 import type { BatchResult } from "./matchBatch";
 import { MatchSpool } from "./matchSpool";
-import { memoryLimitGb, runStaged } from "./stagedRun";
+import { memoryLimitGb, runStaged, peakRssMb } from "./stagedRun";
 import { defaultWorkers } from "./workers";
-import { TOOL_VERSION, peakRssMb, type Manifest, type MatchSection } from "./manifest";
+import { TOOL_VERSION, type Manifest, type MatchSection } from "../workspace/manifest";
 
 export interface MatchOptions {
   metadata: string;

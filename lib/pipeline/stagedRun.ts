@@ -7,7 +7,7 @@ import path from "node:path";
 import { InputError, OutputError, UsageError, UserError, firstLine } from "../errors";
 import { openDuckDB, type DuckDBConnection } from "../pool/duckdb";
 import { StagedOutput, type OpenOptions, type RunInput } from "../util/stagedOutput";
-import type { Manifest } from "./manifest";
+import type { Manifest } from "../workspace/manifest";
 
 /**
  * How much memory the run's DuckDB may hold before it spills. DuckDB's own default is 80% of RAM,
@@ -16,6 +16,11 @@ import type { Manifest } from "./manifest";
  */
 export function defaultMemoryLimitGb(): number {
   return Math.min(8, Math.max(1, Math.floor(os.totalmem() / 4 / 2 ** 30)));
+}
+
+/** Peak resident memory of this process so far, in MB (Linux reports maxRSS in KB). */
+export function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
 /**

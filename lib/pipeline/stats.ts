@@ -5,7 +5,7 @@ import { entryProbability } from "../curation/threshold";
 import { openDuckDB, queryRows, sqlString } from "../pool/duckdb";
 import { forEachMatchRow, readEntryCounts, requireArtifact } from "../workspace/artifacts";
 import { resolveT, validateBalanceOptions } from "./balance";
-import { readManifest } from "./manifest";
+import { readManifest } from "../workspace/artifacts";
 
 export interface StatsOptions {
   t?: number;

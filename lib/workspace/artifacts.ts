@@ -1,10 +1,22 @@
 /** Reading a workspace's artifacts (the engine's output folder) back into the engine. */
 import { openAsBlob } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import type { ParquetFile } from "parquet-wasm/node";
 import path from "node:path";
 import { InputError, firstLine } from "../errors";
 import { queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
+import { parseManifest, type Manifest } from "./manifest";
+
+export async function readManifest(dir: string): Promise<Manifest> {
+  const file = path.join(dir, "manifest.json");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new InputError(`${dir} is not a metacurate workspace: no manifest.json (run "metacurate match" first)`);
+  }
+  return parseManifest(text, file);
+}
 
 export async function requireArtifact(dir: string, name: string): Promise<string> {
   const file = path.join(dir, name);

@@ -8,7 +8,8 @@ import { mkdir, readdir, realpath, rename, rm, stat, utimes } from "node:fs/prom
 import os from "node:os";
 import path from "node:path";
 import { InputError, NotFoundError, UsageError } from "../errors";
-import { readManifest, type Manifest } from "../pipeline/manifest";
+import { readManifest } from "./artifacts";
+import type { Manifest } from "./manifest";
 import { PARQUET_ROW_OPTIONS, openDuckDB, queryRows, sqlString } from "../pool/duckdb";
 import { isInside, realInside } from "./confined";
 import type { WorkspaceSummary } from "./summary";

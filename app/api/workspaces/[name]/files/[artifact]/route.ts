@@ -1,6 +1,6 @@
 import path from "node:path";
 import { NotFoundError } from "../../../../../../lib/errors";
-import { readManifest } from "../../../../../../lib/pipeline/manifest";
+import { readManifest } from "../../../../../../lib/workspace/artifacts";
 import { openInside } from "../../../../../../lib/workspace/confined";
 import { dataDir, matchesForBrowser, SERVED_ARTIFACTS, workspaceDir } from "../../../../../../lib/workspace/serve";
 import { errorResponse, fileResponse } from "../../../../respond";

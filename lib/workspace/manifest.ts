@@ -1,6 +1,7 @@
-/** manifest.json: what a workspace holds, how it was made, and from what. */
-import { readFile } from "node:fs/promises";
-import path from "node:path";
+/**
+ * manifest.json: what a workspace holds, how it was made, and from what. Written by the pipeline,
+ * read by the CLI, the server and the browser (isomorphic; readManifest in artifacts.ts reads a file).
+ */
 import { InputError, firstLine } from "../errors";
 import type { MetadataReport } from "../metadata/load";
 import type { PoolFile } from "../pool/pool";
@@ -57,24 +58,13 @@ export interface Manifest {
   balance?: BalanceSection;
 }
 
-export async function readManifest(dir: string): Promise<Manifest> {
-  const file = path.join(dir, "manifest.json");
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    throw new InputError(`${dir} is not a metacurate workspace: no manifest.json (run "metacurate match" first)`);
-  }
+/** A manifest's text, checked to be a metacurate manifest; `where` names it in errors. */
+export function parseManifest(text: string, where: string): Manifest {
   try {
     const m = JSON.parse(text) as Manifest;
     if (m.tool !== "metacurate" || !m.match) throw new Error("not a metacurate manifest");
     return m;
   } catch (e) {
-    throw new InputError(`${file} is not a valid metacurate manifest: ${firstLine(e)}`);
+    throw new InputError(`${where} is not a valid metacurate manifest: ${firstLine(e)}`);
   }
-}
-
-/** Peak resident memory of this process so far, in MB (Linux reports maxRSS in KB). */
-export function peakRssMb(): number {
-  return Math.round(process.resourceUsage().maxRSS / 1024);
 }
