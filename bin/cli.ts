@@ -26,6 +26,7 @@ const poolFlags: Record<string, FlagSpec> = {
 const balanceFlags: Record<string, FlagSpec> = {
   t: { kind: "number", value: "N", help: "balancing threshold t >= 1 (MetaCLIP 400M: 20000)" },
   p: { kind: "number", value: "X", help: "or: the tail share of matches in [0, 1]; t = p_to_t(counts, p)" },
+  "target-size": { kind: "number", value: "N", help: "or: the curated size to reach; t = the integer whose exact expected size is closest to N" },
   seed: { kind: "number", value: "S", help: "seed of the keep draw, integer 0..4294967295 (default 0)" },
 };
 const help: FlagSpec = { kind: "boolean", help: "show this help" };
@@ -155,7 +156,7 @@ function matchOptions(f: ParsedFlags): MatchOptions {
 }
 
 function balanceOptions(f: ParsedFlags): BalanceOptions {
-  return { t: f.t as number | undefined, p: f.p as number | undefined, seed: f.seed as number | undefined, memoryLimitGb: f["memory-limit"] as number | undefined };
+  return { t: f.t as number | undefined, p: f.p as number | undefined, targetSize: f["target-size"] as number | undefined, seed: f.seed as number | undefined, memoryLimitGb: f["memory-limit"] as number | undefined };
 }
 
 function progressHooks(progress: Progress): Pick<MatchOptions, "onProgress" | "onStage"> {
@@ -171,7 +172,8 @@ function printManifest(m: Manifest): void {
   lines.push(`speed     ${mt.rows_per_second.toLocaleString("en")} rows/s (${mt.timings_ms.total_ms} ms, ${mt.workers} workers)`);
   if (m.balance) {
     const b = m.balance;
-    lines.push(`balance   t = ${b.t} (tail share ${b.tail_share.toFixed(4)}), seed ${b.seed}: kept ${b.rows_kept.toLocaleString("en")} of ${b.rows_matched.toLocaleString("en")} (expected ${b.expected_size.toFixed(1)})${b.subset_npy ? ", subset.npy written" : ""}`);
+    const from = b.target_size_requested != null ? `, from target size ${b.target_size_requested.toLocaleString("en")}` : b.p_requested !== null ? `, from p = ${b.p_requested}` : "";
+    lines.push(`balance   t = ${b.t} (tail share ${b.tail_share.toFixed(4)}${from}), seed ${b.seed}: kept ${b.rows_kept.toLocaleString("en")} of ${b.rows_matched.toLocaleString("en")} (expected ${b.expected_size.toFixed(1)})${b.subset_npy ? ", subset.npy written" : ""}`);
     lines.push(`output    ${b.source}`);
   }
   process.stdout.write(lines.join("\n") + "\n");

@@ -8,6 +8,8 @@ import path from "node:path";
 import { BIGINT, DOUBLE } from "@duckdb/node-api";
 import { ExpectedSize, keepProbability } from "../curation/balance";
 import { assertSeed, drawBytes } from "../curation/draw";
+import { SizeCurveKernel } from "../curation/sizeCurveKernel";
+import { tForTargetSize, type TargetSolution } from "../curation/targetSize";
 import { assertP, assertT, pToT, tToP } from "../curation/threshold";
 import { InputError, UsageError, firstLine } from "../errors";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
@@ -25,6 +27,8 @@ import { SubsetNpyWriter } from "./subsetNpy";
 export interface BalanceOptions {
   t?: number;
   p?: number;
+  /** The expected curated size to reach: t is the integer whose exact E(t) is closest to it. */
+  targetSize?: number;
   seed?: number;
   /** DuckDB's memory cap in GB (default: defaultMemoryLimitGb()). */
   memoryLimitGb?: number;
@@ -39,10 +43,12 @@ export interface BalanceOptions {
 export const DEFAULT_SEED = 0;
 export const DRAW_RULE = "u = draw(seed, uid) (murmur3 x86_32 of the uid's UTF-8, two seeds, 53 bits); keep iff u < 1 - prod(1 - t/max(count_e, t))";
 
-/** Checks --t / --p / --seed before any work is done. */
+/** Checks --t / --p / --target-size / --seed before any work is done. */
 export function validateBalanceOptions(opts: BalanceOptions, requireT = true): void {
-  if (opts.t !== undefined && opts.p !== undefined) throw new UsageError("give either --t N or --p X, not both");
-  if (requireT && opts.t === undefined && opts.p === undefined) throw new UsageError("give one of --t N or --p X");
+  const given = [opts.t !== undefined, opts.p !== undefined, opts.targetSize !== undefined].filter(Boolean).length;
+  if (given > 1) throw new UsageError("give one of --t N, --p X or --target-size N, not more");
+  if (requireT && given === 0) throw new UsageError("give one of --t N, --p X or --target-size N");
+  if (opts.targetSize !== undefined && !(Number.isInteger(opts.targetSize) && opts.targetSize >= 1)) throw new UsageError(`--target-size must be a whole number of rows, at least 1 (got ${opts.targetSize})`);
   if (opts.t !== undefined) { try { assertT(opts.t); } catch (e) { throw new UsageError(`--t: ${(e as Error).message}`); } }
   if (opts.p !== undefined) { try { assertP(opts.p); } catch (e) { throw new UsageError(`--p: ${(e as Error).message}`); } }
   if (opts.seed !== undefined) { try { assertSeed(opts.seed); } catch (e) { throw new UsageError(`--seed: ${(e as Error).message}`); } }
@@ -98,7 +104,17 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
   const started = performance.now();
   opts.onStage?.("balance");
   if (counts.length !== manifest.match.entries) throw new InputError(`entry_counts.parquet has ${counts.length} entries, the manifest says ${manifest.match.entries}`);
-  const t = resolveT(counts, opts);
+  let t: number, target: TargetSolution | null = null;
+  if (opts.targetSize !== undefined) {
+    opts.onStage?.("target_size");
+    const t0 = performance.now();
+    if (counts.every((c) => c === 0)) throw new InputError("no entry has a match, so no t reaches a target size");
+    target = await tForTargetSize((visit) => rows.forEach((_row, _uids, _us, _ue, ids, s, e) => visit(ids, s, e)), counts, opts.targetSize, (grid) => new SizeCurveKernel(grid, counts));
+    timings.target_size_ms = Math.round(performance.now() - t0);
+    t = target.t;
+  } else {
+    t = resolveT(counts, opts);
+  }
   const total = counts.reduce((a, b) => a + b, 0);
   const pool: Pool = {
     files: manifest.match.pool.files,
@@ -143,6 +159,7 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
     t,
     tail_share: total > 0 ? tToP(counts, t) : 1,
     p_requested: opts.p ?? null,
+    target_size_requested: opts.targetSize ?? null,
     seed,
     draw: DRAW_RULE,
     rows_matched: rowCount,

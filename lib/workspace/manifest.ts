@@ -37,6 +37,8 @@ export interface BalanceSection {
   /** Tail share of matches at t (t_to_p); `p_requested` when t came from --p. */
   tail_share: number;
   p_requested: number | null;
+  /** --target-size when t came from it: t is the integer whose exact expected size is closest. */
+  target_size_requested?: number | null;
   seed: number;
   draw: string;
   rows_matched: number;
