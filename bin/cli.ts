@@ -8,10 +8,11 @@ import { defaultMemoryLimitGb, MIN_MEMORY_LIMIT_GB } from "../lib/pipeline/stage
 import type { Stats } from "../lib/pipeline/stats";
 import { TOOL_VERSION } from "../lib/workspace/manifest";
 import { flagHelp, parseFlags, type FlagSpec, type ParsedFlags } from "./args";
-import { Progress } from "./progress";
+import { Progress, PROGRESS_MODES, type ProgressMode } from "./progress";
 import { mkdirSync, existsSync } from "node:fs";
 import path from "node:path";
 
+const progressFlag: FlagSpec = { kind: "string", value: "MODE", help: "progress on stderr: bar (on a terminal; the default), json (one {step, done, total, rate} object per line) or none" };
 const poolFlags: Record<string, FlagSpec> = {
   metadata: { kind: "string", value: "FILE", required: true, help: "metadata: MetaCLIP metadata.json, .txt (one entry per line) or .parquet" },
   pool: { kind: "strings", value: "FILE [FILE...]", required: true, help: "pool parquet file(s), LAION (URL, TEXT) or DataComp (uid, url, text) style" },
@@ -22,6 +23,7 @@ const poolFlags: Record<string, FlagSpec> = {
   "skip-null-text": { kind: "boolean", help: "skip rows with a null caption (default: refuse such a pool)" },
   workers: { kind: "number", value: "N", help: `matching threads (default: all cores, here ${defaultWorkers()})` },
   "memory-limit": memoryFlag(),
+  progress: progressFlag,
 };
 const balanceFlags: Record<string, FlagSpec> = {
   t: { kind: "number", value: "N", help: "balancing threshold t >= 1 (MetaCLIP 400M: 20000)" },
@@ -47,6 +49,7 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
       ...balanceFlags,
       out: { kind: "string", value: "DIR", help: "output folder (default: the --in folder)" },
       "memory-limit": memoryFlag(),
+      progress: progressFlag,
       help,
     },
     run: async (f, progress) => printManifest(await (await import("../lib/pipeline/balance")).runBalance(f.in as string, f.out as string | undefined, { ...balanceOptions(f), ...progressHooks(progress) })),
@@ -70,6 +73,7 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
       project: { kind: "string", value: "P", help: "pageviews project code (default en)" },
       "min-views": { kind: "number", value: "N", help: "keep titles with summed views >= N (default 70, MetaCLIP)" },
       "top-titles": { kind: "number", value: "K", help: "or keep the K most viewed titles" },
+      progress: progressFlag,
       help,
     },
     run: async (f, progress) => {
@@ -93,6 +97,7 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
       out: { kind: "string", value: "DIR", help: "workspace folder (default: workspaces/demo)" },
       rows: { kind: "number", value: "N", help: "rows in the demo pool (default 15000)" },
       webdataset: { kind: "boolean", help: "put the images in webdataset tar shards (source/shards/*.tar, as img2dataset writes them) instead of files" },
+      progress: progressFlag,
       help,
     },
     run: async (f, progress) => {
@@ -225,7 +230,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === "--help" || name === "-h" || name === "help") { process.stdout.write(usage()); return 0; }
   if (name === "--version") { process.stdout.write(TOOL_VERSION + "\n"); return 0; }
   const command = commands[name];
-  const progress = new Progress();
+  let progress = new Progress("none");
   try {
     if (!command) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(commands).join(", ")})`);
     if (rest.includes("--help") || rest.includes("-h")) {
@@ -233,6 +238,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const flags = parseFlags(name, rest, command.flags);
+    const mode = (flags.progress as string | undefined) ?? "bar";
+    if (!(PROGRESS_MODES as readonly string[]).includes(mode)) throw new UsageError(`--progress must be one of ${PROGRESS_MODES.join(", ")} (got "${mode}")`);
+    progress = new Progress(mode as ProgressMode);
     await command.run(flags, progress);
     progress.done();
     return 0;

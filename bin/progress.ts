@@ -1,38 +1,60 @@
-/** A progress bar on stderr, drawn only when stderr is a terminal (quiet in pipes, logs and CI). */
+/**
+ * Progress of a long command, on stderr: a bar on a terminal (quiet in pipes, logs and CI), or with
+ * `--progress json` one JSON object per line — {"step", "done", "total", "rate"} — that a parent
+ * process, a Slurm task log and the dashboard read alike.
+ */
+export type ProgressMode = "bar" | "json" | "none";
+export const PROGRESS_MODES: readonly ProgressMode[] = ["bar", "json", "none"];
+
+export interface ProgressEvent {
+  step: string;
+  done: number;
+  total: number | null;
+  /** Rows per second since the step began. */
+  rate: number;
+}
+
 export class Progress {
-  private readonly enabled: boolean;
+  private readonly mode: ProgressMode;
   private stage = "";
   private started = performance.now();
   private lastDraw = 0;
 
-  constructor(stream: NodeJS.WriteStream = process.stderr) {
-    this.enabled = Boolean(stream.isTTY);
+  constructor(mode: ProgressMode = "bar", private readonly stream: NodeJS.WriteStream = process.stderr) {
+    this.mode = mode === "bar" && !stream.isTTY ? "none" : mode;
   }
 
   setStage(stage: string): void {
-    this.stage = stage.replace(/_ms$/, "").replaceAll("_", " ");
+    this.stage = stage.replace(/_ms$/, "");
     this.started = performance.now();
-    if (this.enabled) this.draw(`${this.stage}…`);
+    this.lastDraw = 0;
+    if (this.mode === "bar") this.draw(`${this.stage.replaceAll("_", " ")}…`);
+    else if (this.mode === "json") this.emit({ step: this.stage, done: 0, total: null, rate: 0 });
   }
 
   update(done: number, total: number): void {
-    if (!this.enabled) return;
+    if (this.mode === "none") return;
     const now = performance.now();
-    if (now - this.lastDraw < 100 && done < total) return;
+    if (now - this.lastDraw < (this.mode === "json" ? 500 : 100) && done < total) return;
     this.lastDraw = now;
+    const rate = done / Math.max(0.001, (now - this.started) / 1000);
+    if (this.mode === "json") { this.emit({ step: this.stage, done, total, rate: Math.round(rate) }); return; }
     const frac = total > 0 ? Math.min(1, done / total) : 1;
     const width = 30;
     const bar = "█".repeat(Math.round(frac * width)).padEnd(width, "░");
-    const rate = done / Math.max(0.001, (now - this.started) / 1000);
-    this.draw(`${this.stage} ${bar} ${(frac * 100).toFixed(0).padStart(3)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")} rows ${formatRate(rate)} rows/s`);
+    this.draw(`${this.stage.replaceAll("_", " ")} ${bar} ${(frac * 100).toFixed(0).padStart(3)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")} rows ${formatRate(rate)} rows/s`);
   }
 
   done(): void {
-    if (this.enabled) process.stderr.write("\r\x1b[2K");
+    if (this.mode === "bar") this.stream.write("\r\x1b[2K");
+  }
+
+  private emit(event: ProgressEvent): void {
+    this.stream.write(JSON.stringify(event) + "\n");
   }
 
   private draw(line: string): void {
-    process.stderr.write("\r\x1b[2K" + line);
+    this.stream.write("\r\x1b[2K" + line);
   }
 }
 
