@@ -8,6 +8,9 @@ import { defaultMemoryLimitGb, MIN_MEMORY_LIMIT_GB } from "../lib/pipeline/stage
 import type { Stats } from "../lib/pipeline/stats";
 import { TOOL_VERSION } from "../lib/workspace/manifest";
 import { flagHelp, parseFlags, type FlagSpec, type ParsedFlags } from "./args";
+import type { ZodType } from "zod";
+import * as options from "../lib/options/commands";
+import { parseOptions } from "../lib/options/validate";
 import { Progress, PROGRESS_MODES, type ProgressMode } from "./progress";
 import { mkdirSync, existsSync } from "node:fs";
 import path from "node:path";
@@ -36,10 +39,19 @@ function memoryFlag(): FlagSpec {
   return { kind: "number", value: "GB", help: `memory DuckDB may hold before it spills to the output's staging folder, at least ${MIN_MEMORY_LIMIT_GB} (default: a quarter of RAM, 1 to 8 GB; here ${defaultMemoryLimitGb()})` };
 }
 
-const commands: Record<string, { summary: string; flags: Record<string, FlagSpec>; run: (f: ParsedFlags, p: Progress) => Promise<void> }> = {
+/** A command: its flags (how argv is read), the schema its options validate through (lib/options), what it runs. */
+interface Command {
+  summary: string;
+  flags: Record<string, FlagSpec>;
+  schema?: ZodType;
+  run: (f: ParsedFlags, p: Progress) => Promise<void>;
+}
+
+const commands: Record<string, Command> = {
   match: {
     summary: "match a pool against metadata: matches, entry counts, size curve, manifest",
     flags: { ...poolFlags, help },
+    schema: options.matchOptions,
     run: async (f, progress) => printManifest(await (await import("../lib/pipeline/match")).runMatch(f.out as string, { ...matchOptions(f), ...progressHooks(progress) })),
   },
   balance: {
@@ -52,11 +64,13 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
       progress: progressFlag,
       help,
     },
+    schema: options.balanceOptions,
     run: async (f, progress) => printManifest(await (await import("../lib/pipeline/balance")).runBalance(f.in as string, f.out as string | undefined, { ...balanceOptions(f), ...progressHooks(progress) })),
   },
   curate: {
     summary: "match then balance, into one folder",
     flags: { ...poolFlags, ...balanceFlags, help },
+    schema: options.curateOptions,
     run: async (f, progress) => printManifest(await (await import("../lib/pipeline/curate")).runCurate(f.out as string, { ...matchOptions(f), ...balanceOptions(f), ...progressHooks(progress) })),
   },
   "metadata build": {
@@ -100,10 +114,10 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
       progress: progressFlag,
       help,
     },
+    schema: options.demoOptions,
     run: async (f, progress) => {
       const out = path.resolve((f.out as string | undefined) ?? "workspaces/demo");
       const rows = (f.rows as number | undefined) ?? 15_000;
-      if (!Number.isInteger(rows) || rows < 100) throw new UsageError(`--rows must be an integer >= 100 (got ${rows})`);
       const source = path.join(out, "source");
       mkdirSync(source, { recursive: true });
       const [{ writeDemoPool }, { runCurate }, { computeStats }] = await Promise.all([import("../lib/demo/demoPool"), import("../lib/pipeline/curate"), import("../lib/pipeline/stats")]);
@@ -124,6 +138,7 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
       rebuild: { kind: "boolean", help: "run next build even if a build exists" },
       help,
     },
+    schema: options.serveOptions,
     run: async (f) => {
       const { serve } = await import("./serve");
       await serve({ dataDir: (f["data-dir"] as string | undefined) ?? "workspaces", port: (f.port as number | undefined) ?? 3000, host: (f.host as string | undefined) ?? "127.0.0.1", rebuild: Boolean(f.rebuild) });
@@ -139,9 +154,9 @@ const commands: Record<string, { summary: string; flags: Record<string, FlagSpec
       json: { kind: "boolean", help: "print JSON instead of text" },
       help,
     },
+    schema: options.statsOptions,
     run: async (f) => {
       const top = f.top as number | undefined;
-      if (top !== undefined && (!Number.isInteger(top) || top < 0)) throw new UsageError(`--top must be a non-negative integer (got ${top})`);
       const { computeStats } = await import("../lib/pipeline/stats");
       const stats = await computeStats(f.in as string, { t: f.t as number | undefined, p: f.p as number | undefined, top });
       process.stdout.write(f.json ? JSON.stringify(stats, null, 2) + "\n" : formatStats(stats));
@@ -237,7 +252,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`metacurate ${name}: ${command.summary}\n\n${flagHelp(command.flags)}\n`);
       return 0;
     }
-    const flags = parseFlags(name, rest, command.flags);
+    const parsed = parseFlags(name, rest, command.flags);
+    const flags = (command.schema ? parseOptions(command.schema, parsed) : parsed) as ParsedFlags;
     const mode = (flags.progress as string | undefined) ?? "bar";
     if (!(PROGRESS_MODES as readonly string[]).includes(mode)) throw new UsageError(`--progress must be one of ${PROGRESS_MODES.join(", ")} (got "${mode}")`);
     progress = new Progress(mode as ProgressMode);

@@ -92,9 +92,9 @@ test("t <= 0, t not a number, p outside [0, 1], a bad seed, both t and p", async
   assertError(cli(...base, "--t", "abc"), 2, /--t must be a number \(got "abc"\)/);
   assertError(cli(...base, "--p", "1.5"), 2, /--p: p must be a number in \[0, 1\]/);
   assertError(cli(...base, "--t", "5", "--seed", "1.5"), 2, /--seed: seed must be an integer/);
-  assertError(cli(...base, "--t", "5", "--p", "0.1"), 2, /either --t N or --p X, not both/);
-  assertError(cli(...base), 2, /one of --t N or --p X/);
-  assertError(cli(...base, "--t", "5", "--memory-limit", "0"), 2, /--memory-limit must be a number of GB, at least 0\.25 \(got 0\)/);
+  assertError(cli(...base, "--t", "5", "--p", "0.1"), 2, /give one of --t N, --p X or --target-size N, not more/);
+  assertError(cli(...base), 2, /give one of --t N, --p X or --target-size N$/m);
+  assertError(cli(...base, "--t", "5", "--memory-limit", "0"), 2, /--memory-limit: must be a number of GB, at least 0\.25 \(got 0\)/);
   assertError(cli(...base, "--t", "5", "--memory-limit", "0.2"), 2, /at least 0\.25 \(got 0\.2\)/);
   assert.equal(existsSync(s.out), false);
   // a given limit is used and recorded

@@ -29,5 +29,5 @@ test("--progress json: every stderr line an event; match counts up to the pool's
   assert.equal(quiet.stderr, "");
   const bad = cli("match", "--metadata", metadata, "--pool", pool, "--out", path.join(dir, "out3"), "--progress", "xml");
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /--progress must be one of bar, json, none \(got "xml"\)/);
+  assert.match(bad.stderr, /--progress: must be one of bar, json, none \(got "xml"\)/);
 });

@@ -72,7 +72,7 @@ test("curate --target-size N: the manifest's t is the closest integer, its expec
   const b = cli("balance", "--in", out, "--target-size", "1200", "--seed", "3");
   assert.equal(b.code, 0, b.stderr);
   assert.equal(JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8")).balance.t, m.balance.t);
-  for (const [args, msg] of [[["--target-size", "0"], /--target-size must be a whole number of rows, at least 1/], [["--target-size", "2.5"], /whole number/],
+  for (const [args, msg] of [[["--target-size", "0"], /--target-size: must be a whole number of rows, at least 1/], [["--target-size", "2.5"], /whole number/],
     [["--target-size", "100", "--t", "5"], /give one of --t N, --p X or --target-size N, not more/]] as const) {
     const bad = cli("balance", "--in", out, ...args);
     assert.equal(bad.code, 2, bad.stderr);

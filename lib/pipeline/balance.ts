@@ -7,10 +7,13 @@ import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { BIGINT, DOUBLE } from "@duckdb/node-api";
 import { ExpectedSize, keepProbability } from "../curation/balance";
-import { assertSeed, drawBytes } from "../curation/draw";
+import { drawBytes } from "../curation/draw";
 import { SizeCurveKernel } from "../curation/sizeCurveKernel";
 import { tForTargetSize, type TargetSolution } from "../curation/targetSize";
-import { assertP, assertT, pToT, tToP } from "../curation/threshold";
+import { pToT, tToP } from "../curation/threshold";
+import { z } from "zod";
+import { oneThreshold, thresholdFields } from "../options/fields";
+import { parseOptions } from "../options/validate";
 import { InputError, UsageError, firstLine } from "../errors";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { PARQUET_ROW_OPTIONS, queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
@@ -43,15 +46,9 @@ export interface BalanceOptions {
 export const DEFAULT_SEED = 0;
 export const DRAW_RULE = "u = draw(seed, uid) (murmur3 x86_32 of the uid's UTF-8, two seeds, 53 bits); keep iff u < 1 - prod(1 - t/max(count_e, t))";
 
-/** Checks --t / --p / --target-size / --seed before any work is done. */
+/** Checks --t / --p / --target-size / --seed before any work is done, by the options' own schema. */
 export function validateBalanceOptions(opts: BalanceOptions, requireT = true): void {
-  const given = [opts.t !== undefined, opts.p !== undefined, opts.targetSize !== undefined].filter(Boolean).length;
-  if (given > 1) throw new UsageError("give one of --t N, --p X or --target-size N, not more");
-  if (requireT && given === 0) throw new UsageError("give one of --t N, --p X or --target-size N");
-  if (opts.targetSize !== undefined && !(Number.isInteger(opts.targetSize) && opts.targetSize >= 1)) throw new UsageError(`--target-size must be a whole number of rows, at least 1 (got ${opts.targetSize})`);
-  if (opts.t !== undefined) { try { assertT(opts.t); } catch (e) { throw new UsageError(`--t: ${(e as Error).message}`); } }
-  if (opts.p !== undefined) { try { assertP(opts.p); } catch (e) { throw new UsageError(`--p: ${(e as Error).message}`); } }
-  if (opts.seed !== undefined) { try { assertSeed(opts.seed); } catch (e) { throw new UsageError(`--seed: ${(e as Error).message}`); } }
+  parseOptions(z.object(thresholdFields).superRefine(oneThreshold(requireT)), { t: opts.t, p: opts.p, "target-size": opts.targetSize, seed: opts.seed });
 }
 
 /** Resolves t from --t or --p (p_to_t on the counts). */

@@ -16,6 +16,9 @@ import { loadMetadata, type Metadata } from "../metadata/load";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { PARQUET_OPTIONS, PARQUET_ROW_OPTIONS, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, GROUP_ROWS, type Pool, type PoolColumnFlags, type PoolOptions, type TextGroup } from "../pool/pool";
+import { z } from "zod";
+import { workersField } from "../options/fields";
+import { parseOptions } from "../options/validate";
 import { sha256FilesInWorker, type FileHashing } from "../util/files";
 import type { RunInput, StagedOutput } from "../util/stagedOutput";
 import type { BatchResult } from "./matchBatch";
@@ -54,7 +57,7 @@ export const MATCHED_TABLE = "matched";
 /** Runs a match into a staged output on `con`; the caller commits (possibly after more steps). */
 export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: MatchOptions): Promise<{ manifest: Manifest; run: MatchRun }> {
   const workers = opts.workers ?? defaultWorkers();
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new UsageError(`--workers must be an integer from 1 to 256 (got ${workers})`);
+  parseOptions(z.object({ workers: workersField }), { workers });
   const timings: Record<string, number> = {};
   const time = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
     opts.onStage?.(name);

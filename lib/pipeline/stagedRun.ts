@@ -6,6 +6,9 @@ import os from "node:os";
 import path from "node:path";
 import { InputError, OutputError, UsageError, UserError, firstLine } from "../errors";
 import { openDuckDB, type DuckDBConnection } from "../pool/duckdb";
+import { z } from "zod";
+import { MIN_MEMORY_LIMIT_GB, memoryLimitField } from "../options/fields";
+import { parseOptions } from "../options/validate";
 import { StagedOutput, type OpenOptions, type RunInput } from "../util/stagedOutput";
 import type { Manifest } from "../workspace/manifest";
 
@@ -24,16 +27,15 @@ export function peakRssMb(): number {
 }
 
 /**
- * The smallest cap accepted: DuckDB's joins, sorts and parquet row groups for the curated output need
- * about this much (on a 1M-row LAION pool, 0.1 GB runs out of memory and 0.2 GB completes).
+ * The smallest cap accepted (lib/options/fields): DuckDB's joins, sorts and parquet row groups for the
+ * curated output need about this much (on a 1M-row LAION pool, 0.1 GB runs out of memory and 0.2 GB completes).
  */
-export const MIN_MEMORY_LIMIT_GB = 0.25;
+export { MIN_MEMORY_LIMIT_GB };
 
 /** The limit to use, checked: --memory-limit in GB, or the default. */
 export function memoryLimitGb(given: number | undefined): number {
   if (given === undefined) return defaultMemoryLimitGb();
-  if (!Number.isFinite(given) || given < MIN_MEMORY_LIMIT_GB) throw new UsageError(`--memory-limit must be a number of GB, at least ${MIN_MEMORY_LIMIT_GB} (got ${given})`);
-  return given;
+  return parseOptions(z.object({ "memory-limit": memoryLimitField }), { "memory-limit": given })["memory-limit"];
 }
 
 /** DuckDB running out of memory under the cap, however wrapped, is named as such, with what to do about it. */

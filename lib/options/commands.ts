@@ -1,0 +1,61 @@
+/**
+ * One schema per command's options, keyed by the CLI's flag names: the CLI's parsed flags, a job
+ * spec's fields and an API body all validate through these (strict: an unknown key is an error).
+ */
+import { z } from "zod";
+import { columnField, memoryLimitField, oneThreshold, pathField, progressField, pField, thresholdFields, tField, workersField } from "./fields";
+
+const threshold = thresholdFields;
+
+const poolInputs = {
+  metadata: pathField,
+  pool: z.array(pathField).min(1, { error: "needs at least one parquet file" }),
+  "text-col": columnField.optional(),
+  "url-col": columnField.optional(),
+  "uid-col": columnField.optional(),
+  "skip-null-text": z.boolean().optional(),
+  workers: workersField.optional(),
+  "memory-limit": memoryLimitField.optional(),
+  progress: progressField.optional(),
+};
+
+export const matchOptions = z.strictObject({ ...poolInputs, out: pathField });
+
+export const curateOptions = z.strictObject({ ...poolInputs, out: pathField, ...threshold }).superRefine(oneThreshold(true));
+
+export const balanceOptions = z.strictObject({
+  in: pathField,
+  out: pathField.optional(),
+  ...threshold,
+  "memory-limit": memoryLimitField.optional(),
+  progress: progressField.optional(),
+}).superRefine(oneThreshold(true));
+
+export const statsOptions = z.strictObject({
+  in: pathField,
+  t: tField.optional(),
+  p: pField.optional(),
+  top: z.number().refine((n) => Number.isInteger(n) && n >= 0, { error: (i) => `must be a non-negative integer (got ${i.input})` }).optional(),
+  json: z.boolean().optional(),
+}).superRefine((o, ctx) => { if (o.t !== undefined && o.p !== undefined) ctx.addIssue({ code: "custom", path: [], message: "give either --t N or --p X, not both" }); });
+
+export const demoOptions = z.strictObject({
+  out: pathField.optional(),
+  rows: z.number().refine((n) => Number.isInteger(n) && n >= 100, { error: (i) => `must be an integer >= 100 (got ${i.input})` }).optional(),
+  webdataset: z.boolean().optional(),
+  progress: progressField.optional(),
+});
+
+export const serveOptions = z.strictObject({
+  "data-dir": pathField.optional(),
+  port: z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= 65535, { error: (i) => `must be an integer from 1 to 65535 (got ${i.input})` }).optional(),
+  host: z.string().min(1).optional(),
+  rebuild: z.boolean().optional(),
+});
+
+export type MatchFlags = z.infer<typeof matchOptions>;
+export type CurateFlags = z.infer<typeof curateOptions>;
+export type BalanceFlags = z.infer<typeof balanceOptions>;
+export type StatsFlags = z.infer<typeof statsOptions>;
+export type DemoFlags = z.infer<typeof demoOptions>;
+export type ServeFlags = z.infer<typeof serveOptions>;
