@@ -43,9 +43,14 @@ function memoryFlag(): FlagSpec {
 interface Command {
   summary: string;
   flags: Record<string, FlagSpec>;
+  /** A job id before the flags (job show ID …). */
+  takesId?: boolean;
   schema?: ZodType;
-  run: (f: ParsedFlags, p: Progress) => Promise<void>;
+  run: (f: ParsedFlags, p: Progress) => Promise<void | number>;
 }
+
+const dataDirFlag: FlagSpec = { kind: "string", value: "DIR", required: true, help: "the data directory (folder of workspaces; jobs live in DIR/.jobs)" };
+const jsonFlag: FlagSpec = { kind: "boolean", help: "print JSON" };
 
 const commands: Record<string, Command> = {
   match: {
@@ -142,6 +147,71 @@ const commands: Record<string, Command> = {
     run: async (f) => {
       const { serve } = await import("./serve");
       await serve({ dataDir: (f["data-dir"] as string | undefined) ?? "workspaces", port: (f.port as number | undefined) ?? 3000, host: (f.host as string | undefined) ?? "127.0.0.1", rebuild: Boolean(f.rebuild) });
+    },
+  },
+  "job submit": {
+    summary: "submit a job (a JSON spec whose keys are the CLI's flag names, plus kind); prints its id",
+    flags: {
+      "data-dir": dataDirFlag,
+      spec: { kind: "string", value: "FILE", required: true, help: "the job spec (JSON): {\"kind\": \"curate\", \"metadata\": …, \"pool\": […], \"t\": …, \"out\": \"NAME\"}; paths relative to the data directory" },
+      executor: { kind: "string", value: "E", help: "where it runs: local (default)" },
+      "pools-dir": { kind: "strings", value: "DIR [DIR...]", help: "more folders the spec's paths may name (besides the data directory)" },
+      wait: { kind: "boolean", help: "stream its progress and exit 0 only when it succeeded" },
+      help,
+    },
+    run: async (f) => {
+      const job = await import("./job");
+      return job.submit(job.jobStore(f["data-dir"] as string), f.spec as string, (f.executor as string | undefined) ?? "local", (f["pools-dir"] as string[] | undefined) ?? [], f.wait === true);
+    },
+  },
+  "job list": {
+    summary: "the jobs of a data directory, newest first",
+    flags: { "data-dir": dataDirFlag, json: jsonFlag, help },
+    run: async (f) => {
+      const job = await import("./job");
+      const jobs = await job.listJobs(job.jobStore(f["data-dir"] as string));
+      if (f.json) process.stdout.write(JSON.stringify(jobs, null, 2) + "\n");
+      else for (const j of jobs) process.stdout.write(`${j.id}  ${j.kind.padEnd(8)} ${j.state.padEnd(10)} ${j.out}${j.progress ? `  ${j.progress.step} ${j.progress.done}/${j.progress.total ?? "?"}` : ""}\n`);
+    },
+  },
+  "job show": {
+    summary: "one job: kind, state, progress, tasks",
+    takesId: true,
+    flags: { id: { kind: "string", value: "ID", required: true, help: "the job id" }, "data-dir": dataDirFlag, json: jsonFlag, help },
+    run: async (f) => {
+      const job = await import("./job");
+      const store = job.jobStore(f["data-dir"] as string);
+      const [record] = await (await import("../lib/jobs/local")).reconcileJobs(store, [await store.read(f.id as string)]);
+      process.stdout.write(f.json ? JSON.stringify(record, null, 2) + "\n" : job.showJob(record));
+    },
+  },
+  "job logs": {
+    summary: "a job's log (its tasks' output)",
+    takesId: true,
+    flags: { id: { kind: "string", value: "ID", required: true, help: "the job id" }, "data-dir": dataDirFlag, help },
+    run: async (f) => {
+      const job = await import("./job");
+      process.stdout.write(await job.jobStore(f["data-dir"] as string).logTail(f.id as string, 1 << 30));
+    },
+  },
+  "job cancel": {
+    summary: "cancel a queued or running job (its processes end)",
+    takesId: true,
+    flags: { id: { kind: "string", value: "ID", required: true, help: "the job id" }, "data-dir": dataDirFlag, help },
+    run: async (f) => {
+      const job = await import("./job");
+      const record = await job.cancelJob(job.jobStore(f["data-dir"] as string), f.id as string);
+      process.stdout.write(`${record.id} ${record.state}\n`);
+    },
+  },
+  "job run": {
+    summary: "run a submitted job here (what the local executor starts; normally not typed)",
+    takesId: true,
+    flags: { id: { kind: "string", value: "ID", required: true, help: "the job id" }, "data-dir": dataDirFlag, help },
+    run: async (f) => {
+      const job = await import("./job");
+      const record = await job.superviseJob(job.jobStore(f["data-dir"] as string), f.id as string);
+      return record.state === "succeeded" ? 0 : 1;
     },
   },
   stats: {
@@ -252,14 +322,15 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`metacurate ${name}: ${command.summary}\n\n${flagHelp(command.flags)}\n`);
       return 0;
     }
-    const parsed = parseFlags(name, rest, command.flags);
+    const args = command.takesId && rest[0] !== undefined && !rest[0].startsWith("--") ? ["--id", ...rest] : rest;
+    const parsed = parseFlags(name, args, command.flags);
     const flags = (command.schema ? parseOptions(command.schema, parsed) : parsed) as ParsedFlags;
     const mode = (flags.progress as string | undefined) ?? "bar";
     if (!(PROGRESS_MODES as readonly string[]).includes(mode)) throw new UsageError(`--progress must be one of ${PROGRESS_MODES.join(", ")} (got "${mode}")`);
     progress = new Progress(mode as ProgressMode);
-    await command.run(flags, progress);
+    const code = await command.run(flags, progress);
     progress.done();
-    return 0;
+    return typeof code === "number" ? code : 0;
   } catch (e) {
     progress.done();
     if (e instanceof UserError) {

@@ -7,7 +7,8 @@ import { columnField, memoryLimitField, oneThreshold, pathField, progressField, 
 
 const threshold = thresholdFields;
 
-const poolInputs = {
+/** The pool and metadata inputs of match and curate (shared with job specs). */
+export const poolInputs = {
   metadata: pathField,
   pool: z.array(pathField).min(1, { error: "needs at least one parquet file" }),
   "text-col": columnField.optional(),

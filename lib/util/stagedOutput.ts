@@ -35,7 +35,7 @@ export interface RunInput {
   path: string;
 }
 
-interface LockRecord {
+export interface LockRecord {
   pid: number;
   host: string;
   started: string;
@@ -45,7 +45,7 @@ interface LockRecord {
 
 const errCode = (e: unknown) => (e as NodeJS.ErrnoException | null)?.code;
 
-async function procStart(pid: number): Promise<string | null> {
+export async function procStart(pid: number): Promise<string | null> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
@@ -55,7 +55,7 @@ async function procStart(pid: number): Promise<string | null> {
 }
 
 /** Whether the process that wrote `lock` is gone (only decidable on this host). */
-async function holderIsDead(lock: LockRecord): Promise<boolean> {
+export async function holderIsDead(lock: LockRecord): Promise<boolean> {
   if (lock.host !== os.hostname() || !Number.isInteger(lock.pid)) return false;
   try {
     process.kill(lock.pid, 0);
@@ -89,7 +89,8 @@ export async function makeFolder(abs: string, shown: string): Promise<boolean> {
   return missing.length > 0;
 }
 
-async function acquireLock(dir: string, shown: string): Promise<string> {
+/** Takes `dir`'s lock file (a dead holder's lock is taken over), or an OutputError naming the live holder; returns the lock's path. */
+export async function acquireLock(dir: string, shown: string): Promise<string> {
   const file = path.join(dir, LOCK_FILE);
   const record: LockRecord = { pid: process.pid, host: os.hostname(), started: new Date().toISOString(), procStart: await procStart(process.pid) };
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -265,4 +266,17 @@ export class StagedOutput {
 async function syncPath(p: string): Promise<void> {
   const fh = await open(p, "r");
   try { await fh.sync(); } finally { await fh.close(); }
+}
+
+/**
+ * After a run was killed (a cancelled job): if no live run holds `dir`'s lock, removes the lock and the
+ * generation the dead run was staging. The folder keeps its committed outputs.
+ */
+export async function clearDeadRun(dir: string): Promise<void> {
+  const file = path.join(dir, LOCK_FILE);
+  let held: LockRecord;
+  try { held = JSON.parse(await readFile(file, "utf8")) as LockRecord; } catch { return; }
+  if (!(await holderIsDead(held))) return;
+  await rm(file, { force: true });
+  await removeDeadGenerations(dir, await currentGeneration(dir)).catch(() => {});
 }

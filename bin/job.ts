@@ -1,0 +1,73 @@
+/** `metacurate job …`: submit, watch, list and cancel jobs of a data directory (the same store the dashboard uses). */
+import { readFileSync, existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { InputError, UsageError, firstLine } from "../lib/errors";
+import { cancelJob, reconcileJobs, startSupervisor } from "../lib/jobs/local";
+import { planJob } from "../lib/jobs/spec";
+import { JobStore } from "../lib/jobs/store";
+import { superviseJob } from "../lib/jobs/supervisor";
+import type { JobRecord } from "../lib/jobs/types";
+
+export function jobStore(dataDir: string | undefined): JobStore {
+  if (!dataDir) throw new UsageError("needs --data-dir DIR (the folder of workspaces the jobs write into)");
+  const dir = path.resolve(dataDir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`--data-dir ${dataDir} is not a folder`);
+  return new JobStore(dir);
+}
+
+export async function submit(store: JobStore, specFile: string, executor: string, poolsDirs: string[], wait: boolean): Promise<number> {
+  if (executor !== "local") throw new UsageError(`--executor must be local (got "${executor}"; the slurm executor is not built yet)`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(specFile, "utf8"));
+  } catch (e) {
+    throw new InputError(`--spec ${specFile}: ${firstLine(e)}`);
+  }
+  const planned = planJob(raw, { dataDir: store.dataDir, poolsDirs: poolsDirs.map((d) => path.resolve(d)) });
+  const job = await store.create(planned, "local");
+  startSupervisor(store, job.id);
+  process.stdout.write(job.id + "\n");
+  if (!wait) return 0;
+  const end = await follow(store, job.id, (line) => process.stderr.write(line + "\n"));
+  return end.state === "succeeded" ? 0 : 1;
+}
+
+/** Streams a job's progress lines until it ends; returns its final record. */
+export async function follow(store: JobStore, id: string, print: (line: string) => void): Promise<JobRecord> {
+  let seen = 0;
+  for (;;) {
+    const events = await store.events(id, seen);
+    seen += events.length;
+    for (const e of events) {
+      if (e.type === "progress") print(`${e.task} ${e.step}${e.total ? ` ${e.done}/${e.total}` : ""}`);
+      else if (e.type === "task") print(`task ${e.task}: ${e.state}${e.error ? ` (${e.error})` : ""}`);
+      else print(`job ${id}: ${e.state}${e.error ? ` (${e.error})` : ""}`);
+    }
+    const [job] = await reconcileJobs(store, [await store.read(id)]);
+    if (job.state !== "queued" && job.state !== "running") {
+      const rest = await store.events(id, seen);
+      if (rest.length === 0) return job;
+      continue;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export function showJob(job: JobRecord): string {
+  const p = job.progress;
+  const lines = [
+    `job       ${job.id} (${job.kind}, ${job.executor})`,
+    `state     ${job.state}${job.error ? `: ${job.error}` : ""}`,
+    `out       ${job.out}`,
+    `created   ${job.created}${job.started ? `, started ${job.started}` : ""}${job.finished ? `, finished ${job.finished}` : ""}`,
+    ...(p ? [`progress  ${p.task} ${p.step}${p.total ? ` ${p.done.toLocaleString("en")}/${p.total.toLocaleString("en")}` : ""}`] : []),
+    ...job.tasks.map((t) => `task      ${t.name}: ${t.state}${t.attempts > 1 ? ` (${t.attempts} attempts)` : ""}${t.error ? ` — ${t.error}` : ""}`),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+export async function listJobs(store: JobStore): Promise<JobRecord[]> {
+  return reconcileJobs(store);
+}
+
+export { cancelJob, superviseJob };

@@ -1,0 +1,28 @@
+/** A balance job: re-balance a workspace of the data directory (in place, or into another). */
+import path from "node:path";
+import { z } from "zod";
+import { memoryLimitField, oneThreshold, pathField, thresholdFields } from "../../options/fields";
+import { checkWorkspaceName, resolveInput } from "../paths";
+import { optionFlags, type JobKind } from "./kind";
+
+const schema = z.strictObject({
+  kind: z.literal("balance"),
+  in: pathField,
+  out: pathField.optional(),
+  ...thresholdFields,
+  "memory-limit": memoryLimitField.optional(),
+}).superRefine(oneThreshold(true));
+
+const OPTIONS = ["t", "p", "target-size", "seed", "memory-limit"] as const;
+
+export const balanceKind: JobKind = {
+  kind: "balance",
+  schema,
+  plan(spec, roots) {
+    const from = checkWorkspaceName(spec.in as string, "in");
+    const inDir = resolveInput(path.join(from, "manifest.json"), "in", { dataDir: roots.dataDir, poolsDirs: [] });
+    const out = checkWorkspaceName((spec.out as string | undefined) ?? from, "out");
+    const argv = ["balance", "--in", path.dirname(inDir), "--out", path.join(roots.dataDir, out), ...optionFlags(spec, OPTIONS)];
+    return { out, tasks: [{ name: "balance", argv, after: [] }] };
+  },
+};

@@ -1,0 +1,6 @@
+/** Every job kind by name: adding a kind is a new file beside these and one line here. */
+import { balanceKind } from "./balance";
+import { curateKind } from "./curate";
+import type { JobKind } from "./kind";
+
+export const JOB_KINDS: Record<string, JobKind> = Object.fromEntries([curateKind, balanceKind].map((k) => [k.kind, k]));

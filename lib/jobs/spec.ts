@@ -1,0 +1,22 @@
+/** A job spec, validated by its kind's schema, its paths resolved: the fields named in every error. */
+import { UsageError } from "../errors";
+import { parseOptions } from "../options/validate";
+import { JOB_KINDS } from "./kinds/index";
+import type { TaskPlan } from "./kinds/kind";
+import type { PathRoots } from "./paths";
+
+export interface PlannedJob {
+  kind: string;
+  spec: Record<string, unknown>;
+  out: string;
+  tasks: TaskPlan[];
+}
+
+export function planJob(raw: unknown, roots: PathRoots): PlannedJob {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new UsageError("a job spec must be a JSON object");
+  const kind = (raw as { kind?: unknown }).kind;
+  const k = typeof kind === "string" ? JOB_KINDS[kind] : undefined;
+  if (!k) throw new UsageError(`"kind": must be one of ${Object.keys(JOB_KINDS).map((n) => `"${n}"`).join(", ")} (got ${JSON.stringify(kind)?.slice(0, 40)})`);
+  const spec = parseOptions(k.schema, raw, "field");
+  return { kind: k.kind, spec, ...k.plan(spec, roots) };
+}

@@ -1,0 +1,108 @@
+/**
+ * Jobs on disk: DATA_DIR/.jobs/ID/ holds spec.json, state.json (replaced atomically), events.jsonl
+ * (appended), log.txt (the tasks' output) and the scripts an executor generates.
+ */
+import { randomBytes } from "node:crypto";
+import { appendFile, mkdir, open, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { NotFoundError, UsageError } from "../errors";
+import type { PlannedJob } from "./spec";
+import type { ExecutorName, JobEvent, JobRecord } from "./types";
+
+const ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
+
+export function newJobId(now = new Date()): string {
+  const iso = now.toISOString();
+  return `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}-${randomBytes(3).toString("hex")}`;
+}
+
+export class JobStore {
+  readonly root: string;
+
+  constructor(readonly dataDir: string) {
+    this.root = path.join(path.resolve(dataDir), ".jobs");
+  }
+
+  dir(id: string): string {
+    if (!ID.test(id)) throw new UsageError(`"${id.slice(0, 40)}" is not a job id`);
+    return path.join(this.root, id);
+  }
+
+  file(id: string, name: "spec.json" | "state.json" | "events.jsonl" | "log.txt"): string {
+    return path.join(this.dir(id), name);
+  }
+
+  async create(planned: PlannedJob, executor: ExecutorName): Promise<JobRecord> {
+    await mkdir(this.root, { recursive: true });
+    for (;;) {
+      const id = newJobId();
+      const dir = this.dir(id);
+      try { await mkdir(dir); } catch (e) { if ((e as NodeJS.ErrnoException).code === "EEXIST") continue; throw e; }
+      const record: JobRecord = {
+        id, kind: planned.kind, state: "queued", executor, out: planned.out, created: new Date().toISOString(), started: null, finished: null,
+        progress: null, error: null, supervisor: null, resumes: 0,
+        tasks: planned.tasks.map((t) => ({ ...t, state: "pending", attempts: 0, exitCode: null, started: null, finished: null, error: null })),
+      };
+      await writeFile(path.join(dir, "spec.json"), JSON.stringify(planned.spec, null, 2) + "\n");
+      await writeFile(path.join(dir, "log.txt"), "");
+      await writeFile(path.join(dir, "events.jsonl"), "");
+      await this.write(record);
+      return record;
+    }
+  }
+
+  async read(id: string): Promise<JobRecord> {
+    const text = await readFile(this.file(id, "state.json"), "utf8").catch(() => { throw new NotFoundError(`no job ${id}`); });
+    return JSON.parse(text) as JobRecord;
+  }
+
+  /** Replaces state.json in one rename: a reader sees the old state or the new one. */
+  async write(record: JobRecord): Promise<void> {
+    const file = this.file(record.id, "state.json");
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    await writeFile(tmp, JSON.stringify(record, null, 2) + "\n");
+    await rename(tmp, file);
+  }
+
+  async spec(id: string): Promise<Record<string, unknown>> {
+    return JSON.parse(await readFile(this.file(id, "spec.json"), "utf8")) as Record<string, unknown>;
+  }
+
+  async appendEvent(id: string, event: JobEvent): Promise<void> {
+    await appendFile(this.file(id, "events.jsonl"), JSON.stringify(event) + "\n");
+  }
+
+  /** Events from line `from` on (complete lines only). */
+  async events(id: string, from = 0): Promise<JobEvent[]> {
+    const text = await readFile(this.file(id, "events.jsonl"), "utf8").catch(() => "");
+    const lines = text.split("\n");
+    lines.pop(); // the part after the last newline is not a whole line yet
+    return lines.slice(from).map((l) => JSON.parse(l) as JobEvent);
+  }
+
+  /** The last `bytes` of the log. */
+  async logTail(id: string, bytes = 64 * 1024): Promise<string> {
+    const file = this.file(id, "log.txt");
+    const size = (await stat(file).catch(() => null))?.size ?? 0;
+    const fh = await open(file, "r").catch(() => null);
+    if (!fh) return "";
+    try {
+      const start = Math.max(0, size - bytes);
+      const buf = Buffer.alloc(size - start);
+      await fh.read(buf, 0, buf.length, start);
+      return buf.toString("utf8");
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async list(): Promise<JobRecord[]> {
+    const ids = (await readdir(this.root).catch(() => [])).filter((n) => ID.test(n)).sort().reverse();
+    const out: JobRecord[] = [];
+    for (const id of ids) {
+      const r = await this.read(id).catch(() => null);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+}
