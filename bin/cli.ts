@@ -141,12 +141,13 @@ const commands: Record<string, Command> = {
       port: { kind: "number", value: "N", help: "port (default 3000)" },
       host: { kind: "string", value: "H", help: "address to listen on (default 127.0.0.1)" },
       rebuild: { kind: "boolean", help: "run next build even if a build exists" },
+      "pools-dir": { kind: "strings", value: "DIR [DIR...]", help: "folders (besides the data directory) that job specs may read pools and metadata from" },
       help,
     },
     schema: options.serveOptions,
     run: async (f) => {
       const { serve } = await import("./serve");
-      await serve({ dataDir: (f["data-dir"] as string | undefined) ?? "workspaces", port: (f.port as number | undefined) ?? 3000, host: (f.host as string | undefined) ?? "127.0.0.1", rebuild: Boolean(f.rebuild) });
+      await serve({ dataDir: (f["data-dir"] as string | undefined) ?? "workspaces", port: (f.port as number | undefined) ?? 3000, host: (f.host as string | undefined) ?? "127.0.0.1", rebuild: Boolean(f.rebuild), poolsDirs: f["pools-dir"] as string[] | undefined });
     },
   },
   "job submit": {

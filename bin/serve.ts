@@ -9,14 +9,20 @@ import { isLoopback } from "../lib/server/requestGuard";
 
 const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-export async function serve(opts: { dataDir: string; port: number; host: string; rebuild: boolean }): Promise<void> {
+export async function serve(opts: { dataDir: string; port: number; host: string; rebuild: boolean; poolsDirs?: string[] }): Promise<void> {
   if (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535) throw new UsageError(`--port must be an integer from 1 to 65535 (got ${opts.port})`);
   const dataDir = path.resolve(opts.dataDir);
   if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) throw new InputError(`--data-dir ${dataDir} is not a folder`);
   // beyond loopback every request needs a token (from METACURATE_TOKEN, or made now), as Jupyter does
   const exposed = !isLoopback(opts.host);
   const token = exposed ? (process.env.METACURATE_TOKEN || randomBytes(24).toString("base64url")) : "";
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", METACURATE_DATA_DIR: dataDir, METACURATE_BIND_HOST: opts.host, METACURATE_TOKEN: token };
+  const poolsDirs = (opts.poolsDirs ?? []).map((d) => path.resolve(d));
+  for (const d of poolsDirs) if (!existsSync(d) || !statSync(d).isDirectory()) throw new InputError(`--pools-dir ${d} is not a folder`);
+  const env = {
+    ...process.env, NEXT_TELEMETRY_DISABLED: "1", METACURATE_DATA_DIR: dataDir, METACURATE_BIND_HOST: opts.host, METACURATE_TOKEN: token,
+    // jobs started by the server run this launcher, and may read inputs from these folders besides the data directory
+    METACURATE_LAUNCHER: path.join(APP_ROOT, "bin", "metacurate.mjs"), METACURATE_POOLS_DIRS: poolsDirs.join(path.delimiter),
+  };
   const next = path.join(APP_ROOT, "node_modules", "next", "dist", "bin", "next");
   if (opts.rebuild || !existsSync(path.join(APP_ROOT, ".next", "BUILD_ID"))) {
     process.stderr.write("building the dashboard (next build)…\n");

@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:fs";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,10 +31,16 @@ export async function isAlive(who: { pid: number; procStart: string | null; host
   return !(await holderIsDead({ ...who, started: "" })) && who.host === os.hostname();
 }
 
-/** Starts the job's supervisor, detached in a process group of its own (cancel ends the whole group). */
-export function startSupervisor(store: JobStore, id: string): void {
+/**
+ * Starts the job's supervisor, detached in a process group of its own (cancel ends the whole group),
+ * and notes its pid in supervisor.json at once: until it records itself, that is how it is known alive.
+ */
+export async function startSupervisor(store: JobStore, id: string): Promise<void> {
   const child = spawn(process.execPath, [launcher(), "job", "run", id, "--data-dir", store.dataDir], { detached: true, stdio: "ignore", env: process.env });
   child.unref();
+  if (child.pid !== undefined) {
+    await writeFile(path.join(store.dir(id), "supervisor.json"), JSON.stringify({ pid: child.pid, procStart: await procStart(child.pid), host: os.hostname() }));
+  }
 }
 
 /** Waits for a free slot (polling), unless `stop` says to give up; returns its release. */
@@ -50,7 +56,8 @@ export async function acquireSlot(store: JobStore, stop: () => boolean): Promise
         try { await fh.writeFile(me); } finally { await fh.close(); }
         return async () => { await rm(file, { force: true }); };
       } catch {
-        const held = await readFile(file, "utf8").then((t) => JSON.parse(t), () => null);
+        // an empty or half-written slot file is being taken right now: leave it
+        const held = await readFile(file, "utf8").then((t) => { try { return JSON.parse(t); } catch { return null; } }, () => null);
         if (held && (await holderIsDead(held))) {
           const aside = `${file}.stale-${process.pid}`;
           if (await rename(file, aside).then(() => true, () => false)) await rm(aside, { force: true });
@@ -58,7 +65,7 @@ export async function acquireSlot(store: JobStore, stop: () => boolean): Promise
       }
     }
     if (stop()) return async () => {};
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 300 + Math.random() * 400)); // jittered: many waiting supervisors do not poll in step
   }
 }
 
@@ -71,11 +78,14 @@ export async function reconcileJobs(store: JobStore, jobs?: JobRecord[]): Promis
   const all = jobs ?? (await store.list());
   const out: JobRecord[] = [];
   for (const job of all) {
-    if ((job.state === "queued" || job.state === "running") && job.executor === "local" && (await orphaned(job))) {
+    if ((job.state === "queued" || job.state === "running") && job.executor === "local" && (await orphaned(store, job))) {
       if (job.resumes < 2) {
         job.resumes++;
+        job.previousSupervisor = job.supervisor ?? job.previousSupervisor ?? null;
+        job.supervisor = null;
+        job.supervisorRequested = new Date().toISOString();
         await store.write(job);
-        startSupervisor(store, job.id);
+        await startSupervisor(store, job.id);
       } else {
         job.state = "failed";
         job.finished = new Date().toISOString();
@@ -89,8 +99,13 @@ export async function reconcileJobs(store: JobStore, jobs?: JobRecord[]): Promis
   return out;
 }
 
-async function orphaned(job: JobRecord): Promise<boolean> {
-  if (job.supervisor === null) return Date.now() - Date.parse(job.created) > 10_000; // never started
+async function orphaned(store: JobStore, job: JobRecord): Promise<boolean> {
+  if (job.supervisor === null) {
+    // started but not yet recorded in state.json (a loaded machine takes seconds): alive by its pid file
+    const started = await readFile(path.join(store.dir(job.id), "supervisor.json"), "utf8").then((t) => JSON.parse(t) as JobRecord["supervisor"], () => null);
+    if (started && Date.parse(job.supervisorRequested ?? job.created) <= (await stat(path.join(store.dir(job.id), "supervisor.json"))).mtimeMs + 1) return !(await isAlive(started));
+    return Date.now() - Date.parse(job.supervisorRequested ?? job.created) > 10_000;
+  }
   return job.supervisor.host === os.hostname() && !(await isAlive(job.supervisor));
 }
 

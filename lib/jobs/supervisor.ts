@@ -19,8 +19,9 @@ export async function superviseJob(store: JobStore, id: string): Promise<JobReco
   const dir = store.dir(id);
   const lock = await acquireLock(dir, `job ${id}`);
   let job = await store.read(id);
-  const previous = job.supervisor;
+  const previous = job.previousSupervisor ?? job.supervisor;
   job.supervisor = { pid: process.pid, procStart: await procStart(process.pid), host: os.hostname() };
+  job.previousSupervisor = null;
   await store.write(job);
   // a supervisor that died may have left its task running: end that process group before rerunning the task
   if (previous && previous.pid !== process.pid && (await isAlive(previous))) {

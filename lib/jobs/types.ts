@@ -45,6 +45,10 @@ export interface JobRecord {
   supervisor: { pid: number; procStart: string | null; host: string } | null;
   /** Times a job whose supervisor died was taken up again. */
   resumes: number;
+  /** The supervisor that died, whose process group (its task) the next one ends first. */
+  previousSupervisor?: { pid: number; procStart: string | null; host: string } | null;
+  /** When a supervisor was last asked for (it records itself in `supervisor` once started). */
+  supervisorRequested: string | null;
 }
 
 /** Events appended to events.jsonl. */

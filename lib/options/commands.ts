@@ -52,6 +52,7 @@ export const serveOptions = z.strictObject({
   port: z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= 65535, { error: (i) => `must be an integer from 1 to 65535 (got ${i.input})` }).optional(),
   host: z.string().min(1).optional(),
   rebuild: z.boolean().optional(),
+  "pools-dir": z.array(pathField).optional(),
 });
 
 export type MatchFlags = z.infer<typeof matchOptions>;

@@ -1,0 +1,40 @@
+import { reconcileJobs } from "../../../../../lib/jobs/local";
+import { serverStore } from "../../../../../lib/jobs/server";
+import { dataDir } from "../../../../../lib/workspace/serve";
+import { errorResponse } from "../../../respond";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** Server-sent events: every event of the job from the first (state, task, progress), live, until it ends. */
+export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
+  try {
+    const { id } = await ctx.params;
+    const store = serverStore(dataDir());
+    await store.read(id); // 404 before the stream opens
+    const encoder = new TextEncoder();
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        let seen = 0;
+        try {
+          while (!req.signal.aborted) {
+            const events = await store.events(id, seen);
+            seen += events.length;
+            for (const e of events) controller.enqueue(encoder.encode(`data: ${JSON.stringify(e)}\n\n`));
+            const [job] = await reconcileJobs(store, [await store.read(id)]);
+            if (job.state !== "queued" && job.state !== "running" && (await store.events(id, seen)).length === 0) {
+              controller.enqueue(encoder.encode(`event: end\ndata: ${JSON.stringify(job)}\n\n`));
+              break;
+            }
+            await new Promise((r) => setTimeout(r, 300));
+          }
+        } finally {
+          controller.close();
+        }
+      },
+    });
+    return new Response(stream, { headers: { "Content-Type": "text/event-stream", "Cache-Control": "no-store" } });
+  } catch (e) {
+    return errorResponse(e);
+  }
+}

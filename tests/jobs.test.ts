@@ -1,0 +1,167 @@
+// Jobs through the server's API handlers (real supervisors, real `metacurate` processes): a curate
+// job's outputs are the CLI's; cancel leaves no process; a supervisor killed with -9 is taken up
+// again and the job still ends right; 50 concurrent submissions all finish; bad specs get 400
+// naming the field.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { GET as getJob } from "../app/api/jobs/[id]/route";
+import { POST as cancelRoute } from "../app/api/jobs/[id]/cancel/route";
+import { GET as eventsRoute } from "../app/api/jobs/[id]/events/route";
+import { GET as listRoute, POST as submitRoute } from "../app/api/jobs/route";
+import type { JobRecord } from "../lib/jobs/types";
+import { openDuckDB, sqlString } from "../lib/pool/duckdb";
+import { cli } from "./support/cli";
+import { REPO, tempDir, writeParquet } from "./support/fixtures";
+
+const OUTPUTS = ["entry_counts.parquet", "size_curve.parquet", "subset.npy", "matches.parquet", "curated.parquet", "preview.parquet"];
+
+function useDataDir(t: { after: (fn: () => void) => void }, dir: string): void {
+  const saved = { data: process.env.METACURATE_DATA_DIR, launcher: process.env.METACURATE_LAUNCHER };
+  process.env.METACURATE_DATA_DIR = dir;
+  process.env.METACURATE_LAUNCHER = path.join(REPO, "bin/metacurate.mjs");
+  t.after(() => {
+    for (const [k, v] of [["METACURATE_DATA_DIR", saved.data], ["METACURATE_LAUNCHER", saved.launcher]] as const) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  });
+}
+
+const post = (body: unknown) => submitRoute(new Request("http://127.0.0.1/api/jobs", { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } }));
+const job = async (id: string) => (await (await getJob(new Request(`http://127.0.0.1/api/jobs/${id}`), { params: Promise.resolve({ id }) })).json()) as JobRecord;
+
+async function waitFor(id: string, until: (j: JobRecord) => boolean, ms = 120_000): Promise<JobRecord> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const j = await job(id);
+    if (until(j)) return j;
+    if (Date.now() > end) throw new Error(`job ${id} still ${j.state}: ${JSON.stringify(j.progress)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+const ended = (j: JobRecord) => j.state !== "queued" && j.state !== "running";
+const sha = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
+
+async function bigPool(file: string, rows: number): Promise<void> {
+  const con = await openDuckDB();
+  try {
+    await con.run(`COPY (SELECT md5(i::VARCHAR) AS uid, 'http://x/' || i AS url, 'a ' || (['red', 'blue', 'hot'])[1 + i % 3] || ' dog number ' || (i % 5000) AS text FROM range(${rows}) t(i)) TO ${sqlString(file)} (FORMAT parquet)`);
+  } finally {
+    con.closeSync();
+  }
+}
+
+async function setup(t: { after: (fn: () => void) => void }, rows = 3000) {
+  const data = tempDir(t);
+  mkdirSync(path.join(data, "in"));
+  await bigPool(path.join(data, "in", "pool.parquet"), rows);
+  writeFileSync(path.join(data, "in", "metadata.json"), JSON.stringify(["dog", "red", "blue", "hot dog", "number"]));
+  useDataDir(t, data);
+  return { data, spec: { kind: "curate", metadata: "in/metadata.json", pool: ["in/pool.parquet"], t: 300, seed: 7, out: "ws" } };
+}
+
+test("a curate job: 202 with an id, live events, and outputs byte-identical to the single-process CLI", async (t) => {
+  const { data, spec } = await setup(t);
+  const r = await post(spec);
+  assert.equal(r.status, 202);
+  const { id } = await r.json() as { id: string };
+  const events = await (await eventsRoute(new Request(`http://127.0.0.1/api/jobs/${id}/events`), { params: Promise.resolve({ id }) })).text();
+  const done = await waitFor(id, ended);
+  assert.equal(done.state, "succeeded", done.error ?? "");
+  assert.equal(done.kind, "curate");
+  assert.equal(done.out, "ws");
+  assert.ok(done.progress && done.progress.step === "balance");
+  assert.match(events, /"type":"progress","task":"curate","step":"match"/);
+  assert.match(events, /"type":"state","state":"succeeded"/);
+  assert.match(events, /event: end/);
+  const ref = path.join(tempDir(t), "ref");
+  assert.equal(cli("curate", "--metadata", path.join(data, "in/metadata.json"), "--pool", path.join(data, "in/pool.parquet"), "--out", ref, "--t", "300", "--seed", "7").code, 0);
+  for (const f of OUTPUTS) assert.equal(sha(path.join(data, "ws", f)), sha(path.join(ref, f)), f);
+  const dir = path.join(data, ".jobs", id);
+  for (const f of ["spec.json", "state.json", "events.jsonl", "log.txt"]) assert.ok(existsSync(path.join(dir, f)), f);
+  assert.match(readFileSync(path.join(dir, "log.txt"), "utf8"), /balance {3}t = 300/);
+  const list = (await (await listRoute()).json()) as { jobs: JobRecord[] };
+  assert.deepEqual(list.jobs.map((j) => j.id), [id]);
+});
+
+function groupProcesses(pgid: number): number[] {
+  const out = execFileSync("ps", ["-eo", "pid=,pgid="], { encoding: "utf8" });
+  return out.trim().split("\n").map((l) => l.trim().split(/\s+/).map(Number)).filter(([, g]) => g === pgid).map(([p]) => p);
+}
+
+test("cancel ends the job's whole process tree and leaves the output folder clean", async (t) => {
+  const { data, spec } = await setup(t, 1_500_000);
+  const { id } = await (await post(spec)).json() as { id: string };
+  const running = await waitFor(id, (j) => j.progress?.step === "match" || ended(j));
+  assert.equal(running.state, "running");
+  const pgid = running.supervisor!.pid;
+  assert.ok(groupProcesses(pgid).length >= 2, "the supervisor and its task");
+  const r = await cancelRoute(new Request(`http://127.0.0.1/api/jobs/${id}/cancel`, { method: "POST" }), { params: Promise.resolve({ id }) });
+  assert.equal(r.status, 200);
+  const cancelled = await waitFor(id, ended);
+  assert.equal(cancelled.state, "cancelled");
+  for (let i = 0; i < 50 && groupProcesses(pgid).length > 0; i++) await new Promise((res) => setTimeout(res, 100));
+  assert.deepEqual(groupProcesses(pgid), [], "no process of the job is left");
+  const left = existsSync(path.join(data, "ws")) ? readdirSync(path.join(data, "ws")) : [];
+  assert.deepEqual(left.filter((n) => n.startsWith(".metacurate-")), [], "no lock, no half-written generation");
+});
+
+test("kill -9 of a job's supervisor mid-run: the job is taken up again and its outputs are the CLI's", async (t) => {
+  const { data, spec } = await setup(t, 600_000);
+  const { id } = await (await post(spec)).json() as { id: string };
+  const running = await waitFor(id, (j) => j.progress?.step === "match" || ended(j));
+  assert.equal(running.state, "running");
+  process.kill(running.supervisor!.pid, "SIGKILL");
+  await new Promise((r) => setTimeout(r, 300));
+  const done = await waitFor(id, ended, 180_000); // reading the job reconciles it: a new supervisor reruns the task
+  assert.equal(done.state, "succeeded", done.error ?? "");
+  assert.equal(done.resumes, 1);
+  assert.notEqual(done.supervisor!.pid, running.supervisor!.pid);
+  const ref = path.join(tempDir(t), "ref");
+  assert.equal(cli("curate", "--metadata", path.join(data, "in/metadata.json"), "--pool", path.join(data, "in/pool.parquet"), "--out", ref, "--t", "300", "--seed", "7").code, 0);
+  for (const f of OUTPUTS) assert.equal(sha(path.join(data, "ws", f)), sha(path.join(ref, f)), f);
+  assert.deepEqual(groupProcesses(running.supervisor!.pid), [], "the dead supervisor's task was ended");
+});
+
+test("50 concurrent submissions are all recorded and all finish", async (t) => {
+  const { data, spec } = await setup(t, 200);
+  const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => post({ ...spec, out: `ws${i}` })));
+  assert.deepEqual(responses.map((r) => r.status), Array(50).fill(202));
+  const ids = await Promise.all(responses.map(async (r) => ((await r.json()) as { id: string }).id));
+  assert.equal(new Set(ids).size, 50);
+  const finals = [];
+  for (const id of ids) finals.push(await waitFor(id, ended, 300_000));
+  assert.deepEqual(finals.map((j) => j.state), Array(50).fill("succeeded"));
+  for (let i = 0; i < 50; i++) assert.ok(existsSync(path.join(data, `ws${i}`, "curated.parquet")));
+});
+
+test("bad specs get 400 naming the field: wrong types, unknown fields, t = 0, a missing pool, hostile paths", async (t) => {
+  const { data, spec } = await setup(t, 100);
+  const outside = tempDir(t);
+  writeFileSync(path.join(outside, "secret.parquet"), "x");
+  symlinkSync(path.join(outside, "secret.parquet"), path.join(data, "in", "link.parquet"));
+  const cases: [unknown, RegExp][] = [
+    [{ ...spec, t: "300" }, /"t": must be a number \(got "300"\)/],
+    [{ ...spec, t: 0 }, /"t": t must be a number >= 1 \(got 0\)/],
+    [{ ...spec, colour: "red" }, /unknown field "colour"/],
+    [{ ...spec, pool: undefined }, /"pool": is required/],
+    [{ ...spec, pool: ["in/missing.parquet"] }, /"pool\[0\]": "in\/missing\.parquet" does not exist/],
+    [{ ...spec, pool: ["../etc/passwd"] }, /"pool\[0\]": .* must not climb out with "\.\."/],
+    [{ ...spec, pool: ["/etc/passwd"] }, /"pool\[0\]": .* must be a path relative to the data directory/],
+    [{ ...spec, pool: ["in/%2e%2e/x.parquet"] }, /"pool\[0\]": .* holds encoded or NUL characters/],
+    [{ ...spec, pool: ["in/link.parquet"] }, /"pool\[0\]": .* leads outside the data directory/],
+    [{ ...spec, metadata: "file:///etc/passwd" }, /"metadata": .* must be a path relative/],
+    [{ ...spec, out: "../evil" }, /"out": .* is not a workspace name/],
+    [{ ...spec, kind: "frobnicate" }, /"kind": must be one of "curate", "balance"/],
+    [{ ...spec, executor: "cloud" }, /"executor": must be "local"/],
+    [[1, 2], /a job spec must be a JSON object/],
+    ["{not json", /the body is not JSON/],
+  ];
+  for (const [body, message] of cases) {
+    const r = await post(body);
+    assert.equal(r.status, 400, JSON.stringify(body));
+    assert.match(((await r.json()) as { error: string }).error, message, JSON.stringify(body));
+  }
+  assert.equal(existsSync(path.join(data, ".jobs")) ? readdirSync(path.join(data, ".jobs")).filter((n) => !n.startsWith(".")).length : 0, 0, "no job recorded");
+});
