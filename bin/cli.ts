@@ -51,6 +51,7 @@ interface Command {
 
 const dataDirFlag: FlagSpec = { kind: "string", value: "DIR", required: true, help: "the data directory (folder of workspaces; jobs live in DIR/.jobs)" };
 const jsonFlag: FlagSpec = { kind: "boolean", help: "print JSON" };
+const idFlag: FlagSpec = { kind: "string", value: "ID", required: true, help: "the job id" };
 
 const commands: Record<string, Command> = {
   match: {
@@ -178,7 +179,7 @@ const commands: Record<string, Command> = {
   "job show": {
     summary: "one job: kind, state, progress, tasks",
     takesId: true,
-    flags: { id: { kind: "string", value: "ID", required: true, help: "the job id" }, "data-dir": dataDirFlag, json: jsonFlag, help },
+    flags: { id: idFlag, "data-dir": dataDirFlag, json: jsonFlag, help },
     run: async (f) => {
       const job = await import("./job");
       const store = job.jobStore(f["data-dir"] as string);
@@ -189,7 +190,7 @@ const commands: Record<string, Command> = {
   "job logs": {
     summary: "a job's log (its tasks' output)",
     takesId: true,
-    flags: { id: { kind: "string", value: "ID", required: true, help: "the job id" }, "data-dir": dataDirFlag, help },
+    flags: { id: idFlag, "data-dir": dataDirFlag, help },
     run: async (f) => {
       const job = await import("./job");
       process.stdout.write(await job.jobStore(f["data-dir"] as string).logTail(f.id as string, 1 << 30));
@@ -198,7 +199,7 @@ const commands: Record<string, Command> = {
   "job cancel": {
     summary: "cancel a queued or running job (its processes end)",
     takesId: true,
-    flags: { id: { kind: "string", value: "ID", required: true, help: "the job id" }, "data-dir": dataDirFlag, help },
+    flags: { id: idFlag, "data-dir": dataDirFlag, help },
     run: async (f) => {
       const job = await import("./job");
       const record = await job.cancelJob(job.jobStore(f["data-dir"] as string), f.id as string);
@@ -208,7 +209,7 @@ const commands: Record<string, Command> = {
   "job run": {
     summary: "run a submitted job here (what the local executor starts; normally not typed)",
     takesId: true,
-    flags: { id: { kind: "string", value: "ID", required: true, help: "the job id" }, "data-dir": dataDirFlag, help },
+    flags: { id: idFlag, "data-dir": dataDirFlag, help },
     run: async (f) => {
       const job = await import("./job");
       const record = await job.superviseJob(job.jobStore(f["data-dir"] as string), f.id as string);

@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { tarArchive } from "../lib/demo/tarWriter";
+import { lyingTar } from "../tests/support/tars";
 import { E2E_DATA, FIXTURE, REPO } from "./support/workspaces";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
@@ -45,17 +46,8 @@ test("a workspace of traps (symlinks out, lying and corrupt tar headers) is answ
   symlinkSync("/etc/passwd", path.join(dir, "size_curve.parquet"));
   const shards = path.join(dir, "shards");
   mkdirSync(shards);
-  const lying = (claimed: number) => {
-    const tar = tarArchive([{ name: "k.png", data: Buffer.alloc(600, 1) }, { name: "k.json", data: Buffer.from('{"uid":"liar"}') }]);
-    tar.write(claimed.toString(8).padStart(11, "0") + "\0", 124, "latin1");
-    tar.write("        ", 148, "latin1");
-    let sum = 0;
-    for (let i = 0; i < 512; i++) sum += tar[i];
-    tar.write(sum.toString(8).padStart(6, "0") + "\0 ", 148, "latin1");
-    return tar;
-  };
-  writeFileSync(path.join(shards, "00000.tar"), lying(2 ** 31 + 1));
-  writeFileSync(path.join(shards, "00001.tar"), lying(2 ** 30));
+  writeFileSync(path.join(shards, "00000.tar"), lyingTar(2 ** 31 + 1, Buffer.alloc(600, 1), "liar"));
+  writeFileSync(path.join(shards, "00001.tar"), lyingTar(2 ** 30, Buffer.alloc(600, 1), "liar"));
   writeFileSync(path.join(shards, "00002.tar"), "not a tar".repeat(100));
   writeFileSync(path.join(shards, "00003.tar"), tarArchive([{ name: "g.png", data: Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]) }, { name: "g.json", data: Buffer.from('{"uid":"good"}') }]));
   try {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { OUTPUT_NAMES } from "../lib/util/stagedOutput";
@@ -170,6 +170,13 @@ test("an input inside --out named like an output, or an earlier output used as i
   assert.deepEqual(readFileSync(path.join(ws, "matches.parquet")), matches);
   assert.equal(JSON.parse(readFileSync(path.join(ws, "manifest.json"), "utf8")).balance.t, 100);
   assert.deepEqual(leftovers(ws), []);
+  // into another folder: a whole workspace, its match outputs hard links to the input's
+  const other = path.join(s.dir, "ws-other");
+  assert.equal(cli("balance", "--in", ws, "--t", "50", "--out", other).code, 0);
+  for (const name of ["matches.parquet", "entry_counts.parquet", "size_curve.parquet", "preview.parquet"]) {
+    assert.equal(statSync(path.join(other, name)).ino, statSync(path.join(ws, name)).ino, name);
+  }
+  assert.equal(JSON.parse(readFileSync(path.join(other, "manifest.json"), "utf8")).balance.t, 50);
 });
 
 test("an --out under /proc (or another place no folder can be made) fails at once with the place named", (t) => {

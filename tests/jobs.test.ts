@@ -165,3 +165,32 @@ test("bad specs get 400 naming the field: wrong types, unknown fields, t = 0, a 
   }
   assert.equal(existsSync(path.join(data, ".jobs")) ? readdirSync(path.join(data, ".jobs")).filter((n) => !n.startsWith(".")).length : 0, 0, "no job recorded");
 });
+
+test("the CLI: job submit returns at once and the job outlives it; list, show --json, logs; --wait exits by the job's end", async (t) => {
+  const { data, spec } = await setup(t);
+  const specFile = path.join(tempDir(t), "spec.json");
+  writeFileSync(specFile, JSON.stringify(spec));
+  const r = cli("job", "submit", "--data-dir", data, "--spec", specFile);
+  assert.equal(r.code, 0, r.stderr);
+  const id = r.stdout.trim();
+  assert.match(id, /^\d{8}-\d{6}-[0-9a-f]{6}$/);
+  let shown: JobRecord;
+  for (;;) {
+    shown = JSON.parse(cli("job", "show", id, "--data-dir", data, "--json").stdout) as JobRecord;
+    if (ended(shown)) break;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  assert.equal(shown.state, "succeeded");
+  assert.deepEqual(Object.keys(shown).slice(0, 5), ["id", "kind", "state", "executor", "out"]);
+  assert.match(cli("job", "list", "--data-dir", data).stdout, new RegExp(`${id}\\s+curate\\s+succeeded\\s+ws`));
+  assert.match(cli("job", "logs", id, "--data-dir", data).stdout, /balance {3}t = 300/);
+  writeFileSync(specFile, JSON.stringify({ ...spec, t: 0 }));
+  const bad = cli("job", "submit", "--data-dir", data, "--spec", specFile, "--wait");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /"t": t must be a number >= 1 \(got 0\)/);
+  writeFileSync(specFile, JSON.stringify({ ...spec, out: "ws2" }));
+  const waited = cli("job", "submit", "--data-dir", data, "--spec", specFile, "--wait");
+  assert.equal(waited.code, 0, waited.stderr);
+  assert.match(waited.stderr, /job \S+: succeeded/);
+  assert.equal(sha(path.join(data, "ws2", "curated.parquet")), sha(path.join(data, "ws", "curated.parquet")));
+});

@@ -15,6 +15,7 @@ import { tarArchive } from "../lib/demo/tarWriter";
 import { openDuckDB, sqlString } from "../lib/pool/duckdb";
 import { cli } from "./support/cli";
 import { tempDir, writeParquet } from "./support/fixtures";
+import { lyingTar } from "./support/tars";
 
 const png = (n: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(300 + n, n)]);
 
@@ -127,17 +128,6 @@ test("bad parameters get 400 naming the problem; what does not exist gets 404", 
   assert.match(await errorOf(await image("ws", "uid=nobody"), 404, root), /no image for uid nobody/);
 });
 
-/** A valid tar whose first member's header claims `claimed` bytes (checksum fixed, so only the size lies). */
-function lyingTar(claimed: number): Buffer {
-  const tar = tarArchive([{ name: "k.png", data: png(7) }, { name: "k.json", data: Buffer.from('{"uid":"liar"}') }]);
-  tar.write(claimed.toString(8).padStart(11, "0") + "\0", 124, "latin1");
-  tar.write("        ", 148, "latin1");
-  let sum = 0;
-  for (let i = 0; i < 512; i++) sum += tar[i];
-  tar.write(sum.toString(8).padStart(6, "0") + "\0 ", 148, "latin1");
-  return tar;
-}
-
 test("tar shards whose headers lie (1 GiB, >= 2 GiB) or are corrupt are skipped and named; the good ones serve, streamed", async (t) => {
   const root = tempDir(t);
   const data = path.join(root, "data"), ws = path.join(data, "ws");
@@ -146,8 +136,8 @@ test("tar shards whose headers lie (1 GiB, >= 2 GiB) or are corrupt are skipped 
   const dir = path.join(ws, "shards");
   mkdirSync(dir);
   writeFileSync(path.join(dir, "00000.tar"), tarArchive([{ name: "a.png", data: png(1) }, { name: "a.json", data: Buffer.from('{"uid":"good1","url":"http://x/1"}') }]));
-  writeFileSync(path.join(dir, "00001.tar"), lyingTar(2 ** 31 + 5));
-  writeFileSync(path.join(dir, "00002.tar"), lyingTar(2 ** 30));
+  writeFileSync(path.join(dir, "00001.tar"), lyingTar(2 ** 31 + 5, png(7), "liar"));
+  writeFileSync(path.join(dir, "00002.tar"), lyingTar(2 ** 30, png(7), "liar"));
   writeFileSync(path.join(dir, "00003.tar"), Buffer.concat([Buffer.from("garbage that is no tar header"), Buffer.alloc(2000, 7)]));
   writeFileSync(path.join(dir, "00004.tar"), tarArchive([{ name: "b.png", data: png(2) }, { name: "b.json", data: Buffer.from('{"uid":"good2"}') }]));
   t.after(withDataDir(data));

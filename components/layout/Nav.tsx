@@ -8,6 +8,7 @@ const PAGES = [
   { href: "/distribution", label: "Distribution" },
   { href: "/entries", label: "Entries" },
   { href: "/pairs", label: "Pairs" },
+  { href: "/jobs", label: "Jobs" },
 ];
 
 /** Top navigation; links keep the workspace, t and seed of the current view. */

@@ -3,7 +3,7 @@
  * Keep iff draw(seed, uid) < 1 - prod(1 - p_e): a pure function of the row, so the result does
  * not depend on sharding, is reproducible from the seed, and is nested in t.
  */
-import { realpath, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { BIGINT, DOUBLE } from "@duckdb/node-api";
 import { ExpectedSize, keepProbability } from "../curation/balance";
@@ -260,8 +260,6 @@ export async function runBalance(inDir: string, outDir: string | undefined, opts
   memoryLimitGb(opts.memoryLimitGb); // a bad --memory-limit is named before the workspace is read
   const manifest = await readManifest(inDir);
   const target = outDir ?? inDir;
-  // in place, the workspace's match outputs stay beside the new balance (hard links into the new generation)
-  const inPlace = (await realpath(target).catch(() => null)) === (await realpath(inDir));
   return runStaged(target, opts.memoryLimitGb, async (out, con) => {
     const counts = await readEntryCounts(con, inDir);
     const rows = await workspaceMatchedRows(con, inDir);
@@ -270,6 +268,7 @@ export async function runBalance(inDir: string, outDir: string | undefined, opts
     return { manifest: { ...manifest, balance: section }, files };
   }, {
     inputs: MATCH_OUTPUTS.map((name) => ({ flag: "in", path: path.join(inDir, name) })),
-    carry: inPlace ? { from: inDir, names: MATCH_OUTPUTS } : undefined,
+    // the match outputs go with the balance (hard links where they can), so the output is a whole workspace
+    carry: { from: inDir, names: MATCH_OUTPUTS },
   });
 }

@@ -219,7 +219,7 @@ export class StagedOutput {
     // 1. a link for every name of the new set; a regular file there is an output of an older version (inputs were refused)
     const legacy: string[] = [];
     for (const name of OUTPUT_NAMES) {
-      const s = await lstat(path.join(this.dir, name)).catch(() => null);
+      const s = await lstat(path.join(/*turbopackIgnore: true*/ this.dir, name)).catch(() => null);
       if (s && !s.isSymbolicLink()) legacy.push(name);
     }
     legacy.sort((a, b) => Number(b === "manifest.json") - Number(a === "manifest.json")); // the manifest first: no folder half-old, half-new is ever a workspace
@@ -244,7 +244,7 @@ export class StagedOutput {
     // 3. tidy up: links to names the new set lacks, the old generation, the lock
     for (const name of OUTPUT_NAMES) {
       if (all.includes(name)) continue;
-      const at = path.join(this.dir, name);
+      const at = path.join(/*turbopackIgnore: true*/ this.dir, name);
       if ((await readlink(at).catch(() => null)) === `${CURRENT_LINK}/${name}`) await unlink(at).catch(() => {});
     }
     await pausePoint("commit:unlinked");

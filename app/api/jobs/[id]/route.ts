@@ -6,12 +6,14 @@ import { errorResponse } from "../../respond";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
+export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
   try {
     const { id } = await ctx.params;
     const store = serverStore(dataDir());
     const [job] = await reconcileJobs(store, [await store.read(id)]);
-    return Response.json(job);
+    // the job page also shows the spec and, with ?log=1, the tail of the log
+    const withLog = new URL(req.url).searchParams.get("log") === "1";
+    return Response.json({ ...job, spec: await store.spec(id), ...(withLog ? { log: await store.logTail(id, 32 * 1024) } : {}) });
   } catch (e) {
     return errorResponse(e);
   }

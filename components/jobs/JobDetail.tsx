@@ -1,0 +1,70 @@
+"use client";
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import { httpError } from "../../lib/browser/http";
+import { cancelJob, isFinished, jobSeconds, type JobRecord } from "../../lib/browser/jobs";
+import { JobProgressBar, JobStateBadge } from "./JobState";
+
+interface JobView extends JobRecord { spec: Record<string, unknown>; log: string }
+
+/** One job: its spec, tasks, progress (live, from the job's event stream), log tail and cancel. */
+export function JobDetail({ id }: { id: string }) {
+  const [job, setJob] = useState<JobView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let stop = false;
+    const load = async () => {
+      try {
+        const res = await fetch(`/api/jobs/${encodeURIComponent(id)}?log=1`, { cache: "no-store" });
+        if (!res.ok) throw await httpError(res, "job");
+        if (!stop) setJob((await res.json()) as JobView);
+      } catch (e) {
+        if (!stop) setError((e as Error).message);
+      }
+    };
+    void load();
+    // every event of the job refreshes the view; the stream ends with the job
+    const events = new EventSource(`/api/jobs/${encodeURIComponent(id)}/events`);
+    events.onmessage = () => void load();
+    events.addEventListener("end", () => { events.close(); void load(); });
+    events.onerror = () => events.close();
+    return () => { stop = true; events.close(); };
+  }, [id]);
+  if (error) return <main className="p-4"><p role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</p></main>;
+  if (!job) return <main className="p-4"><p className="text-sm text-zinc-500">Loading job {id}…</p></main>;
+  return (
+    <main className="space-y-4 p-4">
+      <header className="flex flex-wrap items-center gap-3">
+        <h1 className="text-xl font-semibold">Job <span className="font-mono text-base">{job.id}</span></h1>
+        <JobStateBadge job={job} />
+        <span className="text-sm text-zinc-500">{job.kind} · {job.executor} · {jobSeconds(job).toFixed(1)} s</span>
+        {!isFinished(job) && (
+          <button type="button" data-testid="cancel-job" onClick={() => void cancelJob(job.id).then(() => setError(null), (e) => setError((e as Error).message))}
+            className="rounded border border-red-300 px-3 py-1 text-sm text-red-800 hover:bg-red-50 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950">Cancel</button>
+        )}
+        {job.state === "succeeded" && (
+          <Link data-testid="open-workspace" href={`/distribution?workspace=${encodeURIComponent(job.out)}`} className="rounded bg-sky-700 px-3 py-1 text-sm text-white hover:bg-sky-800">Open {job.out}</Link>
+        )}
+      </header>
+      {job.error && job.state !== "cancelled" && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{job.error}</p>}
+      <JobProgressBar job={job} />
+      <section>
+        <h2 className="mb-1 text-sm font-semibold">Tasks</h2>
+        <ul className="text-sm">
+          {job.tasks.map((t) => (
+            <li key={t.name} data-testid="job-task">{t.name}: {t.state}{t.attempts > 1 ? ` (${t.attempts} attempts)` : ""}{t.error ? ` — ${t.error}` : ""}
+              <code className="ml-2 text-xs text-zinc-500">metacurate {t.argv.join(" ")}</code></li>
+          ))}
+        </ul>
+      </section>
+      <section>
+        <h2 className="mb-1 text-sm font-semibold">Spec</h2>
+        <pre className="overflow-x-auto rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-900">{JSON.stringify(job.spec, null, 2)}</pre>
+      </section>
+      <section>
+        <h2 className="mb-1 text-sm font-semibold">Log</h2>
+        <pre data-testid="job-log" className="max-h-80 overflow-auto rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-900">{job.log || "(nothing yet)"}</pre>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,53 @@
+"use client";
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import { httpError } from "../../lib/browser/http";
+import { jobSeconds, type JobRecord } from "../../lib/browser/jobs";
+import { JobProgressBar, JobStateBadge } from "./JobState";
+
+/** Every job of the data directory, refreshed every second. */
+export function JobList() {
+  const [jobs, setJobs] = useState<JobRecord[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let stop = false;
+    const load = async () => {
+      try {
+        const res = await fetch("/api/jobs", { cache: "no-store" });
+        if (!res.ok) throw await httpError(res, "jobs");
+        if (!stop) { setJobs(((await res.json()) as { jobs: JobRecord[] }).jobs); setError(null); }
+      } catch (e) {
+        if (!stop) setError((e as Error).message);
+      }
+    };
+    void load();
+    const timer = setInterval(load, 1000);
+    return () => { stop = true; clearInterval(timer); };
+  }, []);
+  return (
+    <main className="space-y-4 p-4">
+      <h1 className="text-xl font-semibold">Jobs</h1>
+      {error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</p>}
+      {jobs === null ? <p className="text-sm text-zinc-500">Loading jobs…</p> : jobs.length === 0 ? (
+        <p className="text-sm text-zinc-500">No jobs yet: start one from the Distribution page (&ldquo;Re-balance at this t&rdquo;), or run <code>metacurate job submit</code>.</p>
+      ) : (
+        <table className="w-full text-left text-sm" data-testid="job-table">
+          <thead className="text-xs text-zinc-500"><tr><th className="py-1">job</th><th>kind</th><th>state</th><th>progress</th><th>duration</th><th>executor</th><th>workspace</th></tr></thead>
+          <tbody>
+            {jobs.map((j) => (
+              <tr key={j.id} data-testid="job-row" data-id={j.id} className="border-t border-zinc-200 dark:border-zinc-800">
+                <td className="py-1 font-mono text-xs"><Link href={`/jobs/${j.id}`} className="text-sky-700 hover:underline dark:text-sky-400">{j.id}</Link></td>
+                <td>{j.kind}</td>
+                <td><JobStateBadge job={j} /></td>
+                <td><JobProgressBar job={j} /></td>
+                <td className="tabular-nums">{jobSeconds(j).toFixed(1)} s</td>
+                <td>{j.executor}</td>
+                <td>{j.state === "succeeded" ? <Link href={`/distribution?workspace=${encodeURIComponent(j.out)}`} className="text-sky-700 hover:underline dark:text-sky-400">{j.out}</Link> : j.out}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </main>
+  );
+}
