@@ -24,8 +24,10 @@ export async function superviseJob(store: JobStore, id: string): Promise<JobReco
   job.previousSupervisor = null;
   await store.write(job);
   // a supervisor that died may have left its task running: end that process group before rerunning the task
-  if (previous && previous.pid !== process.pid && (await isAlive(previous))) {
-    try { process.kill(-previous.pid, "SIGKILL"); } catch { /* gone meanwhile */ }
+  if (previous && previous.pid !== process.pid) {
+    try { process.kill(-previous.pid, "SIGKILL"); } catch { /* no such group: nothing left */ }
+    // until the group is gone, its task may still hold the output's lock
+    for (let i = 0; i < 100 && groupExists(previous.pid); i++) await new Promise((r) => setTimeout(r, 100));
   }
   let child: ChildProcess | null = null;
   let cancelled = false;
@@ -80,6 +82,10 @@ export async function superviseJob(store: JobStore, id: string): Promise<JobReco
 }
 
 class Cancelled extends Error {}
+
+function groupExists(pgid: number): boolean {
+  try { process.kill(-pgid, 0); return true; } catch { return false; }
+}
 
 /** Runs a task's command; stdout and non-JSON stderr go to log.txt, `--progress json` lines become progress. */
 async function runTask(store: JobStore, job: JobRecord, task: TaskRecord, started: (c: ChildProcess) => void): Promise<{ code: number; lastError: string | null }> {

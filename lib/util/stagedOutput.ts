@@ -54,6 +54,12 @@ export async function procStart(pid: number): Promise<string | null> {
   }
 }
 
+/** A process that has exited but is not yet reaped (state Z) holds nothing any more. */
+async function isZombie(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+}
+
 /** Whether the process that wrote `lock` is gone (only decidable on this host). */
 export async function holderIsDead(lock: LockRecord): Promise<boolean> {
   if (lock.host !== os.hostname() || !Number.isInteger(lock.pid)) return false;
@@ -62,6 +68,7 @@ export async function holderIsDead(lock: LockRecord): Promise<boolean> {
   } catch (e) {
     return errCode(e) === "ESRCH";
   }
+  if (await isZombie(lock.pid)) return true;
   const start = await procStart(lock.pid);
   return lock.procStart !== null && start !== null && start !== lock.procStart;
 }
