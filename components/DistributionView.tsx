@@ -41,7 +41,7 @@ function DistributionBody({ ws, urlT, overlays, update }: { ws: Parameters<typeo
           </p>
         )}
       </header>
-      <ThresholdControl dist={ws.dist} t={t} onT={onT} />
+      <ThresholdControl dist={ws.dist} t={t} onT={onT} target={(size) => ws.tForTargetSize(size)} />
       {ws.info.server && <RebalanceForm workspace={ws.info.server} t={t} seed={ws.info.seed ?? 0} />}
       <Figures ws={ws} t={t} />
       <label className="flex items-center gap-2 text-sm">

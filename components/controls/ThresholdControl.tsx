@@ -2,14 +2,23 @@
 import { useEffect, useState } from "react";
 import type { CountDistribution } from "../../lib/curation/distribution";
 import { fmtInt } from "../../lib/browser/format";
+import { targetSizeField } from "../../lib/options/fields";
 
-/** t by a log-scale slider or typed; p (tail share) typed and turned into t with p_to_t. */
-export function ThresholdControl({ dist, t, onT }: { dist: CountDistribution; t: number; onT: (t: number) => void }) {
+/** Solves t for a target size (the engine's --target-size rule, in the matches worker). */
+export type TargetSolver = (size: number) => Promise<{ t: number; value: number; sampled: boolean }>;
+
+/**
+ * t by a log-scale slider or typed; p (tail share) typed and turned into t with p_to_t; or a target
+ * size, turned into the integer t whose exact expected size is closest (checked by the CLI's rule).
+ */
+export function ThresholdControl({ dist, t, onT, target }: { dist: CountDistribution; t: number; onT: (t: number) => void; target?: TargetSolver }) {
   const max = Math.max(2, dist.maxCount);
   const logMax = Math.log10(max);
   const [tText, setTText] = useState(String(t));
   const [pText, setPText] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [sizeText, setSizeText] = useState("");
+  const [solved, setSolved] = useState<{ t: number; text: string } | null>(null);
   useEffect(() => setTText(String(t)), [t]);
 
   const commitT = () => {
@@ -25,6 +34,19 @@ export function ThresholdControl({ dist, t, onT }: { dist: CountDistribution; t:
     if (tp < 1) { setError(`p = ${p} lands on a zero count (t = ${tp}); choose a larger p`); return; }
     setError(null);
     onT(tp);
+  };
+  const commitSize = async () => {
+    const parsed = targetSizeField.safeParse(sizeText.trim() === "" ? Number.NaN : Number(sizeText));
+    if (!parsed.success) { setError(`target size must be a whole number of rows, at least 1 (got "${sizeText}")`); return; }
+    if (!target) { setError("a target size needs the workspace's matches.parquet"); return; }
+    try {
+      const r = await target(parsed.data);
+      setError(null);
+      setSolved({ t: r.t, text: `t = ${fmtInt(r.t)} gives an expected size of ${r.value.toLocaleString("en-US", { maximumFractionDigits: 1 })} rows${r.sampled ? " (approximate: from the matches sample)" : ""}` });
+      onT(r.t);
+    } catch (e) {
+      setError((e as Error).message);
+    }
   };
   return (
     <div className="flex flex-wrap items-end gap-4">
@@ -46,6 +68,13 @@ export function ThresholdControl({ dist, t, onT }: { dist: CountDistribution; t:
           onKeyDown={(e) => { if (e.key === "Enter") commitP(); }}
           className="w-28 rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700" />
       </label>
+      <label className="flex flex-col text-sm">
+        <span>or target size</span>
+        <input data-testid="input-target-size" inputMode="numeric" placeholder="rows" value={sizeText} onChange={(e) => setSizeText(e.target.value)}
+          onKeyDown={(e) => { if (e.key === "Enter") void commitSize(); }}
+          className="w-32 rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700" />
+      </label>
+      {solved && solved.t === t && !error && <p data-testid="target-solved" className="w-full text-xs text-zinc-500">{solved.text}</p>}
       {error && <p role="alert" data-testid="threshold-error" className="w-full text-sm text-red-700 dark:text-red-400">{error}</p>}
     </div>
   );

@@ -4,6 +4,7 @@
  */
 import { tableFromIPC } from "apache-arrow";
 import { ExpectedSize, keepProbability } from "../curation/balance";
+import { tForTargetSize } from "../curation/targetSize";
 import { httpError, wholeBody } from "./http";
 import { matchRowsFromArrow, type MatchRows } from "./matchRows";
 import { parquetToIpc } from "./parquet";
@@ -12,11 +13,13 @@ export type WorkerRequest =
   | { type: "load"; url: string; fileName: string }
   | { type: "loadBytes"; bytes: Uint8Array; fileName: string }
   | { type: "counts"; counts: Float64Array }
-  | { type: "expected"; id: number; t: number };
+  | { type: "expected"; id: number; t: number }
+  | { type: "target"; id: number; size: number };
 
 export type WorkerReply =
   | { type: "loaded"; rows: number; maxId: number; totalRows: number | null; sampleRows: number | null; ms: number }
   | { type: "expected"; id: number; t: number; value: number; ms: number }
+  | { type: "target"; id: number; t: number; value: number; ms: number }
   | { type: "error"; message: string; id?: number };
 
 let rows: MatchRows | null = null;
@@ -52,8 +55,14 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       const { starts, ids } = rows;
       for (let r = 0; r < rows.rows; r++) sum.add(keepProbability(ids, starts[r], starts[r + 1], counts, m.t));
       post({ type: "expected", id: m.id, t: m.t, value: sum.value, ms: performance.now() - t0 });
+    } else if (m.type === "target") {
+      if (!rows || !counts) throw new Error("matches or counts not loaded");
+      const t0 = performance.now();
+      const { starts, ids } = rows, n = rows.rows;
+      const solved = await tForTargetSize((visit) => { for (let r = 0; r < n; r++) visit(ids, starts[r], starts[r + 1]); }, counts, m.size);
+      post({ type: "target", id: m.id, t: solved.t, value: solved.expectedSize, ms: performance.now() - t0 });
     }
   } catch (e) {
-    post({ type: "error", message: e instanceof Error ? e.message : String(e), ...(m.type === "expected" ? { id: m.id } : {}) });
+    post({ type: "error", message: e instanceof Error ? e.message : String(e), ...(m.type === "expected" || m.type === "target" ? { id: m.id } : {}) });
   }
 };

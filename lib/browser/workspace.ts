@@ -60,7 +60,7 @@ export class LoadedWorkspace {
   entriesDb: Promise<AsyncDuckDBConnection> = Promise.reject(new Error("entries not loaded"));
   private worker: Worker | null = null;
   private nextId = 1;
-  private pending = new Map<number, (r: { value: number; ms: number } | Error) => void>();
+  private pending = new Map<number, (r: { value: number; ms: number; t?: number } | Error) => void>();
   private listeners = new Set<() => void>();
 
   constructor(
@@ -146,8 +146,8 @@ export class LoadedWorkspace {
           emit({ type: "matches:loaded", rows: m.rows, totalRows, ms: m.ms });
         }
         this.changed();
-      } else if (m.type === "expected") {
-        this.pending.get(m.id)?.({ value: m.value, ms: m.ms });
+      } else if (m.type === "expected" || m.type === "target") {
+        this.pending.get(m.id)?.({ value: m.value, ms: m.ms, t: m.type === "target" ? m.t : undefined });
         this.pending.delete(m.id);
       } else if (m.id !== undefined) {
         this.pending.get(m.id)?.(new Error(m.message));
@@ -169,6 +169,20 @@ export class LoadedWorkspace {
     return new Promise((resolve, reject) => {
       this.pending.set(id, (r) => (r instanceof Error ? reject(r) : resolve(r)));
       this.worker!.postMessage({ type: "expected", id, t } satisfies WorkerRequest);
+    });
+  }
+
+  /**
+   * The integer t whose exact expected size over the loaded rows is closest to `size` (the engine's
+   * --target-size rule). With a sample, `size` is scaled to the sample and the t is approximate.
+   */
+  tForTargetSize(size: number): Promise<{ t: number; value: number; ms: number; sampled: boolean }> {
+    if (!this.worker || this.matches.state !== "ready") return Promise.reject(new Error("matches are not loaded"));
+    const { sampled, sampleRows, totalRows } = this.matches;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, (r) => (r instanceof Error ? reject(r) : resolve({ t: r.t!, value: sampled ? (r.value * totalRows) / sampleRows : r.value, ms: r.ms, sampled })));
+      this.worker!.postMessage({ type: "target", id, size: sampled ? (size * sampleRows) / totalRows : size } satisfies WorkerRequest);
     });
   }
 
