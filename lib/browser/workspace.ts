@@ -59,6 +59,9 @@ export class LoadedWorkspace {
   /** The `entries` table in DuckDB-WASM, for the band/source tables, the entries page and entry names. */
   entriesDb: Promise<AsyncDuckDBConnection> = Promise.reject(new Error("entries not loaded"));
   private worker: Worker | null = null;
+  /** Settles when the matches are decoded (or fail to be). */
+  private matchesReady: Promise<void> = Promise.reject(new Error("no matches.parquet"));
+  private settleMatches: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private nextId = 1;
   private pending = new Map<number, (r: { value: number; ms: number; t?: number } | Error) => void>();
   private listeners = new Set<() => void>();
@@ -133,16 +136,20 @@ export class LoadedWorkspace {
     const worker = new Worker(new URL("./matches.worker.ts", import.meta.url), { type: "module" });
     this.worker = worker;
     this.matches = { state: "loading" };
+    this.matchesReady = new Promise((resolve, reject) => { this.settleMatches = { resolve, reject }; });
+    this.matchesReady.catch(() => {});
     this.changed();
     worker.onmessage = (ev: MessageEvent<WorkerReply>) => {
       const m = ev.data;
       if (m.type === "loaded") {
         if (m.maxId >= this.countsById.length) {
           this.matches = { state: "error", message: `${fileName} refers to entry id ${m.maxId}, but the entry counts have ${this.countsById.length} entries: they are not from the same workspace` };
+          this.settleMatches?.reject(new Error(this.matches.message));
         } else {
           worker.postMessage({ type: "counts", counts: this.countsById } satisfies WorkerRequest);
           const totalRows = m.totalRows ?? m.rows;
           this.matches = { state: "ready", sampleRows: m.rows, totalRows, sampled: m.rows < totalRows };
+          this.settleMatches?.resolve();
           emit({ type: "matches:loaded", rows: m.rows, totalRows, ms: m.ms });
         }
         this.changed();
@@ -154,6 +161,7 @@ export class LoadedWorkspace {
         this.pending.delete(m.id);
       } else {
         this.matches = { state: "error", message: m.message };
+        this.settleMatches?.reject(new Error(m.message));
         emit({ type: "matches:error", message: m.message });
         this.changed();
       }
@@ -176,8 +184,9 @@ export class LoadedWorkspace {
    * The integer t whose exact expected size over the loaded rows is closest to `size` (the engine's
    * --target-size rule). With a sample, `size` is scaled to the sample and the t is approximate.
    */
-  tForTargetSize(size: number): Promise<{ t: number; value: number; ms: number; sampled: boolean }> {
-    if (!this.worker || this.matches.state !== "ready") return Promise.reject(new Error("matches are not loaded"));
+  async tForTargetSize(size: number): Promise<{ t: number; value: number; ms: number; sampled: boolean }> {
+    await this.matchesReady; // typed before the matches were decoded: wait for them
+    if (!this.worker || this.matches.state !== "ready") throw new Error("a target size needs the workspace's matches.parquet");
     const { sampled, sampleRows, totalRows } = this.matches;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
