@@ -34,10 +34,11 @@ export async function submit(store: JobStore, specFile: string, executor: string
 
 /** Streams a job's progress lines until it ends; returns its final record. */
 export async function follow(store: JobStore, id: string, print: (line: string) => void): Promise<JobRecord> {
-  let seen = 0;
+  let offset = 0;
   for (;;) {
-    const events = await store.events(id, seen);
-    seen += events.length;
+    const read = await store.readEvents(id, offset);
+    const events = read.events;
+    offset = read.offset;
     for (const e of events) {
       if (e.type === "progress") print(`${e.task} ${e.step}${e.total ? ` ${e.done}/${e.total}` : ""}`);
       else if (e.type === "task") print(`task ${e.task}: ${e.state}${e.error ? ` (${e.error})` : ""}`);
@@ -45,8 +46,7 @@ export async function follow(store: JobStore, id: string, print: (line: string) 
     }
     const [job] = await reconcileJobs(store, [await store.read(id)]);
     if (job.state !== "queued" && job.state !== "running") {
-      const rest = await store.events(id, seen);
-      if (rest.length === 0) return job;
+      if ((await store.readEvents(id, offset)).events.length === 0) return job;
       continue;
     }
     await new Promise((r) => setTimeout(r, 250));

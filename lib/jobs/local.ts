@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:fs";
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -85,6 +85,7 @@ export async function reconcileJobs(store: JobStore, jobs?: JobRecord[]): Promis
         job.supervisor = null;
         job.supervisorRequested = new Date().toISOString();
         await store.write(job);
+        await rm(path.join(store.dir(job.id), "supervisor.json"), { force: true }); // the dead one's
         await startSupervisor(store, job.id);
       } else {
         job.state = "failed";
@@ -103,8 +104,8 @@ async function orphaned(store: JobStore, job: JobRecord): Promise<boolean> {
   if (job.supervisor === null) {
     // started but not yet recorded in state.json (a loaded machine takes seconds): alive by its pid file
     const started = await readFile(path.join(store.dir(job.id), "supervisor.json"), "utf8").then((t) => JSON.parse(t) as JobRecord["supervisor"], () => null);
-    if (started && Date.parse(job.supervisorRequested ?? job.created) <= (await stat(path.join(store.dir(job.id), "supervisor.json"))).mtimeMs + 1) return !(await isAlive(started));
-    return Date.now() - Date.parse(job.supervisorRequested ?? job.created) > 10_000;
+    if (started) return !(await isAlive(started));
+    return Date.now() - Date.parse(job.supervisorRequested ?? job.created) > 10_000; // being spawned
   }
   return job.supervisor.host === os.hostname() && !(await isAlive(job.supervisor));
 }

@@ -72,12 +72,20 @@ export class JobStore {
     await appendFile(this.file(id, "events.jsonl"), JSON.stringify(event) + "\n");
   }
 
-  /** Events from line `from` on (complete lines only). */
-  async events(id: string, from = 0): Promise<JobEvent[]> {
-    const text = await readFile(this.file(id, "events.jsonl"), "utf8").catch(() => "");
-    const lines = text.split("\n");
-    lines.pop(); // the part after the last newline is not a whole line yet
-    return lines.slice(from).map((l) => JSON.parse(l) as JobEvent);
+  /** The whole event lines from byte `offset` on, and the offset after them (a watcher reads only what is new). */
+  async readEvents(id: string, offset = 0): Promise<{ events: JobEvent[]; offset: number }> {
+    const fh = await open(this.file(id, "events.jsonl"), "r").catch(() => null);
+    if (!fh) return { events: [], offset };
+    try {
+      const { size } = await fh.stat();
+      const buf = Buffer.alloc(Math.max(0, size - offset));
+      await fh.read(buf, 0, buf.length, offset);
+      const end = buf.lastIndexOf(10) + 1; // the part after the last newline is not a whole line yet
+      const lines = buf.subarray(0, end).toString("utf8").split("\n").filter(Boolean);
+      return { events: lines.map((l) => JSON.parse(l) as JobEvent), offset: offset + end };
+    } finally {
+      await fh.close();
+    }
   }
 
   /** The last `bytes` of the log. */

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync } from "node:fs";
+import { appendFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -76,7 +77,7 @@ export async function superviseJob(store: JobStore, id: string): Promise<JobReco
     process.off("SIGTERM", onTerm);
     process.off("SIGINT", onTerm);
     await release?.();
-    await import("node:fs/promises").then((fs) => fs.rm(lock, { force: true }));
+    await rm(lock, { force: true });
   }
   return job;
 }
@@ -108,7 +109,7 @@ async function runTask(store: JobStore, job: JobRecord, task: TaskRecord, starte
         if (Date.now() - lastSave > 500) { lastSave = Date.now(); pending.push(store.write(job)); }
       } else {
         lastError = line.replace(/^metacurate [a-z ]+: /, "").slice(0, 500);
-        pending.push(import("node:fs/promises").then((fs) => fs.appendFile(store.file(job.id, "log.txt"), line + "\n")));
+        pending.push(appendFile(store.file(job.id, "log.txt"), line + "\n"));
       }
     });
     const code = await new Promise<number>((resolve) => child.on("exit", (c, signal) => resolve(c ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1))));

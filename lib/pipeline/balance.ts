@@ -9,7 +9,7 @@ import { BIGINT, DOUBLE } from "@duckdb/node-api";
 import { ExpectedSize, keepProbability } from "../curation/balance";
 import { drawBytes } from "../curation/draw";
 import { SizeCurveKernel } from "../curation/sizeCurveKernel";
-import { tForTargetSize, type TargetSolution } from "../curation/targetSize";
+import { tForTargetSize } from "../curation/targetSize";
 import { pToT, tToP } from "../curation/threshold";
 import { z } from "zod";
 import { oneThreshold, thresholdFields } from "../options/fields";
@@ -101,14 +101,13 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
   const started = performance.now();
   opts.onStage?.("balance");
   if (counts.length !== manifest.match.entries) throw new InputError(`entry_counts.parquet has ${counts.length} entries, the manifest says ${manifest.match.entries}`);
-  let t: number, target: TargetSolution | null = null;
+  let t: number;
   if (opts.targetSize !== undefined) {
     opts.onStage?.("target_size");
     const t0 = performance.now();
     if (counts.every((c) => c === 0)) throw new InputError("no entry has a match, so no t reaches a target size");
-    target = await tForTargetSize((visit) => rows.forEach((_row, _uids, _us, _ue, ids, s, e) => visit(ids, s, e)), counts, opts.targetSize, (grid) => new SizeCurveKernel(grid, counts));
+    t = (await tForTargetSize((visit) => rows.forEach((_row, _uids, _us, _ue, ids, s, e) => visit(ids, s, e)), counts, opts.targetSize, (grid) => new SizeCurveKernel(grid, counts))).t;
     timings.target_size_ms = Math.round(performance.now() - t0);
-    t = target.t;
   } else {
     t = resolveT(counts, opts);
   }

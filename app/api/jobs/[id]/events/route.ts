@@ -15,14 +15,14 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
     const encoder = new TextEncoder();
     const stream = new ReadableStream<Uint8Array>({
       async start(controller) {
-        let seen = 0;
+        let offset = 0;
         try {
           while (!req.signal.aborted) {
-            const events = await store.events(id, seen);
-            seen += events.length;
-            for (const e of events) controller.enqueue(encoder.encode(`data: ${JSON.stringify(e)}\n\n`));
+            const read = await store.readEvents(id, offset);
+            offset = read.offset;
+            for (const e of read.events) controller.enqueue(encoder.encode(`data: ${JSON.stringify(e)}\n\n`));
             const [job] = await reconcileJobs(store, [await store.read(id)]);
-            if (job.state !== "queued" && job.state !== "running" && (await store.events(id, seen)).length === 0) {
+            if (job.state !== "queued" && job.state !== "running" && (await store.readEvents(id, offset)).events.length === 0) {
               controller.enqueue(encoder.encode(`event: end\ndata: ${JSON.stringify(job)}\n\n`));
               break;
             }
