@@ -56,7 +56,7 @@ const idFlag: FlagSpec = { kind: "string", value: "ID", required: true, help: "t
 const commands: Record<string, Command> = {
   match: {
     summary: "match a pool against metadata: matches, entry counts, size curve, manifest",
-    flags: { ...poolFlags, help },
+    flags: { ...poolFlags, shard: { kind: "string", value: "I/S", help: "match only shard I (0-based) of S of the pool, split between files or row groups (a sharded job's step; see reduce, merge)" }, help },
     schema: options.matchOptions,
     run: async (f, progress) => printManifest(await (await import("../lib/pipeline/match")).runMatch(f.out as string, { ...matchOptions(f), ...progressHooks(progress) })),
   },
@@ -66,12 +66,43 @@ const commands: Record<string, Command> = {
       in: { kind: "string", value: "DIR", required: true, help: "a folder written by match or curate" },
       ...balanceFlags,
       out: { kind: "string", value: "DIR", help: "output folder (default: the --in folder)" },
+      reduced: { kind: "string", value: "DIR", help: "balance a match shard at the t and seed of this reduce folder, with the whole pool's counts (a sharded job's step)" },
       "memory-limit": memoryFlag(),
       progress: progressFlag,
       help,
     },
     schema: options.balanceOptions,
-    run: async (f, progress) => printManifest(await (await import("../lib/pipeline/balance")).runBalance(f.in as string, f.out as string | undefined, { ...balanceOptions(f), ...progressHooks(progress) })),
+    run: async (f, progress) => printManifest(await (await import("../lib/pipeline/balance")).runBalance(f.in as string, f.out as string | undefined, { ...balanceOptions(f), reduced: f.reduced as string | undefined, ...progressHooks(progress) })),
+  },
+  reduce: {
+    summary: "sharded step 2: sum the match shards' counts; the pool's entry counts, exact size curve and t",
+    flags: {
+      shards: { kind: "strings", value: "DIR [DIR...]", required: true, help: "the folders of match --shard 0/S … S-1/S, in order" },
+      out: { kind: "string", value: "DIR", required: true, help: "output folder: entry_counts.parquet, size_curve.parquet, manifest.json (with the resolved t)" },
+      ...balanceFlags,
+      "memory-limit": memoryFlag(),
+      progress: progressFlag,
+      help,
+    },
+    schema: options.reduceOptions,
+    run: async (f, progress) => {
+      const m = await (await import("../lib/pipeline/reduce")).runReduce(f.shards as string[], f.out as string, { ...balanceOptions(f), ...progressHooks(progress) });
+      progress.done();
+      process.stdout.write(`reduced   ${m.reduce!.shards.length} shards, ${m.match.rows_read.toLocaleString("en")} rows, ${m.reduce!.rows_matched.toLocaleString("en")} matched; t = ${m.reduce!.t}, expected size ${m.reduce!.expected_size.toFixed(1)}\noutput    ${f.out}\n`);
+    },
+  },
+  merge: {
+    summary: "sharded step 4: the balanced shards and the reduce → one workspace, as one curate writes it",
+    flags: {
+      shards: { kind: "strings", value: "DIR [DIR...]", required: true, help: "the shards balanced with balance --reduced, in order" },
+      reduced: { kind: "string", value: "DIR", required: true, help: "the reduce folder" },
+      out: { kind: "string", value: "DIR", required: true, help: "the workspace to write" },
+      "memory-limit": memoryFlag(),
+      progress: progressFlag,
+      help,
+    },
+    schema: options.mergeOptions,
+    run: async (f, progress) => printManifest(await (await import("../lib/pipeline/merge")).runMerge(f.shards as string[], f.reduced as string, f.out as string, { memoryLimitGb: f["memory-limit"] as number | undefined, ...progressHooks(progress) })),
   },
   curate: {
     summary: "match then balance, into one folder",
@@ -244,6 +275,8 @@ function matchOptions(f: ParsedFlags): MatchOptions {
     skipNullText: f["skip-null-text"] === true,
     workers: f.workers as number | undefined,
     memoryLimitGb: f["memory-limit"] as number | undefined,
+    // "I/S", checked by the schema (lib/options/commands)
+    shard: f.shard === undefined ? undefined : (([index, count]) => ({ index, count }))((f.shard as string).split("/").map(Number)),
   };
 }
 

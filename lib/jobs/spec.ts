@@ -9,7 +9,7 @@ export interface PlannedJob {
   kind: string;
   spec: Record<string, unknown>;
   out: string;
-  tasks: TaskPlan[];
+  tasks: (jobDir: string) => TaskPlan[];
 }
 
 export function planJob(raw: unknown, roots: PathRoots): PlannedJob {

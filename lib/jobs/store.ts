@@ -41,7 +41,7 @@ export class JobStore {
       const record: JobRecord = {
         id, kind: planned.kind, state: "queued", executor, out: planned.out, created: new Date().toISOString(), started: null, finished: null,
         progress: null, error: null, supervisor: null, resumes: 0, supervisorRequested: null,
-        tasks: planned.tasks.map((t) => ({ ...t, state: "pending", attempts: 0, exitCode: null, started: null, finished: null, error: null })),
+        tasks: planned.tasks(dir).map((t) => ({ ...t, state: "pending", attempts: 0, exitCode: null, started: null, finished: null, error: null })),
       };
       await writeFile(path.join(dir, "spec.json"), JSON.stringify(planned.spec, null, 2) + "\n");
       await writeFile(path.join(dir, "log.txt"), "");

@@ -30,56 +30,89 @@ export async function superviseJob(store: JobStore, id: string): Promise<JobReco
     // until the group is gone, its task may still hold the output's lock
     for (let i = 0; i < 100 && groupExists(previous.pid); i++) await new Promise((r) => setTimeout(r, 100));
   }
-  let child: ChildProcess | null = null;
+  const children = new Set<ChildProcess>();
   let cancelled = false;
-  const onTerm = () => { cancelled = true; child?.kill("SIGTERM"); setTimeout(() => child?.kill("SIGKILL"), 5000).unref(); };
+  const onTerm = () => {
+    cancelled = true;
+    for (const c of children) c.kill("SIGTERM");
+    setTimeout(() => { for (const c of children) c.kill("SIGKILL"); }, 5000).unref();
+    wakeUp();
+  };
   process.on("SIGTERM", onTerm);
   process.on("SIGINT", onTerm);
-  const save = async (change: (j: JobRecord) => void) => { change(job); await store.write(job); };
+  // one write at a time, in order: a later state never lands before an earlier one
+  let writes: Promise<void> = Promise.resolve();
+  const save = (change: (j: JobRecord) => void = () => {}) => { change(job); const snapshot = structuredClone(job); writes = writes.then(() => store.write(snapshot)); return writes; };
   const now = () => new Date().toISOString();
-  let release: (() => Promise<void>) | null = null;
+  let wake: (() => void) | null = null;
+  const wakeUp = () => { const w = wake; wake = null; w?.(); };
+  const running = new Map<string, Promise<void>>();
+  let failure: Error | null = null;
+  let cancelAll = false;
   try {
     if (job.state === "succeeded" || job.state === "failed" || job.state === "cancelled") return job;
-    release = await acquireSlot(store, () => cancelled);
-    if (cancelled) throw new Cancelled();
-    await save((j) => { j.state = "running"; j.started ??= now(); j.error = null; });
-    await store.appendEvent(id, { time: now(), type: "state", state: "running" });
-    for (const task of job.tasks) {
-      if (task.state === "succeeded") continue;
-      if (task.after.some((name) => job.tasks.find((t) => t.name === name)?.state !== "succeeded")) throw new Error(`task ${task.name} waits on a task that did not succeed`);
-      for (let attempt = 0; ; attempt++) {
-        if (cancelled) throw new Cancelled();
-        await save(() => { task.state = "running"; task.attempts++; task.started = now(); task.error = null; task.exitCode = null; });
-        await store.appendEvent(id, { time: now(), type: "task", task: task.name, state: "running", attempt: task.attempts });
-        const result = await runTask(store, job, task, (c) => { child = c; });
-        child = null;
-        if (cancelled) throw new Cancelled();
-        const ok = result.code === 0;
-        await save(() => { task.state = ok ? "succeeded" : "failed"; task.exitCode = result.code; task.finished = now(); task.error = ok ? null : result.lastError; });
-        await store.appendEvent(id, { time: now(), type: "task", task: task.name, state: task.state, attempt: task.attempts, exitCode: result.code, error: task.error });
-        if (ok) break;
-        // a usage or input error (exit 2, 3) fails again the same way: no retry
-        if (attempt >= DEFAULT_RETRIES || result.code === 2 || result.code === 3) throw new Error(`task ${task.name} failed (exit ${result.code}): ${result.lastError ?? "no message"}`);
+    const byName = new Map(job.tasks.map((t) => [t.name, t]));
+    for (const t of job.tasks) if (t.state !== "succeeded") { t.state = "pending"; }
+    for (;;) {
+      if (cancelled) throw new Cancelled();
+      if (failure) throw failure;
+      const left = job.tasks.filter((t) => t.state !== "succeeded");
+      if (left.length === 0 && running.size === 0) break;
+      const ready = left.filter((t) => t.state === "pending" && !running.has(t.name) && t.after.every((a) => byName.get(a)?.state === "succeeded"));
+      if (ready.length === 0 && running.size === 0) throw new Error(`tasks ${left.map((t) => t.name).join(", ")} wait on tasks that did not succeed`);
+      for (const task of ready) {
+        const run = runWithRetries(task).catch((e) => { failure ??= e as Error; }).finally(() => { running.delete(task.name); wakeUp(); });
+        running.set(task.name, run);
       }
+      await new Promise<void>((r) => { wake = r; });
     }
     await save((j) => { j.state = "succeeded"; j.finished = now(); });
     await store.appendEvent(id, { time: now(), type: "state", state: "succeeded" });
   } catch (e) {
     const isCancel = e instanceof Cancelled || cancelled;
+    // the other tasks end too: a failed job stops its siblings, as a cancel does
+    for (const c of children) c.kill("SIGTERM");
+    cancelAll = true;
+    await Promise.all(running.values());
     const error = isCancel ? "cancelled" : (e as Error).message;
     await save((j) => {
       j.state = isCancel ? "cancelled" : "failed"; j.finished = now(); j.error = error;
-      for (const t of j.tasks) if (t.state === "running" || (isCancel && t.state === "pending")) t.state = isCancel ? "cancelled" : "failed";
+      for (const t of j.tasks) if (t.state === "running" || t.state === "pending") t.state = isCancel ? "cancelled" : t.state === "running" ? "failed" : "pending";
     });
     await store.appendEvent(id, { time: now(), type: "state", state: job.state, error });
     if (isCancel) await clearDeadRun(path.join(store.dataDir, job.out));
   } finally {
     process.off("SIGTERM", onTerm);
     process.off("SIGINT", onTerm);
-    await release?.();
+    await writes;
     await rm(lock, { force: true });
   }
   return job;
+
+  /** One task: waits for a slot of the local executor, runs, retries once (not usage or input errors, exit 2 and 3). */
+  async function runWithRetries(task: TaskRecord): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const release = await acquireSlot(store, () => cancelled || cancelAll);
+      try {
+        if (cancelled || cancelAll) return;
+        if (job.state !== "running") {
+          await save((j) => { j.state = "running"; j.started ??= now(); j.error = null; });
+          await store.appendEvent(id, { time: now(), type: "state", state: "running" });
+        }
+        await save(() => { task.state = "running"; task.attempts++; task.started = now(); task.error = null; task.exitCode = null; });
+        await store.appendEvent(id, { time: now(), type: "task", task: task.name, state: "running", attempt: task.attempts });
+        const result = await runTask(store, job, task, children, save);
+        if (cancelled || cancelAll) return;
+        const ok = result.code === 0;
+        await save(() => { task.state = ok ? "succeeded" : "failed"; task.exitCode = result.code; task.finished = now(); task.error = ok ? null : result.lastError; });
+        await store.appendEvent(id, { time: now(), type: "task", task: task.name, state: task.state, attempt: task.attempts, exitCode: result.code, error: task.error });
+        if (ok) return;
+        if (attempt >= DEFAULT_RETRIES || result.code === 2 || result.code === 3) throw new Error(`task ${task.name} failed (exit ${result.code}): ${result.lastError ?? "no message"}`);
+      } finally {
+        await release();
+      }
+    }
+  }
 }
 
 class Cancelled extends Error {}
@@ -89,32 +122,42 @@ function groupExists(pgid: number): boolean {
 }
 
 /** Runs a task's command; stdout and non-JSON stderr go to log.txt, `--progress json` lines become progress. */
-async function runTask(store: JobStore, job: JobRecord, task: TaskRecord, started: (c: ChildProcess) => void): Promise<{ code: number; lastError: string | null }> {
+async function runTask(store: JobStore, job: JobRecord, task: TaskRecord, children: Set<ChildProcess>, save: () => Promise<void>): Promise<{ code: number; lastError: string | null }> {
   const log = openSync(store.file(job.id, "log.txt"), "a");
+  // tasks that run side by side write their lines into one log, each marked with its task
+  const mark = job.tasks.length > 1 ? `[${task.name}] ` : "";
   try {
-    const child = spawn(process.execPath, [launcher(), ...task.argv, "--progress", "json"], { stdio: ["ignore", log, "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
-    started(child);
+    const child = spawn(process.execPath, [launcher(), ...task.argv, "--progress", "json"], { stdio: ["ignore", mark ? "pipe" : log, "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
+    children.add(child);
+    child.once("exit", () => children.delete(child));
+    // appended in order, one after another (concurrent appends may land out of order)
+    let chain: Promise<unknown> = Promise.resolve();
+    const pending = { push: (p: () => Promise<unknown>) => { chain = chain.then(p); } };
+    const outClosed = mark ? new Promise((resolve) => createInterface({ input: child.stdout! })
+      .on("line", (line) => { pending.push(() => appendFile(store.file(job.id, "log.txt"), mark + line + "\n")); }).once("close", resolve)) : null;
     let lastError: string | null = null;
     let lastSave = 0;
     const lines = createInterface({ input: child.stderr! });
     const closed = new Promise((resolve) => lines.once("close", resolve));
-    const pending: Promise<unknown>[] = [];
     lines.on("line", (line) => {
       let event: { step?: unknown; done?: unknown; total?: unknown; rate?: unknown } | null = null;
       if (line.startsWith("{")) { try { event = JSON.parse(line); } catch { event = null; } }
       if (event && typeof event.step === "string") {
         const progress = { task: task.name, step: event.step, done: Number(event.done), total: event.total === null ? null : Number(event.total), rate: Number(event.rate) };
         job.progress = progress;
-        pending.push(store.appendEvent(job.id, { time: new Date().toISOString(), type: "progress", ...progress }));
-        if (Date.now() - lastSave > 500) { lastSave = Date.now(); pending.push(store.write(job)); }
+        task.progress = progress;
+        const record = { time: new Date().toISOString(), type: "progress" as const, ...progress };
+        pending.push(() => store.appendEvent(job.id, record));
+        if (Date.now() - lastSave > 500) { lastSave = Date.now(); pending.push(save); }
       } else {
         lastError = line.replace(/^metacurate [a-z ]+: /, "").slice(0, 500);
-        pending.push(appendFile(store.file(job.id, "log.txt"), line + "\n"));
+        pending.push(() => appendFile(store.file(job.id, "log.txt"), mark + line + "\n"));
       }
     });
     const code = await new Promise<number>((resolve) => child.on("exit", (c, signal) => resolve(c ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1))));
     await closed;
-    await Promise.all(pending);
+    await outClosed;
+    await chain;
     return { code, lastError };
   } finally {
     closeSync(log);

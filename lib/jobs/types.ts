@@ -25,6 +25,10 @@ export interface TaskRecord {
   started: string | null;
   finished: string | null;
   error: string | null;
+  /** The task's last progress line. */
+  progress?: JobProgress | null;
+  /** Tasks run as one Slurm array share a group name (the task's index in it is its place among them). */
+  array?: string;
 }
 
 export interface JobRecord {

@@ -20,7 +20,11 @@ export const poolInputs = {
   progress: progressField.optional(),
 };
 
-export const matchOptions = z.strictObject({ ...poolInputs, out: pathField });
+/** "I/S", shard I (0-based) of S: a sharded job's match task. */
+export const shardField = z.string().regex(/^\d{1,6}\/\d{1,6}$/, { error: (i) => `must be I/S, e.g. 0/4 (got ${JSON.stringify(i.input)})` })
+  .refine((v) => { const [i, n] = v.split("/").map(Number); return n >= 1 && i < n; }, { error: (i) => `must be I/S with 0 <= I < S (got ${JSON.stringify(i.input)})` });
+
+export const matchOptions = z.strictObject({ ...poolInputs, out: pathField, shard: shardField.optional() });
 
 export const curateOptions = z.strictObject({ ...poolInputs, out: pathField, ...threshold }).superRefine(oneThreshold(true));
 
@@ -28,9 +32,32 @@ export const balanceOptions = z.strictObject({
   in: pathField,
   out: pathField.optional(),
   ...threshold,
+  reduced: pathField.optional(),
+  "memory-limit": memoryLimitField.optional(),
+  progress: progressField.optional(),
+}).superRefine((o, ctx) => {
+  // a shard of a sharded job is balanced at the t (and seed) its reduce resolved
+  if (o.reduced === undefined) return oneThreshold(true)(o, ctx);
+  const given = (["t", "p", "target-size", "seed"] as const).filter((k) => o[k] !== undefined);
+  if (given.length > 0) ctx.addIssue({ code: "custom", path: [given[0]], message: "is taken from the --reduced folder (its t and seed); do not give it too" });
+});
+
+/** The sharded job's steps after its match tasks. */
+export const reduceOptions = z.strictObject({
+  shards: z.array(pathField).min(1, { error: "needs the shard folders, in order" }),
+  out: pathField,
+  ...threshold,
   "memory-limit": memoryLimitField.optional(),
   progress: progressField.optional(),
 }).superRefine(oneThreshold(true));
+
+export const mergeOptions = z.strictObject({
+  shards: z.array(pathField).min(1, { error: "needs the balanced shard folders, in order" }),
+  reduced: pathField,
+  out: pathField,
+  "memory-limit": memoryLimitField.optional(),
+  progress: progressField.optional(),
+});
 
 export const statsOptions = z.strictObject({
   in: pathField,

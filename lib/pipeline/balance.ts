@@ -253,14 +253,27 @@ async function drawRows(con: DuckDBConnection, rows: MatchedRows, counts: Float6
   }
 }
 
-/** Balances the workspace `inDir` into `outDir` (default: in place). */
-export async function runBalance(inDir: string, outDir: string | undefined, opts: BalanceOptions): Promise<Manifest> {
+/**
+ * Balances the workspace `inDir` into `outDir` (default: in place). With `reduced` (a sharded job's
+ * reduce folder), `inDir` is one match shard, balanced at the reduce's t and seed with the pool's counts.
+ */
+export async function runBalance(inDir: string, outDir: string | undefined, opts: BalanceOptions & { reduced?: string }): Promise<Manifest> {
+  const manifest = await readManifest(inDir);
+  let countsDir = inDir;
+  if (opts.reduced !== undefined) {
+    const reduced = await readManifest(opts.reduced);
+    const reduce = reduced.reduce;
+    if (!reduce) throw new InputError(`${opts.reduced} is not a reduce folder (its manifest has no "reduce"); run "metacurate reduce" first`);
+    if (!manifest.match.shard) throw new InputError(`${inDir} is not a match shard; --reduced balances the shards of a sharded job`);
+    if (reduced.match.metadata.metadataHash !== manifest.match.metadata.metadataHash) throw new InputError(`${inDir} was matched against other metadata than ${opts.reduced} was reduced from`);
+    opts = { ...opts, t: reduce.t, seed: reduce.seed };
+    countsDir = opts.reduced!;
+  }
   validateBalanceOptions(opts);
   memoryLimitGb(opts.memoryLimitGb); // a bad --memory-limit is named before the workspace is read
-  const manifest = await readManifest(inDir);
   const target = outDir ?? inDir;
   return runStaged(target, opts.memoryLimitGb, async (out, con) => {
-    const counts = await readEntryCounts(con, inDir);
+    const counts = await readEntryCounts(con, countsDir);
     const rows = await workspaceMatchedRows(con, inDir);
     const { section, files } = await balanceInto(out, con, rows, counts, manifest, opts);
     section.source = inDir;

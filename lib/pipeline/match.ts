@@ -15,7 +15,7 @@ import { UsageError, firstLine } from "../errors";
 import { loadMetadata, type Metadata } from "../metadata/load";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { PARQUET_OPTIONS, PARQUET_ROW_OPTIONS, sqlString, type DuckDBConnection } from "../pool/duckdb";
-import { inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, GROUP_ROWS, type Pool, type PoolColumnFlags, type PoolOptions, type TextGroup } from "../pool/pool";
+import { fileOffsets, inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, GROUP_ROWS, type Pool, type PoolColumnFlags, type PoolOptions, type TextGroup } from "../pool/pool";
 import { z } from "zod";
 import { workersField } from "../options/fields";
 import { parseOptions } from "../options/validate";
@@ -35,6 +35,8 @@ export interface MatchOptions {
   workers?: number;
   /** DuckDB's memory cap in GB (default: defaultMemoryLimitGb()). */
   memoryLimitGb?: number;
+  /** Match only shard I of S of the pool (lib/pool/poolSplit), for a sharded job's reduce to combine. */
+  shard?: { index: number; count: number };
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
   onStage?: (stage: string) => void;
 }
@@ -71,15 +73,19 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
   let poolHashing: FileHashing | null = null;
   try {
     const metadata = await time("load_metadata_ms", () => loadMetadata(opts.metadata));
-    const pool = await time("inspect_pool_ms", () => inspectPool(con, opts.pool, opts.columns, { skipNullText: opts.skipNullText }));
-    // hashed on a thread of its own while this one builds the tables (a core is free then) and after
-    poolHashing = sha256FilesInWorker(pool.files.map((f) => f.path));
-    const groups = textGroups(con, pool); // DuckDB starts reading while the tables are built
+    const pool = await time("inspect_pool_ms", () => inspectPool(con, opts.pool, opts.columns, { skipNullText: opts.skipNullText, shard: opts.shard }));
+    const range = pool.range ?? { from: 0, to: pool.rows };
+    // hashed on a thread of its own while this one builds the tables (a core is free then) and after;
+    // a shard hashes the files that start in it, so each file is hashed once across a job
+    const hashed = pool.files.map((_f, i) => ownsFile(pool, i, range));
+    poolHashing = sha256FilesInWorker(pool.files.filter((_f, i) => hashed[i]).map((f) => f.path));
+    const groups = textGroups(con, pool, pool.range); // DuckDB starts reading while the tables are built
     const rssBefore = process.memoryUsage().rss;
     const tables = await time("build_automaton_ms", () => buildAutomaton(metadata.entries));
     const automaton = { nodes: tables.nodeCount, table_bytes: automatonBytes(tables), rss_growth_bytes: process.memoryUsage().rss - rssBefore };
 
-    const stats = await time("match_ms", () => matchPool(groups, con, pool, tables, matchWorkers, spool, opts.onProgress));
+    const rowsRead = range.to - range.from;
+    const stats = await time("match_ms", () => matchPool(groups, con, rowsRead, tables, matchWorkers, spool, opts.onProgress));
     const counts = stats.counts;
     await time("collect_matches_ms", async () => { await con.run(collectMatchedSql()); await con.run(`DROP TABLE ${MATCHED_PACKS}`); });
 
@@ -91,7 +97,8 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
     await time("write_preview_ms", () => writePreview(con, pool, out.file("preview.parquet"), stats.matchedRows));
     const curve = await time("size_curve_ms", async () => writeSizeCurve(con, counts, await curveSums, stats.matchedRows, out.file("size_curve.parquet")));
 
-    (await poolHashing.digests).forEach((sha256, i) => { pool.files[i].sha256 = sha256; });
+    const digests = await poolHashing.digests;
+    pool.files.filter((_f, i) => hashed[i]).forEach((f, i) => { f.sha256 = digests[i]; });
     let maxCount = 0, zero = 0, total = 0;
     for (let i = 0; i < counts.length; i++) { total += counts[i]; if (counts[i] > maxCount) maxCount = counts[i]; if (counts[i] === 0) zero++; }
     timings.total_ms = Math.round(performance.now() - started);
@@ -102,7 +109,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
         columns: { text: pool.textColumn, url: pool.urlColumn, uid: pool.uidColumn },
         uid: pool.uidColumn ? `column "${pool.uidColumn}"` : `derived: ${DERIVED_UID_RULE}`,
       },
-      rows_read: pool.rows,
+      rows_read: rowsRead,
       rows_null_text: stats.nullRows,
       rows_matched: stats.matchedRows,
       total_matches: stats.totalMatches,
@@ -117,8 +124,9 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
       duckdb_memory_limit_gb: memoryLimitGb(opts.memoryLimitGb),
       peak_rss_mb: peakRssMb(),
       timings_ms: timings,
-      rows_per_second: Math.round(pool.rows / (timings.total_ms / 1000)),
+      rows_per_second: Math.round(rowsRead / (timings.total_ms / 1000)),
     };
+    if (opts.shard) match.shard = { index: opts.shard.index, count: opts.shard.count, rows_from: range.from, rows_to: range.to };
     return { manifest: { tool: "metacurate", version: TOOL_VERSION, match }, run: { counts, spool } };
   } finally {
     spool.close();
@@ -129,6 +137,12 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
 export function runMatch(outDir: string, opts: MatchOptions): Promise<Manifest> {
   return runStaged(outDir, opts.memoryLimitGb, async (out, con) => ({ manifest: (await matchInto(out, con, opts)).manifest, files: MATCH_OUTPUTS }),
     { inputs: matchInputs(opts) });
+}
+
+/** Whether a run over `range` hashes pool file i: the run whose rows hold the file's first row (the last run, an empty file at the end). */
+function ownsFile(pool: Pool, i: number, range: { from: number; to: number }): boolean {
+  const start = fileOffsets(pool)[i];
+  return (start >= range.from && start < range.to) || (start === pool.rows && range.to === pool.rows);
 }
 
 /** The files a match reads: none may be overwritten by its outputs. */
@@ -175,7 +189,7 @@ class MatchWorkers {
   }
 }
 
-async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection, pool: Pool, tables: AutomatonTables, matchWorkers: MatchWorkers,
+async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection, rowsTotal: number, tables: AutomatonTables, matchWorkers: MatchWorkers,
   spool: MatchSpool, onProgress?: MatchOptions["onProgress"]): Promise<MatchStats> {
   const workers = matchWorkers.workers, workerCount = workers.length;
   await con.run(`CREATE OR REPLACE TABLE ${MATCHED_PACKS} (pool_row BIGINT, first_k BIGINT, rows INTEGER[], uids VARCHAR, ids INTEGER[][])`);
@@ -223,7 +237,7 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
       rowsDone += g.rows;
       nextToWrite++;
     }
-    onProgress?.(rowsDone, pool.rows);
+    onProgress?.(rowsDone, rowsTotal);
   };
   for (const w of workers) {
     w.on("message", (m: { type: string; seq: number; result: BatchResult }) => {
@@ -267,7 +281,7 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
 }
 
 /** entry_counts.parquet: every entry in id order, appended in bulk, then written by DuckDB. */
-async function writeEntryCounts(con: DuckDBConnection, metadata: Metadata, counts: Float64Array, target: string): Promise<void> {
+export async function writeEntryCounts(con: DuckDBConnection, metadata: Metadata, counts: Float64Array, target: string): Promise<void> {
   const hasSource = metadata.sources !== null;
   await con.run(`CREATE OR REPLACE TABLE entry_counts (entry_id INTEGER, entry VARCHAR, count BIGINT${hasSource ? ", source VARCHAR" : ""})`);
   const appender = await con.createAppender("entry_counts");
@@ -366,7 +380,7 @@ async function sizeCurveSums(counts: Float64Array, spool: MatchSpool, matchedRow
   return { grid, sums: acc.values() };
 }
 
-async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array, curve: { grid: number[]; sums: Float64Array }, matchedRows: number, target: string): Promise<number> {
+export async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array, curve: { grid: number[]; sums: Float64Array }, matchedRows: number, target: string): Promise<number> {
   const { grid, sums } = curve;
   const total = counts.reduce((a, b) => a + b, 0);
   const sorted = sortedCounts(counts);

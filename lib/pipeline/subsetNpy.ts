@@ -5,7 +5,8 @@
  * Memory stays bounded (32 bytes per record of one run while it is sorted) however many rows are
  * kept; DuckDB's cap does not cover it, as DuckDB is not used.
  */
-import { closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { InputError } from "../errors";
 import { npyHeader, uidRecord, UID_RECORD_BYTES } from "../pool/npy";
 
 /** Records sorted in memory at a time: at 2^22, 64 MB of records and as much again while sorting. */
@@ -178,8 +179,10 @@ class RunReader {
   private readonly fd: number;
   private open = true;
 
-  constructor(file: string) {
+  /** `skip`: bytes before the first record (a .npy header). */
+  constructor(file: string, skip = 0) {
     this.fd = openSync(file, "r");
+    if (skip > 0) readSync(this.fd, new Uint8Array(skip), 0, skip, null);
     this.refill();
   }
 
@@ -248,4 +251,35 @@ function mergeReaders(fd: number, readers: RunReader[]): void {
     down(0);
   }
   if (buffered > 0) writeSync(fd, new Uint8Array(out.buffer, 0, UID_RECORD_BYTES * buffered));
+}
+
+/**
+ * Merges sorted subset.npy files (a sharded job's shards) into one sorted subset.npy: the same bytes
+ * as one sort of all their records. Returns the record count.
+ */
+export function mergeSubsetNpy(target: string, sources: string[]): number {
+  let total = 0;
+  for (const f of sources) {
+    const fd = openSync(f, "r");
+    try {
+      const size = fstatSync(fd).size, n = (size - 128) / UID_RECORD_BYTES;
+      const head = new Uint8Array(128);
+      readSync(fd, head, 0, 128, 0);
+      if (!Number.isInteger(n) || n < 0 || !Buffer.from(head).equals(Buffer.from(npyHeader(n)))) throw new InputError(`${f} is not a subset.npy metacurate wrote (${size} bytes)`);
+      total += n;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const fd = openSync(target, "w");
+  const readers: RunReader[] = [];
+  try {
+    writeSync(fd, npyHeader(total));
+    for (const f of sources) readers.push(new RunReader(f, 128));
+    mergeReaders(fd, readers);
+  } finally {
+    for (const r of readers) r.close();
+    closeSync(fd);
+  }
+  return total;
 }

@@ -10,6 +10,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, UsageError, firstLine } from "../errors";
 import { queryRows, sqlIdent, sqlString, type DuckDBConnection } from "./duckdb";
+import { readFileLayout, splitPool, type RowRange } from "./poolSplit";
 
 export interface PoolColumnFlags {
   text?: string;
@@ -20,6 +21,8 @@ export interface PoolColumnFlags {
 export interface PoolOptions {
   /** Skip rows whose caption is null (counted in the manifest) instead of refusing the pool. */
   skipNullText?: boolean;
+  /** Read only shard I of S (splitPool): its rows are checked; the files' columns and row counts are still read. */
+  shard?: { index: number; count: number };
 }
 
 export interface PoolFile {
@@ -35,6 +38,8 @@ export interface Pool {
   urlColumn: string | null;
   uidColumn: string | null;
   rows: number;
+  /** The rows a sharded run reads (its shard's); all rows when absent. */
+  range?: RowRange;
 }
 
 const TEXT_DEFAULTS = ["text", "TEXT", "caption"];
@@ -85,15 +90,30 @@ export async function inspectPool(con: DuckDBConnection, paths: string[], flags:
     rows: files.reduce((n, f) => n + f.rows, 0),
   };
   if (pool.rows === 0) throw new InputError(`pool has no rows (${paths.join(", ")})`);
-  if (!options.skipNullText) await checkNullTexts(con, pool);
-  if (pool.uidColumn) await checkUids(con, pool);
+  if (options.shard) {
+    const layouts = [];
+    for (const f of files) layouts.push(await readFileLayout(con, f.path));
+    pool.range = splitPool(layouts, options.shard.count)[options.shard.index];
+  }
+  if (!options.skipNullText) await checkNullTexts(con, pool, pool.range);
+  if (pool.uidColumn) await checkUids(con, pool, pool.range);
   return pool;
 }
 
-async function checkNullTexts(con: DuckDBConnection, pool: Pool): Promise<void> {
-  for (const f of pool.files) {
+/** Each file holding rows of `rows` (all files without it), with the SQL condition picking those rows. */
+function filesInRange(pool: Pool, rows?: { from: number; to: number }): { file: PoolFile; where: string }[] {
+  const offsets = fileOffsets(pool);
+  return pool.files.flatMap((file, i) => {
+    if (!rows) return [{ file, where: "true" }];
+    const first = Math.max(0, rows.from - offsets[i]), end = Math.min(file.rows, rows.to - offsets[i]);
+    return first < end ? [{ file, where: `file_row_number >= ${first} AND file_row_number < ${end}` }] : [];
+  });
+}
+
+async function checkNullTexts(con: DuckDBConnection, pool: Pool, rows?: { from: number; to: number }): Promise<void> {
+  for (const { file: f, where } of filesInRange(pool, rows)) {
     const [r] = await queryRows(con, `SELECT count(*) AS n, list(file_row_number ORDER BY file_row_number)[1:5] AS rows
-      FROM read_parquet(${sqlString(f.path)}, file_row_number = true) WHERE ${sqlIdent(pool.textColumn)} IS NULL`);
+      FROM read_parquet(${sqlString(f.path)}, file_row_number = true) WHERE ${sqlIdent(pool.textColumn)} IS NULL AND ${where}`);
     const n = Number(r.n);
     if (n > 0) {
       const rows = (r.rows as number[]).join(", ");
@@ -102,11 +122,11 @@ async function checkNullTexts(con: DuckDBConnection, pool: Pool): Promise<void> 
   }
 }
 
-async function checkUids(con: DuckDBConnection, pool: Pool): Promise<void> {
-  for (const f of pool.files) {
+async function checkUids(con: DuckDBConnection, pool: Pool, rows?: { from: number; to: number }): Promise<void> {
+  for (const { file: f, where } of filesInRange(pool, rows)) {
     const uid = `CAST(${sqlIdent(pool.uidColumn!)} AS VARCHAR)`;
     const [r] = await queryRows(con, `SELECT count(*) FILTER (WHERE ${uid} IS NULL) AS nulls,
-      count(*) FILTER (WHERE contains(${uid}, chr(10))) AS newlines FROM read_parquet(${sqlString(f.path)})`);
+      count(*) FILTER (WHERE contains(${uid}, chr(10))) AS newlines FROM read_parquet(${sqlString(f.path)}, file_row_number = true) WHERE ${where}`);
     if (Number(r.nulls) > 0) throw new InputError(`pool file ${f.path}: uid column "${pool.uidColumn}" has ${r.nulls} null values`);
     if (Number(r.newlines) > 0) throw new InputError(`pool file ${f.path}: uid column "${pool.uidColumn}" has ${r.newlines} values with a line break`);
   }
@@ -167,21 +187,23 @@ const WINDOW_GROUPS = 16;
  * window (WINDOW_GROUPS groups) in flight plus the one being read ahead. The first window is
  * requested at once, so DuckDB reads it while the caller is still busy (building the automaton).
  */
-export function textGroups(con: DuckDBConnection, pool: Pool): AsyncIterable<TextGroup> {
+export function textGroups(con: DuckDBConnection, pool: Pool, rows?: { from: number; to: number }): AsyncIterable<TextGroup> {
   const text = columnOrNull(pool.textColumn);
   const offsets = fileOffsets(pool);
   const windows: { file: number; start: number; end: number }[] = [];
   const windowRows = GROUP_ROWS * WINDOW_GROUPS;
   pool.files.forEach((f, file) => {
-    for (let start = 0; start < f.rows; start += windowRows) windows.push({ file, start, end: Math.min(f.rows, start + windowRows) });
+    const first = rows ? Math.max(0, rows.from - offsets[file]) : 0, end = rows ? Math.min(f.rows, rows.to - offsets[file]) : f.rows;
+    for (let start = first; start < end; start += windowRows) windows.push({ file, start, end: Math.min(end, start + windowRows) });
   });
   // translate() only where there is a line break: on 1M distinct captions it cost 0.8-1.0 s of CPU, contains() a tenth of that
   const caption = `coalesce(${text}, '')`;
   const oneLine = `CASE WHEN contains(${caption}, chr(10)) OR contains(${caption}, chr(13)) THEN translate(${caption}, chr(10) || chr(13), '  ') ELSE ${caption} END`;
   const fetchWindow = async (w: (typeof windows)[number]): Promise<TextGroup[]> => {
-    const sql = `SELECT file_row_number // ${GROUP_ROWS} AS g, count(*) AS n,
+    // groups of GROUP_ROWS counted from the window's first row (a shard may start anywhere in a file)
+    const sql = `SELECT (file_row_number - ${w.start}) // ${GROUP_ROWS} AS g, count(*) AS n,
         encode(string_agg(${oneLine}, chr(10) ORDER BY file_row_number)) AS b,
-        list(file_row_number % ${GROUP_ROWS} ORDER BY file_row_number) FILTER (WHERE ${text} IS NULL) AS nulls,
+        list((file_row_number - ${w.start}) % ${GROUP_ROWS} ORDER BY file_row_number) FILTER (WHERE ${text} IS NULL) AS nulls,
         encode(string_agg(${uidSql(pool)}, chr(10) ORDER BY file_row_number)) AS u
       FROM read_parquet(${sqlString(pool.files[w.file].path)}, file_row_number = true)
       WHERE file_row_number >= ${w.start} AND file_row_number < ${w.end}
@@ -196,7 +218,7 @@ export function textGroups(con: DuckDBConnection, pool: Pool): AsyncIterable<Tex
     for (const row of reader.getRows()) {
       const [g, n, b, nulls, u] = row as [bigint, bigint, { bytes: Uint8Array } | null, { items: bigint[] } | null, { bytes: Uint8Array }];
       groups.push({
-        poolRow: offsets[w.file] + Number(g) * GROUP_ROWS, rows: Number(n),
+        poolRow: offsets[w.file] + w.start + Number(g) * GROUP_ROWS, rows: Number(n),
         bytes: b ? b.bytes : new Uint8Array(0),
         uids: u.bytes,
         nullRows: nulls ? nulls.items.map(Number) : [],

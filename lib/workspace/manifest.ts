@@ -29,6 +29,8 @@ export interface MatchSection {
   peak_rss_mb: number;
   timings_ms: Record<string, number>;
   rows_per_second: number;
+  /** A sharded job's match task: shard `index` of `count`, pool rows [rows_from, rows_to); files outside it have sha256 "". */
+  shard?: { index: number; count: number; rows_from: number; rows_to: number };
 }
 
 export interface BalanceSection {
@@ -53,11 +55,39 @@ export interface BalanceSection {
   timings_ms: Record<string, number>;
 }
 
+/** A sharded job's reduce: the global t (resolved from t, p or a target size over all shards) and E(t). */
+export interface ReduceSection {
+  t: number;
+  tail_share: number;
+  p_requested: number | null;
+  target_size_requested: number | null;
+  seed: number;
+  /** Exact E(t) over every matched row of the pool, summed in pool order (the single process's bits). */
+  expected_size: number;
+  rows_matched: number;
+  shards: ShardSummary[];
+  timings_ms: Record<string, number>;
+}
+
+export interface ShardSummary {
+  rows_from: number;
+  rows_to: number;
+  rows_matched: number;
+  /** Set once the shard is balanced (in the merged workspace). */
+  rows_kept?: number;
+  match_ms: number;
+  balance_ms?: number;
+}
+
 export interface Manifest {
   tool: "metacurate";
   version: string;
   match: MatchSection;
   balance?: BalanceSection;
+  /** In a sharded job's reduce folder. */
+  reduce?: ReduceSection;
+  /** In a workspace a sharded job merged: how the pool was split. */
+  shards?: ShardSummary[];
 }
 
 /** A manifest's text, checked to be a metacurate manifest; `where` names it in errors. */

@@ -23,6 +23,6 @@ export const balanceKind: JobKind = {
     const inDir = resolveInput(path.join(from, "manifest.json"), "in", { dataDir: roots.dataDir, poolsDirs: [] });
     const out = checkWorkspaceName((spec.out as string | undefined) ?? from, "out");
     const argv = ["balance", "--in", path.dirname(inDir), "--out", path.join(roots.dataDir, out), ...optionFlags(spec, OPTIONS)];
-    return { out, tasks: [{ name: "balance", argv, after: [] }] };
+    return { out, tasks: () => [{ name: "balance", argv, after: [] }] };
   },
 };

@@ -1,22 +1,30 @@
-/** A curate job: match then balance a pool into a workspace of the data directory. */
+/**
+ * A curate job: match then balance a pool into a workspace of the data directory. With `shards` S > 1
+ * it runs as a sharded job: S match tasks (`match --shard I/S`), a reduce (the pool's counts, size
+ * curve and t), S balance tasks at that t, and a merge into the workspace; the outputs are the ones
+ * one `curate` process writes. The intermediate folders live in the job's folder.
+ */
 import path from "node:path";
 import { z } from "zod";
 import { poolInputs } from "../../options/commands";
 import { oneThreshold, pathField, thresholdFields } from "../../options/fields";
 import { checkWorkspaceName, resolveInput } from "../paths";
-import { optionFlags, type JobKind } from "./kind";
+import { optionFlags, type JobKind, type TaskPlan } from "./kind";
 
 const { progress: _progress, ...inputs } = poolInputs;
 
+export const MAX_SHARDS = 4096;
+
 const schema = z.strictObject({
   kind: z.literal("curate"),
-  shards: z.number().refine((n) => n === 1, { error: (i) => `must be 1 for now (got ${i.input}): sharded curate jobs are not built yet` }).optional(),
+  shards: z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_SHARDS, { error: (i) => `must be an integer from 1 to ${MAX_SHARDS} (got ${i.input})` }).optional(),
   ...inputs,
   out: pathField,
   ...thresholdFields,
 }).superRefine(oneThreshold(true));
 
-const OPTIONS = ["text-col", "url-col", "uid-col", "skip-null-text", "workers", "memory-limit", "t", "p", "target-size", "seed"] as const;
+const POOL_OPTIONS = ["text-col", "url-col", "uid-col", "skip-null-text", "workers", "memory-limit"] as const;
+const THRESHOLD_OPTIONS = ["t", "p", "target-size", "seed"] as const;
 
 export const curateKind: JobKind = {
   kind: "curate",
@@ -25,7 +33,31 @@ export const curateKind: JobKind = {
     const out = checkWorkspaceName(spec.out as string, "out");
     const metadata = resolveInput(spec.metadata as string, "metadata", roots);
     const pool = (spec.pool as string[]).map((p, i) => resolveInput(p, `pool[${i}]`, roots));
-    const argv = ["curate", "--metadata", metadata, "--pool", ...pool, "--out", path.join(roots.dataDir, out), ...optionFlags(spec, OPTIONS)];
-    return { out, tasks: [{ name: "curate", argv, after: [] }] };
+    const outDir = path.join(roots.dataDir, out);
+    const shards = (spec.shards as number | undefined) ?? 1;
+    const memory = optionFlags(spec, ["memory-limit"]);
+    if (shards === 1) {
+      const argv = ["curate", "--metadata", metadata, "--pool", ...pool, "--out", outDir, ...optionFlags(spec, [...POOL_OPTIONS, ...THRESHOLD_OPTIONS])];
+      return { out, tasks: () => [{ name: "curate", argv, after: [] }] };
+    }
+    return {
+      out,
+      tasks: (jobDir) => {
+        const index = Array.from({ length: shards }, (_, i) => i);
+        const matched = index.map((i) => path.join(jobDir, "shards", String(i)));
+        const balanced = index.map((i) => path.join(jobDir, "balanced", String(i)));
+        const reduced = path.join(jobDir, "reduce");
+        const matchNames = index.map((i) => `match-${i}`), balanceNames = index.map((i) => `balance-${i}`);
+        const tasks: TaskPlan[] = [
+          ...index.map((i) => ({ name: matchNames[i], array: "match", after: [],
+            argv: ["match", "--metadata", metadata, "--pool", ...pool, "--shard", `${i}/${shards}`, "--out", matched[i], ...optionFlags(spec, POOL_OPTIONS)] })),
+          { name: "reduce", after: matchNames, argv: ["reduce", "--shards", ...matched, "--out", reduced, ...optionFlags(spec, THRESHOLD_OPTIONS), ...memory] },
+          ...index.map((i) => ({ name: balanceNames[i], array: "balance", after: ["reduce"],
+            argv: ["balance", "--in", matched[i], "--reduced", reduced, "--out", balanced[i], ...memory] })),
+          { name: "merge", after: balanceNames, argv: ["merge", "--shards", ...balanced, "--reduced", reduced, "--out", outDir, ...memory] },
+        ];
+        return tasks;
+      },
+    };
   },
 };

@@ -3,14 +3,17 @@ import type { ZodType } from "zod";
 import type { PathRoots } from "../paths";
 import type { TaskRecord } from "../types";
 
-export type TaskPlan = Pick<TaskRecord, "name" | "argv" | "after">;
+export type TaskPlan = Pick<TaskRecord, "name" | "argv" | "after" | "array">;
 
 export interface JobKind {
   kind: string;
   /** The spec: JSON whose keys are the CLI's flag names, plus `kind` (and `shards` where it applies). */
   schema: ZodType<Record<string, unknown>>;
-  /** Resolves the spec's paths (refusing any outside the roots) into the output's name and the tasks. */
-  plan(spec: Record<string, unknown>, roots: PathRoots): { out: string; tasks: TaskPlan[] };
+  /**
+   * Resolves the spec's paths (refusing any outside the roots) into the output's name and the tasks,
+   * given the job's folder (where a task's intermediate outputs go) once the job exists.
+   */
+  plan(spec: Record<string, unknown>, roots: PathRoots): { out: string; tasks: (jobDir: string) => TaskPlan[] };
 }
 
 /** The flags of a spec's plain options (numbers, strings, booleans) in the CLI's syntax. */

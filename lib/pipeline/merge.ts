@@ -1,0 +1,106 @@
+/**
+ * `metacurate merge`: a sharded job's balanced shards and its reduce → one workspace, as one
+ * `curate` of the whole pool writes it: entry_counts.parquet and size_curve.parquet from the reduce,
+ * matches.parquet and curated.parquet the shards' rows in pool order, subset.npy the shards' sorted
+ * uids merged, preview.parquet the pool-wide sample (md5(uid) order, ties in pool order).
+ */
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { InputError } from "../errors";
+import { PARQUET_ROW_OPTIONS, queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
+import { readManifest, requireArtifact } from "../workspace/artifacts";
+import type { BalanceSection, Manifest } from "../workspace/manifest";
+import { DRAW_RULE } from "./balance";
+import { PREVIEW_ROWS } from "./match";
+import { REDUCE_OUTPUTS } from "./reduce";
+import { memoryLimitGb, peakRssMb, runStaged } from "./stagedRun";
+import { mergeSubsetNpy } from "./subsetNpy";
+
+export interface MergeOptions {
+  memoryLimitGb?: number;
+  onStage?: (stage: string) => void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function runMerge(shardDirs: string[], reducedDir: string, outDir: string, opts: MergeOptions = {}): Promise<Manifest> {
+  const reduced = await readManifest(reducedDir);
+  const reduce = reduced.reduce;
+  if (!reduce) throw new InputError(`${reducedDir} is not a reduce folder (its manifest has no "reduce")`);
+  const shards = await Promise.all(shardDirs.map((d) => readManifest(d)));
+  if (shards.length !== reduce.shards.length) throw new InputError(`${shards.length} shard folder(s) given; ${reducedDir} was reduced from ${reduce.shards.length}`);
+  shards.forEach((m, i) => {
+    const b = m.balance, s = m.match.shard;
+    if (!s || s.index !== i || s.rows_from !== reduce.shards[i].rows_from || s.rows_to !== reduce.shards[i].rows_to) throw new InputError(`${shardDirs[i]} is not shard ${i} of the pool ${reducedDir} was reduced from (give the shards in order)`);
+    if (!b) throw new InputError(`${shardDirs[i]} is not balanced yet (run "metacurate balance --reduced" on it)`);
+    if (b.t !== reduce.t || b.seed !== reduce.seed) throw new InputError(`${shardDirs[i]} was balanced at t = ${b.t}, seed ${b.seed}; the reduce says t = ${reduce.t}, seed ${reduce.seed}`);
+  });
+  const files = async (name: string) => Promise.all(shardDirs.map((d) => requireArtifact(d, name)));
+  return runStaged(outDir, opts.memoryLimitGb, async (out, con) => {
+    const timings: Record<string, number> = {};
+    const started = performance.now();
+    const time = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
+      opts.onStage?.(name);
+      const t0 = performance.now();
+      try { return await f(); } finally { timings[name] = Math.round(performance.now() - t0); }
+    };
+    const steps = 4;
+    opts.onProgress?.(0, steps);
+    const matched = await time("write_matches_ms", async () => concat(con, await files("matches.parquet"), "uid, entry_ids, pool_row", out.file("matches.parquet")));
+    opts.onProgress?.(1, steps);
+    const kept = await time("write_curated_ms", async () => concat(con, await files("curated.parquet"), "uid, url, \"text\", p_keep, entry_ids", out.file("curated.parquet")));
+    opts.onProgress?.(2, steps);
+    await time("write_preview_ms", async () => con.run(previewSql(await files("preview.parquet"), out.file("preview.parquet"))));
+    opts.onProgress?.(3, steps);
+    const subsetNpy = shards.every((m) => m.balance!.subset_npy);
+    if (subsetNpy) {
+      const n = await time("write_subset_ms", async () => mergeSubsetNpy(out.file("subset.npy"), await files("subset.npy")));
+      if (n !== kept) throw new InputError(`the shards' subset.npy hold ${n} uids, their curated.parquet ${kept} rows`);
+    }
+    opts.onProgress?.(4, steps);
+    if (matched !== reduce.rows_matched) throw new InputError(`the shards' matches.parquet hold ${matched} rows; the reduce counted ${reduce.rows_matched}`);
+    const rowsKept = shards.reduce((n, m) => n + m.balance!.rows_kept, 0);
+    if (rowsKept !== kept) throw new InputError(`the shards' manifests say ${rowsKept} rows kept, their curated.parquet hold ${kept}`);
+    timings.total_ms = Math.round(performance.now() - started);
+    const balance: BalanceSection = {
+      metadata_hash: reduced.match.metadata.metadataHash,
+      t: reduce.t,
+      tail_share: reduce.tail_share,
+      p_requested: reduce.p_requested,
+      target_size_requested: reduce.target_size_requested,
+      seed: reduce.seed,
+      draw: DRAW_RULE,
+      rows_matched: matched,
+      rows_kept: kept,
+      expected_size: reduce.expected_size,
+      keep_rate: matched > 0 ? kept / matched : 0,
+      subset_npy: subsetNpy,
+      source: out.dir,
+      duckdb_memory_limit_gb: memoryLimitGb(opts.memoryLimitGb),
+      peak_rss_mb: Math.max(peakRssMb(), ...shards.map((m) => m.balance!.peak_rss_mb)),
+      timings_ms: timings,
+    };
+    const summary = reduce.shards.map((s, i) => ({ ...s, rows_kept: shards[i].balance!.rows_kept, balance_ms: shards[i].balance!.timings_ms.total_ms }));
+    return { manifest: { tool: "metacurate", version: reduced.version, match: reduced.match, balance, shards: summary }, files: ["matches.parquet", "curated.parquet", "preview.parquet", ...(subsetNpy ? ["subset.npy"] : [])] };
+  }, {
+    inputs: [...shardDirs, reducedDir].map((d) => ({ flag: "shards", path: path.join(d, "manifest.json") })),
+    carry: { from: reducedDir, names: REDUCE_OUTPUTS },
+  });
+}
+
+/**
+ * The files' rows, one file after another, into one parquet file; returns its row count. DuckDB's
+ * multi-file scan keeps the files' order and each file's row order (insertion order is preserved).
+ */
+async function concat(con: DuckDBConnection, sources: string[], columns: string, target: string): Promise<number> {
+  for (const f of sources) if ((await stat(f)).size === 0) throw new InputError(`${f} is empty`);
+  const list = `[${sources.map(sqlString).join(", ")}]`;
+  const [r] = await queryRows(con, `COPY (SELECT ${columns} FROM read_parquet(${list})) TO ${sqlString(target)} (${PARQUET_ROW_OPTIONS})`);
+  return Number(Object.values(r)[0]);
+}
+
+/** The first PREVIEW_ROWS of the shards' samples by md5(uid), then shard, then place in the shard: one pool's sample. */
+function previewSql(sources: string[], target: string): string {
+  const parts = sources.map((f, s) => `SELECT ${s} AS s, file_row_number AS r, uid, url, "text", entry_ids FROM read_parquet(${sqlString(f)}, file_row_number = true)`);
+  return `COPY (SELECT uid, url, "text", entry_ids FROM (${parts.join(" UNION ALL ")}) ORDER BY md5(uid), s, r LIMIT ${PREVIEW_ROWS})
+    TO ${sqlString(target)} (${PARQUET_ROW_OPTIONS})`;
+}
