@@ -1,0 +1,154 @@
+// Sharded curation against the single process: match --shard, reduce, balance --reduced and merge
+// (by hand through the CLI, and as a sharded curate job) give one `curate`'s entry_counts,
+// size_curve and subset.npy byte for byte, and its matches, curated and preview rows in its order.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { reconcileJobs } from "../lib/jobs/local";
+import { JobStore } from "../lib/jobs/store";
+import type { JobRecord } from "../lib/jobs/types";
+import { wordnetDbDir, wordnetLemmas } from "../lib/metadata/wordnet";
+import { openDuckDB, sqlString } from "../lib/pool/duckdb";
+import { splitPool } from "../lib/pool/poolSplit";
+import { cli } from "./support/cli";
+import { LAION_10K, LAION_SKIP, tempDir } from "./support/fixtures";
+
+const BYTE_IDENTICAL = ["entry_counts.parquet", "size_curve.parquet", "subset.npy"];
+const SAME_ROWS = ["matches.parquet", "curated.parquet", "preview.parquet"];
+const sha = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
+
+test("splitPool cuts between files when there are enough, else between row groups, nearest to equal shares", () => {
+  const files = [{ rows: 100, rowGroups: [50, 50] }, { rows: 100, rowGroups: [100] }, { rows: 100, rowGroups: [30, 30, 40] }, { rows: 100, rowGroups: [100] }];
+  assert.deepEqual(splitPool(files, 2), [{ from: 0, to: 200 }, { from: 200, to: 400 }]);
+  assert.deepEqual(splitPool(files, 4).map((r) => r.from), [0, 100, 200, 300]);
+  // 6 shards of 4 files: row-group boundaries (50, 100, 200, 230, 260, 300) are the cut candidates; 300 is the only one left for the last cut
+  assert.deepEqual(splitPool(files, 6).map((r) => r.from), [0, 50, 100, 200, 260, 300]);
+  assert.deepEqual(splitPool([{ rows: 10, rowGroups: [10] }], 1), [{ from: 0, to: 10 }]);
+  assert.throws(() => splitPool([{ rows: 10, rowGroups: [5, 5] }], 3), /cannot be split into 3 shards.*at most 2/);
+  // every split covers the pool once, in order, with no empty shard
+  for (let s = 1; s <= 7; s++) {
+    const r = splitPool(files, s);
+    assert.equal(r.length, s);
+    assert.equal(r[0].from, 0);
+    assert.equal(r[s - 1].to, 400);
+    for (let i = 0; i < s; i++) { assert.ok(r[i].to > r[i].from); if (i > 0) assert.equal(r[i].from, r[i - 1].to); }
+  }
+});
+
+/** A 30,000-row pool in 4 files (LAION captions, repeated, so uids repeat across files), 2,048-row groups, and WordNet metadata. */
+async function laionPool(dir: string): Promise<{ metadata: string; pool: string[] }> {
+  const con = await openDuckDB();
+  const pool = [["a", 0, 10_000], ["b", 0, 10_000], ["c", 2_000, 6_000], ["d", 6_000, 4_000]].map(([name, offset, rows]) => {
+    return { file: path.join(dir, `${name}.parquet`), offset, rows };
+  });
+  try {
+    for (const p of pool) {
+      await con.run(`COPY (SELECT URL, TEXT FROM read_parquet(${sqlString(LAION_10K)}) LIMIT ${p.rows} OFFSET ${p.offset}) TO ${sqlString(p.file)} (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
+    }
+  } finally {
+    con.closeSync();
+  }
+  const metadata = path.join(dir, "metadata.txt");
+  writeFileSync(metadata, [...new Set(await wordnetLemmas(wordnetDbDir()))].join("\n") + "\n");
+  return { metadata, pool: pool.map((p) => p.file) };
+}
+
+/** Rows of a parquet file in order, compared through DuckDB: same count, and no row at another position. */
+async function assertSameRows(a: string, b: string, what: string): Promise<void> {
+  const con = await openDuckDB();
+  try {
+    const q = (f: string) => `SELECT * FROM read_parquet(${sqlString(f)}, file_row_number = true)`;
+    const r = await con.runAndReadAll(`SELECT (SELECT count(*) FROM (${q(a)})) AS na, (SELECT count(*) FROM (${q(b)})) AS nb,
+      (SELECT count(*) FROM ((${q(a)}) EXCEPT ALL (${q(b)}))) AS d1, (SELECT count(*) FROM ((${q(b)}) EXCEPT ALL (${q(a)}))) AS d2`);
+    const [na, nb, d1, d2] = r.getRows()[0].map(Number);
+    assert.ok(na > 0, `${what}: no rows`);
+    assert.deepEqual({ rows: nb, differ: d1 + d2 }, { rows: na, differ: 0 }, what);
+  } finally {
+    con.closeSync();
+  }
+}
+
+async function assertEqualsCurate(ref: string, got: string): Promise<void> {
+  for (const f of BYTE_IDENTICAL) assert.equal(sha(path.join(got, f)), sha(path.join(ref, f)), `${f} differs`);
+  for (const f of SAME_ROWS) await assertSameRows(path.join(ref, f), path.join(got, f), f);
+  const [m, r] = [got, ref].map((d) => JSON.parse(readFileSync(path.join(d, "manifest.json"), "utf8")));
+  for (const k of ["t", "rows_matched", "rows_kept", "expected_size", "tail_share", "p_requested", "target_size_requested", "seed"]) assert.equal(m.balance[k], r.balance[k], `balance.${k}`);
+  for (const k of ["rows_read", "rows_matched", "total_matches", "entries_matched", "max_count", "total_count"]) assert.equal(m.match[k], r.match[k], `match.${k}`);
+  assert.deepEqual(m.match.pool.files, r.match.pool.files);
+}
+
+test("by hand: 6 shards cut between row groups, at a target size, equal one curate", { skip: LAION_SKIP, timeout: 300_000 }, async (t) => {
+  const dir = tempDir(t);
+  const { metadata, pool } = await laionPool(dir);
+  const ref = path.join(dir, "ref");
+  const target = ["--target-size", "9000", "--seed", "11"];
+  const run = (...args: string[]) => { const r = cli(...args, "--progress", "none"); assert.equal(r.code, 0, `${args[0]}: ${r.stderr}`); return r; };
+  run("curate", "--metadata", metadata, "--pool", ...pool, "--out", ref, ...target);
+  const S = 6;
+  const shards = Array.from({ length: S }, (_, i) => path.join(dir, `s${i}`)), balanced = shards.map((s) => s + "b");
+  for (let i = 0; i < S; i++) run("match", "--metadata", metadata, "--pool", ...pool, "--shard", `${i}/${S}`, "--out", shards[i]);
+  const ranges = shards.map((s) => JSON.parse(readFileSync(path.join(s, "manifest.json"), "utf8")).match.shard);
+  assert.ok(ranges.some((r) => r.rows_from % 10_000 !== 0 && r.rows_from !== 26_000), "some shard starts inside a file");
+  run("reduce", "--shards", ...shards, "--out", path.join(dir, "red"), ...target);
+  for (let i = 0; i < S; i++) run("balance", "--in", shards[i], "--reduced", path.join(dir, "red"), "--out", balanced[i]);
+  run("merge", "--shards", ...balanced, "--reduced", path.join(dir, "red"), "--out", path.join(dir, "merged"));
+  await assertEqualsCurate(ref, path.join(dir, "merged"));
+  const merged = JSON.parse(readFileSync(path.join(dir, "merged", "manifest.json"), "utf8"));
+  assert.ok(merged.balance.rows_matched > 20_000, "more matched rows than the preview holds, so the merged preview is a real pick");
+  assert.equal(merged.shards.length, S);
+
+  // the steps refuse what does not fit together, naming it
+  const bad = cli("reduce", "--shards", shards[1], shards[0], "--out", path.join(dir, "x"), "--t", "5");
+  assert.equal(bad.code, 3);
+  assert.match(bad.stderr, /is shard 1 of 6; expected shard 0 of 2/);
+  const twice = cli("balance", "--in", shards[0], "--reduced", path.join(dir, "red"), "--t", "5", "--out", path.join(dir, "y"));
+  assert.equal(twice.code, 2);
+  assert.match(twice.stderr, /t.*taken from the --reduced folder/);
+  const unbalanced = cli("merge", "--shards", ...shards, "--reduced", path.join(dir, "red"), "--out", path.join(dir, "z"));
+  assert.equal(unbalanced.code, 3);
+  assert.match(unbalanced.stderr, /not balanced yet/);
+  assert.equal(cli("match", "--metadata", metadata, "--pool", ...pool, "--shard", "6/6", "--out", path.join(dir, "w")).code, 2);
+});
+
+async function waitEnded(store: JobStore, id: string, ms = 240_000): Promise<JobRecord> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const [j] = await reconcileJobs(store, [await store.read(id)]);
+    if (j.state !== "queued" && j.state !== "running") return j;
+    if (Date.now() > end) throw new Error(`job ${id} still ${j.state}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test("a 4-shard curate job equals the CLI; killed with -9 midway, it resumes from its finished tasks", { skip: LAION_SKIP, timeout: 400_000 }, async (t) => {
+  const data = tempDir(t);
+  mkdirSync(path.join(data, "in"));
+  const { metadata, pool } = await laionPool(path.join(data, "in"));
+  const ref = path.join(tempDir(t), "ref");
+  assert.equal(cli("curate", "--metadata", metadata, "--pool", ...pool, "--out", ref, "--p", "0.2", "--seed", "3", "--progress", "none").code, 0);
+  const spec = { kind: "curate", metadata: "in/metadata.txt", pool: pool.map((p) => path.relative(data, p)), p: 0.2, seed: 3, shards: 4, out: "ws" };
+  writeFileSync(path.join(data, "spec.json"), JSON.stringify(spec));
+  const submitted = cli("job", "submit", "--data-dir", data, "--spec", path.join(data, "spec.json"));
+  assert.equal(submitted.code, 0, submitted.stderr);
+  const id = submitted.stdout.trim();
+  const store = new JobStore(data);
+
+  // once two match tasks have finished, the supervisor and its tasks die at once
+  let before: JobRecord;
+  for (;;) {
+    before = await store.read(id);
+    if (before.tasks.filter((x) => x.state === "succeeded").length >= 2) break;
+    assert.ok(before.state === "queued" || before.state === "running", `job ended early: ${before.state} ${before.error}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const finished = before.tasks.filter((x) => x.state === "succeeded").map((x) => x.name);
+  process.kill(-before.supervisor!.pid, "SIGKILL");
+  const done = await waitEnded(store, id);
+  assert.equal(done.state, "succeeded", done.error ?? "");
+  assert.equal(done.resumes, 1);
+  for (const name of finished) assert.equal(done.tasks.find((x) => x.name === name)!.attempts, 1, `${name} was run again`);
+  assert.deepEqual(done.tasks.map((x) => x.name), ["match-0", "match-1", "match-2", "match-3", "reduce", "balance-0", "balance-1", "balance-2", "balance-3", "merge"]);
+  await assertEqualsCurate(ref, path.join(data, "ws"));
+});
