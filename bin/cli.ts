@@ -187,7 +187,7 @@ const commands: Record<string, Command> = {
     flags: {
       "data-dir": dataDirFlag,
       spec: { kind: "string", value: "FILE", required: true, help: "the job spec (JSON): {\"kind\": \"curate\", \"metadata\": …, \"pool\": […], \"t\": …, \"out\": \"NAME\"}; paths relative to the data directory" },
-      executor: { kind: "string", value: "E", help: "where it runs: local (default)" },
+      executor: { kind: "string", value: "E", help: "where it runs: local (default; child processes, as many at once as cores) or slurm (sbatch arrays; resources from the spec's slurm-partition, slurm-time, slurm-cpus, slurm-mem or METACURATE_SLURM_*)" },
       "pools-dir": { kind: "strings", value: "DIR [DIR...]", help: "more folders the spec's paths may name (besides the data directory)" },
       wait: { kind: "boolean", help: "stream its progress and exit 0 only when it succeeded" },
       help,

@@ -3,7 +3,7 @@ import { readFileSync, existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { InputError, UsageError, firstLine } from "../lib/errors";
 import { cancelJob, reconcileJobs, startSupervisor } from "../lib/jobs/local";
-import { planJob } from "../lib/jobs/spec";
+import { checkExecutor, planJob } from "../lib/jobs/spec";
 import { JobStore } from "../lib/jobs/store";
 import { superviseJob } from "../lib/jobs/supervisor";
 import type { JobRecord } from "../lib/jobs/types";
@@ -16,7 +16,6 @@ export function jobStore(dataDir: string | undefined): JobStore {
 }
 
 export async function submit(store: JobStore, specFile: string, executor: string, poolsDirs: string[], wait: boolean): Promise<number> {
-  if (executor !== "local") throw new UsageError(`--executor must be local (got "${executor}"; the slurm executor is not built yet)`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(specFile, "utf8"));
@@ -24,7 +23,7 @@ export async function submit(store: JobStore, specFile: string, executor: string
     throw new InputError(`--spec ${specFile}: ${firstLine(e)}`);
   }
   const planned = planJob(raw, { dataDir: store.dataDir, poolsDirs: poolsDirs.map((d) => path.resolve(d)) });
-  const job = await store.create(planned, "local");
+  const job = await store.create(planned, await checkExecutor(executor).catch((e) => { throw new UsageError(`--executor: ${(e as Error).message.replace(/^"executor": /, "")}`); }));
   startSupervisor(store, job.id);
   process.stdout.write(job.id + "\n");
   if (!wait) return 0;

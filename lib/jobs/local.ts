@@ -78,7 +78,7 @@ export async function reconcileJobs(store: JobStore, jobs?: JobRecord[]): Promis
   const all = jobs ?? (await store.list());
   const out: JobRecord[] = [];
   for (const job of all) {
-    if ((job.state === "queued" || job.state === "running") && job.executor === "local" && (await orphaned(store, job))) {
+    if ((job.state === "queued" || job.state === "running") && (await orphaned(store, job))) {
       if (job.resumes < 2) {
         job.resumes++;
         job.previousSupervisor = job.supervisor ?? job.previousSupervisor ?? null;

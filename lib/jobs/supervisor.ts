@@ -11,6 +11,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { acquireLock, clearDeadRun, procStart } from "../util/stagedOutput";
 import { acquireSlot, isAlive, launcher } from "./local";
+import { SlurmCancelled, superviseSlurm } from "./slurm";
 import type { JobStore } from "./store";
 import type { JobRecord, TaskRecord } from "./types";
 
@@ -51,6 +52,12 @@ export async function superviseJob(store: JobStore, id: string): Promise<JobReco
   let cancelAll = false;
   try {
     if (job.state === "succeeded" || job.state === "failed" || job.state === "cancelled") return job;
+    if (job.executor === "slurm") {
+      await superviseSlurm(store, job, save, () => cancelled);
+      await save((j) => { j.state = "succeeded"; j.finished = now(); });
+      await store.appendEvent(id, { time: now(), type: "state", state: "succeeded" });
+      return job;
+    }
     const byName = new Map(job.tasks.map((t) => [t.name, t]));
     for (const t of job.tasks) if (t.state !== "succeeded") { t.state = "pending"; }
     for (;;) {
@@ -69,7 +76,7 @@ export async function superviseJob(store: JobStore, id: string): Promise<JobReco
     await save((j) => { j.state = "succeeded"; j.finished = now(); });
     await store.appendEvent(id, { time: now(), type: "state", state: "succeeded" });
   } catch (e) {
-    const isCancel = e instanceof Cancelled || cancelled;
+    const isCancel = e instanceof Cancelled || e instanceof SlurmCancelled || cancelled;
     // the other tasks end too: a failed job stops its siblings, as a cancel does
     for (const c of children) c.kill("SIGTERM");
     cancelAll = true;

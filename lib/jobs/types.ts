@@ -27,6 +27,8 @@ export interface TaskRecord {
   error: string | null;
   /** The task's last progress line. */
   progress?: JobProgress | null;
+  /** Its Slurm job id ("A_i" for an array task) while submitted (slurm executor). */
+  slurmId?: string | null;
   /** Tasks run as one Slurm array share a group name (the task's index in it is its place among them). */
   array?: string;
 }

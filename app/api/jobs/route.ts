@@ -1,7 +1,7 @@
 import { UsageError } from "../../../lib/errors";
 import { reconcileJobs, startSupervisor } from "../../../lib/jobs/local";
 import { readJsonBody, serverRoots, serverStore } from "../../../lib/jobs/server";
-import { planJob } from "../../../lib/jobs/spec";
+import { checkExecutor, planJob } from "../../../lib/jobs/spec";
 import { dataDir } from "../../../lib/workspace/serve";
 import { errorResponse } from "../respond";
 
@@ -22,10 +22,11 @@ export async function POST(req: Request): Promise<Response> {
   try {
     const body = await readJsonBody(req);
     if (body === null || typeof body !== "object" || Array.isArray(body)) throw new UsageError("a job spec must be a JSON object");
-    const { executor = "local", ...spec } = body as Record<string, unknown>;
-    if (executor !== "local") throw new UsageError(`"executor": must be "local" (got ${JSON.stringify(executor)?.slice(0, 40)}; the slurm executor is not built yet)`);
+    const { executor: given, ...spec } = body as Record<string, unknown>;
+    const planned = planJob(spec, serverRoots(dataDir()));
+    const executor = await checkExecutor(given);
     const store = serverStore(dataDir());
-    const job = await store.create(planJob(spec, serverRoots(dataDir())), "local");
+    const job = await store.create(planned, executor);
     await startSupervisor(store, job.id);
     return Response.json({ id: job.id }, { status: 202 });
   } catch (e) {

@@ -3,13 +3,14 @@ import path from "node:path";
 import { z } from "zod";
 import { memoryLimitField, oneThreshold, pathField, thresholdFields } from "../../options/fields";
 import { checkWorkspaceName, resolveInput } from "../paths";
-import { optionFlags, type JobKind } from "./kind";
+import { optionFlags, slurmFields, type JobKind } from "./kind";
 
 const schema = z.strictObject({
   kind: z.literal("balance"),
   in: pathField,
   out: pathField.optional(),
   ...thresholdFields,
+  ...slurmFields,
   "memory-limit": memoryLimitField.optional(),
 }).superRefine(oneThreshold(true));
 

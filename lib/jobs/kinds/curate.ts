@@ -9,7 +9,7 @@ import { z } from "zod";
 import { poolInputs } from "../../options/commands";
 import { oneThreshold, pathField, thresholdFields } from "../../options/fields";
 import { checkWorkspaceName, resolveInput } from "../paths";
-import { optionFlags, type JobKind, type TaskPlan } from "./kind";
+import { optionFlags, slurmFields, type JobKind, type TaskPlan } from "./kind";
 
 const { progress: _progress, ...inputs } = poolInputs;
 
@@ -21,6 +21,7 @@ const schema = z.strictObject({
   ...inputs,
   out: pathField,
   ...thresholdFields,
+  ...slurmFields,
 }).superRefine(oneThreshold(true));
 
 const POOL_OPTIONS = ["text-col", "url-col", "uid-col", "skip-null-text", "workers", "memory-limit"] as const;

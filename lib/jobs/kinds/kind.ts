@@ -1,5 +1,5 @@
 /** What a job kind is: a schema for its spec and a plan of tasks (each a metacurate command line). */
-import type { ZodType } from "zod";
+import { z, type ZodType } from "zod";
 import type { PathRoots } from "../paths";
 import type { TaskRecord } from "../types";
 
@@ -27,3 +27,11 @@ export function optionFlags(spec: Record<string, unknown>, keys: readonly string
   }
   return argv;
 }
+
+/** Per-task resources on the slurm executor (else METACURATE_SLURM_PARTITION, _TIME, _CPUS, _MEM). */
+export const slurmFields = {
+  "slurm-partition": z.string().regex(/^[A-Za-z0-9_.,-]{1,64}$/, { error: "must be a partition name" }).optional(),
+  "slurm-time": z.string().regex(/^(\d+-)?\d{1,4}(:\d{2}){0,2}$/, { error: "must be a Slurm time limit: MM, HH:MM:SS or D-HH:MM" }).optional(),
+  "slurm-cpus": z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= 1024, { error: (i) => `must be an integer from 1 to 1024 (got ${i.input})` }).optional(),
+  "slurm-mem": z.string().regex(/^\d{1,7}[KMGT]?$/, { error: "must be a Slurm memory size such as 4G or 16000M" }).optional(),
+};
