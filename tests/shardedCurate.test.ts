@@ -2,22 +2,15 @@
 // (by hand through the CLI, and as a sharded curate job) give one `curate`'s entry_counts,
 // size_curve and subset.npy byte for byte, and its matches, curated and preview rows in its order.
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { reconcileJobs } from "../lib/jobs/local";
 import { JobStore } from "../lib/jobs/store";
 import type { JobRecord } from "../lib/jobs/types";
-import { wordnetDbDir, wordnetLemmas } from "../lib/metadata/wordnet";
-import { openDuckDB, sqlString } from "../lib/pool/duckdb";
 import { splitPool } from "../lib/pool/poolSplit";
 import { cli } from "./support/cli";
-import { LAION_10K, LAION_SKIP, tempDir } from "./support/fixtures";
-
-const BYTE_IDENTICAL = ["entry_counts.parquet", "size_curve.parquet", "subset.npy"];
-const SAME_ROWS = ["matches.parquet", "curated.parquet", "preview.parquet"];
-const sha = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
+import { LAION_SKIP, tempDir } from "./support/fixtures";
+import { assertEqualsCurate, laionPool, waitEnded } from "./support/sharded";
 
 test("splitPool cuts between files when there are enough, else between row groups, nearest to equal shares", () => {
   const files = [{ rows: 100, rowGroups: [50, 50] }, { rows: 100, rowGroups: [100] }, { rows: 100, rowGroups: [30, 30, 40] }, { rows: 100, rowGroups: [100] }];
@@ -36,48 +29,6 @@ test("splitPool cuts between files when there are enough, else between row group
     for (let i = 0; i < s; i++) { assert.ok(r[i].to > r[i].from); if (i > 0) assert.equal(r[i].from, r[i - 1].to); }
   }
 });
-
-/** A 30,000-row pool in 4 files (LAION captions, repeated, so uids repeat across files), 2,048-row groups, and WordNet metadata. */
-async function laionPool(dir: string): Promise<{ metadata: string; pool: string[] }> {
-  const con = await openDuckDB();
-  const pool = [["a", 0, 10_000], ["b", 0, 10_000], ["c", 2_000, 6_000], ["d", 6_000, 4_000]].map(([name, offset, rows]) => {
-    return { file: path.join(dir, `${name}.parquet`), offset, rows };
-  });
-  try {
-    for (const p of pool) {
-      await con.run(`COPY (SELECT URL, TEXT FROM read_parquet(${sqlString(LAION_10K)}) LIMIT ${p.rows} OFFSET ${p.offset}) TO ${sqlString(p.file)} (FORMAT parquet, ROW_GROUP_SIZE 2048)`);
-    }
-  } finally {
-    con.closeSync();
-  }
-  const metadata = path.join(dir, "metadata.txt");
-  writeFileSync(metadata, [...new Set(await wordnetLemmas(wordnetDbDir()))].join("\n") + "\n");
-  return { metadata, pool: pool.map((p) => p.file) };
-}
-
-/** Rows of a parquet file in order, compared through DuckDB: same count, and no row at another position. */
-async function assertSameRows(a: string, b: string, what: string): Promise<void> {
-  const con = await openDuckDB();
-  try {
-    const q = (f: string) => `SELECT * FROM read_parquet(${sqlString(f)}, file_row_number = true)`;
-    const r = await con.runAndReadAll(`SELECT (SELECT count(*) FROM (${q(a)})) AS na, (SELECT count(*) FROM (${q(b)})) AS nb,
-      (SELECT count(*) FROM ((${q(a)}) EXCEPT ALL (${q(b)}))) AS d1, (SELECT count(*) FROM ((${q(b)}) EXCEPT ALL (${q(a)}))) AS d2`);
-    const [na, nb, d1, d2] = r.getRows()[0].map(Number);
-    assert.ok(na > 0, `${what}: no rows`);
-    assert.deepEqual({ rows: nb, differ: d1 + d2 }, { rows: na, differ: 0 }, what);
-  } finally {
-    con.closeSync();
-  }
-}
-
-async function assertEqualsCurate(ref: string, got: string): Promise<void> {
-  for (const f of BYTE_IDENTICAL) assert.equal(sha(path.join(got, f)), sha(path.join(ref, f)), `${f} differs`);
-  for (const f of SAME_ROWS) await assertSameRows(path.join(ref, f), path.join(got, f), f);
-  const [m, r] = [got, ref].map((d) => JSON.parse(readFileSync(path.join(d, "manifest.json"), "utf8")));
-  for (const k of ["t", "rows_matched", "rows_kept", "expected_size", "tail_share", "p_requested", "target_size_requested", "seed"]) assert.equal(m.balance[k], r.balance[k], `balance.${k}`);
-  for (const k of ["rows_read", "rows_matched", "total_matches", "entries_matched", "max_count", "total_count"]) assert.equal(m.match[k], r.match[k], `match.${k}`);
-  assert.deepEqual(m.match.pool.files, r.match.pool.files);
-}
 
 test("by hand: 6 shards cut between row groups, at a target size, equal one curate", { skip: LAION_SKIP, timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
@@ -111,16 +62,6 @@ test("by hand: 6 shards cut between row groups, at a target size, equal one cura
   assert.match(unbalanced.stderr, /not balanced yet/);
   assert.equal(cli("match", "--metadata", metadata, "--pool", ...pool, "--shard", "6/6", "--out", path.join(dir, "w")).code, 2);
 });
-
-async function waitEnded(store: JobStore, id: string, ms = 240_000): Promise<JobRecord> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const [j] = await reconcileJobs(store, [await store.read(id)]);
-    if (j.state !== "queued" && j.state !== "running") return j;
-    if (Date.now() > end) throw new Error(`job ${id} still ${j.state}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 test("a 4-shard curate job equals the CLI; killed with -9 midway, it resumes from its finished tasks", { skip: LAION_SKIP, timeout: 400_000 }, async (t) => {
   const data = tempDir(t);

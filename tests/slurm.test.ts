@@ -1,0 +1,110 @@
+// The slurm executor against a real Slurm (scripts/slurm-start.sh; the test command starts it): a
+// 4-shard curate job as sbatch arrays equals one `curate`; a task that fails is reported with its
+// log; cancel ends the job's Slurm jobs and processes. Skipped only where Slurm cannot run, with
+// the reason; never in CI.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { cancelJob } from "../lib/jobs/local";
+import { slurmAvailable } from "../lib/jobs/slurmState";
+import { JobStore } from "../lib/jobs/store";
+import { openDuckDB, sqlString } from "../lib/pool/duckdb";
+import { cli, cliWith } from "./support/cli";
+import { LAION_10K, LAION_SKIP, tempDir } from "./support/fixtures";
+import { assertEqualsCurate, laionPool, waitEnded } from "./support/sharded";
+
+const unavailable = await slurmAvailable();
+if (unavailable && process.env.CI) throw new Error(`Slurm must run in CI (scripts/slurm-start.sh): ${unavailable}`);
+if (unavailable) console.log(`# slurm tests skipped: ${unavailable} (start it with scripts/slurm-start.sh)`);
+const SKIP = LAION_SKIP || (unavailable ? `no Slurm here: ${unavailable}` : false);
+
+async function setup(t: { after: (fn: () => void) => void }) {
+  const data = tempDir(t, "mc-slurm-");
+  mkdirSync(path.join(data, "in"));
+  const { pool } = await laionPool(path.join(data, "in"));
+  const submit = (spec: Record<string, unknown>, env: Record<string, string> = {}) => {
+    const file = path.join(data, `spec-${Math.random().toString(16).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(spec));
+    const r = cliWith(env, "job", "submit", "--data-dir", data, "--spec", file, "--executor", "slurm");
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  return { data, pool, submit, store: new JobStore(data), relPool: pool.map((p) => path.relative(data, p)) };
+}
+
+const squeueIds = () => execFileSync("squeue", ["-h", "-o", "%A"], { encoding: "utf8" }).split("\n").filter(Boolean);
+
+test("a 4-shard curate job on Slurm: arrays with afterok, readable .sbatch scripts, outputs equal one curate", { skip: SKIP, timeout: 300_000 }, async (t) => {
+  const { data, pool, submit, store, relPool } = await setup(t);
+  const ref = path.join(tempDir(t), "ref");
+  assert.equal(cli("curate", "--metadata", path.join(data, "in/metadata.txt"), "--pool", ...pool, "--out", ref, "--t", "40", "--seed", "5", "--progress", "none").code, 0);
+  const id = submit({ kind: "curate", metadata: "in/metadata.txt", pool: relPool, t: 40, seed: 5, shards: 4, out: "ws", "slurm-cpus": 1, "slurm-time": "10:00" });
+  const done = await waitEnded(store, id);
+  assert.equal(done.state, "succeeded", done.error ?? "");
+  assert.equal(done.executor, "slurm");
+  await assertEqualsCurate(ref, path.join(data, "ws"));
+  // the match tasks were one array, and the scripts stay for a person to read and rerun
+  const matchIds = done.tasks.filter((x) => x.name.startsWith("match-")).map((x) => x.slurmId!);
+  assert.equal(new Set(matchIds.map((s) => s.split("_")[0])).size, 1, `one array: ${matchIds}`);
+  assert.deepEqual(matchIds.map((s) => s.split("_")[1]), ["0", "1", "2", "3"]);
+  const scripts = path.join(store.dir(id), "slurm");
+  const match = readFileSync(path.join(scripts, "match.sbatch"), "utf8");
+  assert.match(match, /#SBATCH --time=10:00/);
+  assert.match(match, /sbatch --array=0-3 match\.sbatch/);
+  assert.match(match, /3\) exec .* 'match' .*'--shard' '3\/4'/);
+  for (const f of ["reduce.sbatch", "balance.sbatch", "merge.sbatch", "logs/match-0.log", "logs/merge.log"]) assert.ok(existsSync(path.join(scripts, f)), f);
+  // sacct has the array's tasks (once its lag has passed)
+  let acct = "";
+  for (let i = 0; i < 50 && (acct.match(/COMPLETED/g) ?? []).length < 4; i++) {
+    acct = execFileSync("sacct", ["-X", "-n", "-P", "-o", "JobID,State", "-j", matchIds[0].split("_")[0]], { encoding: "utf8" });
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal((acct.match(/COMPLETED/g) ?? []).length, 4, acct);
+});
+
+test("a Slurm task that fails is reported with its log; what depends on it never runs", { skip: SKIP, timeout: 300_000 }, async (t) => {
+  const { data, submit, store, relPool } = await setup(t);
+  // one file with a null caption: the shard holding it fails (exit 3, an input error: not retried)
+  const con = await openDuckDB();
+  try {
+    await con.run(`COPY (SELECT URL, CASE WHEN i = 7 THEN NULL ELSE TEXT END AS TEXT FROM (SELECT *, row_number() OVER () AS i FROM read_parquet(${sqlString(LAION_10K)}) LIMIT 3000))
+      TO ${sqlString(path.join(data, "in", "e.parquet"))} (FORMAT parquet)`);
+  } finally {
+    con.closeSync();
+  }
+  const id = submit({ kind: "curate", metadata: "in/metadata.txt", pool: [...relPool, "in/e.parquet"], t: 40, shards: 5, out: "ws" });
+  const done = await waitEnded(store, id);
+  assert.equal(done.state, "failed");
+  assert.match(done.error ?? "", /task match-4 failed on Slurm \(FAILED \(exit 3:0\): pool file .*e\.parquet has 1 null captions.*\); its log: \.jobs\/.*\/slurm\/logs\/match-4\.log/);
+  const failed = done.tasks.find((x) => x.name === "match-4")!;
+  assert.equal(failed.attempts, 1, "an input error is not retried");
+  assert.equal(done.tasks.find((x) => x.name === "merge")!.state === "succeeded", false);
+  assert.match(readFileSync(path.join(store.dir(id), "slurm", "logs", "match-4.log"), "utf8"), /null captions/);
+  assert.match(cli("job", "logs", id, "--data-dir", data).stdout, /\[match-4\] .*null captions/);
+  assert.equal(existsSync(path.join(data, "ws", "manifest.json")), false);
+  for (let i = 0; i < 50 && squeueIds().length > 0; i++) await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(squeueIds(), [], "nothing of the job is left queued on Slurm");
+});
+
+test("cancel of a Slurm job: scancel, no task process left, the job cancelled", { skip: SKIP, timeout: 300_000 }, async (t) => {
+  const { data, submit, store, relPool } = await setup(t);
+  // each match task holds still for a minute before it commits
+  const id = submit({ kind: "curate", metadata: "in/metadata.txt", pool: relPool, t: 40, shards: 4, out: "ws" }, { METACURATE_PAUSE_AT: "commit:staged", METACURATE_PAUSE_MS: "60000" });
+  for (let i = 0; ; i++) {
+    const j = await store.read(id);
+    if (j.tasks.filter((x) => x.state === "running").length >= 2) break;
+    assert.ok(i < 600, "the match tasks never ran");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const cancelled = await cancelJob(store, id);
+  assert.equal(cancelled.state, "cancelled");
+  assert.deepEqual(squeueIds(), []);
+  const left = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" }).split("\n").filter((l) => l.includes(store.dir(id)));
+  assert.deepEqual(left, [], "no task process of the job is left");
+  assert.equal(existsSync(path.join(data, "ws", "manifest.json")), false);
+  // and a cancelled job stays cancelled (its monitor is gone, nothing resumes it)
+  const after = await waitEnded(store, id, 5_000);
+  assert.equal(after.state, "cancelled");
+});
