@@ -56,7 +56,8 @@ const idFlag: FlagSpec = { kind: "string", value: "ID", required: true, help: "t
 const commands: Record<string, Command> = {
   match: {
     summary: "match a pool against metadata: matches, entry counts, size curve, manifest",
-    flags: { ...poolFlags, shard: { kind: "string", value: "I/S", help: "match only shard I (0-based) of S of the pool, split between files or row groups (a sharded job's step; see reduce, merge)" }, help },
+    flags: { ...poolFlags, shard: { kind: "string", value: "I/S", help: "match only shard I (0-based) of S of the pool, split between files or row groups (a sharded job's step; see reduce, merge)" },
+      "tables-cache": { kind: "string", value: "DIR", help: "keep the built matcher tables in DIR and reuse them on the same metadata (a sharded job's match tasks build them once)" }, help },
     schema: options.matchOptions,
     run: async (f, progress) => printManifest(await (await import("../lib/pipeline/match")).runMatch(f.out as string, { ...matchOptions(f), ...progressHooks(progress) })),
   },
@@ -275,6 +276,7 @@ function matchOptions(f: ParsedFlags): MatchOptions {
     skipNullText: f["skip-null-text"] === true,
     workers: f.workers as number | undefined,
     memoryLimitGb: f["memory-limit"] as number | undefined,
+    tablesCache: f["tables-cache"] as string | undefined,
     // "I/S", checked by the schema (lib/options/commands)
     shard: f.shard === undefined ? undefined : (([index, count]) => ({ index, count }))((f.shard as string).split("/").map(Number)),
   };

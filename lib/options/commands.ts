@@ -24,7 +24,7 @@ export const poolInputs = {
 export const shardField = z.string().regex(/^\d{1,6}\/\d{1,6}$/, { error: (i) => `must be I/S, e.g. 0/4 (got ${JSON.stringify(i.input)})` })
   .refine((v) => { const [i, n] = v.split("/").map(Number); return n >= 1 && i < n; }, { error: (i) => `must be I/S with 0 <= I < S (got ${JSON.stringify(i.input)})` });
 
-export const matchOptions = z.strictObject({ ...poolInputs, out: pathField, shard: shardField.optional() });
+export const matchOptions = z.strictObject({ ...poolInputs, out: pathField, shard: shardField.optional(), "tables-cache": pathField.optional() });
 
 export const curateOptions = z.strictObject({ ...poolInputs, out: pathField, ...threshold }).superRefine(oneThreshold(true));
 

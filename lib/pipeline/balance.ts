@@ -41,6 +41,11 @@ export interface BalanceOptions {
   curatedSlices?: { oneStatementMax: number; sliceRows: number };
   /** Uids sorted in memory at a time for subset.npy (default RUN_RECORDS; smaller in tests). */
   subsetRunRecords?: number;
+  /**
+   * Write kept.parquet (k, p_keep of the kept rows) instead of curated.parquet: a shard of a sharded
+   * job, whose merge writes curated.parquet once for the whole pool.
+   */
+  keptOnly?: boolean;
 }
 
 export const DEFAULT_SEED = 0;
@@ -86,7 +91,7 @@ export async function workspaceMatchedRows(con: DuckDBConnection, dir: string): 
   };
 }
 
-const KEPT_TABLE = "kept";
+export const KEPT_TABLE = "kept";
 const CURATED_TABLE = "curated_rows";
 
 /**
@@ -134,8 +139,8 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
 
   // DuckDB writes curated.parquet on its own threads while this thread sorts and writes subset.npy
   t0 = performance.now();
-  const curated = out.file("curated.parquet");
-  const curatedWrite = writeCurated(con, rows.relation, pool, rowCount, curated, opts.curatedSlices ?? { oneStatementMax: CURATED_ONE_STATEMENT_MAX, sliceRows: CURATED_SLICE_ROWS })
+  const curated = out.file(opts.keptOnly ? "kept.parquet" : "curated.parquet");
+  const curatedWrite = (opts.keptOnly ? writeKept(con, curated) : writeCurated(con, rows.relation, pool, rowCount, curated, opts.curatedSlices ?? { oneStatementMax: CURATED_ONE_STATEMENT_MAX, sliceRows: CURATED_SLICE_ROWS }))
     .then((n) => { timings.write_curated_ms = Math.round(performance.now() - t0); return n; });
   try {
     if (hexUids) {
@@ -169,7 +174,8 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
     timings_ms: timings,
   };
   // a subset.npy left by an earlier balance of the same folder must not outlive this one
-  return { section, files: hexUids ? ["curated.parquet", "subset.npy"] : ["curated.parquet"] };
+  const written = opts.keptOnly ? "kept.parquet" : "curated.parquet";
+  return { section, files: hexUids ? [written, "subset.npy"] : [written] };
 }
 
 /**
@@ -185,8 +191,14 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
 export const CURATED_ONE_STATEMENT_MAX = 1 << 22;
 export const CURATED_SLICE_ROWS = 1 << 20;
 
-/** curated.parquet (uid, url, text, p_keep, entry_ids) of the rows in `kept`, in k order; returns its row count. */
-async function writeCurated(con: DuckDBConnection, matched: string, pool: Pool, matchedRows: number, target: string,
+/** kept.parquet: the table `kept` (k, p_keep), in k order; returns its row count. */
+async function writeKept(con: DuckDBConnection, target: string): Promise<number> {
+  const written = await con.runAndReadAll(`COPY ${KEPT_TABLE} TO ${sqlString(target)} (${PARQUET_ROW_OPTIONS})`);
+  return Number(written.getRows()[0]?.[0] ?? -1);
+}
+
+/** curated.parquet (uid, url, text, p_keep, entry_ids) of the rows in the table `kept` (k, p_keep), in k order; returns its row count. */
+export async function writeCurated(con: DuckDBConnection, matched: string, pool: Pool, matchedRows: number, target: string,
   slicing: { oneStatementMax: number; sliceRows: number }): Promise<number> {
   const select = (slice?: { from: number; to: number; poolRows: { from: number; to: number } }) => `
       SELECT m.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", ${KEPT_TABLE}.p_keep, m.entry_ids
@@ -275,7 +287,7 @@ export async function runBalance(inDir: string, outDir: string | undefined, opts
   return runStaged(target, opts.memoryLimitGb, async (out, con) => {
     const counts = await readEntryCounts(con, countsDir);
     const rows = await workspaceMatchedRows(con, inDir);
-    const { section, files } = await balanceInto(out, con, rows, counts, manifest, opts);
+    const { section, files } = await balanceInto(out, con, rows, counts, manifest, { ...opts, keptOnly: opts.reduced !== undefined });
     section.source = inDir;
     return { manifest: { ...manifest, balance: section }, files };
   }, {

@@ -22,6 +22,7 @@ import { parseOptions } from "../options/validate";
 import { sha256FilesInWorker, type FileHashing } from "../util/files";
 import type { RunInput, StagedOutput } from "../util/stagedOutput";
 import type { BatchResult } from "./matchBatch";
+import { cachedAutomaton } from "./automatonCache";
 import { MatchSpool } from "./matchSpool";
 import { memoryLimitGb, runStaged, peakRssMb } from "./stagedRun";
 import { defaultWorkers } from "./workers";
@@ -37,11 +38,15 @@ export interface MatchOptions {
   memoryLimitGb?: number;
   /** Match only shard I of S of the pool (lib/pool/poolSplit), for a sharded job's reduce to combine. */
   shard?: { index: number; count: number };
+  /** A folder where the built matcher tables are kept for the next run on the same metadata (lib/pipeline/automatonCache). */
+  tablesCache?: string;
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
   onStage?: (stage: string) => void;
 }
 
 export const MATCH_OUTPUTS = ["matches.parquet", "entry_counts.parquet", "size_curve.parquet", "preview.parquet"];
+/** A match shard's: no preview (the merge picks it pool-wide). */
+export const SHARD_OUTPUTS = MATCH_OUTPUTS.filter((f) => f !== "preview.parquet");
 
 /** Matched pairs kept with their url and text for the dashboard's previews. */
 export const PREVIEW_ROWS = 20_000;
@@ -81,20 +86,28 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
     poolHashing = sha256FilesInWorker(pool.files.filter((_f, i) => hashed[i]).map((f) => f.path));
     const groups = textGroups(con, pool, pool.range); // DuckDB starts reading while the tables are built
     const rssBefore = process.memoryUsage().rss;
-    const tables = await time("build_automaton_ms", () => buildAutomaton(metadata.entries));
-    const automaton = { nodes: tables.nodeCount, table_bytes: automatonBytes(tables), rss_growth_bytes: process.memoryUsage().rss - rssBefore };
+    let fromCache = false;
+    const tables = await time("build_automaton_ms", async () => {
+      if (!opts.tablesCache) return buildAutomaton(metadata.entries);
+      const { tables, cached } = await cachedAutomaton(opts.tablesCache, metadata.report.metadataHash, metadata.entries);
+      fromCache = cached;
+      return tables;
+    });
+    const automaton = { nodes: tables.nodeCount, table_bytes: automatonBytes(tables), rss_growth_bytes: process.memoryUsage().rss - rssBefore, ...(opts.tablesCache ? { from_cache: fromCache } : {}) };
 
     const rowsRead = range.to - range.from;
     const stats = await time("match_ms", () => matchPool(groups, con, rowsRead, tables, matchWorkers, spool, opts.onProgress));
     const counts = stats.counts;
     await time("collect_matches_ms", async () => { await con.run(collectMatchedSql()); await con.run(`DROP TABLE ${MATCHED_PACKS}`); });
 
-    await time("write_entry_counts_ms", () => writeEntryCounts(con, metadata, counts, out.file("entry_counts.parquet")));
+    // a shard's counts are read only by the reduce, which writes the entries' text: ids and counts suffice
+    await time("write_entry_counts_ms", () => writeEntryCounts(con, opts.shard ? null : metadata, counts, out.file("entry_counts.parquet")));
     // DuckDB writes the parquet files on its own threads while this thread sums the size curve
     const curveSums = sizeCurveSums(counts, spool, stats.matchedRows);
     curveSums.catch(() => {}); // awaited below; a failure of a write before then must not leave it unhandled
     await time("write_matches_ms", () => con.run(matchesSql(out.file("matches.parquet"))));
-    await time("write_preview_ms", () => writePreview(con, pool, out.file("preview.parquet"), stats.matchedRows));
+    // a shard's preview would be re-picked pool-wide by the merge: the merge writes it, once
+    if (!opts.shard) await time("write_preview_ms", () => writePreview(con, pool, out.file("preview.parquet"), stats.matchedRows));
     const curve = await time("size_curve_ms", async () => writeSizeCurve(con, counts, await curveSums, stats.matchedRows, out.file("size_curve.parquet")));
 
     const digests = await poolHashing.digests;
@@ -135,7 +148,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
 }
 
 export function runMatch(outDir: string, opts: MatchOptions): Promise<Manifest> {
-  return runStaged(outDir, opts.memoryLimitGb, async (out, con) => ({ manifest: (await matchInto(out, con, opts)).manifest, files: MATCH_OUTPUTS }),
+  return runStaged(outDir, opts.memoryLimitGb, async (out, con) => ({ manifest: (await matchInto(out, con, opts)).manifest, files: opts.shard ? SHARD_OUTPUTS : MATCH_OUTPUTS }),
     { inputs: matchInputs(opts) });
 }
 
@@ -280,8 +293,29 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
   }
 }
 
-/** entry_counts.parquet: every entry in id order, appended in bulk, then written by DuckDB. */
-export async function writeEntryCounts(con: DuckDBConnection, metadata: Metadata, counts: Float64Array, target: string): Promise<void> {
+/** entry_counts.parquet: every entry in id order, appended in bulk, then written by DuckDB (without metadata: ids and counts only). */
+export async function writeEntryCounts(con: DuckDBConnection, metadata: Metadata | null, counts: Float64Array, target: string): Promise<void> {
+  if (!metadata) {
+    await con.run(`CREATE OR REPLACE TABLE entry_counts (entry_id INTEGER, count BIGINT)`);
+    const appender = await con.createAppender("entry_counts");
+    try {
+      const writer = new ChunkWriter(appender, [INTEGER, BIGINT]);
+      const ids = new Int32Array(CHUNK_ROWS), chunkCounts = new BigInt64Array(CHUNK_ROWS), countWords = new Uint32Array(chunkCounts.buffer);
+      for (let from = 0; from < counts.length; from += CHUNK_ROWS) {
+        const n = Math.min(CHUNK_ROWS, counts.length - from);
+        writer.begin();
+        for (let i = 0; i < n; i++) { ids[i] = from + i; setInt64(countWords, i, counts[from + i]); }
+        writer.fixed(0, ids, 0, n);
+        writer.fixed(1, chunkCounts, 0, n);
+        writer.append(n);
+      }
+    } finally {
+      appender.closeSync();
+    }
+    await con.run(`COPY entry_counts TO ${sqlString(target)} (${PARQUET_OPTIONS})`);
+    await con.run("DROP TABLE entry_counts");
+    return;
+  }
   const hasSource = metadata.sources !== null;
   await con.run(`CREATE OR REPLACE TABLE entry_counts (entry_id INTEGER, entry VARCHAR, count BIGINT${hasSource ? ", source VARCHAR" : ""})`);
   const appender = await con.createAppender("entry_counts");

@@ -1,8 +1,9 @@
 /**
  * `metacurate merge`: a sharded job's balanced shards and its reduce → one workspace, as one
  * `curate` of the whole pool writes it: entry_counts.parquet and size_curve.parquet from the reduce,
- * matches.parquet and curated.parquet the shards' rows in pool order, subset.npy the shards' sorted
- * uids merged, preview.parquet the pool-wide sample (md5(uid) order, ties in pool order).
+ * matches.parquet the shards' rows in pool order, curated.parquet and preview.parquet written from
+ * those and the shards' kept rows by the single process's own code, subset.npy the shards' sorted
+ * uids merged.
  */
 import { stat } from "node:fs/promises";
 import path from "node:path";
@@ -10,8 +11,9 @@ import { InputError } from "../errors";
 import { PARQUET_ROW_OPTIONS, queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { readManifest, requireArtifact } from "../workspace/artifacts";
 import type { BalanceSection, Manifest } from "../workspace/manifest";
-import { DRAW_RULE } from "./balance";
-import { PREVIEW_ROWS } from "./match";
+import type { Pool } from "../pool/pool";
+import { CURATED_ONE_STATEMENT_MAX, CURATED_SLICE_ROWS, DRAW_RULE, KEPT_TABLE, writeCurated } from "./balance";
+import { MATCHED_TABLE, writePreview } from "./match";
 import { REDUCE_OUTPUTS } from "./reduce";
 import { memoryLimitGb, peakRssMb, runStaged } from "./stagedRun";
 import { mergeSubsetNpy } from "./subsetNpy";
@@ -35,6 +37,8 @@ export async function runMerge(shardDirs: string[], reducedDir: string, outDir: 
     if (b.t !== reduce.t || b.seed !== reduce.seed) throw new InputError(`${shardDirs[i]} was balanced at t = ${b.t}, seed ${b.seed}; the reduce says t = ${reduce.t}, seed ${reduce.seed}`);
   });
   const files = async (name: string) => Promise.all(shardDirs.map((d) => requireArtifact(d, name)));
+  const m = reduced.match;
+  const pool: Pool = { files: m.pool.files, textColumn: m.pool.columns.text, urlColumn: m.pool.columns.url, uidColumn: m.pool.columns.uid, rows: m.rows_read };
   return runStaged(outDir, opts.memoryLimitGb, async (out, con) => {
     const timings: Record<string, number> = {};
     const started = performance.now();
@@ -46,20 +50,29 @@ export async function runMerge(shardDirs: string[], reducedDir: string, outDir: 
     const steps = 4;
     opts.onProgress?.(0, steps);
     const matched = await time("write_matches_ms", async () => concat(con, await files("matches.parquet"), "uid, entry_ids, pool_row", out.file("matches.parquet")));
+    if (matched !== reduce.rows_matched) throw new InputError(`the shards' matches.parquet hold ${matched} rows; the reduce counted ${reduce.rows_matched}`);
+    // the merged matches as the single process has them in DuckDB: k (pool order), uid, entry_ids, pool_row
+    await con.run(`CREATE VIEW ${MATCHED_TABLE} AS SELECT file_row_number AS k, uid, entry_ids, pool_row FROM read_parquet(${sqlString(out.file("matches.parquet"))}, file_row_number = true)`);
     opts.onProgress?.(1, steps);
-    const kept = await time("write_curated_ms", async () => concat(con, await files("curated.parquet"), "uid, url, \"text\", p_keep, entry_ids", out.file("curated.parquet")));
+    // the shards' kept rows, their k made pool-wide, then curated.parquet written as one curate writes it
+    const kept = await time("write_curated_ms", async () => {
+      const keptFiles = await files("kept.parquet");
+      let offset = 0;
+      const parts = keptFiles.map((f, i) => { const part = `SELECT k + ${offset} AS k, p_keep FROM read_parquet(${sqlString(f)})`; offset += shards[i].match.rows_matched; return part; });
+      await con.run(`CREATE TABLE ${KEPT_TABLE} AS ${parts.join(" UNION ALL ")} ORDER BY k`);
+      return writeCurated(con, `SELECT k, uid, entry_ids, pool_row FROM ${MATCHED_TABLE}`, pool, matched, out.file("curated.parquet"), { oneStatementMax: CURATED_ONE_STATEMENT_MAX, sliceRows: CURATED_SLICE_ROWS });
+    });
     opts.onProgress?.(2, steps);
-    await time("write_preview_ms", async () => con.run(previewSql(await files("preview.parquet"), out.file("preview.parquet"))));
+    await time("write_preview_ms", () => writePreview(con, pool, out.file("preview.parquet"), matched));
     opts.onProgress?.(3, steps);
     const subsetNpy = shards.every((m) => m.balance!.subset_npy);
     if (subsetNpy) {
       const n = await time("write_subset_ms", async () => mergeSubsetNpy(out.file("subset.npy"), await files("subset.npy")));
-      if (n !== kept) throw new InputError(`the shards' subset.npy hold ${n} uids, their curated.parquet ${kept} rows`);
+      if (n !== kept) throw new InputError(`the shards' subset.npy hold ${n} uids; ${kept} rows were kept`);
     }
     opts.onProgress?.(4, steps);
-    if (matched !== reduce.rows_matched) throw new InputError(`the shards' matches.parquet hold ${matched} rows; the reduce counted ${reduce.rows_matched}`);
     const rowsKept = shards.reduce((n, m) => n + m.balance!.rows_kept, 0);
-    if (rowsKept !== kept) throw new InputError(`the shards' manifests say ${rowsKept} rows kept, their curated.parquet hold ${kept}`);
+    if (rowsKept !== kept) throw new InputError(`the shards' manifests say ${rowsKept} rows kept, their kept.parquet and the pool give ${kept}`);
     timings.total_ms = Math.round(performance.now() - started);
     const balance: BalanceSection = {
       metadata_hash: reduced.match.metadata.metadataHash,
@@ -96,11 +109,4 @@ async function concat(con: DuckDBConnection, sources: string[], columns: string,
   const list = `[${sources.map(sqlString).join(", ")}]`;
   const [r] = await queryRows(con, `COPY (SELECT ${columns} FROM read_parquet(${list})) TO ${sqlString(target)} (${PARQUET_ROW_OPTIONS})`);
   return Number(Object.values(r)[0]);
-}
-
-/** The first PREVIEW_ROWS of the shards' samples by md5(uid), then shard, then place in the shard: one pool's sample. */
-function previewSql(sources: string[], target: string): string {
-  const parts = sources.map((f, s) => `SELECT ${s} AS s, file_row_number AS r, uid, url, "text", entry_ids FROM read_parquet(${sqlString(f)}, file_row_number = true)`);
-  return `COPY (SELECT uid, url, "text", entry_ids FROM (${parts.join(" UNION ALL ")}) ORDER BY md5(uid), s, r LIMIT ${PREVIEW_ROWS})
-    TO ${sqlString(target)} (${PARQUET_ROW_OPTIONS})`;
 }

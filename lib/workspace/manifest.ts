@@ -21,7 +21,7 @@ export interface MatchSection {
   max_count: number;
   total_count: number;
   size_curve_points: number;
-  automaton: { nodes: number; table_bytes: number; rss_growth_bytes: number };
+  automaton: { nodes: number; table_bytes: number; rss_growth_bytes: number; from_cache?: boolean };
   workers: number;
   /** DuckDB's memory cap for the run; beyond it DuckDB spilled to the staging folder. */
   duckdb_memory_limit_gb: number;

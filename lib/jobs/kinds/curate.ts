@@ -51,7 +51,7 @@ export const curateKind: JobKind = {
         const matchNames = index.map((i) => `match-${i}`), balanceNames = index.map((i) => `balance-${i}`);
         const tasks: TaskPlan[] = [
           ...index.map((i) => ({ name: matchNames[i], array: "match", after: [],
-            argv: ["match", "--metadata", metadata, "--pool", ...pool, "--shard", `${i}/${shards}`, "--out", matched[i], ...optionFlags(spec, POOL_OPTIONS)] })),
+            argv: ["match", "--metadata", metadata, "--pool", ...pool, "--shard", `${i}/${shards}`, "--out", matched[i], "--tables-cache", path.join(jobDir, "cache"), ...optionFlags(spec, POOL_OPTIONS)] })),
           { name: "reduce", after: matchNames, argv: ["reduce", "--shards", ...matched, "--out", reduced, ...optionFlags(spec, THRESHOLD_OPTIONS), ...memory] },
           ...index.map((i) => ({ name: balanceNames[i], array: "balance", after: ["reduce"],
             argv: ["balance", "--in", matched[i], "--reduced", reduced, "--out", balanced[i], ...memory] })),
