@@ -3,7 +3,7 @@ import { useState } from "react";
 import { DistributionCharts } from "./charts/DistributionCharts";
 import { Figures } from "./controls/Figures";
 import { ThresholdControl } from "./controls/ThresholdControl";
-import { RebalanceForm } from "./jobs/RebalanceForm";
+import { JobForm } from "./jobs/JobForm";
 import { BalanceTables } from "./tables/BalanceTables";
 import { effectiveT } from "./effectiveView";
 import { useView } from "./useView";
@@ -42,7 +42,7 @@ function DistributionBody({ ws, urlT, overlays, update }: { ws: Parameters<typeo
         )}
       </header>
       <ThresholdControl dist={ws.dist} t={t} onT={onT} target={(size) => ws.tForTargetSize(size)} />
-      {ws.info.server && <RebalanceForm workspace={ws.info.server} t={t} seed={ws.info.seed ?? 0} />}
+      {ws.info.server && <JobForm workspace={ws.info.server} t={t} seed={ws.info.seed ?? 0} />}
       <Figures ws={ws} t={t} />
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={showOverlays} data-testid="toggle-overlays"

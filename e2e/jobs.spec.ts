@@ -1,10 +1,42 @@
-// Jobs from the dashboard, against the real server and real supervisors: re-balance the open workspace
-// at a chosen t from /distribution, watch the job to its end, open the result; cancel a running job.
+// Jobs from the dashboard, against the real server and real supervisors: curate the open workspace's
+// pool again at a chosen t from /distribution (the result opens when the job ends), re-balance it,
+// follow jobs on /jobs; cancel a running job.
 import { expect, test } from "@playwright/test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { openDuckDB, sqlString } from "../lib/pool/duckdb";
-import { E2E_DATA, FIXTURE } from "./support/workspaces";
+import { E2E_DATA, FIXTURE, REPO } from "./support/workspaces";
+
+const PORT = Number(process.env.E2E_PORT ?? 3210);
+
+test("curate at a chosen t from /distribution: the job page follows it to the end and opens the result; /jobs lists it", async ({ page }) => {
+  const out = `e2e-curated-${Date.now()}`;
+  await page.goto(`/distribution?workspace=${FIXTURE}`);
+  await page.getByTestId("input-t").fill("55");
+  await page.getByTestId("input-t").press("Enter");
+  await page.getByTestId("open-curate").click();
+  // filled with the page's t and the workspace's seed; its pool and metadata come from the workspace
+  await expect(page.getByTestId("job-form-t")).toHaveValue("55");
+  await expect(page.getByTestId("job-form")).toContainText("1 pool file, metadata fixture/source/metadata.parquet");
+  await page.getByTestId("job-form-t").fill("0");
+  await page.getByTestId("job-form-submit").click();
+  await expect(page.getByTestId("job-form-error")).toContainText('"t"');
+  await page.getByTestId("job-form-t").fill("55");
+  await page.getByTestId("job-form-out").fill(out);
+  await page.getByTestId("job-form-submit").click();
+  await expect(page).toHaveURL(/\/jobs\/\d{8}-\d{6}-[0-9a-f]{6}\?open=1$/);
+  const id = /\/jobs\/([^?]+)/.exec(page.url())![1];
+  // when the job succeeds, its workspace opens by itself
+  await expect(page).toHaveURL(new RegExp(`/distribution\\?workspace=${out}`), { timeout: 120_000 });
+  await expect(page.getByText("curated at t = 55")).toBeVisible({ timeout: 60_000 });
+  await page.goto("/jobs");
+  const row = page.locator(`[data-testid="job-row"][data-id="${id}"]`);
+  await expect(row).toContainText(out);
+  await expect(row.getByTestId("job-state")).toHaveAttribute("data-value", "succeeded");
+  await row.getByRole("link", { name: out }).click();
+  await expect(page.getByText("curated at t = 55")).toBeVisible({ timeout: 60_000 });
+});
 
 test("re-balance at a chosen t from /distribution, watch it on the job page, open the result", async ({ page }) => {
   const out = `e2e-rebalanced-${Date.now()}`;
@@ -13,17 +45,14 @@ test("re-balance at a chosen t from /distribution, watch it on the job page, ope
   await page.getByTestId("input-t").press("Enter");
   await page.getByTestId("open-rebalance").click();
   // the form checks with the CLI's schema before anything is sent
-  await page.getByTestId("rebalance-target").fill("2.5");
-  await page.getByTestId("submit-rebalance").click();
-  await expect(page.getByTestId("rebalance-error")).toContainText('"target-size": must be a whole number of rows');
-  await page.getByTestId("rebalance-target").fill("");
-  await page.getByTestId("rebalance-out").fill(out);
-  await page.getByTestId("submit-rebalance").click();
-  await expect(page).toHaveURL(/\/jobs\/\d{8}-\d{6}-[0-9a-f]{6}$/);
-  await expect(page.getByTestId("job-state")).toHaveAttribute("data-value", "succeeded", { timeout: 90_000 });
-  await expect(page.getByTestId("job-log")).toContainText("t = 40");
-  await page.getByTestId("open-workspace").click();
-  await expect(page).toHaveURL(new RegExp(`/distribution\\?workspace=${out}`));
+  await page.getByTestId("job-form-target").fill("2.5");
+  await page.getByTestId("job-form-submit").click();
+  await expect(page.getByTestId("job-form-error")).toContainText('"target-size": must be a whole number of rows');
+  await page.getByTestId("job-form-target").fill("");
+  await page.getByTestId("job-form-out").fill(out);
+  await page.getByTestId("job-form-submit").click();
+  await expect(page).toHaveURL(/\/jobs\/\d{8}-\d{6}-[0-9a-f]{6}\?open=1$/);
+  await expect(page).toHaveURL(new RegExp(`/distribution\\?workspace=${out}`), { timeout: 120_000 });
   await expect(page.getByText(`curated at t = 40`)).toBeVisible({ timeout: 60_000 });
   await page.goto("/jobs");
   await expect(page.getByTestId("job-row").first()).toContainText(out);
@@ -48,4 +77,56 @@ test("cancel a running job from its page: it ends cancelled", async ({ page, req
   await expect(page.getByTestId("job-state")).toHaveAttribute("data-value", "cancelled", { timeout: 30_000 });
   const job = await (await request.get(`/api/jobs/${id}`)).json();
   expect(job.state).toBe("cancelled");
+});
+
+test("kill -9 of the server mid-job: restarted, it shows the job ended right, with outputs equal to the CLI's", async () => {
+  test.setTimeout(300_000);
+  const port = PORT + 9;
+  const data = path.join(E2E_DATA, "..", "e2e-restart");
+  rmSync(data, { recursive: true, force: true });
+  mkdirSync(path.join(data, "in"), { recursive: true });
+  const con = await openDuckDB();
+  try {
+    await con.run(`COPY (SELECT md5(i::VARCHAR) AS uid, 'http://x/' || i AS url, 'a ' || (['red', 'blue', 'hot'])[1 + i % 3] || ' dog number ' || (i % 5000) AS text FROM range(600000) t(i)) TO ${sqlString(path.join(data, "in", "pool.parquet"))} (FORMAT parquet)`);
+  } finally {
+    con.closeSync();
+  }
+  writeFileSync(path.join(data, "in", "metadata.json"), JSON.stringify(["dog", "red", "blue", "hot dog", "number"]));
+  const start = () => spawn(process.execPath, [path.join(REPO, "bin/metacurate.mjs"), "serve", "--data-dir", data, "--port", String(port)], { detached: true, stdio: "ignore" });
+  const api = (p: string, init?: RequestInit) => fetch(`http://127.0.0.1:${port}${p}`, init);
+  const up = async () => { for (let i = 0; i < 300; i++) { if (await api("/api/jobs").then((r) => r.ok, () => false)) return; await new Promise((r) => setTimeout(r, 200)); } throw new Error("the server did not start"); };
+  let server = start();
+  try {
+    await up();
+    const res = await api("/api/jobs", { method: "POST", headers: { "Content-Type": "application/json", Origin: `http://127.0.0.1:${port}` },
+      body: JSON.stringify({ kind: "curate", metadata: "in/metadata.json", pool: ["in/pool.parquet"], t: 300, seed: 7, shards: 3, out: "ws" }) });
+    expect(res.status).toBe(202);
+    const { id } = await res.json();
+    for (let i = 0; ; i++) {
+      const job = await (await api(`/api/jobs/${id}`)).json();
+      if (job.state === "running") break;
+      expect(i).toBeLessThan(300);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    process.kill(-server.pid!, "SIGKILL"); // the server and its next process, not the job (a process group of its own)
+    await new Promise((r) => setTimeout(r, 1000));
+    server = start();
+    await up();
+    let job;
+    for (let i = 0; ; i++) {
+      job = await (await api(`/api/jobs/${id}`)).json();
+      if (job.state !== "queued" && job.state !== "running") break;
+      expect(i).toBeLessThan(1200);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(job.state, job.error ?? "").toBe("succeeded");
+    const ref = path.join(data, "ref");
+    const cli = spawnSync(process.execPath, [path.join(REPO, "bin/metacurate.mjs"), "curate", "--metadata", path.join(data, "in", "metadata.json"), "--pool", path.join(data, "in", "pool.parquet"), "--out", ref, "--t", "300", "--seed", "7", "--progress", "none"]);
+    expect(cli.status).toBe(0);
+    for (const f of ["entry_counts.parquet", "size_curve.parquet", "subset.npy", "matches.parquet", "curated.parquet", "preview.parquet"]) {
+      expect(readFileSync(path.join(data, "ws", f)).equals(readFileSync(path.join(ref, f))), f).toBe(true);
+    }
+  } finally {
+    try { process.kill(-server.pid!, "SIGTERM"); } catch { /* gone */ }
+  }
 });

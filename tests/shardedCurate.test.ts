@@ -20,6 +20,9 @@ test("splitPool cuts between files when there are enough, else between row group
   assert.deepEqual(splitPool(files, 6).map((r) => r.from), [0, 50, 100, 200, 260, 300]);
   assert.deepEqual(splitPool([{ rows: 10, rowGroups: [10] }], 1), [{ from: 0, to: 10 }]);
   assert.throws(() => splitPool([{ rows: 10, rowGroups: [5, 5] }], 3), /cannot be split into 3 shards.*at most 2/);
+  // one file of one row group: cut every CUT_ROWS rows
+  assert.deepEqual(splitPool([{ rows: 20_000, rowGroups: [20_000] }], 2), [{ from: 0, to: 8192 }, { from: 8192, to: 20_000 }]);
+  assert.deepEqual(splitPool([{ rows: 20_000, rowGroups: [20_000] }], 3).map((r) => r.from), [0, 8192, 16384]);
   // every split covers the pool once, in order, with no empty shard
   for (let s = 1; s <= 7; s++) {
     const r = splitPool(files, s);

@@ -1,14 +1,20 @@
 "use client";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { httpError } from "../../lib/browser/http";
 import { cancelJob, isFinished, jobSeconds, type JobRecord } from "../../lib/browser/jobs";
-import { JobProgressBar, JobStateBadge } from "./JobState";
+import { JobProgressBar, JobStateBadge, TaskProgress } from "./JobState";
 
-interface JobView extends JobRecord { spec: Record<string, unknown>; log: string }
+interface JobView extends JobRecord { spec: Record<string, unknown>; log: string; scripts: Record<string, string> }
 
-/** One job: its spec, tasks, progress (live, from the job's event stream), log tail and cancel. */
-export function JobDetail({ id }: { id: string }) {
+/**
+ * One job: its spec, tasks with their progress (live, from the job's event stream), the scripts it
+ * generated (Slurm), log tail and cancel. With `openWhenDone` (a job just started from a form), its
+ * workspace opens when it succeeds.
+ */
+export function JobDetail({ id, openWhenDone = false }: { id: string; openWhenDone?: boolean }) {
+  const router = useRouter();
   const [job, setJob] = useState<JobView | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -30,6 +36,10 @@ export function JobDetail({ id }: { id: string }) {
     events.onerror = () => events.close();
     return () => { stop = true; events.close(); };
   }, [id]);
+  const succeededOut = job?.state === "succeeded" ? job.out : null;
+  useEffect(() => {
+    if (openWhenDone && succeededOut) router.push(`/distribution?workspace=${encodeURIComponent(succeededOut)}`);
+  }, [openWhenDone, succeededOut, router]);
   if (error) return <main className="p-4"><p role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</p></main>;
   if (!job) return <main className="p-4"><p className="text-sm text-zinc-500">Loading job {id}…</p></main>;
   return (
@@ -52,7 +62,8 @@ export function JobDetail({ id }: { id: string }) {
         <h2 className="mb-1 text-sm font-semibold">Tasks</h2>
         <ul className="text-sm">
           {job.tasks.map((t) => (
-            <li key={t.name} data-testid="job-task">{t.name}: {t.state}{t.attempts > 1 ? ` (${t.attempts} attempts)` : ""}{t.error ? ` — ${t.error}` : ""}
+            <li key={t.name} data-testid="job-task" data-state={t.state}>{t.name}: {t.state}{t.attempts > 1 ? ` (${t.attempts} attempts)` : ""}{t.slurmId ? ` · Slurm ${t.slurmId}` : ""}{t.error ? ` — ${t.error}` : ""}
+              <TaskProgress task={t} />
               <code className="ml-2 text-xs text-zinc-500">metacurate {t.argv.join(" ")}</code></li>
           ))}
         </ul>
@@ -61,6 +72,17 @@ export function JobDetail({ id }: { id: string }) {
         <h2 className="mb-1 text-sm font-semibold">Spec</h2>
         <pre className="overflow-x-auto rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-900">{JSON.stringify(job.spec, null, 2)}</pre>
       </section>
+      {Object.keys(job.scripts ?? {}).length > 0 && (
+        <section>
+          <h2 className="mb-1 text-sm font-semibold">Scripts (in the job&apos;s folder: read them, rerun them with sbatch)</h2>
+          {Object.entries(job.scripts).map(([name, text]) => (
+            <details key={name} data-testid="job-script" className="mb-1">
+              <summary className="cursor-pointer font-mono text-xs">{name}</summary>
+              <pre className="overflow-x-auto rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-900">{text}</pre>
+            </details>
+          ))}
+        </section>
+      )}
       <section>
         <h2 className="mb-1 text-sm font-semibold">Log</h2>
         <pre data-testid="job-log" className="max-h-80 overflow-auto rounded bg-zinc-100 p-2 text-xs dark:bg-zinc-900">{job.log || "(nothing yet)"}</pre>

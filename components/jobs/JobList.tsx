@@ -29,7 +29,7 @@ export function JobList() {
       <h1 className="text-xl font-semibold">Jobs</h1>
       {error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</p>}
       {jobs === null ? <p className="text-sm text-zinc-500">Loading jobs…</p> : jobs.length === 0 ? (
-        <p className="text-sm text-zinc-500">No jobs yet: start one from the Distribution page (&ldquo;Re-balance at this t&rdquo;), or run <code>metacurate job submit</code>.</p>
+        <p className="text-sm text-zinc-500">No jobs yet: start one from the Distribution page (&ldquo;Curate at this t&rdquo; or &ldquo;Re-balance at this t&rdquo;), or run <code>metacurate job submit</code>.</p>
       ) : (
         <table className="w-full text-left text-sm" data-testid="job-table">
           <thead className="text-xs text-zinc-500"><tr><th className="py-1">job</th><th>kind</th><th>state</th><th>progress</th><th>duration</th><th>executor</th><th>workspace</th></tr></thead>

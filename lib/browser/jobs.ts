@@ -24,3 +24,15 @@ export function jobSeconds(j: JobRecord, now = Date.now()): number {
   const to = j.finished ? Date.parse(j.finished) : now;
   return Math.max(0, (to - from) / 1000);
 }
+
+/** How far a job is: finished tasks count whole, a running task by its progress line (0 when it has none). */
+export function jobFraction(j: JobRecord): number {
+  if (j.state === "succeeded") return 1;
+  if (j.tasks.length === 0) return 0;
+  let done = 0;
+  for (const t of j.tasks) {
+    if (t.state === "succeeded") done += 1;
+    else if (t.state === "running" && t.progress && t.progress.total) done += Math.min(1, t.progress.done / t.progress.total);
+  }
+  return done / j.tasks.length;
+}

@@ -88,6 +88,13 @@ export class JobStore {
     }
   }
 
+  /** The .sbatch scripts an executor generated in the job's folder, by name. */
+  async scripts(id: string): Promise<Record<string, string>> {
+    const dir = path.join(this.dir(id), "slurm");
+    const names = (await readdir(dir).catch(() => [])).filter((n) => n.endsWith(".sbatch")).sort();
+    return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await readFile(path.join(dir, n), "utf8")] as const)));
+  }
+
   /** The last `bytes` of the log. */
   async logTail(id: string, bytes = 64 * 1024): Promise<string> {
     const file = this.file(id, "log.txt");

@@ -1,6 +1,8 @@
 /**
  * How a sharded job splits a pool: S contiguous ranges of pool rows, cut between files when there
- * are at least S files, else between parquet row groups (so a single large file is split too).
+ * are at least S files, else between parquet row groups (so a single large file is split too), else
+ * also inside row groups every CUT_ROWS rows (a small file of one row group: each shard then reads
+ * the whole group and keeps its rows).
  * A pure function of the files' row counts and row-group sizes, so every task of a job (and a
  * rerun) computes the same ranges from the pool alone.
  */
@@ -12,6 +14,9 @@ export interface RowRange {
   from: number;
   to: number;
 }
+
+/** The finest cut inside a row group (the matcher's group of rows). */
+export const CUT_ROWS = 8192;
 
 export interface FileLayout {
   rows: number;
@@ -25,16 +30,22 @@ export function splitPool(files: FileLayout[], count: number): RowRange[] {
   const total = files.reduce((n, f) => n + f.rows, 0);
   const fileBounds: number[] = [];
   const groupBounds: number[] = [];
+  const fineBounds: number[] = [];
   let at = 0;
   for (const f of files) {
     let inFile = at;
-    for (const g of f.rowGroups) { inFile += g; if (inFile < at + f.rows) groupBounds.push(inFile); }
+    for (const g of f.rowGroups) {
+      for (let c = CUT_ROWS; c < g; c += CUT_ROWS) fineBounds.push(inFile + c);
+      inFile += g;
+      if (inFile < at + f.rows) groupBounds.push(inFile);
+    }
     at += f.rows;
-    if (at < total && f.rows > 0) { fileBounds.push(at); groupBounds.push(at); }
+    if (at < total && f.rows > 0) fileBounds.push(at);
   }
-  const candidates = [...new Set(fileBounds.length >= count - 1 ? fileBounds : groupBounds)].sort((a, b) => a - b);
+  const tiers = [fileBounds, [...fileBounds, ...groupBounds], [...fileBounds, ...groupBounds, ...fineBounds]].map((t) => [...new Set(t)].sort((a, b) => a - b));
+  const candidates = tiers.find((t) => t.length >= count - 1) ?? tiers[2];
   if (candidates.length < count - 1) {
-    throw new UsageError(`the pool cannot be split into ${count} shards: it has ${files.length} file(s) and ${candidates.length + 1} row group(s) in all; use at most ${candidates.length + 1} shards`);
+    throw new UsageError(`the pool cannot be split into ${count} shards: its ${total} rows in ${files.length} file(s) allow at most ${candidates.length + 1} (cut between files, row groups or every ${CUT_ROWS} rows)`);
   }
   // cut i goes to the candidate nearest i·total/S, leaving enough candidates for the cuts after it
   const cuts: number[] = [];

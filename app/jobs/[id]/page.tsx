@@ -1,6 +1,7 @@
 import { JobDetail } from "../../../components/jobs/JobDetail";
 
-export default async function JobPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function JobPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ open?: string }> }) {
   const { id } = await params;
-  return <JobDetail id={id} />;
+  const { open } = await searchParams;
+  return <JobDetail id={id} openWhenDone={open === "1"} />;
 }

@@ -11,9 +11,9 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
     const { id } = await ctx.params;
     const store = serverStore(dataDir());
     const [job] = await reconcileJobs(store, [await store.read(id)]);
-    // the job page also shows the spec and, with ?log=1, the tail of the log
+    // the job page also shows the spec, the generated scripts and, with ?log=1, the tail of the log
     const withLog = new URL(req.url).searchParams.get("log") === "1";
-    return Response.json({ ...job, spec: await store.spec(id), ...(withLog ? { log: await store.logTail(id, 32 * 1024) } : {}) });
+    return Response.json({ ...job, spec: await store.spec(id), scripts: await store.scripts(id), ...(withLog ? { log: await store.logTail(id, 32 * 1024) } : {}) });
   } catch (e) {
     return errorResponse(e);
   }

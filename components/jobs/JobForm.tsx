@@ -1,0 +1,110 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { httpError } from "../../lib/browser/http";
+import { submitJob } from "../../lib/browser/jobs";
+import { balanceOptions, curateOptions } from "../../lib/options/commands";
+import { parseOptions } from "../../lib/options/validate";
+
+type Kind = "curate" | "balance";
+interface Sources { metadata: string; pool: string[]; "text-col"?: string; "url-col"?: string; "uid-col"?: string }
+
+/**
+ * "Curate at this t" (match and balance the workspace's own pool again, in shards if asked, on this
+ * machine or on Slurm) or "Re-balance" (balance its matches): a job at the page's t (or a target
+ * size) and seed into a new workspace, checked with the CLI's own schema before it is sent. The job
+ * page opens, and when the job succeeds, its workspace.
+ */
+export function JobForm({ workspace, t, seed }: { workspace: string; t: number; seed: number }) {
+  const router = useRouter();
+  const [kind, setKind] = useState<Kind | null>(null);
+  const [out, setOut] = useState("");
+  const [tText, setTText] = useState(String(t));
+  const [targetText, setTargetText] = useState("");
+  const [seedText, setSeedText] = useState(String(seed));
+  const [shardsText, setShardsText] = useState("1");
+  const [executor, setExecutor] = useState<"local" | "slurm">("local");
+  const [sources, setSources] = useState<Sources | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setTText(String(t)), [t]);
+  useEffect(() => {
+    if (kind !== "curate" || sources) return;
+    fetch(`/api/workspaces/${encodeURIComponent(workspace)}/sources`, { cache: "no-store" })
+      .then(async (res) => { if (!res.ok) throw await httpError(res, "workspace"); setSources((await res.json()) as Sources); })
+      .catch((e) => setError(`cannot curate ${workspace} again: ${(e as Error).message}`));
+  }, [kind, sources, workspace]);
+  const shownT = Number(tText);
+  const name = out || `${workspace}-t${Number.isFinite(shownT) ? Math.round(shownT) : "x"}`;
+  const number = (text: string) => (text.trim() === "" ? undefined : Number(text));
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const threshold = targetText.trim() ? { "target-size": number(targetText) } : { t: number(tText) };
+      const common = { out: name, seed: number(seedText), ...threshold };
+      let spec: Record<string, unknown>;
+      if (kind === "curate") {
+        if (!sources) throw new Error("the workspace's pool is not known yet");
+        spec = { kind: "curate", ...parseOptions(curateOptions, { ...sources, ...common }, "field") };
+        const shards = number(shardsText);
+        if (shards === undefined || !Number.isInteger(shards) || shards < 1) throw new Error(`"shards": must be a whole number of at least 1 (got ${JSON.stringify(shardsText)})`);
+        if (shards > 1) spec.shards = shards;
+      } else {
+        spec = { kind: "balance", ...parseOptions(balanceOptions, { in: workspace, ...common }, "field") };
+      }
+      const id = await submitJob({ ...spec, executor });
+      router.push(`/jobs/${id}?open=1`);
+    } catch (e) {
+      setError((e as Error).message.replace(/^UsageError: /, ""));
+      setBusy(false);
+    }
+  };
+  if (kind === null) {
+    return (
+      <div className="flex flex-wrap gap-2">
+        <button type="button" data-testid="open-curate" onClick={() => setKind("curate")}
+          className="rounded border border-sky-600 px-3 py-1 text-sm text-sky-800 hover:bg-sky-50 dark:text-sky-300 dark:hover:bg-sky-950">Curate at this t…</button>
+        <button type="button" data-testid="open-rebalance" onClick={() => setKind("balance")}
+          className="rounded border border-zinc-400 px-3 py-1 text-sm hover:bg-zinc-50 dark:hover:bg-zinc-900">Re-balance at this t…</button>
+      </div>
+    );
+  }
+  const field = "rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700";
+  return (
+    <form data-testid="job-form" data-kind={kind} className="flex flex-wrap items-end gap-3 rounded border border-zinc-200 p-3 text-sm dark:border-zinc-800"
+      onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      <span className="w-full font-medium">
+        {kind === "curate"
+          ? <>A curate job: {workspace}&apos;s pool matched and balanced again{sources && <span className="font-normal text-zinc-500"> ({sources.pool.length} pool file{sources.pool.length === 1 ? "" : "s"}, metadata {sources.metadata})</span>}</>
+          : <>A balance job of {workspace}&apos;s matches</>}
+      </span>
+      <label className="flex flex-col">t
+        <input data-testid="job-form-t" inputMode="numeric" value={tText} onChange={(e) => setTText(e.target.value)} className={`w-28 ${field}`} />
+      </label>
+      <label className="flex flex-col">or target size (rows)
+        <input data-testid="job-form-target" inputMode="numeric" value={targetText} onChange={(e) => setTargetText(e.target.value)} className={`w-36 ${field}`} />
+      </label>
+      <label className="flex flex-col">seed
+        <input data-testid="job-form-seed" inputMode="numeric" value={seedText} onChange={(e) => setSeedText(e.target.value)} className={`w-28 ${field}`} />
+      </label>
+      {kind === "curate" && (
+        <label className="flex flex-col">shards
+          <input data-testid="job-form-shards" inputMode="numeric" value={shardsText} onChange={(e) => setShardsText(e.target.value)} className={`w-20 ${field}`} />
+        </label>
+      )}
+      <label className="flex flex-col">runs on
+        <select data-testid="job-form-executor" value={executor} onChange={(e) => setExecutor(e.target.value as "local" | "slurm")} className={field}>
+          <option value="local">this machine</option>
+          <option value="slurm">Slurm</option>
+        </select>
+      </label>
+      <label className="flex flex-col">into workspace
+        <input data-testid="job-form-out" value={out} placeholder={name} onChange={(e) => setOut(e.target.value)} className={`w-56 ${field}`} />
+      </label>
+      <button type="submit" disabled={busy || (kind === "curate" && !sources)} data-testid="job-form-submit" className="rounded bg-sky-700 px-3 py-1 text-white hover:bg-sky-800 disabled:opacity-50">Start job</button>
+      <button type="button" onClick={() => { setKind(null); setError(null); }} className="rounded px-3 py-1 hover:bg-zinc-100 dark:hover:bg-zinc-900">Close</button>
+      {error && <p role="alert" data-testid="job-form-error" className="w-full text-red-700 dark:text-red-400">{error}</p>}
+    </form>
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * What a workspace was curated from, as a job spec names it: its metadata and pool files relative to
+ * the data directory or a pools folder the server was given (the dashboard's "Curate at this t"
+ * starts from these). A file outside them cannot be named by a spec, and is refused, by its file name.
+ */
+import { realpathSync } from "node:fs";
+import path from "node:path";
+import { UsageError } from "../errors";
+import type { Manifest } from "../workspace/manifest";
+import type { PathRoots } from "./paths";
+
+export interface CurateInputs {
+  metadata: string;
+  pool: string[];
+  "text-col"?: string;
+  "url-col"?: string;
+  "uid-col"?: string;
+}
+
+export function curateInputsOf(manifest: Manifest, roots: PathRoots): CurateInputs {
+  const relative = (file: string, what: string): string => {
+    let real: string;
+    try { real = realpathSync(file); } catch { throw new UsageError(`its ${what} ${path.basename(file)} is gone`); }
+    for (const root of [roots.dataDir, ...roots.poolsDirs]) {
+      const base = realpathSync(root);
+      const rel = path.relative(base, real);
+      if (rel && !rel.startsWith("..") && !path.isAbsolute(rel)) return rel.split(path.sep).join("/");
+    }
+    throw new UsageError(`its ${what} ${path.basename(file)} is outside the data directory and the pools folders (start the server with --pools-dir to name it)`);
+  };
+  const m = manifest.match;
+  const c = m.pool.columns;
+  return {
+    metadata: relative(m.metadata.file, "metadata"),
+    pool: m.pool.files.map((f) => relative(f.path, "pool file")),
+    ...(c.text ? { "text-col": c.text } : {}),
+    ...(c.url ? { "url-col": c.url } : {}),
+    ...(c.uid ? { "uid-col": c.uid } : {}),
+  };
+}
