@@ -2,13 +2,14 @@
 // (by hand through the CLI, and as a sharded curate job) give one `curate`'s entry_counts,
 // size_curve and subset.npy byte for byte, and its matches, curated and preview rows in its order.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { JobStore } from "../lib/jobs/store";
 import type { JobRecord } from "../lib/jobs/types";
 import { splitPool } from "../lib/pool/poolSplit";
-import { cli } from "./support/cli";
+import { cli, cliWith } from "./support/cli";
 import { LAION_SKIP, tempDir } from "./support/fixtures";
 import { assertEqualsCurate, laionPool, waitEnded } from "./support/sharded";
 
@@ -94,5 +95,31 @@ test("a 4-shard curate job equals the CLI; killed with -9 midway, it resumes fro
   assert.equal(done.resumes, 1);
   for (const name of finished) assert.equal(done.tasks.find((x) => x.name === name)!.attempts, 1, `${name} was run again`);
   assert.deepEqual(done.tasks.map((x) => x.name), ["match-0", "match-1", "match-2", "match-3", "reduce", "balance-0", "balance-1", "balance-2", "balance-3", "merge"]);
+  await assertEqualsCurate(ref, path.join(data, "ws"));
+});
+
+test("a local task killed mid-run is retried once, alone, and the job still equals one curate", { skip: LAION_SKIP, timeout: 400_000 }, async (t) => {
+  const data = tempDir(t);
+  mkdirSync(path.join(data, "in"));
+  const { metadata, pool } = await laionPool(path.join(data, "in"));
+  const ref = path.join(tempDir(t), "ref");
+  assert.equal(cli("curate", "--metadata", metadata, "--pool", ...pool, "--out", ref, "--t", "40", "--progress", "none").code, 0);
+  writeFileSync(path.join(data, "spec.json"), JSON.stringify({ kind: "curate", metadata: "in/metadata.txt", pool: pool.map((p) => path.relative(data, p)), t: 40, shards: 3, out: "ws" }));
+  // every task holds 3 s before it commits: time to kill one
+  const submitted = cliWith({ METACURATE_PAUSE_AT: "commit:staged", METACURATE_PAUSE_MS: "3000" }, "job", "submit", "--data-dir", data, "--spec", path.join(data, "spec.json"));
+  assert.equal(submitted.code, 0, submitted.stderr);
+  const id = submitted.stdout.trim();
+  const store = new JobStore(data);
+  let pid: number | null = null;
+  for (let i = 0; i < 600 && pid === null; i++) {
+    const line = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" }).split("\n").find((l) => l.includes(store.dir(id)) && l.includes("--shard 2/3"));
+    if (line && readFileSync(store.file(id, "log.txt"), "utf8").includes("[match-2] metacurate: paused at commit:staged")) pid = Number(line.trim().split(/\s+/)[0]);
+    else await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(pid, "never saw match-2 paused");
+  process.kill(pid, "SIGKILL");
+  const done = await waitEnded(store, id);
+  assert.equal(done.state, "succeeded", done.error ?? "");
+  for (const x of done.tasks) assert.equal(x.attempts, x.name === "match-2" ? 2 : 1, x.name);
   await assertEqualsCurate(ref, path.join(data, "ws"));
 });

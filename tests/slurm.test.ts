@@ -108,3 +108,28 @@ test("cancel of a Slurm job: scancel, no task process left, the job cancelled", 
   const after = await waitEnded(store, id, 5_000);
   assert.equal(after.state, "cancelled");
 });
+
+test("a Slurm task killed mid-run is resubmitted once with what waits on it, and the job still equals one curate", { skip: SKIP, timeout: 300_000 }, async (t) => {
+  const { data, pool, submit, store, relPool } = await setup(t);
+  const ref = path.join(tempDir(t), "ref");
+  assert.equal(cli("curate", "--metadata", path.join(data, "in/metadata.txt"), "--pool", ...pool, "--out", ref, "--t", "40", "--progress", "none").code, 0);
+  // every task holds 3 s before it commits: time to kill one
+  const id = submit({ kind: "curate", metadata: "in/metadata.txt", pool: relPool, t: 40, shards: 4, out: "ws" }, { METACURATE_PAUSE_AT: "commit:staged", METACURATE_PAUSE_MS: "3000" });
+  const victim = `--shard' '1/4`;
+  let pid: number | null = null;
+  for (let i = 0; i < 600 && pid === null; i++) {
+    const line = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" }).split("\n").find((l) => l.includes(store.dir(id)) && l.includes("--shard 1/4") && !l.includes("bash"));
+    if (line && readFileSync(path.join(store.dir(id), "slurm", "logs", "match-1.log"), "utf8").includes("paused at commit:staged")) pid = Number(line.trim().split(/\s+/)[0]);
+    else await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(pid, `never saw match-1 paused (${victim})`);
+  process.kill(pid, "SIGKILL");
+  const done = await waitEnded(store, id);
+  assert.equal(done.state, "succeeded", done.error ?? "");
+  const retried = done.tasks.find((x) => x.name === "match-1")!;
+  assert.equal(retried.attempts, 2, "match-1 ran twice");
+  for (const x of done.tasks) if (x.name !== "match-1") assert.equal(x.attempts, 1, `${x.name} ran once`);
+  const events = readFileSync(store.file(id, "events.jsonl"), "utf8");
+  assert.match(events, /"task":"match-1","state":"failed","attempt":1,"exitCode":137/);
+  await assertEqualsCurate(ref, path.join(data, "ws"));
+});

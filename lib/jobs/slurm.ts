@@ -114,7 +114,8 @@ async function submit(store: JobStore, job: JobRecord): Promise<void> {
       path.join(dir, u.script),
     ];
     const id = await sbatch(args, store.dataDir);
-    for (const { t, i } of todo) { t.slurmId = u.array ? `${id}_${i}` : id; t.attempts++; }
+    // an attempt is counted when the task is seen to run (or to have run): not for a submission Slurm cancels unrun
+    for (const { t, i } of todo) { t.slurmId = u.array ? `${id}_${i}` : id; t.started = null; }
   }
 }
 
@@ -147,7 +148,7 @@ export async function superviseSlurm(store: JobStore, job: JobRecord, save: (cha
         missingSince.delete(task.slurmId);
         const state = seen.state === "RUNNING" || seen.state === "COMPLETING" ? "running" : "pending";
         if (state !== task.state) {
-          await save(() => { task.state = state; if (state === "running") task.started = now(); });
+          await save(() => { task.state = state; if (state === "running" && !task.started) { task.started = now(); task.attempts++; } });
           await store.appendEvent(job.id, { time: now(), type: "task", task: task.name, state, attempt: task.attempts });
         }
         continue;
@@ -162,6 +163,8 @@ export async function superviseSlurm(store: JobStore, job: JobRecord, save: (cha
         end = { state: "LOST", exitCode: 1, signal: 0, reason: "neither squeue, scontrol nor sacct knows it" };
       }
       await readProgress(store, job, task, offsets, save);
+      const ranUnseen = !task.started && !(end.state === "CANCELLED" && /Dependency/i.test(end.reason ?? ""));
+      if (ranUnseen) { task.started = now(); task.attempts++; }
       if (end.state === "COMPLETED") {
         await save(() => { task.state = "succeeded"; task.exitCode = 0; task.finished = now(); task.error = null; });
         await store.appendEvent(job.id, { time: now(), type: "task", task: task.name, state: "succeeded", attempt: task.attempts, exitCode: 0 });
