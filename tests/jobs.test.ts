@@ -154,7 +154,11 @@ test("bad specs get 400 naming the field: wrong types, unknown fields, t = 0, a 
     [{ ...spec, metadata: "file:///etc/passwd" }, /"metadata": .* must be a path relative/],
     [{ ...spec, out: "../evil" }, /"out": .* is not a workspace name/],
     [{ ...spec, kind: "frobnicate" }, /"kind": must be one of "curate", "balance"/],
-    [{ ...spec, executor: "cloud" }, /"executor": must be "local"/],
+    [{ ...spec, executor: "cloud" }, /"executor": must be "local" or "slurm"/],
+    [{ ...spec, shards: 0 }, /"shards": must be an integer from 1 to 4096 \(got 0\)/],
+    [{ ...spec, shards: 2.5 }, /"shards": must be an integer/],
+    [{ ...spec, "slurm-time": "soon" }, /"slurm-time": must be a Slurm time limit/],
+    [{ ...spec, "slurm-mem": "lots" }, /"slurm-mem": must be a Slurm memory size/],
     [[1, 2], /a job spec must be a JSON object/],
     ["{not json", /the body is not JSON/],
   ];

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { acquireLock, clearDeadRun, procStart } from "../util/stagedOutput";
-import { acquireSlot, isAlive, launcher } from "./local";
+import { acquireSlot, isAlive, launcher, localSlots } from "./local";
 import { SlurmCancelled, superviseSlurm } from "./slurm";
 import type { JobStore } from "./store";
 import type { JobRecord, TaskRecord } from "./types";
@@ -134,7 +134,10 @@ async function runTask(store: JobStore, job: JobRecord, task: TaskRecord, childr
   // tasks that run side by side write their lines into one log, each marked with its task
   const mark = job.tasks.length > 1 ? `[${task.name}] ` : "";
   try {
-    const child = spawn(process.execPath, [launcher(), ...task.argv, "--progress", "json"], { stdio: ["ignore", mark ? "pipe" : log, "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
+    // a task that may run beside others takes its share of the cores, not all of them (each would start a thread per core)
+    const share = Math.max(1, Math.floor(os.availableParallelism() / Math.min(localSlots(), Math.max(1, job.tasks.filter((t) => t.array === task.array).length))));
+    const threads = task.array !== undefined ? { METACURATE_TASK_THREADS: String(share) } : {};
+    const child = spawn(process.execPath, [launcher(), ...task.argv, "--progress", "json"], { stdio: ["ignore", mark ? "pipe" : log, "pipe"], env: { ...process.env, FORCE_COLOR: "0", ...threads } });
     children.add(child);
     child.once("exit", () => children.delete(child));
     // appended in order, one after another (concurrent appends may land out of order)
