@@ -77,10 +77,10 @@ for (let i = 0; i < RUNS; i++) {
   last = j.record;
   console.log(`run ${i + 1}: one curate ${singles[i].toFixed(2)} s, ${SHARDS}-shard job ${jobs[i].toFixed(2)} s`);
 }
-const same = ["entry_counts.parquet", "size_curve.parquet", "subset.npy"].every((f) => readFileSync(path.join(DATA, "single", f)).equals(readFileSync(path.join(DATA, "job", f))));
+const same = ["entry_counts.parquet", "size_curve.parquet", "subset.npy", "matches.parquet", "curated.parquet", "preview.parquet"].every((f) => readFileSync(path.join(DATA, "single", f)).equals(readFileSync(path.join(DATA, "job", f))));
 console.log(`\nper-task times of the last job (wall, from start to end of each task):`);
 for (const t of last!.tasks) console.log(`  ${t.name.padEnd(10)} ${((Date.parse(t.finished!) - Date.parse(t.started!)) / 1000).toFixed(2)} s`);
 const s = median(singles), j = median(jobs);
 console.log(`\nbaseline = one metacurate curate process: median ${s.toFixed(2)} s`);
 console.log(`${SHARDS}-shard job, local executor: median ${j.toFixed(2)} s = ${(j / s).toFixed(2)}x the baseline's wall time (target: within 1.25x); speed-up over one process: ${(s / j).toFixed(2)}x on ${localSlots()} slots`);
-console.log(`outputs: entry_counts, size_curve and subset.npy ${same ? "byte-identical" : "DIFFER"} to the single process's`);
+console.log(`outputs: all six files ${same ? "byte-identical" : "DIFFER"} to the single process's`);
