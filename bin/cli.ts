@@ -111,6 +111,45 @@ const commands: Record<string, Command> = {
     schema: options.curateOptions,
     run: async (f, progress) => printManifest(await (await import("../lib/pipeline/curate")).runCurate(f.out as string, { ...matchOptions(f), ...balanceOptions(f), ...progressHooks(progress) })),
   },
+  train: {
+    summary: "train a tiny CLIP on a workspace's raw, matched or curated pairs, then evaluate it zero-shot: eval_results.jsonl, run.json",
+    flags: {
+      workspace: { kind: "string", value: "DIR", required: true, help: "the workspace whose pairs to train on (its images: files in it, or its tar shards)" },
+      subset: { kind: "string", value: "S", help: "raw (every pool row), matched (rows with a match) or curated (curated.parquet; the default)" },
+      "samples-seen": { kind: "number", value: "N", help: "pairs to train on, counted with repeats (DataComp fixes this, not epochs; default: twice the raw pool's rows)" },
+      seed: { kind: "number", value: "S", help: "seed of the weights and the batch order (default 0)" },
+      out: { kind: "string", value: "DIR", required: true, help: "the run folder (written atomically): eval_results.jsonl, run.json, model.json, weights.bin" },
+      tower: { kind: "string", value: "T", help: "image tower: mlp (default; 784-256-64) or cnn (two 3x3/2 convs)" },
+      batch: { kind: "number", value: "N", help: "batch size (default 256; capped at the subset's size)" },
+      lr: { kind: "number", value: "X", help: "Adam's learning rate (default 0.002)" },
+      "max-seconds": { kind: "number", value: "N", help: "stop training after N seconds (the run records that it stopped early)" },
+      "eval-task": { kind: "string", value: "FILE", help: "the labelled test set's declaration (default: WORKSPACE/source/eval.json, which the demo writes)" },
+      progress: progressFlag,
+      help,
+    },
+    schema: options.trainOptions,
+    run: async (f, progress) => {
+      const { runTrain, TRAIN_DEFAULTS } = await import("../lib/train/runTrain");
+      const { readManifest } = await import("../lib/workspace/artifacts");
+      const workspace = f.workspace as string;
+      const samplesSeen = (f["samples-seen"] as number | undefined) ?? 2 * (await readManifest(workspace)).match.rows_read;
+      const run = await runTrain({
+        workspace, subset: ((f.subset as string | undefined) ?? "curated") as "raw" | "matched" | "curated", samplesSeen, seed: (f.seed as number | undefined) ?? TRAIN_DEFAULTS.seed,
+        out: f.out as string, tower: ((f.tower as string | undefined) ?? TRAIN_DEFAULTS.tower) as "mlp" | "cnn", batch: (f.batch as number | undefined) ?? TRAIN_DEFAULTS.batch,
+        lr: (f.lr as number | undefined) ?? TRAIN_DEFAULTS.lr, maxSeconds: f["max-seconds"] as number | undefined, evalTask: f["eval-task"] as string | undefined,
+        onStage: (s) => progress.setStage(s), onProgress: (d, t, extra) => progress.update(d, t, extra),
+      });
+      progress.done();
+      const m = run.eval.metrics;
+      const pct = (x: number | null | undefined) => (x === null || x === undefined ? "n/a" : `${(100 * x).toFixed(1)}%`);
+      process.stdout.write([
+        `trained   ${run.tower} on ${run.subset_size.toLocaleString("en")} ${run.subset} pairs${run.t !== null ? ` (t = ${run.t})` : ""}: ${run.samples_seen.toLocaleString("en")} samples seen, ${run.passes.toFixed(2)} passes, ${run.steps} steps, ${run.samples_per_second.toLocaleString("en")} samples/s${run.stopped_early ? `; stopped early at ${run.stopped_early}` : ""}`,
+        `loss      ${run.losses[0]?.loss.toFixed(3) ?? "?"} → ${run.losses.at(-1)?.loss.toFixed(3) ?? "?"}`,
+        `zero-shot ${run.eval.key}: top-1 ${pct(m.acc1)}, mean per-class recall ${pct(m.mean_per_class_recall)}, head ${pct(m.acc_head)}, tail ${pct(m.acc_tail)}, class-level R@1 ${pct(m["image_text_class_recall@1"])}`,
+        `output    ${f.out}`,
+      ].join("\n") + "\n");
+    },
+  },
   "metadata build": {
     summary: "build metadata from WordNet, corpus unigrams and bigrams (PMI) and Wikipedia titles, as MetaCLIP did",
     flags: {
@@ -158,8 +197,9 @@ const commands: Record<string, Command> = {
       const rows = (f.rows as number | undefined) ?? 15_000;
       const source = path.join(out, "source");
       mkdirSync(source, { recursive: true });
-      const [{ writeDemoPool }, { runCurate }, { computeStats }] = await Promise.all([import("../lib/demo/demoPool"), import("../lib/pipeline/curate"), import("../lib/pipeline/stats")]);
+      const [{ writeDemoPool, writeDemoEvalTask }, { runCurate }, { computeStats }] = await Promise.all([import("../lib/demo/demoPool"), import("../lib/pipeline/curate"), import("../lib/pipeline/stats")]);
       if (!existsSync(path.join(source, "pool.parquet"))) await writeDemoPool(source, { rows, urlPrefix: "source/", webdataset: f.webdataset === true });
+      if (!existsSync(path.join(source, "eval.json"))) writeDemoEvalTask(source);
       printManifest(await runCurate(out, {
         metadata: path.join(source, "metadata.parquet"), pool: [path.join(source, "pool.parquet")], columns: {}, p: 0.06, seed: 0,
         ...progressHooks(progress),

@@ -10,8 +10,11 @@ export interface ProgressEvent {
   step: string;
   done: number;
   total: number | null;
-  /** Rows per second since the step began. */
+  /** Rows (or samples) per second since the step began. */
   rate: number;
+  /** Training: the loss of the last steps, and the seconds left at this rate. */
+  loss?: number;
+  eta?: number;
 }
 
 export class Progress {
@@ -32,17 +35,23 @@ export class Progress {
     else if (this.mode === "json") this.emit({ step: this.stage, done: 0, total: null, rate: 0 });
   }
 
-  update(done: number, total: number): void {
+  update(done: number, total: number, extra: { loss?: number; eta?: number; unit?: string } = {}): void {
     if (this.mode === "none") return;
     const now = performance.now();
     if (now - this.lastDraw < (this.mode === "json" ? 500 : 100) && done < total) return;
     this.lastDraw = now;
     const rate = done / Math.max(0.001, (now - this.started) / 1000);
-    if (this.mode === "json") { this.emit({ step: this.stage, done, total, rate: Math.round(rate) }); return; }
+    const { unit = "rows", ...training } = extra;
+    if (this.mode === "json") {
+      const rounded = { ...(training.loss !== undefined ? { loss: Number(training.loss.toFixed(4)) } : {}), ...(training.eta !== undefined ? { eta: Math.round(training.eta) } : {}) };
+      this.emit({ step: this.stage, done, total, rate: Math.round(rate), ...rounded });
+      return;
+    }
     const frac = total > 0 ? Math.min(1, done / total) : 1;
     const width = 30;
     const bar = "█".repeat(Math.round(frac * width)).padEnd(width, "░");
-    this.draw(`${this.stage.replaceAll("_", " ")} ${bar} ${(frac * 100).toFixed(0).padStart(3)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")} rows ${formatRate(rate)} rows/s`);
+    const more = `${training.loss !== undefined ? ` loss ${training.loss.toFixed(3)}` : ""}${training.eta !== undefined ? ` ETA ${Math.round(training.eta)} s` : ""}`;
+    this.draw(`${this.stage.replaceAll("_", " ")} ${bar} ${(frac * 100).toFixed(0).padStart(3)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")} ${unit} ${formatRate(rate)} ${unit}/s${more}`);
   }
 
   done(): void {

@@ -2,17 +2,9 @@
  * Alt-text-like captions for Fashion-MNIST images (training-notes §5): 70% name the class with one
  * of five weighted surface forms in a web-style template, 30% are noise that never names it.
  */
-export type Rng = () => number;
+import { mulberry32, type Rng } from "../util/rng";
 
-export function mulberry32(seed: number): Rng {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
-    return ((x ^ (x >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+export { mulberry32, type Rng };
 
 export const SURFACE_FORMS: readonly string[][] = [
   ["t-shirt", "tee", "tank top", "crop top", "graphic tee"],

@@ -9,7 +9,7 @@ import path from "node:path";
 import { openDuckDB, sqlString } from "../pool/duckdb";
 import { synsetNames, wordnetDbDir } from "../metadata/wordnet";
 import { makeCaption, mulberry32, SURFACE_FORMS } from "./captions";
-import { CLASS_NAMES, loadFashionSplit } from "./fashionMnist";
+import { CLASS_NAMES, fashionMnistDir, loadFashionSplit } from "./fashionMnist";
 import { encodeGrayPng } from "./png";
 import { tarArchive } from "./tarWriter";
 
@@ -105,4 +105,18 @@ export async function writeDemoPool(dir: string, opts: { rows?: number; seed?: n
     rmSync(metaJson, { force: true });
   }
   return { rows: picked.length, classSizes: sizes, metadataEntries: metadata.length };
+}
+
+/**
+ * source/eval.json: the demo's labelled test set for zero-shot evaluation (lib/train/evalTask):
+ * Fashion-MNIST's 10,000 test images, prompts "a photo of a {class}" with each class's canonical name,
+ * head and tail classes by the pool's `label` column, class-level retrieval on the demo's captions.
+ */
+export function writeDemoEvalTask(sourceDir: string, mnistDir = fashionMnistDir()): void {
+  const task = {
+    key: "fashion_mnist", dataset: "Fashion-MNIST", format: "idx",
+    images: path.join(mnistDir, "t10k-images-idx3-ubyte.gz"), labels: path.join(mnistDir, "t10k-labels-idx1-ubyte.gz"),
+    classes: SURFACE_FORMS.map((forms) => forms[0]), prompt: "a photo of a {class}", class_column: "label", retrieval_captions: "fashion-demo",
+  };
+  writeFileSync(path.join(sourceDir, "eval.json"), JSON.stringify(task, null, 2) + "\n");
 }

@@ -226,10 +226,11 @@ async function readProgress(store: JobStore, job: JobRecord, task: TaskRecord, o
     let log = "";
     for (const line of buf.subarray(0, end).toString("utf8").split("\n")) {
       if (!line) continue;
-      let event: { step?: unknown; done?: unknown; total?: unknown; rate?: unknown } | null = null;
+      let event: { step?: unknown; done?: unknown; total?: unknown; rate?: unknown; loss?: unknown; eta?: unknown } | null = null;
       if (line.startsWith("{")) { try { event = JSON.parse(line); } catch { event = null; } }
       if (event && typeof event.step === "string") {
-        const progress = { task: task.name, step: event.step, done: Number(event.done), total: event.total === null ? null : Number(event.total), rate: Number(event.rate) };
+        const progress = { task: task.name, step: event.step, done: Number(event.done), total: event.total === null ? null : Number(event.total), rate: Number(event.rate),
+          ...(typeof event.loss === "number" ? { loss: event.loss } : {}), ...(typeof event.eta === "number" ? { eta: event.eta } : {}) };
         job.progress = progress;
         task.progress = progress;
         await store.appendEvent(job.id, { time: new Date().toISOString(), type: "progress", ...progress });

@@ -150,10 +150,11 @@ async function runTask(store: JobStore, job: JobRecord, task: TaskRecord, childr
     const lines = createInterface({ input: child.stderr! });
     const closed = new Promise((resolve) => lines.once("close", resolve));
     lines.on("line", (line) => {
-      let event: { step?: unknown; done?: unknown; total?: unknown; rate?: unknown } | null = null;
+      let event: { step?: unknown; done?: unknown; total?: unknown; rate?: unknown; loss?: unknown; eta?: unknown } | null = null;
       if (line.startsWith("{")) { try { event = JSON.parse(line); } catch { event = null; } }
       if (event && typeof event.step === "string") {
-        const progress = { task: task.name, step: event.step, done: Number(event.done), total: event.total === null ? null : Number(event.total), rate: Number(event.rate) };
+        const progress = { task: task.name, step: event.step, done: Number(event.done), total: event.total === null ? null : Number(event.total), rate: Number(event.rate),
+          ...(typeof event.loss === "number" ? { loss: event.loss } : {}), ...(typeof event.eta === "number" ? { eta: event.eta } : {}) };
         job.progress = progress;
         task.progress = progress;
         const record = { time: new Date().toISOString(), type: "progress" as const, ...progress };

@@ -11,6 +11,9 @@ export interface JobProgress {
   done: number;
   total: number | null;
   rate: number;
+  /** Training tasks: the recent loss and the seconds left. */
+  loss?: number | null;
+  eta?: number | null;
 }
 
 export interface TaskRecord {

@@ -3,7 +3,7 @@
  * spec's fields and an API body all validate through these (strict: an unknown key is an error).
  */
 import { z } from "zod";
-import { columnField, memoryLimitField, oneThreshold, pathField, progressField, pField, thresholdFields, tField, workersField } from "./fields";
+import { columnField, memoryLimitField, oneThreshold, pathField, progressField, pField, seedField, thresholdFields, tField, workersField } from "./fields";
 
 const threshold = thresholdFields;
 
@@ -66,6 +66,22 @@ export const statsOptions = z.strictObject({
   top: z.number().refine((n) => Number.isInteger(n) && n >= 0, { error: (i) => `must be a non-negative integer (got ${i.input})` }).optional(),
   json: z.boolean().optional(),
 }).superRefine((o, ctx) => { if (o.t !== undefined && o.p !== undefined) ctx.addIssue({ code: "custom", path: [], message: "give either --t N or --p X, not both" }); });
+
+const positiveInt = (what: string) => z.number().refine((n) => Number.isInteger(n) && n >= 1, { error: (i) => `must be a whole number of ${what}, at least 1 (got ${i.input})` });
+
+export const trainOptions = z.strictObject({
+  workspace: pathField,
+  subset: z.enum(["raw", "matched", "curated"], { error: (i) => `must be raw, matched or curated (got ${JSON.stringify(i.input)})` }).optional(),
+  "samples-seen": positiveInt("samples").optional(),
+  seed: seedField.optional(),
+  out: pathField,
+  tower: z.enum(["mlp", "cnn"], { error: (i) => `must be mlp or cnn (got ${JSON.stringify(i.input)})` }).optional(),
+  batch: positiveInt("pairs").refine((n) => n <= 8192, { error: (i) => `must be at most 8192 (got ${i.input})` }).optional(),
+  lr: z.number().refine((x) => Number.isFinite(x) && x > 0 && x <= 1, { error: (i) => `must be a number in (0, 1] (got ${i.input})` }).optional(),
+  "max-seconds": z.number().refine((x) => Number.isFinite(x) && x > 0, { error: (i) => `must be a positive number of seconds (got ${i.input})` }).optional(),
+  "eval-task": pathField.optional(),
+  progress: progressField.optional(),
+});
 
 export const demoOptions = z.strictObject({
   out: pathField.optional(),
