@@ -42,3 +42,11 @@ function checkShape(value: string, field: string): void {
   if (path.isAbsolute(value) || /^[a-z][a-z0-9+.-]*:/i.test(value)) throw new UsageError(`"${field}": ${JSON.stringify(value.slice(0, 80))} must be a path relative to the data directory, not an absolute path or a URL`);
   if (value.split(/[\\/]/).includes("..")) throw new UsageError(`"${field}": ${JSON.stringify(value.slice(0, 80))} must not climb out with ".."`);
 }
+
+/** An existing workspace of the data directory named by `field`: its real folder (it must hold a manifest.json). */
+export function resolveWorkspace(value: string, field: string, roots: PathRoots): string {
+  const name = checkWorkspaceName(value, field);
+  const dir = resolveInput(name, field, { dataDir: roots.dataDir, poolsDirs: [] });
+  if (!existsSync(path.join(dir, "manifest.json"))) throw new UsageError(`"${field}": ${JSON.stringify(name)} is not a workspace (no manifest.json)`);
+  return dir;
+}

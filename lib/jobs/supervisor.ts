@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync } from "node:fs";
-import { appendFile, rm } from "node:fs/promises";
+import { appendFile, rm, rmdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -87,7 +87,11 @@ export async function superviseJob(store: JobStore, id: string): Promise<JobReco
       for (const t of j.tasks) if (t.state === "running" || t.state === "pending") t.state = isCancel ? "cancelled" : t.state === "running" ? "failed" : "pending";
     });
     await store.appendEvent(id, { time: now(), type: "state", state: job.state, error });
-    if (isCancel) await clearDeadRun(path.join(store.dataDir, job.out));
+    if (isCancel) {
+      const out = path.join(store.dataDir, job.out);
+      await clearDeadRun(out);
+      await rmdir(out).catch(() => {}); // a folder the cancelled run created and left empty (rmdir refuses any other)
+    }
   } finally {
     process.off("SIGTERM", onTerm);
     process.off("SIGINT", onTerm);

@@ -68,6 +68,8 @@ export async function trainModel(tf: Tf, data: TrainData, opts: TrainOptions): P
     const loss = values.reduce((a, v) => a + v[0], 0) / values.length;
     losses.push({ step: steps, loss });
     window = [];
+    // a turn of the event loop: a SIGTERM (cancel) is handled only there
+    await new Promise((resolve) => setImmediate(resolve));
     opts.onProgress?.(steps, stepsPlanned, loss, (steps * batch) / Math.max(0.001, (performance.now() - started) / 1000));
   };
   try {

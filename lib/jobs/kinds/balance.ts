@@ -2,7 +2,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { memoryLimitField, oneThreshold, pathField, thresholdFields } from "../../options/fields";
-import { checkWorkspaceName, resolveInput } from "../paths";
+import { checkWorkspaceName, resolveWorkspace } from "../paths";
 import { optionFlags, slurmFields, type JobKind } from "./kind";
 
 const schema = z.strictObject({
@@ -21,9 +21,9 @@ export const balanceKind: JobKind = {
   schema,
   plan(spec, roots) {
     const from = checkWorkspaceName(spec.in as string, "in");
-    const inDir = resolveInput(path.join(from, "manifest.json"), "in", { dataDir: roots.dataDir, poolsDirs: [] });
+    const inDir = resolveWorkspace(from, "in", roots);
     const out = checkWorkspaceName((spec.out as string | undefined) ?? from, "out");
-    const argv = ["balance", "--in", path.dirname(inDir), "--out", path.join(roots.dataDir, out), ...optionFlags(spec, OPTIONS)];
+    const argv = ["balance", "--in", inDir, "--out", path.join(roots.dataDir, out), ...optionFlags(spec, OPTIONS)];
     return { out, tasks: () => [{ name: "balance", argv, after: [] }] };
   },
 };
