@@ -58,6 +58,30 @@ test("re-balance at a chosen t from /distribution, watch it on the job page, ope
   await expect(page.getByTestId("job-row").first()).toContainText(out);
 });
 
+test("train a tiny CLIP on the workspace's curated set from /distribution: the job page shows the loss falling, then the zero-shot result", async ({ page }) => {
+  const out = `e2e-run-${Date.now()}`;
+  await page.goto(`/distribution?workspace=${FIXTURE}`);
+  await page.getByTestId("open-train").click();
+  await expect(page.getByTestId("job-form")).toHaveAttribute("data-kind", "train");
+  await page.getByTestId("job-form-samples").fill("0");
+  await page.getByTestId("job-form-submit").click();
+  await expect(page.getByTestId("job-form-error")).toContainText('"samples-seen"');
+  await page.getByTestId("job-form-samples").fill("12800");
+  await page.getByTestId("job-form-out").fill(out);
+  await page.getByTestId("job-form-submit").click();
+  await expect(page).toHaveURL(/\/jobs\/\d{8}-\d{6}-[0-9a-f]{6}$/);
+  // live: the loss chart appears while it trains, and the loss has fallen by the end
+  await expect(page.getByTestId("loss-chart")).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId("job-state")).toHaveAttribute("data-value", "succeeded", { timeout: 180_000 });
+  const chart = page.getByTestId("loss-chart");
+  const [first, last] = [Number(await chart.getAttribute("data-first")), Number(await chart.getAttribute("data-last"))];
+  expect(last).toBeLessThan(first);
+  await expect(page.getByTestId("train-result")).toContainText("Fashion-MNIST zero-shot");
+  const acc = Number(await page.getByTestId("result-acc1").getAttribute("data-value"));
+  expect(acc).toBeGreaterThan(0.3); // chance is 0.1
+  await expect(page.getByTestId("train-result")).toContainText("curated pairs of fixture");
+});
+
 test("cancel a running job from its page: it ends cancelled", async ({ page, request }) => {
   const dir = path.join(E2E_DATA, "big-in");
   mkdirSync(dir, { recursive: true });

@@ -5,8 +5,9 @@ import { useEffect, useState } from "react";
 import { httpError } from "../../lib/browser/http";
 import { cancelJob, isFinished, jobSeconds, type JobRecord } from "../../lib/browser/jobs";
 import { JobProgressBar, JobStateBadge, TaskProgress } from "./JobState";
+import { LossChart, TrainResult } from "./TrainResult";
 
-interface JobView extends JobRecord { spec: Record<string, unknown>; log: string; scripts: Record<string, string> }
+interface JobView extends JobRecord { spec: Record<string, unknown>; log: string; scripts: Record<string, string>; losses: { step: number; loss: number }[] }
 
 /**
  * One job: its spec, tasks with their progress (live, from the job's event stream), the scripts it
@@ -36,7 +37,8 @@ export function JobDetail({ id, openWhenDone = false }: { id: string; openWhenDo
     events.onerror = () => events.close();
     return () => { stop = true; events.close(); };
   }, [id]);
-  const succeededOut = job?.state === "succeeded" ? job.out : null;
+  // a curation opens its workspace when it is done; a training run shows its results here
+  const succeededOut = job?.state === "succeeded" && job.kind !== "train" ? job.out : null;
   useEffect(() => {
     if (openWhenDone && succeededOut) router.push(`/distribution?workspace=${encodeURIComponent(succeededOut)}`);
   }, [openWhenDone, succeededOut, router]);
@@ -52,12 +54,14 @@ export function JobDetail({ id, openWhenDone = false }: { id: string; openWhenDo
           <button type="button" data-testid="cancel-job" onClick={() => void cancelJob(job.id).then(() => setError(null), (e) => setError((e as Error).message))}
             className="rounded border border-red-300 px-3 py-1 text-sm text-red-800 hover:bg-red-50 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950">Cancel</button>
         )}
-        {job.state === "succeeded" && (
+        {job.state === "succeeded" && job.kind !== "train" && (
           <Link data-testid="open-workspace" href={`/distribution?workspace=${encodeURIComponent(job.out)}`} className="rounded bg-sky-700 px-3 py-1 text-sm text-white hover:bg-sky-800">Open {job.out}</Link>
         )}
       </header>
       {job.error && job.state !== "cancelled" && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{job.error}</p>}
       <JobProgressBar job={job} />
+      {job.kind === "train" && <LossChart losses={job.losses ?? []} />}
+      {job.kind === "train" && job.state === "succeeded" && <TrainResult run={job.out} />}
       <section>
         <h2 className="mb-1 text-sm font-semibold">Tasks</h2>
         <ul className="text-sm">

@@ -3,10 +3,10 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { httpError } from "../../lib/browser/http";
 import { submitJob } from "../../lib/browser/jobs";
-import { balanceOptions, curateOptions } from "../../lib/options/commands";
+import { balanceOptions, curateOptions, trainOptions } from "../../lib/options/commands";
 import { parseOptions } from "../../lib/options/validate";
 
-type Kind = "curate" | "balance";
+type Kind = "curate" | "balance" | "train";
 interface Sources { metadata: string; pool: string[]; "text-col"?: string; "url-col"?: string; "uid-col"?: string }
 
 /**
@@ -25,6 +25,9 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
   const [shardsText, setShardsText] = useState("1");
   const [executor, setExecutor] = useState<"local" | "slurm">("local");
   const [sources, setSources] = useState<Sources | null>(null);
+  const [subset, setSubset] = useState<"raw" | "matched" | "curated">("curated");
+  const [samplesText, setSamplesText] = useState("");
+  const [tower, setTower] = useState<"mlp" | "cnn">("mlp");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => setTText(String(t)), [t]);
@@ -35,7 +38,7 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
       .catch((e) => setError(`cannot curate ${workspace} again: ${(e as Error).message}`));
   }, [kind, sources, workspace]);
   const shownT = Number(tText);
-  const name = out || `${workspace}-t${Number.isFinite(shownT) ? Math.round(shownT) : "x"}`;
+  const name = out || (kind === "train" ? `${workspace}-${subset}-s${seedText.trim() || "0"}` : `${workspace}-t${Number.isFinite(shownT) ? Math.round(shownT) : "x"}`);
   const number = (text: string) => (text.trim() === "" ? undefined : Number(text));
   const submit = async () => {
     setBusy(true);
@@ -44,7 +47,10 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
       const threshold = targetText.trim() ? { "target-size": number(targetText) } : { t: number(tText) };
       const common = { out: name, seed: number(seedText), ...threshold };
       let spec: Record<string, unknown>;
-      if (kind === "curate") {
+      if (kind === "train") {
+        const samples = number(samplesText);
+        spec = { kind: "train", ...parseOptions(trainOptions, { workspace, out: name, subset, seed: number(seedText), tower, ...(samples !== undefined ? { "samples-seen": samples } : {}) }, "field") };
+      } else if (kind === "curate") {
         if (!sources) throw new Error("the workspace's pool is not known yet");
         spec = { kind: "curate", ...parseOptions(curateOptions, { ...sources, ...common }, "field") };
         const shards = number(shardsText);
@@ -54,7 +60,7 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
         spec = { kind: "balance", ...parseOptions(balanceOptions, { in: workspace, ...common }, "field") };
       }
       const id = await submitJob({ ...spec, executor });
-      router.push(`/jobs/${id}?open=1`);
+      router.push(kind === "train" ? `/jobs/${id}` : `/jobs/${id}?open=1`);
     } catch (e) {
       setError((e as Error).message.replace(/^UsageError: /, ""));
       setBusy(false);
@@ -67,6 +73,8 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
           className="rounded border border-sky-600 px-3 py-1 text-sm text-sky-800 hover:bg-sky-50 dark:text-sky-300 dark:hover:bg-sky-950">Curate at this t…</button>
         <button type="button" data-testid="open-rebalance" onClick={() => setKind("balance")}
           className="rounded border border-zinc-400 px-3 py-1 text-sm hover:bg-zinc-50 dark:hover:bg-zinc-900">Re-balance at this t…</button>
+        <button type="button" data-testid="open-train" onClick={() => setKind("train")}
+          className="rounded border border-emerald-600 px-3 py-1 text-sm text-emerald-800 hover:bg-emerald-50 dark:text-emerald-300 dark:hover:bg-emerald-950">Train a tiny CLIP on it…</button>
       </div>
     );
   }
@@ -75,16 +83,34 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
     <form data-testid="job-form" data-kind={kind} className="flex flex-wrap items-end gap-3 rounded border border-zinc-200 p-3 text-sm dark:border-zinc-800"
       onSubmit={(e) => { e.preventDefault(); void submit(); }}>
       <span className="w-full font-medium">
-        {kind === "curate"
+        {kind === "train"
+          ? <>A training job: a tiny CLIP on {workspace}&apos;s pairs, then zero-shot on its test set (samples seen fixed, as DataComp does; default: twice the raw pool)</>
+          : kind === "curate"
           ? <>A curate job: {workspace}&apos;s pool matched and balanced again{sources && <span className="font-normal text-zinc-500"> ({sources.pool.length} pool file{sources.pool.length === 1 ? "" : "s"}, metadata {sources.metadata})</span>}</>
           : <>A balance job of {workspace}&apos;s matches</>}
       </span>
+      {kind === "train" ? (<>
+        <label className="flex flex-col">pairs
+          <select data-testid="job-form-subset" value={subset} onChange={(e) => setSubset(e.target.value as "raw" | "matched" | "curated")} className={field}>
+            <option value="curated">curated</option><option value="matched">matched</option><option value="raw">raw</option>
+          </select>
+        </label>
+        <label className="flex flex-col">samples seen
+          <input data-testid="job-form-samples" inputMode="numeric" value={samplesText} placeholder="2 × pool" onChange={(e) => setSamplesText(e.target.value)} className={`w-32 ${field}`} />
+        </label>
+        <label className="flex flex-col">image tower
+          <select data-testid="job-form-tower" value={tower} onChange={(e) => setTower(e.target.value as "mlp" | "cnn")} className={field}>
+            <option value="mlp">MLP</option><option value="cnn">CNN</option>
+          </select>
+        </label>
+      </>) : (<>
       <label className="flex flex-col">t
         <input data-testid="job-form-t" inputMode="numeric" value={tText} onChange={(e) => setTText(e.target.value)} className={`w-28 ${field}`} />
       </label>
       <label className="flex flex-col">or target size (rows)
         <input data-testid="job-form-target" inputMode="numeric" value={targetText} onChange={(e) => setTargetText(e.target.value)} className={`w-36 ${field}`} />
       </label>
+      </>)}
       <label className="flex flex-col">seed
         <input data-testid="job-form-seed" inputMode="numeric" value={seedText} onChange={(e) => setSeedText(e.target.value)} className={`w-28 ${field}`} />
       </label>
@@ -99,7 +125,7 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
           <option value="slurm">Slurm</option>
         </select>
       </label>
-      <label className="flex flex-col">into workspace
+      <label className="flex flex-col">{kind === "train" ? "into run" : "into workspace"}
         <input data-testid="job-form-out" value={out} placeholder={name} onChange={(e) => setOut(e.target.value)} className={`w-56 ${field}`} />
       </label>
       <button type="submit" disabled={busy || (kind === "curate" && !sources)} data-testid="job-form-submit" className="rounded bg-sky-700 px-3 py-1 text-white hover:bg-sky-800 disabled:opacity-50">Start job</button>

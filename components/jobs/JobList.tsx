@@ -42,7 +42,7 @@ export function JobList() {
                 <td><JobProgressBar job={j} /></td>
                 <td className="tabular-nums">{jobSeconds(j).toFixed(1)} s</td>
                 <td>{j.executor}</td>
-                <td>{j.state === "succeeded" ? <Link href={`/distribution?workspace=${encodeURIComponent(j.out)}`} className="text-sky-700 hover:underline dark:text-sky-400">{j.out}</Link> : j.out}</td>
+                <td>{j.state === "succeeded" ? <Link href={j.kind === "train" ? `/jobs/${j.id}` : `/distribution?workspace=${encodeURIComponent(j.out)}`} className="text-sky-700 hover:underline dark:text-sky-400">{j.out}</Link> : j.out}</td>
               </tr>
             ))}
           </tbody>

@@ -22,7 +22,7 @@ export function JobProgressBar({ job }: { job: JobRecord }) {
       <div className="h-2 w-32 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>
         <div className="h-full bg-sky-600" style={{ width: `${frac * 100}%` }} />
       </div>
-      <span className="text-xs text-zinc-500">{tasks}{p ? `${job.tasks.length > 1 ? `${p.task} ` : ""}${p.step.replaceAll("_", " ")}${p.total ? ` ${p.done.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")}` : ""}` : ""}</span>
+      <span className="text-xs text-zinc-500">{tasks}{p ? `${job.tasks.length > 1 ? `${p.task} ` : ""}${p.step.replaceAll("_", " ")}${p.total ? ` ${p.done.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")}` : ""}${typeof p.loss === "number" ? ` · loss ${p.loss.toFixed(3)}` : ""}${typeof p.eta === "number" && job.state === "running" ? ` · ETA ${Math.round(p.eta)} s` : ""}` : ""}</span>
     </div>
   );
 }
