@@ -123,7 +123,8 @@ const commands: Record<string, Command> = {
       batch: { kind: "number", value: "N", help: "batch size (default 256; capped at the subset's size)" },
       lr: { kind: "number", value: "X", help: "Adam's learning rate (default 0.002)" },
       "max-seconds": { kind: "number", value: "N", help: "stop training after N seconds (the run records that it stopped early)" },
-      "eval-task": { kind: "string", value: "FILE", help: "the labelled test set's declaration (default: WORKSPACE/source/eval.json, which the demo writes)" },
+      "eval-task": { kind: "string", value: "FILE", help: "the labelled test set's declaration (default: IMAGES/source/eval.json, which the demo writes)" },
+      "images-from": { kind: "string", value: "DIR", help: "the workspace holding the images (default: --workspace; e.g. the demo, for another balance of its pool)" },
       progress: progressFlag,
       help,
     },
@@ -136,7 +137,7 @@ const commands: Record<string, Command> = {
       const run = await runTrain({
         workspace, subset: ((f.subset as string | undefined) ?? "curated") as "raw" | "matched" | "curated", samplesSeen, seed: (f.seed as number | undefined) ?? TRAIN_DEFAULTS.seed,
         out: f.out as string, tower: ((f.tower as string | undefined) ?? TRAIN_DEFAULTS.tower) as "mlp" | "cnn", batch: (f.batch as number | undefined) ?? TRAIN_DEFAULTS.batch,
-        lr: (f.lr as number | undefined) ?? TRAIN_DEFAULTS.lr, maxSeconds: f["max-seconds"] as number | undefined, evalTask: f["eval-task"] as string | undefined,
+        lr: (f.lr as number | undefined) ?? TRAIN_DEFAULTS.lr, maxSeconds: f["max-seconds"] as number | undefined, evalTask: f["eval-task"] as string | undefined, imagesFrom: f["images-from"] as string | undefined,
         onStage: (s) => progress.setStage(s), onProgress: (d, t, extra) => progress.update(d, t, extra),
       });
       progress.done();
@@ -188,6 +189,8 @@ const commands: Record<string, Command> = {
       out: { kind: "string", value: "DIR", help: "workspace folder (default: workspaces/demo)" },
       rows: { kind: "number", value: "N", help: "rows in the demo pool (default 15000)" },
       webdataset: { kind: "boolean", help: "put the images in webdataset tar shards (source/shards/*.tar, as img2dataset writes them) instead of files" },
+      experiment: { kind: "boolean", help: "then measure the MetaCLIP effect: a tiny CLIP on raw, matched and balanced (a sweep of t) pairs at equal samples seen, into OUT-experiment/" },
+      seeds: { kind: "number", value: "N", help: "seeds per condition of --experiment (default 3)" },
       progress: progressFlag,
       help,
     },
@@ -205,6 +208,12 @@ const commands: Record<string, Command> = {
         ...progressHooks(progress),
       }));
       process.stdout.write((formatStats(await computeStats(out, { p: 0.06, top: 10 }))));
+      if (f.experiment) {
+        const { runExperiment, experimentTable } = await import("../lib/demo/experiment");
+        const dir = `${out}-experiment`;
+        const results = await runExperiment(process.argv[1], out, dir, (f.seeds as number | undefined) ?? 3, (line) => process.stderr.write(line + "\n"));
+        process.stdout.write(`\nthe MetaCLIP effect on the demo (runs in ${dir}):\n` + experimentTable(results));
+      }
     },
   },
   serve: {

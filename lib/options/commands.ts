@@ -80,6 +80,7 @@ export const trainOptions = z.strictObject({
   lr: z.number().refine((x) => Number.isFinite(x) && x > 0 && x <= 1, { error: (i) => `must be a number in (0, 1] (got ${i.input})` }).optional(),
   "max-seconds": z.number().refine((x) => Number.isFinite(x) && x > 0, { error: (i) => `must be a positive number of seconds (got ${i.input})` }).optional(),
   "eval-task": pathField.optional(),
+  "images-from": pathField.optional(),
   progress: progressField.optional(),
 });
 
@@ -87,6 +88,8 @@ export const demoOptions = z.strictObject({
   out: pathField.optional(),
   rows: z.number().refine((n) => Number.isInteger(n) && n >= 100, { error: (i) => `must be an integer >= 100 (got ${i.input})` }).optional(),
   webdataset: z.boolean().optional(),
+  experiment: z.boolean().optional(),
+  seeds: z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= 20, { error: (i) => `must be a whole number from 1 to 20 (got ${i.input})` }).optional(),
   progress: progressField.optional(),
 });
 

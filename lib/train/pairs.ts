@@ -88,16 +88,17 @@ async function imageBytes(dir: string, uid: string, url: string | null, shards: 
   }
 }
 
-export async function loadPairs(dir: string, manifest: Manifest, subset: Subset, onProgress?: (done: number, total: number) => void): Promise<Pairs> {
+/** The pairs of `dir`'s subset, their images read from `imagesDir` (a file in it, or its tar shards). */
+export async function loadPairs(dir: string, manifest: Manifest, subset: Subset, imagesDir: string, onProgress?: (done: number, total: number) => void): Promise<Pairs> {
   const rows = await subsetRows(dir, manifest, subset);
   if (rows.length === 0) throw new InputError(`the ${subset} subset of ${dir} has no rows`);
   let shardSet: Promise<ShardSet> | null = null;
-  const shards = () => (shardSet ??= workspaceShards(dir));
+  const shards = () => (shardSet ??= workspaceShards(imagesDir));
   const pixels = new Float32Array(rows.length * IMAGE_PIXELS);
   const texts: string[] = [];
   let n = 0, missing = 0;
   for (let i = 0; i < rows.length; i++) {
-    const bytes = await imageBytes(dir, rows[i].uid, rows[i].url, shards);
+    const bytes = await imageBytes(imagesDir, rows[i].uid, rows[i].url, shards);
     const grey = bytes && decodeGrey(bytes);
     if (!grey) { missing++; continue; }
     standardise(grey, pixels, n * IMAGE_PIXELS);

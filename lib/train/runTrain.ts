@@ -33,6 +33,8 @@ export interface TrainRunOptions {
   maxSeconds?: number;
   /** The labelled test set's declaration (default: WORKSPACE/source/eval.json). */
   evalTask?: string;
+  /** The workspace whose files and tar shards hold the images (default: the workspace; another balance of the same pool shares its images). */
+  imagesFrom?: string;
   backend?: Backend;
   onStage?: (stage: string) => void;
   onProgress?: (done: number, total: number, extra?: { loss?: number; eta?: number; unit?: string }) => void;
@@ -85,7 +87,8 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
   const workspace = path.resolve(opts.workspace);
   const manifest = await readManifest(workspace);
   const manifestText = await readFile(path.join(workspace, "manifest.json"));
-  const taskFile = path.resolve(opts.evalTask ?? path.join(workspace, EVAL_TASK_FILE));
+  const imagesFrom = path.resolve(opts.imagesFrom ?? workspace);
+  const taskFile = path.resolve(opts.evalTask ?? path.join(imagesFrom, EVAL_TASK_FILE));
   readEvalTaskSpec(taskFile); // a workspace without a labelled test set is named before any work
   if (opts.subset === "curated" && !manifest.balance) throw new InputError(`${opts.workspace} is not balanced yet (no curated set): run "metacurate balance" on it, or train on --subset raw or matched`);
   let stop = false;
@@ -100,7 +103,7 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
       try { return await f(); } finally { timings[name] = Math.round(performance.now() - t0); }
     };
     const task = await time("load_test_set_ms", () => loadEvalTask(taskFile));
-    const pairs = await time("load_pairs_ms", () => loadPairs(workspace, manifest, opts.subset, (d, t) => opts.onProgress?.(d, t, { unit: "images" })));
+    const pairs = await time("load_pairs_ms", () => loadPairs(workspace, manifest, opts.subset, imagesFrom, (d, t) => opts.onProgress?.(d, t, { unit: "images" })));
     const vocab = Vocab.build(pairs.texts, task.prompts);
     const tokens = pairs.texts.map((t) => vocab.encode(t));
     const backend = opts.backend ?? "wasm";

@@ -6,7 +6,7 @@ import { pathField } from "../../options/fields";
 import { checkWorkspaceName, resolveInput, resolveWorkspace } from "../paths";
 import { optionFlags, slurmFields, type JobKind } from "./kind";
 
-const { progress: _progress, workspace: _workspace, out: _out, "eval-task": _task, ...flags } = trainOptions.shape;
+const { progress: _progress, workspace: _workspace, out: _out, "eval-task": _task, "images-from": _images, ...flags } = trainOptions.shape;
 
 const schema = z.strictObject({
   kind: z.literal("train"),

@@ -1,0 +1,104 @@
+/**
+ * The MetaCLIP effect measured on the demo (`metacurate demo --experiment`): the same tiny CLIP
+ * trained at equal samples seen (twice the raw pool: DataComp's regime of about 1–2 passes) on the raw
+ * pool, on its matched rows, and on the pool balanced at a sweep of t (the demo's own t among them),
+ * each with several seeds, two trainings at a time (tfjs-wasm runs one thread per process). Every run
+ * is an ordinary run folder; experiment.json gathers them. Node only.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { InputError } from "../errors";
+import { readManifest } from "../workspace/artifacts";
+
+export const SWEEP_T = [40, 80, 160, 320, 640, 1280];
+
+export interface Condition {
+  name: string;
+  subset: "raw" | "matched" | "curated";
+  t: number | null;
+  workspace: string;
+}
+
+export interface ConditionResult {
+  condition: string;
+  subset: string;
+  t: number | null;
+  subset_size: number;
+  passes: number;
+  seeds: number[];
+  acc1: number[];
+  acc_head: number[];
+  acc_tail: number[];
+  final_loss: number[];
+}
+
+function runCli(cli: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args, "--progress", "none"], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr!.on("data", (d) => { err += d; });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`metacurate ${args[0]} failed (exit ${code}): ${err.trim().split("\n").at(-1)}`))));
+  });
+}
+
+/** Runs the experiment on the demo workspace `demo` into `out`; returns the table's rows. */
+export async function runExperiment(cli: string, demo: string, out: string, seeds: number, log: (line: string) => void): Promise<ConditionResult[]> {
+  const manifest = await readManifest(demo);
+  if (!manifest.balance) throw new InputError(`${demo} is not balanced: run "metacurate demo" first`);
+  mkdirSync(out, { recursive: true });
+  const samples = 2 * manifest.match.rows_read;
+  const ts = [...new Set([...SWEEP_T, manifest.balance.t])].sort((a, b) => a - b);
+  const conditions: Condition[] = [
+    { name: "raw", subset: "raw", t: null, workspace: demo },
+    { name: "matched", subset: "matched", t: null, workspace: demo },
+    ...ts.map((t) => ({ name: `t=${t}${t === manifest.balance!.t ? " (demo)" : ""}`, subset: "curated" as const, t, workspace: t === manifest.balance!.t ? demo : path.join(out, `balanced-t${t}`) })),
+  ];
+  for (const c of conditions) {
+    if (c.workspace !== demo && !existsSync(path.join(c.workspace, "manifest.json"))) {
+      await runCli(cli, ["balance", "--in", demo, "--out", c.workspace, "--t", String(c.t), "--seed", String(manifest.balance.seed)]);
+    }
+  }
+  const jobs = conditions.flatMap((c) => Array.from({ length: seeds }, (_, seed) => ({ c, seed, run: path.join(out, `${c.subset}${c.t !== null ? `-t${c.t}` : ""}-s${seed}`) })));
+  const parallel = Math.max(1, Math.min(2, os.availableParallelism()));
+  let next = 0, done = 0;
+  const worker = async () => {
+    for (let j = next++; j < jobs.length; j = next++) {
+      const { c, seed, run } = jobs[j];
+      if (!existsSync(path.join(run, "run.json"))) {
+        await runCli(cli, ["train", "--workspace", c.workspace, "--images-from", demo, "--subset", c.subset, "--samples-seen", String(samples), "--seed", String(seed), "--out", run]);
+      }
+      log(`run ${++done}/${jobs.length}: ${c.name}, seed ${seed}`);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  const results = conditions.map((c): ConditionResult => {
+    const runs = Array.from({ length: seeds }, (_, seed) => JSON.parse(readFileSync(path.join(out, `${c.subset}${c.t !== null ? `-t${c.t}` : ""}-s${seed}`, "run.json"), "utf8")));
+    return {
+      condition: c.name, subset: c.subset, t: c.t, subset_size: runs[0].subset_size, passes: runs[0].passes, seeds: runs.map((r) => r.seed),
+      acc1: runs.map((r) => r.eval.metrics.acc1), acc_head: runs.map((r) => r.eval.metrics.acc_head), acc_tail: runs.map((r) => r.eval.metrics.acc_tail),
+      final_loss: runs.map((r) => r.losses.at(-1).loss),
+    };
+  });
+  writeFileSync(path.join(out, "experiment.json"), JSON.stringify({ demo, samples_seen: samples, seeds, results }, null, 2) + "\n");
+  return results;
+}
+
+const stats = (xs: number[]) => {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+  return { mean, sd };
+};
+
+/** The results as a Markdown table (mean ± standard deviation over seeds, in %). */
+export function experimentTable(results: ConditionResult[]): string {
+  const pct = (xs: number[]) => { const { mean, sd } = stats(xs); return `${(100 * mean).toFixed(1)} ± ${(100 * sd).toFixed(1)}`; };
+  const raw = results.find((r) => r.condition === "raw")!;
+  const lines = ["| condition | pairs | passes | zero-shot top-1 | Δ vs raw | head | tail | final loss |", "|---|---|---|---|---|---|---|---|"];
+  for (const r of results) {
+    const delta = r.acc1.map((a, i) => a - raw.acc1[i]);
+    lines.push(`| ${r.condition} | ${r.subset_size.toLocaleString("en")} | ${r.passes.toFixed(2)} | ${pct(r.acc1)} | ${r === raw ? "—" : `${delta.every(Number.isFinite) ? (stats(delta).mean >= 0 ? "+" : "") + (100 * stats(delta).mean).toFixed(1) : "?"}`} | ${pct(r.acc_head)} | ${pct(r.acc_tail)} | ${stats(r.final_loss).mean.toFixed(2)} |`);
+  }
+  return lines.join("\n") + "\n";
+}
