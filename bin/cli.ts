@@ -191,6 +191,7 @@ const commands: Record<string, Command> = {
       webdataset: { kind: "boolean", help: "put the images in webdataset tar shards (source/shards/*.tar, as img2dataset writes them) instead of files" },
       experiment: { kind: "boolean", help: "then measure the MetaCLIP effect: a tiny CLIP on raw, matched and balanced (a sweep of t) pairs at equal samples seen, into OUT-experiment/" },
       seeds: { kind: "number", value: "N", help: "seeds per condition of --experiment (default 3)" },
+      passes: { kind: "number", value: "N", help: "samples seen by every run of --experiment, in passes over the raw pool (default 2: DataComp's regime)" },
       progress: progressFlag,
       help,
     },
@@ -210,8 +211,9 @@ const commands: Record<string, Command> = {
       process.stdout.write((formatStats(await computeStats(out, { p: 0.06, top: 10 }))));
       if (f.experiment) {
         const { runExperiment, experimentTable } = await import("../lib/demo/experiment");
-        const dir = `${out}-experiment`;
-        const results = await runExperiment(process.argv[1], out, dir, (f.seeds as number | undefined) ?? 3, (line) => process.stderr.write(line + "\n"));
+        const passes = (f.passes as number | undefined) ?? 2;
+        const dir = `${out}-experiment${passes === 2 ? "" : `-x${passes}`}`;
+        const results = await runExperiment(process.argv[1], out, dir, (f.seeds as number | undefined) ?? 3, (line) => process.stderr.write(line + "\n"), passes);
         process.stdout.write(`\nthe MetaCLIP effect on the demo (runs in ${dir}):\n` + experimentTable(results));
       }
     },

@@ -1,6 +1,7 @@
 /**
  * The MetaCLIP effect measured on the demo (`metacurate demo --experiment`): the same tiny CLIP
- * trained at equal samples seen (twice the raw pool: DataComp's regime of about 1–2 passes) on the raw
+ * trained at equal samples seen (by default twice the raw pool: DataComp's regime of about 1–2
+ * passes; `--passes N` for more) on the raw
  * pool, on its matched rows, and on the pool balanced at a sweep of t (the demo's own t among them),
  * each with several seeds, two trainings at a time (tfjs-wasm runs one thread per process). Every run
  * is an ordinary run folder; experiment.json gathers them. Node only.
@@ -44,11 +45,11 @@ function runCli(cli: string, args: string[]): Promise<void> {
 }
 
 /** Runs the experiment on the demo workspace `demo` into `out`; returns the table's rows. */
-export async function runExperiment(cli: string, demo: string, out: string, seeds: number, log: (line: string) => void): Promise<ConditionResult[]> {
+export async function runExperiment(cli: string, demo: string, out: string, seeds: number, log: (line: string) => void, passes = 2): Promise<ConditionResult[]> {
   const manifest = await readManifest(demo);
   if (!manifest.balance) throw new InputError(`${demo} is not balanced: run "metacurate demo" first`);
   mkdirSync(out, { recursive: true });
-  const samples = 2 * manifest.match.rows_read;
+  const samples = Math.round(passes * manifest.match.rows_read);
   const ts = [...new Set([...SWEEP_T, manifest.balance.t])].sort((a, b) => a - b);
   const conditions: Condition[] = [
     { name: "raw", subset: "raw", t: null, workspace: demo },
@@ -81,7 +82,7 @@ export async function runExperiment(cli: string, demo: string, out: string, seed
       final_loss: runs.map((r) => r.losses.at(-1).loss),
     };
   });
-  writeFileSync(path.join(out, "experiment.json"), JSON.stringify({ demo, samples_seen: samples, seeds, results }, null, 2) + "\n");
+  writeFileSync(path.join(out, "experiment.json"), JSON.stringify({ demo, samples_seen: samples, passes_over_raw: passes, seeds, results }, null, 2) + "\n");
   return results;
 }
 
