@@ -11,5 +11,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 npm install --no-audit --no-fund --loglevel=error
 [ -f workspaces/demo/manifest.json ] || node bin/metacurate.mjs demo --out workspaces/demo
+# the demo's training runs (raw, matched, a sweep of t; 3 seeds each: ~2.5 min on 2 cores), once
+[ -f workspaces/demo-experiment/experiment.json ] || node bin/metacurate.mjs demo --out workspaces/demo --experiment
 npm run build
 exec node bin/metacurate.mjs serve --data-dir workspaces --port "${PORT:-3000}"
