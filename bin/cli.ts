@@ -151,6 +151,23 @@ const commands: Record<string, Command> = {
       ].join("\n") + "\n");
     },
   },
+  eval: {
+    summary: "evaluate a training run's model zero-shot again (its own test set, or another): eval_results.jsonl",
+    flags: {
+      run: { kind: "string", value: "DIR", required: true, help: "a run folder written by train" },
+      "eval-task": { kind: "string", value: "FILE", help: "the labelled test set's declaration (default: the one the run was trained with)" },
+      out: { kind: "string", value: "DIR", help: "where to write eval_results.jsonl (default: the run folder; a task's earlier line is replaced)" },
+      progress: progressFlag,
+      help,
+    },
+    schema: options.evalOptions,
+    run: async (f, progress) => {
+      const { runEval } = await import("../lib/train/runEval");
+      const line = await runEval(f.run as string, { evalTask: f["eval-task"] as string | undefined, out: f.out as string | undefined, onStage: (s) => progress.setStage(s) });
+      progress.done();
+      process.stdout.write(JSON.stringify(line) + "\n");
+    },
+  },
   "metadata build": {
     summary: "build metadata from WordNet, corpus unigrams and bigrams (PMI) and Wikipedia titles, as MetaCLIP did",
     flags: {

@@ -73,6 +73,13 @@ test("the default short run on the demo's curated set: loss falls, >= 70% zero-s
   for (const f of ["weights.bin", "eval_results.jsonl"]) assert.ok(readFileSync(path.join(out, "a", f)).equals(readFileSync(path.join(out, "b", f))), `${f} differs between two runs of one seed`);
   const line = JSON.parse(readFileSync(path.join(out, "a", "eval_results.jsonl"), "utf8"));
   assert.deepEqual(Object.keys(line), ["key", "dataset", "metrics"]);
+  // eval of the run reproduces its line; in place it keeps the run whole
+  const e = cli("eval", "--run", path.join(out, "a"), "--out", path.join(out, "e"), "--progress", "none");
+  assert.equal(e.code, 0, e.stderr);
+  assert.equal(readFileSync(path.join(out, "e", "eval_results.jsonl"), "utf8"), readFileSync(path.join(out, "a", "eval_results.jsonl"), "utf8"));
+  assert.equal(cli("eval", "--run", path.join(out, "b"), "--progress", "none").code, 0);
+  for (const f of ["run.json", "weights.bin", "model.json", "eval_results.jsonl"]) assert.ok(existsSync(path.join(out, "b", f)), f);
+  assert.equal(readFileSync(path.join(out, "b", "eval_results.jsonl"), "utf8"), readFileSync(path.join(out, "a", "eval_results.jsonl"), "utf8"));
   // another seed: other weights
   const c = cli("train", "--workspace", ws, "--out", path.join(out, "c"), "--seed", "1", "--samples-seen", "2560", "--progress", "none");
   assert.equal(c.code, 0, c.stderr);

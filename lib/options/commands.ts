@@ -84,6 +84,13 @@ export const trainOptions = z.strictObject({
   progress: progressField.optional(),
 });
 
+export const evalOptions = z.strictObject({
+  run: pathField,
+  "eval-task": pathField.optional(),
+  out: pathField.optional(),
+  progress: progressField.optional(),
+});
+
 export const demoOptions = z.strictObject({
   out: pathField.optional(),
   rows: z.number().refine((n) => Number.isInteger(n) && n >= 100, { error: (i) => `must be an integer >= 100 (got ${i.input})` }).optional(),

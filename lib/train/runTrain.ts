@@ -114,10 +114,10 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
       tower: opts.tower, batch: opts.batch, lr: opts.lr, samplesSeen: opts.samplesSeen, seed: opts.seed,
       wallCapMs: opts.maxSeconds !== undefined ? opts.maxSeconds * 1000 : undefined,
       shouldStop: () => stop,
-      onProgress: (step, steps, loss, rate) => {
-        const elapsed = (performance.now() - trainStarted) / 1000;
-        opts.onProgress?.(step, steps, { loss, eta: (elapsed / step) * (steps - step), unit: "steps" });
-        void rate;
+      onProgress: (step, steps, loss) => {
+        const elapsed = (performance.now() - trainStarted) / 1000, batch = Math.min(opts.batch, pairs.n);
+        // done and total in samples, so the progress line's rate is samples/s
+        opts.onProgress?.(step * batch, steps * batch, { loss, eta: (elapsed / step) * (steps - step), unit: "samples" });
       },
     });
     timings.train_ms = Math.round(result.trainMs);

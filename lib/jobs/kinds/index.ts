@@ -1,7 +1,8 @@
 /** Every job kind by name: adding a kind is a new file beside these and one line here. */
 import { balanceKind } from "./balance";
 import { curateKind } from "./curate";
+import { evalKind } from "./eval";
 import { trainKind } from "./train";
 import type { JobKind } from "./kind";
 
-export const JOB_KINDS: Record<string, JobKind> = Object.fromEntries([curateKind, balanceKind, trainKind].map((k) => [k.kind, k]));
+export const JOB_KINDS: Record<string, JobKind> = Object.fromEntries([curateKind, balanceKind, trainKind, evalKind].map((k) => [k.kind, k]));
