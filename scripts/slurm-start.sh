@@ -7,8 +7,7 @@
 # knobs: SLURM_RUN_DIR, SLURM_ACCOUNTING (1: slurmdbd + MariaDB so sacct works; 0: none), SLURM_CPUS (8),
 # SLURM_MEM_MB (16000), SLURM_CLUSTER (local), SLURM_MYSQL_PORT (3307), SLURM_CLEAN (1: start from scratch)
 set -euo pipefail
-export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
-SLURM_RUN_DIR=${SLURM_RUN_DIR:-/tmp/metacurate-slurm}
+. "$(dirname "$0")/slurm-common.sh"
 ACCOUNTING=${SLURM_ACCOUNTING:-1}
 CPUS=${SLURM_CPUS:-8}
 MEM_MB=${SLURM_MEM_MB:-16000}
@@ -19,15 +18,6 @@ MARKER="# managed by metacurate scripts/slurm-start.sh"
 say() { echo "[slurm-start $(date +%H:%M:%S)] $*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-alive() { # alive PIDFILE COMM: the pid in the file runs COMM and is not a zombie
-  local pid st
-  pid=$(cat "$1" 2>/dev/null) || return 1
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  [ -r "/proc/$pid/stat" ] || return 1
-  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] || return 1
-  st=$(sed 's/^.*) //' "/proc/$pid/stat" | cut -d' ' -f1)
-  [ "$st" != Z ] && [ "$st" != X ]
-}
 wait_for() { # wait_for SECONDS WHAT CMD...
   local secs=$1 what=$2; shift 2
   local end=$((SECONDS + secs))

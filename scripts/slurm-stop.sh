@@ -3,19 +3,8 @@
 # outlives slurmd), then stops each daemon by its pidfile only. Idempotent; keeps $SLURM_RUN_DIR
 # (job ids, the accounting database, the munge key) for the next start.
 set -uo pipefail
-export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
-SLURM_RUN_DIR=${SLURM_RUN_DIR:-/tmp/metacurate-slurm}
+. "$(dirname "$0")/slurm-common.sh"
 say() { echo "[slurm-stop $(date +%H:%M:%S)] $*" >&2; }
-
-alive() {
-  local pid st
-  pid=$(cat "$1" 2>/dev/null) || return 1
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  [ -r "/proc/$pid/stat" ] || return 1
-  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] || return 1
-  st=$(sed 's/^.*) //' "/proc/$pid/stat" | cut -d' ' -f1)
-  [ "$st" != Z ] && [ "$st" != X ]
-}
 
 if alive "$SLURM_RUN_DIR/slurmctld.pid" slurmctld; then
   ids=$(squeue -h -o %A 2>/dev/null | sort -u | tr '\n' ' ')

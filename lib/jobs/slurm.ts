@@ -11,6 +11,7 @@
 import { mkdir, open, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { launcher } from "./local";
+import { COMMAND_PREFIX, messageOf, parseProgressLine } from "./progressLine";
 import { ended, isTerminal, sbatch, scancel, squeue, type Ended } from "./slurmState";
 import type { JobStore } from "./store";
 import type { JobRecord, TaskRecord } from "./types";
@@ -226,17 +227,14 @@ async function readProgress(store: JobStore, job: JobRecord, task: TaskRecord, o
     let log = "";
     for (const line of buf.subarray(0, end).toString("utf8").split("\n")) {
       if (!line) continue;
-      let event: { step?: unknown; done?: unknown; total?: unknown; rate?: unknown; loss?: unknown; eta?: unknown } | null = null;
-      if (line.startsWith("{")) { try { event = JSON.parse(line); } catch { event = null; } }
-      if (event && typeof event.step === "string") {
-        const progress = { task: task.name, step: event.step, done: Number(event.done), total: event.total === null ? null : Number(event.total), rate: Number(event.rate),
-          ...(typeof event.loss === "number" ? { loss: event.loss } : {}), ...(typeof event.eta === "number" ? { eta: event.eta } : {}) };
+      const progress = parseProgressLine(line, task.name);
+      if (progress) {
         job.progress = progress;
         task.progress = progress;
         await store.appendEvent(job.id, { time: new Date().toISOString(), type: "progress", ...progress });
       } else {
         log += `[${task.name}] ${line}\n`;
-        if (/^metacurate [a-z ]+: /.test(line) || /^\*\*\* JOB/.test(line)) task.error = line.replace(/^metacurate [a-z ]+: /, "").slice(0, 500);
+        if (COMMAND_PREFIX.test(line) || /^\*\*\* JOB/.test(line)) task.error = messageOf(line);
       }
     }
     if (log) await writeFile(store.file(job.id, "log.txt"), log, { flag: "a" });

@@ -62,7 +62,7 @@ export function parseScontrol(text: string): Ended | null {
 export async function squeue(ids: string[]): Promise<Map<string, { state: SlurmState; reason: string }>> {
   if (ids.length === 0) return new Map();
   const jobs = [...new Set(ids.map((i) => i.split("_")[0]))];
-  // squeue errors on ids it no longer knows ("Invalid job id specified") when given one alone: ask for all of ours by name instead
+  // -t all keeps ended jobs (for MinJobAge); ids the controller no longer knows make squeue fail: then nothing is live
   const { stdout } = await run("squeue", ["-h", "-r", "-t", "all", "-o", "%i|%T|%r", "-j", jobs.join(",")]).catch(() => ({ stdout: "" }));
   return parseSqueue(stdout);
 }

@@ -11,6 +11,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { acquireLock, clearDeadRun, procStart } from "../util/stagedOutput";
 import { acquireSlot, isAlive, launcher, localSlots } from "./local";
+import { messageOf, parseProgressLine } from "./progressLine";
 import { SlurmCancelled, superviseSlurm } from "./slurm";
 import type { JobStore } from "./store";
 import type { JobRecord, TaskRecord } from "./types";
@@ -154,18 +155,15 @@ async function runTask(store: JobStore, job: JobRecord, task: TaskRecord, childr
     const lines = createInterface({ input: child.stderr! });
     const closed = new Promise((resolve) => lines.once("close", resolve));
     lines.on("line", (line) => {
-      let event: { step?: unknown; done?: unknown; total?: unknown; rate?: unknown; loss?: unknown; eta?: unknown } | null = null;
-      if (line.startsWith("{")) { try { event = JSON.parse(line); } catch { event = null; } }
-      if (event && typeof event.step === "string") {
-        const progress = { task: task.name, step: event.step, done: Number(event.done), total: event.total === null ? null : Number(event.total), rate: Number(event.rate),
-          ...(typeof event.loss === "number" ? { loss: event.loss } : {}), ...(typeof event.eta === "number" ? { eta: event.eta } : {}) };
+      const progress = parseProgressLine(line, task.name);
+      if (progress) {
         job.progress = progress;
         task.progress = progress;
         const record = { time: new Date().toISOString(), type: "progress" as const, ...progress };
         pending.push(() => store.appendEvent(job.id, record));
         if (Date.now() - lastSave > 500) { lastSave = Date.now(); pending.push(save); }
       } else {
-        lastError = line.replace(/^metacurate [a-z ]+: /, "").slice(0, 500);
+        lastError = messageOf(line);
         pending.push(() => appendFile(store.file(job.id, "log.txt"), mark + line + "\n"));
       }
     });

@@ -5,6 +5,7 @@
  * for the passes after, and writes every output through a staging folder so a failure leaves
  * nothing behind.
  */
+import { stageTimer } from "../util/stageTimer";
 import { Worker } from "node:worker_threads";
 import { BIGINT, INTEGER, LIST, VARCHAR } from "@duckdb/node-api";
 import { buildAutomaton, automatonBytes, type AutomatonTables } from "../curation/automaton";
@@ -66,11 +67,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
   const workers = opts.workers ?? defaultWorkers();
   parseOptions(z.object({ workers: workersField }), { workers });
   const timings: Record<string, number> = {};
-  const time = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
-    opts.onStage?.(name);
-    const t0 = performance.now();
-    try { return await f(); } finally { timings[name] = Math.round(performance.now() - t0); }
-  };
+  const time = stageTimer(timings, opts.onStage);
   const started = performance.now();
   // the workers start up (tsx, the kernel) while this thread loads the metadata and builds the tables
   const matchWorkers = new MatchWorkers(workers);

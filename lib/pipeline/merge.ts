@@ -5,6 +5,7 @@
  * those and the shards' kept rows by the single process's own code, subset.npy the shards' sorted
  * uids merged.
  */
+import { stageTimer } from "../util/stageTimer";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../errors";
@@ -42,11 +43,7 @@ export async function runMerge(shardDirs: string[], reducedDir: string, outDir: 
   return runStaged(outDir, opts.memoryLimitGb, async (out, con) => {
     const timings: Record<string, number> = {};
     const started = performance.now();
-    const time = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
-      opts.onStage?.(name);
-      const t0 = performance.now();
-      try { return await f(); } finally { timings[name] = Math.round(performance.now() - t0); }
-    };
+    const time = stageTimer(timings, opts.onStage);
     const steps = 4;
     opts.onProgress?.(0, steps);
     const matched = await time("write_matches_ms", async () => concat(con, await files("matches.parquet"), "uid, entry_ids, pool_row", out.file("matches.parquet")));

@@ -4,6 +4,7 @@
  * E(t) are sums of floating-point terms, so they are summed again here over every shard's rows in
  * pool order (not added up from per-shard sums): the same bits as one `curate` of the whole pool.
  */
+import { stageTimer } from "../util/stageTimer";
 import { ExpectedSize, keepProbability } from "../curation/balance";
 import { sizeCurveGrid } from "../curation/sizeCurve";
 import { SizeCurveKernel } from "../curation/sizeCurveKernel";
@@ -27,11 +28,7 @@ export async function runReduce(shardDirs: string[], outDir: string, opts: Balan
   return runStaged(outDir, opts.memoryLimitGb, async (out, con) => {
     const timings: Record<string, number> = {};
     const started = performance.now();
-    const time = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
-      opts.onStage?.(name);
-      const t0 = performance.now();
-      try { return await f(); } finally { timings[name] = Math.round(performance.now() - t0); }
-    };
+    const time = stageTimer(timings, opts.onStage);
     const first = manifests[0].match;
     const counts = await time("sum_counts_ms", async () => {
       const sum = new Float64Array(first.entries);

@@ -4,7 +4,7 @@
  * L2-normalised into a shared 64-d space, symmetric InfoNCE with a learnable temperature clamped to
  * [1, 100] in scale. Weights are drawn from the seed with Box–Muller, so both backends start alike.
  */
-import type { Scalar, Tensor, Tensor1D, Tensor2D, Tensor4D, Variable } from "@tensorflow/tfjs-core";
+import type { Scalar, Tensor, Tensor2D, Tensor4D, Variable } from "@tensorflow/tfjs-core";
 import { mulberry32, normal } from "../util/rng";
 import { makeOps, type Ops } from "./ops";
 import type { Tf } from "./tf";
@@ -20,6 +20,9 @@ const INIT_SCALE = Math.log(1 / 0.07);
 const MAX_SCALE = Math.log(100);
 
 interface ParamSpec { name: string; shape: number[]; std: number }
+
+/** tfjs wants every variable's name unique in the process; models are numbered. */
+let models = 0;
 
 function paramSpecs(tower: Tower, vocab: number): ParamSpec[] {
   const he = (fanIn: number) => Math.sqrt(2 / fanIn), out = (fanIn: number) => Math.sqrt(1 / fanIn);
@@ -51,8 +54,9 @@ export class TinyClip {
   private constructor(private readonly tf: Tf, readonly tower: Tower, readonly vocab: number, values: Map<string, Float32Array>, scale: number) {
     this.ops = makeOps(tf);
     this.byName = new Map();
-    for (const p of paramSpecs(tower, vocab)) this.byName.set(p.name, tf.variable(tf.tensor(values.get(p.name)!, p.shape), true, p.name + Math.random()));
-    this.logitScale = tf.variable(tf.scalar(scale), true, "logitScale" + Math.random());
+    const id = models++;
+    for (const p of paramSpecs(tower, vocab)) this.byName.set(p.name, tf.variable(tf.tensor(values.get(p.name)!, p.shape), true, `clip${id}/${p.name}`));
+    this.logitScale = tf.variable(tf.scalar(scale), true, `clip${id}/logitScale`);
     this.vars = [...this.byName.values(), this.logitScale];
   }
 

@@ -5,6 +5,7 @@
  * sizes, samples seen and passes, hyperparameters, losses, timings), model.json and weights.bin.
  * SIGTERM (a cancel) stops between steps and leaves no run folder behind. Node only.
  */
+import { stageTimer } from "../util/stageTimer";
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -97,11 +98,7 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
   process.on("SIGINT", onTerm);
   const out = await StagedOutput.open(opts.out, { inputs: [{ flag: "workspace", path: path.join(workspace, "manifest.json") }, { flag: "eval-task", path: taskFile }] });
   try {
-    const time = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
-      opts.onStage?.(name);
-      const t0 = performance.now();
-      try { return await f(); } finally { timings[name] = Math.round(performance.now() - t0); }
-    };
+    const time = stageTimer(timings, opts.onStage);
     const task = await time("load_test_set_ms", () => loadEvalTask(taskFile));
     const pairs = await time("load_pairs_ms", () => loadPairs(workspace, manifest, opts.subset, imagesFrom, (d, t) => opts.onProgress?.(d, t, { unit: "images" })));
     const vocab = Vocab.build(pairs.texts, task.prompts);
