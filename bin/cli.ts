@@ -1,5 +1,5 @@
 /** The metacurate command line: match | balance | curate | stats. */
-import { UserError, UsageError, firstLine } from "../lib/errors";
+import { InputError, UserError, UsageError, firstLine } from "../lib/errors";
 import type { BalanceOptions } from "../lib/pipeline/balance";
 import type { Manifest } from "../lib/workspace/manifest";
 import type { MatchOptions } from "../lib/pipeline/match";
@@ -45,6 +45,8 @@ interface Command {
   flags: Record<string, FlagSpec>;
   /** A job id before the flags (job show ID …). */
   takesId?: boolean;
+  /** The flag (kind "strings") that takes the arguments before the first flag (evals summary DIR…). */
+  positional?: string;
   schema?: ZodType;
   run: (f: ParsedFlags, p: Progress) => Promise<void | number>;
 }
@@ -316,6 +318,46 @@ const commands: Record<string, Command> = {
       return record.state === "succeeded" ? 0 : 1;
     },
   },
+  "evals summary": {
+    summary: "DataComp's aggregates (ImageNet, dist. shifts, VTAB, Retrieval, Average over 38) of every run below DIR…, with their task counts",
+    positional: "dirs",
+    flags: {
+      dirs: { kind: "strings", value: "DIR [DIR...]", required: true, help: "run folders (eval_results.jsonl, and run.json when metacurate trained it), or folders of them at any depth" },
+      json: { kind: "boolean", help: "print one JSON object per run: run, imagenet, imagenet_dist_shifts, vtab, retrieval, average, tasks, of, missing, other_tasks, problems" },
+      help,
+    },
+    schema: options.evalsSummaryOptions,
+    run: async (f) => {
+      const [{ readRuns }, { summarize, summaryTable }] = await Promise.all([import("../lib/evals/readRuns"), import("../lib/evals/summary")]);
+      const runs = await readRuns(f.dirs as string[]);
+      if (runs.length === 0) throw new InputError(`no eval_results.jsonl below ${(f.dirs as string[]).join(", ")}`);
+      const summaries = runs.map(summarize);
+      process.stdout.write(f.json ? summaries.map((s) => JSON.stringify(s)).join("\n") + "\n" : summaryTable(summaries));
+    },
+  },
+  "evals import": {
+    summary: "copy every run below DIR… into the data directory's runs/ (atomically), for the dashboard's /evals",
+    positional: "dirs",
+    flags: {
+      dirs: { kind: "strings", value: "DIR [DIR...]", required: true, help: "run folders (eval_results.jsonl, and run.json when there is one), or folders of them at any depth" },
+      "data-dir": { kind: "string", value: "DIR", help: "the dashboard's data directory (default: $METACURATE_DATA_DIR, else workspaces)" },
+      json: jsonFlag,
+      help,
+    },
+    schema: options.evalsImportOptions,
+    run: async (f) => {
+      const [{ importRuns }, { summarize, formatAggregate }] = await Promise.all([import("../lib/evals/importRuns"), import("../lib/evals/summary")]);
+      const dataDir = (f["data-dir"] as string | undefined) ?? process.env.METACURATE_DATA_DIR ?? "workspaces";
+      const imported = await importRuns(f.dirs as string[], dataDir, (r) => {
+        if (f.json) return;
+        const s = summarize(r.run);
+        const problems = r.run.problems.map((p) => `\n    ${p.file}${p.line !== null ? ` line ${p.line}` : ""}: ${p.message}`).join("");
+        process.stdout.write(`${r.replaced ? "updated " : "imported"} ${r.id}: ${r.run.results.length} tasks, ImageNet ${formatAggregate(s.imagenet, s.tasks.imagenet, s.of.imagenet)}, Average ${formatAggregate(s.average, s.tasks.average, s.of.average)}${problems}\n`);
+      });
+      if (imported.length === 0) throw new InputError(`no eval_results.jsonl below ${(f.dirs as string[]).join(", ")}`);
+      if (f.json) process.stdout.write(imported.map((r) => JSON.stringify({ id: r.id, source: r.source, dest: r.dest, replaced: r.replaced, ...summarize(r.run), run: r.id })).join("\n") + "\n");
+    },
+  },
   stats: {
     summary: "distribution of a workspace; with --t or --p, what balancing does there",
     flags: {
@@ -427,7 +469,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`metacurate ${name}: ${command.summary}\n\n${flagHelp(command.flags)}\n`);
       return 0;
     }
-    const args = command.takesId && rest[0] !== undefined && !rest[0].startsWith("--") ? ["--id", ...rest] : rest;
+    const args = command.takesId && rest[0] !== undefined && !rest[0].startsWith("--") ? ["--id", ...rest]
+      : command.positional && rest[0] !== undefined && !rest[0].startsWith("--") ? [`--${command.positional}`, ...rest] : rest;
     const parsed = parseFlags(name, args, command.flags);
     const flags = (command.schema ? parseOptions(command.schema, parsed) : parsed) as ParsedFlags;
     const mode = (flags.progress as string | undefined) ?? "bar";

@@ -20,7 +20,9 @@ export interface ParsedResults {
   problems: { line: number; message: string }[];
 }
 
-const NON_FINITE = /(?<=[:,[]\s*)-?(?:NaN|Infinity)(?=\s*[,}\]])/g;
+/** A JSON string (left as it is) or a bare non-finite number (read as null). */
+const STRING_OR_NON_FINITE = /"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g;
+const finiteJson = (line: string) => line.replace(STRING_OR_NON_FINITE, (m) => (m.startsWith('"') ? m : "null"));
 
 export function parseEvalResults(text: string): ParsedResults {
   const byDataset = new Map<string, EvalResult>();
@@ -30,7 +32,7 @@ export function parseEvalResults(text: string): ParsedResults {
     if (!line) return;
     let value: unknown;
     try {
-      value = JSON.parse(line.replace(NON_FINITE, "null"));
+      value = JSON.parse(finiteJson(line));
     } catch (e) {
       problems.push({ line: i + 1, message: `not JSON: ${(e as Error).message}` });
       return;

@@ -59,6 +59,9 @@ export const mergeOptions = z.strictObject({
   progress: progressField.optional(),
 });
 
+export const evalsSummaryOptions = z.strictObject({ dirs: z.array(pathField).min(1), json: z.boolean().optional() });
+export const evalsImportOptions = z.strictObject({ dirs: z.array(pathField).min(1), "data-dir": pathField.optional(), json: z.boolean().optional() });
+
 export const statsOptions = z.strictObject({
   in: pathField,
   t: tField.optional(),

@@ -1,0 +1,89 @@
+/**
+ * Runs on disk (Node only): every folder holding an eval_results.jsonl, at any depth below a root, read
+ * with its run.json. Dot-folders (a run's staged generations, .jobs) are not runs; a symlinked folder is
+ * followed only when its real path stays inside the root's, each real folder once.
+ */
+import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import { NotFoundError } from "../errors";
+import { isInside } from "../workspace/confined";
+import { buildRun, type EvalRun } from "./run";
+
+export const EVAL_FILE = "eval_results.jsonl";
+export const RUN_FILE = "run.json";
+/** Larger files are reported, not read (a complete DataComp file is ~60 kB). */
+const MAX_EVAL_BYTES = 32 * 1024 * 1024;
+const MAX_RUN_BYTES = 8 * 1024 * 1024;
+const MAX_DEPTH = 12;
+/** t40 before t160: numbers in names compare as numbers. */
+const NATURAL = new Intl.Collator("en", { numeric: true });
+
+export interface FoundRun {
+  dir: string;
+  /** Path below the root, "/"-separated ("" when the root is the run). */
+  rel: string;
+}
+
+/** Run folders below `root`, sorted by path. A root that does not exist is a NotFoundError naming it. */
+export async function findRuns(root: string, maxRuns = 100_000): Promise<FoundRun[]> {
+  const realRoot = await realpath(root).catch(() => { throw new NotFoundError(`${root} does not exist`); });
+  if (!(await stat(realRoot)).isDirectory()) throw new NotFoundError(`${root} is not a folder`);
+  const seen = new Set<string>();
+  const out: FoundRun[] = [];
+  const walk = async (dir: string, rel: string, depth: number): Promise<void> => {
+    if (out.length >= maxRuns || seen.has(dir)) return;
+    seen.add(dir);
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    if (entries.some((e) => e.name === EVAL_FILE && (e.isFile() || e.isSymbolicLink()))) {
+      const real = await realpath(path.join(dir, EVAL_FILE)).catch(() => null);
+      if (real && isInside(realRoot, real)) out.push({ dir, rel });
+    }
+    if (depth >= MAX_DEPTH) return;
+    for (const e of entries.sort((a, b) => NATURAL.compare(a.name, b.name))) {
+      if (e.name.startsWith(".") || e.name === "node_modules") continue;
+      let next = path.join(dir, e.name);
+      if (e.isSymbolicLink()) {
+        const real = await realpath(next).catch(() => null);
+        if (!real || !isInside(realRoot, real) || !(await stat(real)).isDirectory()) continue;
+        next = real;
+      } else if (!e.isDirectory()) continue;
+      await walk(next, rel ? `${rel}/${e.name}` : e.name, depth + 1);
+    }
+  };
+  await walk(realRoot, "", 0);
+  return out;
+}
+
+async function readCapped(file: string, cap: number): Promise<string | { error: string }> {
+  const s = await lstat(file).catch(() => null);
+  if (!s) return { error: "missing" };
+  const size = (await stat(file).catch(() => s)).size;
+  if (size > cap) return { error: `${(size / 1024 / 1024).toFixed(1)} MB is more than ${cap / 1024 / 1024} MB: not read` };
+  return readFile(file, "utf8").catch((e: NodeJS.ErrnoException) => ({ error: `unreadable (${e.code ?? e.message})` }));
+}
+
+/** One run folder read into a run (problems listed, never thrown). */
+export async function readRun(dir: string, id: string): Promise<EvalRun> {
+  const evals = await readCapped(path.join(dir, EVAL_FILE), MAX_EVAL_BYTES);
+  const runJson = await readCapped(path.join(dir, RUN_FILE), MAX_RUN_BYTES);
+  const run = buildRun(id, typeof evals === "string" ? evals : "", typeof runJson === "string" ? runJson : null);
+  if (typeof evals !== "string") run.problems.unshift({ file: EVAL_FILE, line: null, message: evals.error });
+  if (typeof runJson !== "string" && runJson.error !== "missing") run.problems.push({ file: RUN_FILE, line: null, message: runJson.error });
+  return run;
+}
+
+/**
+ * The runs below each root. Ids are the paths below the data directory when `relativeTo` is given
+ * (the server); else each root's own name leads (the CLI: `evals summary results/` → "results/run-1").
+ */
+export async function readRuns(roots: string[], relativeTo?: string): Promise<EvalRun[]> {
+  const out: EvalRun[] = [];
+  for (const root of roots) {
+    const base = relativeTo === undefined ? path.basename(path.resolve(root)) : "";
+    for (const { dir, rel } of await findRuns(root)) {
+      const id = [base, rel].filter(Boolean).join("/") || path.basename(path.resolve(root));
+      out.push(await readRun(dir, id));
+    }
+  }
+  return out;
+}

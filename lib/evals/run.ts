@@ -1,0 +1,142 @@
+/**
+ * A run as the evals page and `metacurate evals` see it: its eval results (eval_results.jsonl) and, when
+ * metacurate trained it, what it was trained on (run.json): the curation (workspace, t, p, seed, subset
+ * size) and the training (embedded model or DataComp scale, samples seen, passes). One schema reads
+ * run.json at the edge; every field is optional, so a run.json of another version still reads. Isomorphic:
+ * the server, the CLI and the page's file drop all build runs here.
+ */
+import { z } from "zod";
+import { parseEvalResults, type EvalResult } from "./results";
+import { DATACOMP_TASKS } from "./tasks";
+
+export interface RunProblem {
+  file: string;
+  /** 1-based line of eval_results.jsonl, when the problem is one line. */
+  line: number | null;
+  message: string;
+}
+
+export interface RunCuration {
+  /** The workspace the run's pairs came from: its folder name, or the served workspace with its pool and metadata. */
+  workspace: string | null;
+  /** A workspace the dashboard serves with the same pool and metadata (set by the server), to open on /distribution at t. */
+  servedWorkspace: string | null;
+  metadataHash: string | null;
+  subset: string | null;
+  t: number | null;
+  /** Tail share of matches at t (MetaCLIP's p). */
+  p: number | null;
+  balanceSeed: number | null;
+  subsetSize: number | null;
+}
+
+export interface RunTraining {
+  kind: "embedded" | "datacomp" | "open_clip" | null;
+  /** DataComp scale (small … xlarge) for a DataComp run. */
+  scale: string | null;
+  /** The embedded tower (mlp, cnn) or the open_clip model name. */
+  model: string | null;
+  samplesSeen: number | null;
+  passes: number | null;
+  seed: number | null;
+}
+
+export type RunOrigin = "metacurate" | "datacomp" | "eval-only";
+
+export interface EvalRun {
+  /** Unique among the runs read together: the folder's path below the folder imported ("a/b/run-1"). */
+  id: string;
+  name: string;
+  origin: RunOrigin;
+  results: EvalResult[];
+  problems: RunProblem[];
+  curation: RunCuration;
+  training: RunTraining;
+  /** Chance level of tasks outside DataComp's 38 (ours: 1 / the classes scored), by display name. */
+  chance: Record<string, number>;
+}
+
+const num = z.number().finite().nullable().optional();
+const str = z.string().nullable().optional();
+
+/** run.json: the fields the evals read, written by `metacurate train` or by the cluster templates. */
+export const runRecordSchema = z.looseObject({
+  tool: str,
+  kind: str,
+  workspace: str,
+  metadata_hash: str,
+  subset: str,
+  subset_size: num,
+  t: num,
+  tail_share: num,
+  balance_seed: num,
+  seed: num,
+  samples_seen: num,
+  passes: num,
+  tower: str,
+  scale: str,
+  model: str,
+  template: str,
+});
+export type RunRecordFields = z.infer<typeof runRecordSchema>;
+
+const emptyCuration = (): RunCuration => ({ workspace: null, servedWorkspace: null, metadataHash: null, subset: null, t: null, p: null, balanceSeed: null, subsetSize: null });
+const emptyTraining = (): RunTraining => ({ kind: null, scale: null, model: null, samplesSeen: null, passes: null, seed: null });
+
+const baseName = (p: string) => p.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? p;
+
+/** A run from its files' text: eval_results.jsonl (required) and run.json (or null). Never throws: problems are listed. */
+export function buildRun(id: string, evalText: string, runJsonText: string | null, files = { evals: "eval_results.jsonl", run: "run.json" }): EvalRun {
+  const parsed = parseEvalResults(evalText);
+  const problems: RunProblem[] = parsed.problems.map((p) => ({ file: files.evals, line: p.line, message: p.message }));
+  const curation = emptyCuration();
+  const training = emptyTraining();
+  let origin: RunOrigin = "eval-only";
+  if (runJsonText !== null) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(runJsonText);
+    } catch (e) {
+      problems.push({ file: files.run, line: null, message: `not JSON: ${(e as Error).message}` });
+    }
+    if (raw !== undefined) {
+      const r = runRecordSchema.safeParse(raw);
+      if (!r.success) {
+        problems.push({ file: files.run, line: null, message: r.error.issues.map((i) => `"${i.path.join(".")}": ${i.message}`).join("; ") });
+      } else {
+        const f = r.data;
+        const datacomp = f.kind === "datacomp-train" || f.kind === "open_clip-train";
+        origin = datacomp ? "datacomp" : "metacurate";
+        Object.assign(curation, {
+          workspace: f.workspace ? baseName(f.workspace) : null, metadataHash: f.metadata_hash ?? null, subset: f.subset ?? null,
+          t: f.t ?? null, p: f.tail_share ?? null, balanceSeed: f.balance_seed ?? null, subsetSize: f.subset_size ?? null,
+        });
+        Object.assign(training, {
+          kind: f.kind === "train" ? "embedded" : f.kind === "datacomp-train" ? "datacomp" : f.kind === "open_clip-train" ? "open_clip" : null,
+          scale: f.scale ?? null, model: f.model ?? f.tower ?? null, samplesSeen: f.samples_seen ?? null, passes: f.passes ?? null, seed: f.seed ?? null,
+        });
+      }
+    }
+  }
+  const chance: Record<string, number> = {};
+  const known = new Set(DATACOMP_TASKS.map((t) => t.dataset));
+  for (const r of parsed.results) {
+    if (known.has(r.dataset)) continue;
+    const classes = Object.keys(r.metrics).filter((k) => /^acc_class:\d+$/.test(k)).length;
+    if (classes > 1) chance[r.dataset] = 1 / classes;
+  }
+  return { id, name: baseName(id) || id, origin, results: parsed.results, problems, curation, training, chance };
+}
+
+/** Metrics a page needs beyond main_metric (the rest of a line stays on disk): keeps the wire small for 1,000s of runs. */
+const KEPT_METRICS = ["acc1", "acc5", "mean_per_class_recall", "acc_head", "acc_tail", "image_text_class_recall@1", "mean_recall@1"];
+
+export function compactRun(run: EvalRun): EvalRun {
+  return {
+    ...run,
+    results: run.results.map((r) => ({
+      key: r.key, dataset: r.dataset, main: r.main,
+      metrics: Object.fromEntries(KEPT_METRICS.filter((k) => typeof r.metrics[k] === "number").map((k) => [k, r.metrics[k]])),
+    })),
+  };
+}
