@@ -9,6 +9,7 @@ const PAGES = [
   { href: "/entries", label: "Entries" },
   { href: "/pairs", label: "Pairs" },
   { href: "/jobs", label: "Jobs" },
+  { href: "/evals", label: "Evals" },
 ];
 
 /** Top navigation; links keep the workspace, t and seed of the current view. */

@@ -8,3 +8,5 @@ export const FIXTURE = "fixture";
 export const BROKEN = "broken";
 /** the demo with its images in webdataset tar shards, pool URLs on a host that is never contacted */
 export const WEBDATASET = "fixture-wds";
+/** the fixture's training experiment (metacurate demo --experiment): the runs /evals shows */
+export const EXPERIMENT = "fixture-experiment";

@@ -21,6 +21,8 @@ export interface RunCuration {
   workspace: string | null;
   /** A workspace the dashboard serves with the same pool and metadata (set by the server), to open on /distribution at t. */
   servedWorkspace: string | null;
+  /** run.json's workspace path as written (the server resolves servedWorkspace from it; compactRun drops it: no server path leaves the server). */
+  workspacePath?: string | null;
   metadataHash: string | null;
   subset: string | null;
   t: number | null;
@@ -108,7 +110,7 @@ export function buildRun(id: string, evalText: string, runJsonText: string | nul
         const datacomp = f.kind === "datacomp-train" || f.kind === "open_clip-train";
         origin = datacomp ? "datacomp" : "metacurate";
         Object.assign(curation, {
-          workspace: f.workspace ? baseName(f.workspace) : null, metadataHash: f.metadata_hash ?? null, subset: f.subset ?? null,
+          workspace: f.workspace ? baseName(f.workspace) : null, workspacePath: f.workspace ?? null, metadataHash: f.metadata_hash ?? null, subset: f.subset ?? null,
           t: f.t ?? null, p: f.tail_share ?? null, balanceSeed: f.balance_seed ?? null, subsetSize: f.subset_size ?? null,
         });
         Object.assign(training, {
@@ -132,8 +134,10 @@ export function buildRun(id: string, evalText: string, runJsonText: string | nul
 const KEPT_METRICS = ["acc1", "acc5", "mean_per_class_recall", "acc_head", "acc_tail", "image_text_class_recall@1", "mean_recall@1"];
 
 export function compactRun(run: EvalRun): EvalRun {
+  const { workspacePath: _, ...curation } = run.curation;
   return {
     ...run,
+    curation,
     results: run.results.map((r) => ({
       key: r.key, dataset: r.dataset, main: r.main,
       metrics: Object.fromEntries(KEPT_METRICS.filter((k) => typeof r.metrics[k] === "number").map((k) => [k, r.metrics[k]])),

@@ -1,0 +1,28 @@
+import type { EvalRun } from "../../lib/evals/run";
+
+/** How a run was curated, in a few words: "curated t = 40", "raw pool", "matched". */
+export function curationLabel(run: EvalRun): string {
+  const c = run.curation;
+  if (c.subset === "raw") return "raw pool";
+  if (c.subset === "matched") return "matched";
+  if (c.t !== null) return `t = ${c.t.toLocaleString("en-US")}`;
+  return c.subset ?? "–";
+}
+
+export function trainingLabel(run: EvalRun): string {
+  const tr = run.training;
+  if (tr.kind === "datacomp") return `DataComp ${tr.scale ?? ""}`.trim();
+  if (tr.kind === "open_clip") return `open_clip ${tr.model ?? ""}`.trim();
+  if (tr.kind === "embedded") return `tiny CLIP (${tr.model ?? "?"})`;
+  return "–";
+}
+
+/** The /distribution link of a run's curation: its served workspace at its t. */
+export function distributionHref(run: EvalRun): string | null {
+  const ws = run.curation.servedWorkspace;
+  if (!ws) return null;
+  const q = new URLSearchParams({ workspace: ws });
+  if (run.curation.t !== null) q.set("t", String(run.curation.t));
+  if (run.curation.balanceSeed !== null) q.set("seed", String(run.curation.balanceSeed));
+  return `/distribution?${q}`;
+}
