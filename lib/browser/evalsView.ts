@@ -31,6 +31,6 @@ export function evalsQuery(v: EvalsView): string {
   if (v.sort !== "name") p.set("sort", v.sort);
   if (v.desc) p.set("dir", "desc");
   if (v.q) p.set("q", v.q);
-  const s = p.toString().replace(/%2C/g, ",").replace(/%3A/g, ":");
+  const s = p.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%2F/g, "/");
   return s ? `?${s}` : "";
 }

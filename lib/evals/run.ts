@@ -111,7 +111,9 @@ export function buildRun(id: string, evalText: string, runJsonText: string | nul
         origin = datacomp ? "datacomp" : "metacurate";
         Object.assign(curation, {
           workspace: f.workspace ? baseName(f.workspace) : null, workspacePath: f.workspace ?? null, metadataHash: f.metadata_hash ?? null, subset: f.subset ?? null,
-          t: f.t ?? null, p: f.tail_share ?? null, balanceSeed: f.balance_seed ?? null, subsetSize: f.subset_size ?? null,
+          // a raw or matched run was not balanced: the workspace's t, p and draw seed are not its curation
+          ...(f.subset === "raw" || f.subset === "matched" ? { t: null, p: null, balanceSeed: null } : { t: f.t ?? null, p: f.tail_share ?? null, balanceSeed: f.balance_seed ?? null }),
+          subsetSize: f.subset_size ?? null,
         });
         Object.assign(training, {
           kind: f.kind === "train" ? "embedded" : f.kind === "datacomp-train" ? "datacomp" : f.kind === "open_clip-train" ? "open_clip" : null,
