@@ -51,6 +51,30 @@ interface Command {
   run: (f: ParsedFlags, p: Progress) => Promise<void | number>;
 }
 
+/** `train --scale|--recipe`: the field's real training, submitted as a job to a GPU cluster. */
+const clusterTrainFlags: Record<string, FlagSpec> = {
+  scale: { kind: "string", value: "S", help: "train on a GPU cluster with DataComp's train.py at this scale: small, medium, large or xlarge (its fixed hyperparameters); submits a job" },
+  recipe: { kind: "string", value: "R", help: "or MetaCLIP's open_clip recipe: metaclip-b32-400m (ViT-B-32-quickgelu, batch 32768, 12.8B seen)" },
+  "data-dir": { kind: "string", value: "DIR", help: "with --scale/--recipe: the data directory; --workspace and --out are names in it" },
+  executor: { kind: "string", value: "E", help: "with --scale/--recipe: slurm (default) or local (GPUs of this machine)" },
+  wait: { kind: "boolean", help: "with --scale/--recipe: follow the job to its end" },
+  "datacomp-dir": { kind: "string", value: "DIR", help: "the DataComp checkout on the cluster (default $METACURATE_DATACOMP_DIR)" },
+  "open-clip-dir": { kind: "string", value: "DIR", help: "an open_clip checkout, for --recipe (default $METACURATE_OPENCLIP_DIR)" },
+  "conda-env": { kind: "string", value: "ENV", help: "conda env the scripts activate (default $METACURATE_DATACOMP_CONDA_ENV; none: the shell's python)" },
+  shards: { kind: "string", value: "DIR", help: "the pool's webdataset shards (default $METACURATE_DATACOMP_SHARDS)" },
+  "eval-data": { kind: "string", value: "DIR", help: "downloaded eval datasets for evaluate.py --data_dir (default $METACURATE_DATACOMP_EVAL_DATA)" },
+  "work-dir": { kind: "string", value: "DIR", help: "scratch for resharded data, checkpoints and results (default $METACURATE_DATACOMP_WORK_DIR, else the job's folder)" },
+  "gpus-per-node": { kind: "number", value: "G", help: "GPUs per node (default $METACURATE_DATACOMP_GPUS_PER_NODE, else 8)" },
+  nodes: { kind: "number", value: "N", help: "nodes (default $METACURATE_DATACOMP_NODES, else 1)" },
+  "data-workers": { kind: "number", value: "N", help: "data loader workers per GPU (default 4)" },
+};
+
+async function submitClusterTrain(f: ParsedFlags): Promise<number> {
+  const job = await import("./job");
+  const { "data-dir": dataDir, executor, wait, progress: _p, ...rest } = f;
+  return job.submitSpec(job.jobStore(dataDir as string | undefined), { kind: "train", ...rest }, (executor as string | undefined) ?? "slurm", [], wait === true);
+}
+
 const dataDirFlag: FlagSpec = { kind: "string", value: "DIR", required: true, help: "the data directory (folder of workspaces; jobs live in DIR/.jobs)" };
 const jsonFlag: FlagSpec = { kind: "boolean", help: "print JSON" };
 const idFlag: FlagSpec = { kind: "string", value: "ID", required: true, help: "the job id" };
@@ -128,10 +152,12 @@ const commands: Record<string, Command> = {
       "eval-task": { kind: "string", value: "FILE", help: "the labelled test set's declaration (default: IMAGES/source/eval.json, which the demo writes)" },
       "images-from": { kind: "string", value: "DIR", help: "the workspace holding the images (default: --workspace; e.g. the demo, for another balance of its pool)" },
       progress: progressFlag,
+      ...clusterTrainFlags,
       help,
     },
     schema: options.trainOptions,
     run: async (f, progress) => {
+      if (f.scale !== undefined || f.recipe !== undefined) return submitClusterTrain(f);
       const { runTrain, TRAIN_DEFAULTS } = await import("../lib/train/runTrain");
       const { readManifest } = await import("../lib/workspace/artifacts");
       const workspace = f.workspace as string;
@@ -316,6 +342,30 @@ const commands: Record<string, Command> = {
       const job = await import("./job");
       const record = await job.superviseJob(job.jobStore(f["data-dir"] as string), f.id as string);
       return record.state === "succeeded" ? 0 : 1;
+    },
+  },
+  "cluster step": {
+    summary: "run one step script of a cluster training job (what its tasks run; normally not typed)",
+    flags: { script: { kind: "string", value: "FILE", required: true, help: "the job's cluster/reshard.sh, train.sh or evaluate.sh" }, progress: progressFlag, help },
+    schema: options.clusterStepOptions,
+    run: async (f, progress) => {
+      const { runStep } = await import("../lib/cluster/runStep");
+      await runStep(f.script as string, (s) => progress.setStage(s));
+    },
+  },
+  "cluster record": {
+    summary: "copy a cluster training job's eval_results.jsonl into its run folder with a run.json (its last task; normally not typed)",
+    flags: {
+      plan: { kind: "string", value: "FILE", required: true, help: "the job's cluster/plan.json" },
+      out: { kind: "string", value: "DIR", required: true, help: "the run folder (written atomically)" },
+      progress: progressFlag,
+      help,
+    },
+    schema: options.clusterRecordOptions,
+    run: async (f, progress) => {
+      progress.setStage("record");
+      const r = await (await import("../lib/cluster/recordRun")).recordClusterRun(f.plan as string, f.out as string);
+      process.stdout.write(`recorded ${f.out}: ${r.tasks} tasks${r.problems ? ` (${r.problems} bad lines)` : ""}, ${String(r.runJson.template)}, t = ${r.runJson.t ?? "–"}\n`);
     },
   },
   "evals summary": {

@@ -22,6 +22,11 @@ export async function submit(store: JobStore, specFile: string, executor: string
   } catch (e) {
     throw new InputError(`--spec ${specFile}: ${firstLine(e)}`);
   }
+  return submitSpec(store, raw, executor, poolsDirs, wait);
+}
+
+/** Submits a spec (a parsed JSON object): prints the job's id; with `wait`, follows it to its end. */
+export async function submitSpec(store: JobStore, raw: unknown, executor: string, poolsDirs: string[], wait: boolean): Promise<number> {
   const planned = planJob(raw, { dataDir: store.dataDir, poolsDirs: poolsDirs.map((d) => path.resolve(d)) });
   const job = await store.create(planned, await checkExecutor(executor).catch((e) => { throw new UsageError(`--executor: ${(e as Error).message.replace(/^"executor": /, "")}`); }));
   startSupervisor(store, job.id);

@@ -5,6 +5,7 @@ import { httpError } from "../../lib/browser/http";
 import { submitJob } from "../../lib/browser/jobs";
 import { balanceOptions, curateOptions, trainOptions } from "../../lib/options/commands";
 import { parseOptions } from "../../lib/options/validate";
+import { DATACOMP_SCALES, METACLIP_RECIPES } from "../../lib/cluster/recipes";
 
 type Kind = "curate" | "balance" | "train";
 interface Sources { metadata: string; pool: string[]; "text-col"?: string; "url-col"?: string; "uid-col"?: string }
@@ -28,6 +29,9 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
   const [subset, setSubset] = useState<"raw" | "matched" | "curated">("curated");
   const [samplesText, setSamplesText] = useState("");
   const [tower, setTower] = useState<"mlp" | "cnn">("mlp");
+  /** "embedded" (the tiny CLIP here) or a cluster recipe: a DataComp scale or MetaCLIP's */
+  const [trainer, setTrainer] = useState<string>("embedded");
+  const cluster = kind === "train" && trainer !== "embedded";
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => setTText(String(t)), [t]);
@@ -38,7 +42,7 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
       .catch((e) => setError(`cannot curate ${workspace} again: ${(e as Error).message}`));
   }, [kind, sources, workspace]);
   const shownT = Number(tText);
-  const name = out || (kind === "train" ? `${workspace}-${subset}-s${seedText.trim() || "0"}` : `${workspace}-t${Number.isFinite(shownT) ? Math.round(shownT) : "x"}`);
+  const name = out || (kind === "train" ? `${workspace}-${cluster ? trainer : subset}-s${seedText.trim() || "0"}` : `${workspace}-t${Number.isFinite(shownT) ? Math.round(shownT) : "x"}`);
   const number = (text: string) => (text.trim() === "" ? undefined : Number(text));
   const submit = async () => {
     setBusy(true);
@@ -47,7 +51,10 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
       const threshold = targetText.trim() ? { "target-size": number(targetText) } : { t: number(tText) };
       const common = { out: name, seed: number(seedText), ...threshold };
       let spec: Record<string, unknown>;
-      if (kind === "train") {
+      if (cluster) {
+        const recipe = (DATACOMP_SCALES as readonly string[]).includes(trainer) ? { scale: trainer } : { recipe: trainer };
+        spec = { kind: "train", ...parseOptions(trainOptions, { workspace, out: name, seed: number(seedText), ...recipe }, "field") };
+      } else if (kind === "train") {
         const samples = number(samplesText);
         spec = { kind: "train", ...parseOptions(trainOptions, { workspace, out: name, subset, seed: number(seedText), tower, ...(samples !== undefined ? { "samples-seen": samples } : {}) }, "field") };
       } else if (kind === "curate") {
@@ -89,7 +96,20 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
           ? <>A curate job: {workspace}&apos;s pool matched and balanced again{sources && <span className="font-normal text-zinc-500"> ({sources.pool.length} pool file{sources.pool.length === 1 ? "" : "s"}, metadata {sources.metadata})</span>}</>
           : <>A balance job of {workspace}&apos;s matches</>}
       </span>
-      {kind === "train" ? (<>
+      {kind === "train" && (
+        <label className="flex flex-col">trainer
+          <select data-testid="job-form-trainer" value={trainer} onChange={(e) => { setTrainer(e.target.value); if (e.target.value !== "embedded") setExecutor("slurm"); }} className={field}>
+            <option value="embedded">tiny CLIP, here</option>
+            {DATACOMP_SCALES.map((s) => <option key={s} value={s}>DataComp {s} (GPU cluster)</option>)}
+            {METACLIP_RECIPES.map((r) => <option key={r} value={r}>MetaCLIP {r.replace("metaclip-", "")} (GPU cluster)</option>)}
+          </select>
+        </label>
+      )}
+      {cluster ? (
+        <p className="w-full text-xs text-zinc-500" data-testid="job-form-cluster-note">
+          Reshards the curated subset.npy, trains with the recipe&apos;s fixed hyperparameters, evaluates the 38 DataComp tasks and imports the results. Paths come from the server&apos;s METACURATE_DATACOMP_* (DIR, SHARDS, CONDA_ENV, GPUS_PER_NODE; OPENCLIP_DIR for MetaCLIP); the scripts stay in the job.
+        </p>
+      ) : kind === "train" ? (<>
         <label className="flex flex-col">pairs
           <select data-testid="job-form-subset" value={subset} onChange={(e) => setSubset(e.target.value as "raw" | "matched" | "curated")} className={field}>
             <option value="curated">curated</option><option value="matched">matched</option><option value="raw">raw</option>

@@ -66,6 +66,16 @@ export function logFile(jobDir: string, task: TaskRecord): string {
   return path.join(jobDir, "slurm", "logs", `${task.name}.log`);
 }
 
+/** A cluster training step's nodes, tasks and GPUs (srun inside the script starts one process per GPU over several nodes). */
+function gpuLines(r: TaskRecord["resources"]): string[] {
+  if (!r) return [];
+  return [
+    ...(r.nodes ? [`#SBATCH --nodes=${r.nodes}`] : []),
+    ...(r.tasksPerNode ? [`#SBATCH --ntasks-per-node=${r.tasksPerNode}`] : []),
+    ...(r.gpusPerNode ? [`#SBATCH --gpus-per-node=${r.gpusPerNode}`] : []),
+  ];
+}
+
 /** The .sbatch scripts, written once into the job's folder: a person can read them and rerun them. */
 export async function writeScripts(store: JobStore, job: JobRecord, res: SlurmResources): Promise<void> {
   const dir = path.join(store.dir(job.id), "slurm");
@@ -81,6 +91,7 @@ export async function writeScripts(store: JobStore, job: JobRecord, res: SlurmRe
       ...(res.time ? [`#SBATCH --time=${res.time}`] : []),
       `#SBATCH --cpus-per-task=${res.cpus ?? 1}`,
       ...(res.mem ? [`#SBATCH --mem=${res.mem}`] : []),
+      ...gpuLines(u.tasks[0].resources),
       `# metacurate job ${job.id} (${job.kind}), ${u.array ? `tasks ${name}-0 … ${name}-${u.tasks.length - 1}: sbatch --array=0-${u.tasks.length - 1} ${u.script}` : `task ${name}: sbatch ${u.script}`}`,
       "set -euo pipefail",
       `cd ${quote(store.dataDir)}`,

@@ -2,7 +2,7 @@
 import { UsageError } from "../errors";
 import { parseOptions } from "../options/validate";
 import { JOB_KINDS } from "./kinds/index";
-import type { TaskPlan } from "./kinds/kind";
+import type { JobFile, TaskPlan } from "./kinds/kind";
 import type { PathRoots } from "./paths";
 import { slurmAvailable } from "./slurmState";
 import type { ExecutorName } from "./types";
@@ -12,6 +12,7 @@ export interface PlannedJob {
   spec: Record<string, unknown>;
   out: string;
   tasks: (jobDir: string) => TaskPlan[];
+  files?: (jobDir: string) => JobFile[];
 }
 
 export function planJob(raw: unknown, roots: PathRoots): PlannedJob {

@@ -44,6 +44,10 @@ export class JobStore {
         tasks: planned.tasks(dir).map((t) => ({ ...t, state: "pending", attempts: 0, exitCode: null, started: null, finished: null, error: null })),
       };
       await writeFile(path.join(dir, "spec.json"), JSON.stringify(planned.spec, null, 2) + "\n");
+      for (const f of planned.files?.(dir) ?? []) {
+        await mkdir(path.dirname(path.join(dir, f.name)), { recursive: true });
+        await writeFile(path.join(dir, f.name), f.text, { mode: f.mode });
+      }
       await writeFile(path.join(dir, "log.txt"), "");
       await writeFile(path.join(dir, "events.jsonl"), "");
       await this.write(record);
@@ -89,10 +93,15 @@ export class JobStore {
   }
 
   /** The .sbatch scripts an executor generated in the job's folder, by name. */
+  /** The scripts a person can read and rerun: the Slurm executor's .sbatch files and a cluster training job's step scripts. */
   async scripts(id: string): Promise<Record<string, string>> {
-    const dir = path.join(this.dir(id), "slurm");
-    const names = (await readdir(dir).catch(() => [])).filter((n) => n.endsWith(".sbatch")).sort();
-    return Object.fromEntries(await Promise.all(names.map(async (n) => [n, await readFile(path.join(dir, n), "utf8")] as const)));
+    const out: [string, string][] = [];
+    for (const [sub, ext] of [["slurm", ".sbatch"], ["cluster", ".sh"]] as const) {
+      const dir = path.join(this.dir(id), sub);
+      const names = (await readdir(dir).catch(() => [])).filter((n) => n.endsWith(ext)).sort();
+      for (const n of names) out.push([sub === "cluster" ? `cluster/${n}` : n, await readFile(path.join(dir, n), "utf8")]);
+    }
+    return Object.fromEntries(out);
   }
 
   /** The last `bytes` of the log. */

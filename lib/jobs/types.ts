@@ -34,6 +34,8 @@ export interface TaskRecord {
   slurmId?: string | null;
   /** Tasks run as one Slurm array share a group name (the task's index in it is its place among them). */
   array?: string;
+  /** What it needs of a Slurm node beyond the job's slurm-* fields (a cluster training step's GPUs). */
+  resources?: { gpusPerNode?: number; nodes?: number; tasksPerNode?: number };
 }
 
 export interface JobRecord {

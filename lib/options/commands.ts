@@ -3,6 +3,7 @@
  * spec's fields and an API body all validate through these (strict: an unknown key is an error).
  */
 import { z } from "zod";
+import { DATACOMP_SCALES, METACLIP_RECIPES } from "../cluster/recipes";
 import { columnField, memoryLimitField, oneThreshold, pathField, progressField, pField, seedField, thresholdFields, tField, workersField } from "./fields";
 
 const threshold = thresholdFields;
@@ -60,6 +61,9 @@ export const mergeOptions = z.strictObject({
 });
 
 export const evalsSummaryOptions = z.strictObject({ dirs: z.array(pathField).min(1), json: z.boolean().optional() });
+export const clusterStepOptions = z.strictObject({ script: pathField, progress: progressField.optional() });
+export const clusterRecordOptions = z.strictObject({ plan: pathField, out: pathField, progress: progressField.optional() });
+
 export const evalsImportOptions = z.strictObject({ dirs: z.array(pathField).min(1), "data-dir": pathField.optional(), json: z.boolean().optional() });
 
 export const statsOptions = z.strictObject({
@@ -71,6 +75,41 @@ export const statsOptions = z.strictObject({
 }).superRefine((o, ctx) => { if (o.t !== undefined && o.p !== undefined) ctx.addIssue({ code: "custom", path: [], message: "give either --t N or --p X, not both" }); });
 
 const positiveInt = (what: string) => z.number().refine((n) => Number.isInteger(n) && n >= 1, { error: (i) => `must be a whole number of ${what}, at least 1 (got ${i.input})` });
+
+/** A path on the cluster (a checkout, shards, scratch): absolute, one line; only ever passed to the scripts, never served. */
+const clusterPath = z.string().refine((v) => v.startsWith("/") && v.length <= 1024 && !/[\0-\x1f\x7f]/.test(v), { error: (i) => `must be an absolute path on the cluster, one line (got ${JSON.stringify(String(i.input)).slice(0, 80)})` });
+const countField = (what: string, max: number) => z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= max, { error: (i) => `must be a whole number of ${what} from 1 to ${max} (got ${i.input})` });
+
+/**
+ * Real-scale training on a GPU cluster (a train job with scale or recipe): DataComp's train.py at a
+ * scale, or MetaCLIP's open_clip recipe. Paths not given come from METACURATE_DATACOMP_* (see clusterTrain).
+ */
+export const clusterTrainFields = {
+  scale: z.enum(DATACOMP_SCALES, { error: (i) => `must be one of ${DATACOMP_SCALES.join(", ")} (DataComp's scales; got ${JSON.stringify(i.input)})` }).optional(),
+  recipe: z.enum(METACLIP_RECIPES, { error: (i) => `must be ${METACLIP_RECIPES.join(" or ")} (got ${JSON.stringify(i.input)})` }).optional(),
+  "datacomp-dir": clusterPath.optional(),
+  "open-clip-dir": clusterPath.optional(),
+  "conda-env": z.string().regex(/^[A-Za-z0-9_.\/-]{1,256}$/, { error: "must be a conda environment name or path" }).optional(),
+  shards: clusterPath.optional(),
+  "eval-data": clusterPath.optional(),
+  "work-dir": clusterPath.optional(),
+  "gpus-per-node": countField("GPUs", 64).optional(),
+  nodes: countField("nodes", 4096).optional(),
+  "data-workers": countField("data loader workers", 64).optional(),
+};
+
+/** The embedded trainer's own flags: refused beside scale or recipe, whose hyperparameters are fixed. */
+export const EMBEDDED_ONLY = ["subset", "samples-seen", "tower", "batch", "lr", "max-seconds", "eval-task", "images-from"] as const;
+
+export function clusterTrainRules(o: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (o.scale !== undefined && o.recipe !== undefined) ctx.addIssue({ code: "custom", path: ["recipe"], message: "give scale (DataComp) or recipe (MetaCLIP), not both" });
+  const cluster = o.scale !== undefined || o.recipe !== undefined;
+  if (cluster) {
+    for (const k of EMBEDDED_ONLY) if (o[k] !== undefined) ctx.addIssue({ code: "custom", path: [k], message: `is the embedded trainer's; ${o.scale !== undefined ? `DataComp's ${o.scale} scale` : `the ${o.recipe} recipe`} fixes the training (it trains the curated subset.npy)` });
+  } else {
+    for (const k of Object.keys(clusterTrainFields)) if (k !== "scale" && k !== "recipe" && o[k] !== undefined) ctx.addIssue({ code: "custom", path: [k], message: "is for cluster training: give scale or recipe with it" });
+  }
+}
 
 export const trainOptions = z.strictObject({
   workspace: pathField,
@@ -85,7 +124,11 @@ export const trainOptions = z.strictObject({
   "eval-task": pathField.optional(),
   "images-from": pathField.optional(),
   progress: progressField.optional(),
-});
+  ...clusterTrainFields,
+  "data-dir": pathField.optional(),
+  executor: z.enum(["local", "slurm"], { error: (i) => `must be local or slurm (got ${JSON.stringify(i.input)})` }).optional(),
+  wait: z.boolean().optional(),
+}).superRefine(clusterTrainRules);
 
 export const evalOptions = z.strictObject({
   run: pathField,

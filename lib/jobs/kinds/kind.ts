@@ -3,7 +3,15 @@ import { z, type ZodType } from "zod";
 import type { PathRoots } from "../paths";
 import type { TaskRecord } from "../types";
 
-export type TaskPlan = Pick<TaskRecord, "name" | "argv" | "after" | "array">;
+export type TaskPlan = Pick<TaskRecord, "name" | "argv" | "after" | "array" | "resources">;
+
+/** A file the job keeps in its folder (a cluster script), written when the job is made. */
+export interface JobFile {
+  /** relative to the job's folder */
+  name: string;
+  text: string;
+  mode: number;
+}
 
 export interface JobKind {
   kind: string;
@@ -13,7 +21,7 @@ export interface JobKind {
    * Resolves the spec's paths (refusing any outside the roots) into the output's name and the tasks,
    * given the job's folder (where a task's intermediate outputs go) once the job exists.
    */
-  plan(spec: Record<string, unknown>, roots: PathRoots): { out: string; tasks: (jobDir: string) => TaskPlan[] };
+  plan(spec: Record<string, unknown>, roots: PathRoots): { out: string; tasks: (jobDir: string) => TaskPlan[]; files?: (jobDir: string) => JobFile[] };
 }
 
 /** The flags of a spec's plain options (numbers, strings, booleans) in the CLI's syntax. */

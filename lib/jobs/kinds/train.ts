@@ -1,12 +1,16 @@
-/** A train job: `metacurate train` on a workspace of the data directory, into a run folder of it. */
+/**
+ * A train job: `metacurate train` on a workspace of the data directory, into a run folder of it; with
+ * scale or recipe, the field's real training on a GPU cluster instead (clusterTrain.ts).
+ */
 import path from "node:path";
 import { z } from "zod";
-import { trainOptions } from "../../options/commands";
+import { clusterTrainRules, trainOptions } from "../../options/commands";
 import { pathField } from "../../options/fields";
 import { checkWorkspaceName, resolveInput, resolveWorkspace } from "../paths";
+import { planClusterTrain } from "./clusterTrain";
 import { optionFlags, slurmFields, type JobKind } from "./kind";
 
-const { progress: _progress, workspace: _workspace, out: _out, "eval-task": _task, "images-from": _images, ...flags } = trainOptions.shape;
+const { progress: _progress, workspace: _workspace, out: _out, "eval-task": _task, "images-from": _images, "data-dir": _dataDir, executor: _executor, wait: _wait, ...flags } = trainOptions.shape;
 
 const schema = z.strictObject({
   kind: z.literal("train"),
@@ -15,7 +19,7 @@ const schema = z.strictObject({
   "eval-task": pathField.optional(),
   ...flags,
   ...slurmFields,
-});
+}).superRefine(clusterTrainRules);
 
 const OPTIONS = ["subset", "samples-seen", "seed", "tower", "batch", "lr", "max-seconds"] as const;
 
@@ -23,6 +27,7 @@ export const trainKind: JobKind = {
   kind: "train",
   schema,
   plan(spec, roots) {
+    if (spec.scale !== undefined || spec.recipe !== undefined) return planClusterTrain(spec, roots);
     const workspace = resolveWorkspace(spec.workspace as string, "workspace", roots);
     const out = checkWorkspaceName(spec.out as string, "out");
     const task = spec["eval-task"] === undefined ? [] : ["--eval-task", resolveInput(spec["eval-task"] as string, "eval-task", roots)];
