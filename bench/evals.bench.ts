@@ -63,10 +63,16 @@ async function measure(browser: Browser, runs: number): Promise<Figures> {
     const page = await context.newPage();
     page.setDefaultTimeout(120_000);
     await page.goto(`${BASE}/evals`);
-    await page.waitForFunction(() => ((window as unknown as { __metacurateEvents?: AppEvent[] }).__metacurateEvents ?? []).some((e) => e.type === "chart:drawn"));
+    // the first chart drawn with the runs in it (the papers' reference chart may draw before the runs arrive)
+    await page.waitForFunction(() => {
+      const evs = (window as unknown as { __metacurateEvents?: AppEvent[] }).__metacurateEvents ?? [];
+      const at = evs.find((e) => e.type === "evals:ready")?.at;
+      return at !== undefined && evs.some((e) => e.type === "chart:drawn" && e.at >= at);
+    });
     const evs = await events(page);
-    ready.push(evs.find((e) => e.type === "evals:ready")!.at);
-    first.push(evs.find((e) => e.type === "chart:drawn")!.at);
+    const readyAt = evs.find((e) => e.type === "evals:ready")!.at;
+    ready.push(readyAt);
+    first.push(evs.find((e) => e.type === "chart:drawn" && e.at >= readyAt)!.at);
     const rows = page.getByTestId("run-row");
     if ((await rows.count()) !== runs) throw new Error(`expected ${runs} rows, saw ${await rows.count()}`);
     if (i < SELECTIONS) {

@@ -7,6 +7,7 @@ import { defaultWorkers } from "../lib/pipeline/workers";
 import { defaultMemoryLimitGb, MIN_MEMORY_LIMIT_GB } from "../lib/pipeline/stagedRun";
 import type { Stats } from "../lib/pipeline/stats";
 import { TOOL_VERSION } from "../lib/workspace/manifest";
+import { matchedShare, matchedShareNote } from "../lib/curation/matchedShare";
 import { flagHelp, parseFlags, type FlagSpec, type ParsedFlags } from "./args";
 import type { ZodType } from "zod";
 import * as options from "../lib/options/commands";
@@ -455,7 +456,8 @@ function printManifest(m: Manifest): void {
   const mt = m.match;
   lines.push(`metadata  ${mt.metadata.entries.toLocaleString("en")} entries (${mt.metadata.duplicateEntries} duplicate, ${mt.metadata.emptyEntries} empty), hash ${mt.metadata.metadataHash.slice(0, 16)}`);
   lines.push(`pool      ${mt.rows_read.toLocaleString("en")} rows in ${mt.pool.files.length} file(s), ${mt.rows_null_text} null captions; uid ${mt.pool.uid}`);
-  lines.push(`matched   ${mt.rows_matched.toLocaleString("en")} rows, ${mt.total_matches.toLocaleString("en")} matches; ${mt.zero_count_entries.toLocaleString("en")} entries never match`);
+  lines.push(`matched   ${mt.rows_matched.toLocaleString("en")} rows (${(100 * matchedShare(mt.rows_matched, mt.rows_read)).toFixed(2)}%), ${mt.total_matches.toLocaleString("en")} matches; ${mt.zero_count_entries.toLocaleString("en")} entries never match`);
+  lines.push(`note      ${matchedShareNote(mt.rows_matched, mt.rows_read)}`);
   lines.push(`speed     ${mt.rows_per_second.toLocaleString("en")} rows/s (${mt.timings_ms.total_ms} ms, ${mt.workers} workers)`);
   if (m.balance) {
     const b = m.balance;
@@ -471,7 +473,8 @@ function formatStats(s: Stats): string {
   const lines = [
     `workspace        ${s.workspace}`,
     `metadata hash    ${s.metadata_hash}`,
-    `rows             ${n(s.rows_read)} read, ${n(s.rows_matched)} matched`,
+    `rows             ${n(s.rows_read)} read, ${n(s.rows_matched)} matched (${(100 * matchedShare(s.rows_matched, s.rows_read)).toFixed(2)}%)`,
+    `                 ${matchedShareNote(s.rows_matched, s.rows_read)}`,
     `entries          ${n(s.entries)}, ${n(s.zero_count_entries)} with zero count`,
     `matches          ${n(s.total_matches)} (max count ${n(s.max_count)})`,
   ];
@@ -485,8 +488,11 @@ function formatStats(s: Stats): string {
       `expected size    ${a.expected_size.toFixed(2)} rows, keep rate ${(a.keep_rate * 100).toFixed(2)}% of matched rows (exact)`,
     );
   }
-  lines.push("", "top entries:");
-  for (const e of s.top_entries) lines.push(`  ${String(e.count).padStart(12)}  ${e.p_e !== undefined ? e.p_e.toFixed(4).padStart(8) + "  " : ""}${JSON.stringify(e.entry)}`);
+  if (s.top_entries.length > 0) {
+    const withP = s.top_entries[0].p_e !== undefined;
+    lines.push("", `top ${s.top_entries.length} entries by count:`, `  ${"count".padStart(12)}  ${withP ? `${"p_e at t".padStart(8)}  ` : ""}entry`);
+    for (const e of s.top_entries) lines.push(`  ${n(e.count).padStart(12)}  ${e.p_e !== undefined ? e.p_e.toFixed(4).padStart(8) + "  " : ""}${JSON.stringify(e.entry)}`);
+  }
   return lines.join("\n") + "\n";
 }
 

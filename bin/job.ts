@@ -1,6 +1,7 @@
 /** `metacurate job …`: submit, watch, list and cancel jobs of a data directory (the same store the dashboard uses). */
 import { readFileSync, existsSync, statSync } from "node:fs";
 import path from "node:path";
+import { jsonErrorMessage } from "../lib/util/jsonError";
 import { InputError, UsageError, firstLine } from "../lib/errors";
 import { cancelJob, reconcileJobs, startSupervisor } from "../lib/jobs/local";
 import { checkExecutor, planJob } from "../lib/jobs/spec";
@@ -17,10 +18,16 @@ export function jobStore(dataDir: string | undefined): JobStore {
 
 export async function submit(store: JobStore, specFile: string, executor: string, poolsDirs: string[], wait: boolean): Promise<number> {
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(specFile, "utf8"));
+    text = readFileSync(specFile, "utf8");
   } catch (e) {
     throw new InputError(`--spec ${specFile}: ${firstLine(e)}`);
+  }
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`--spec ${specFile} is not valid JSON: ${jsonErrorMessage(text, e)}`);
   }
   return submitSpec(store, raw, executor, poolsDirs, wait);
 }

@@ -24,7 +24,8 @@ export async function serve(opts: { dataDir: string; port: number; host: string;
     METACURATE_LAUNCHER: path.join(APP_ROOT, "bin", "metacurate.mjs"), METACURATE_POOLS_DIRS: poolsDirs.join(path.delimiter),
   };
   const next = path.join(APP_ROOT, "node_modules", "next", "dist", "bin", "next");
-  if (opts.rebuild || !existsSync(path.join(APP_ROOT, ".next", "BUILD_ID"))) {
+  // the build folder: .next, or the tests' own (METACURATE_NEXT_DIR; next.config.ts reads the same variable)
+  if (opts.rebuild || !existsSync(path.join(APP_ROOT, process.env.METACURATE_NEXT_DIR || ".next", "BUILD_ID"))) {
     process.stderr.write("building the dashboard (next build)…\n");
     const copy = spawnSync(process.execPath, [path.join(APP_ROOT, "scripts", "copy-assets.mjs")], { cwd: APP_ROOT, env, stdio: "inherit" });
     const build = copy.status === 0 ? spawnSync(process.execPath, [next, "build"], { cwd: APP_ROOT, env, stdio: "inherit" }) : copy;

@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { LOW_MATCHED_SHARE, matchedShare, matchedShareNote } from "../lib/curation/matchedShare";
 import { DistributionCharts } from "./charts/DistributionCharts";
 import { Figures } from "./controls/Figures";
 import { ThresholdControl } from "./controls/ThresholdControl";
@@ -35,6 +36,10 @@ function DistributionBody({ ws, urlT, overlays, update }: { ws: Parameters<typeo
           {ws.info.rowsMatched !== null && ` in ${ws.info.rowsMatched.toLocaleString("en-US")} matched rows`}
           {ws.info.t !== null && ` · curated at t = ${ws.info.t}, seed ${ws.info.seed}`}
         </p>
+        {ws.info.rowsMatched !== null && ws.info.rowsRead !== null && (
+          <p className={`w-full text-xs ${matchedShare(ws.info.rowsMatched, ws.info.rowsRead) < LOW_MATCHED_SHARE ? "text-amber-700 dark:text-amber-400" : "text-zinc-500"}`} data-testid="matched-share"
+            data-value={matchedShare(ws.info.rowsMatched, ws.info.rowsRead)}>{matchedShareNote(ws.info.rowsMatched, ws.info.rowsRead)}</p>
+        )}
         {ws.info.metadataHash && (
           <p className="text-xs text-zinc-500" data-testid="metadata-hash" data-value={ws.info.metadataHash}>
             metadata sha256 {ws.info.metadataHash.slice(0, 16)}…{ws.info.metadataFile && ` (${ws.info.metadataFile} checked against the entries)`}

@@ -12,7 +12,8 @@ import { EntriesTable } from "./tables/EntriesTable";
 import { effectiveSeed, effectiveT, imageOptions } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
-import type { ViewState } from "../lib/browser/viewState";
+import { DEFAULT_VIEW, viewQuery, type ViewState } from "../lib/browser/viewState";
+import Link from "next/link";
 
 export function EntriesView() {
   const [view, update] = useView();
@@ -57,24 +58,31 @@ function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewStat
         </div>
         <EntriesTable db={ws.entriesDb} query={query} t={t} selected={selected} onSelect={select} hasSource={ws.hasSource} />
       </section>
-      <section aria-label="entry detail">{selected !== null && <EntryDetail ws={ws} id={selected} t={t} seed={seed} remote={view.remote} />}</section>
+      <section aria-label="entry detail">{selected !== null && <EntryDetail ws={ws} id={selected} t={t} seed={seed} remote={view.remote} workspace={view.workspace} />}</section>
     </main>
   );
 }
 
-function EntryDetail({ ws, id, t, seed, remote }: { ws: LoadedWorkspace; id: number; t: number; seed: number; remote: boolean }) {
+const SHOWN = 24;
+
+function EntryDetail({ ws, id, t, seed, remote, workspace }: { ws: LoadedWorkspace; id: number; t: number; seed: number; remote: boolean; workspace: string | null }) {
   const count = ws.countsById[id];
   const version = useWorkspaceVersion(ws);
   const ids = useMemo(() => [id], [id]);
   const name = useEntryInfo(ws.entriesDb, ids)?.get(id)?.entry;
-  const pairs = useMemo(() => filterPairs(ws.preview, ws.countsById, t, seed, { keep: "all", entry: id, text: "" }).slice(0, 24), [ws, version, id, t, seed]);
+  const all = useMemo(() => filterPairs(ws.preview, ws.countsById, t, seed, { keep: "all", entry: id, text: "" }), [ws, version, id, t, seed]);
+  const pairs = useMemo(() => all.slice(0, SHOWN), [all]);
   if (count === undefined) return <p role="alert">No entry {id} in this workspace.</p>;
-  const kept = pairs.filter((p) => p.kept).length;
+  const kept = all.filter((p) => p.kept).length;
+  const pairsHref = workspace !== null ? `/pairs${viewQuery({ ...DEFAULT_VIEW, workspace, t, seed, entry: id })}` : null;
   return (
     <div className="space-y-3" data-testid="entry-detail" data-entry-id={id}>
       <h2 className="text-lg font-semibold" data-testid="entry-detail-name">{name !== undefined ? `“${name}”` : "…"} <span className="text-sm font-normal text-zinc-500">entry {id}</span></h2>
       <p className="text-sm">count {fmtInt(count)} · p_e at t = {fmtInt(t)}: {entryProbability(count, t).toPrecision(4)} · draw seed {seed}</p>
-      <p className="text-sm text-zinc-500">{pairs.length} preview pair{pairs.length === 1 ? "" : "s"} match it{pairs.length ? `; the balanced draw keeps ${kept}` : ""} (preview: {fmtInt(ws.preview.length)} pairs sampled from the pool).</p>
+      <p className="text-sm text-zinc-500" data-testid="entry-detail-pairs" data-matching={all.length} data-kept={kept}>
+        {fmtInt(all.length)} preview pair{all.length === 1 ? "" : "s"} match it{all.length ? `; the balanced draw keeps ${fmtInt(kept)}` : ""} (preview: {fmtInt(ws.preview.length)} pairs sampled from the pool).
+        {all.length > SHOWN && <> The first {SHOWN} are below{pairsHref ? <>; <Link href={pairsHref} className="text-sky-700 hover:underline dark:text-sky-400" data-testid="entry-detail-all-pairs">all {fmtInt(all.length)} on Pairs</Link></> : ""}.</>}
+      </p>
       <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={pairs} t={t} seed={seed} images={imageOptions(ws, remote)} context="entry" /></PreviewGate>
     </div>
   );

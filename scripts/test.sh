@@ -24,5 +24,11 @@ if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
   bash scripts/slurm-start.sh || { [ -n "${CI:-}" ] && exit 1; echo "Slurm did not start: its tests will be skipped" >&2; }
 fi
 npm test
+# the dashboard for the e2e tests is built into .next-test, never into the .next a running `metacurate serve`
+# uses: a person can run the tests while using the app (checked below: .next is left as it was)
+export METACURATE_NEXT_DIR=.next-test
+before=$(stat -c '%Y %s' .next/BUILD_ID 2>/dev/null || echo none)
 npm run --silent build
 npx playwright test
+after=$(stat -c '%Y %s' .next/BUILD_ID 2>/dev/null || echo none)
+[ "$before" = "$after" ] || { echo "test.sh: the tests changed .next/BUILD_ID (a served dashboard would reload)" >&2; exit 1; }

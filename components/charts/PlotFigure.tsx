@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { emit } from "../../lib/browser/events";
 
 type PlotModule = typeof import("@observablehq/plot");
@@ -8,19 +8,36 @@ const loadPlot = () => (plotModule ??= import("@observablehq/plot"));
 // fetched while the workspace loads, so the first chart does not wait for it
 if (typeof window !== "undefined") void loadPlot();
 
-/** Renders an Observable Plot spec into a div and reports "chart:drawn" with its id and key. */
-export function PlotFigure({ id, drawKey, build, label }: { id: string; drawKey: string; build: (Plot: PlotModule) => SVGSVGElement | HTMLElement; label: string }) {
+/** Widths are rounded to this step, so a resize redraws only when it changes the chart. */
+const WIDTH_STEP = 40;
+
+/**
+ * Renders an Observable Plot spec into a div and reports "chart:drawn" with its id and key. `build`
+ * gets the figure's width (its panel's, to WIDTH_STEP px), so a chart fills its panel and follows it.
+ */
+export function PlotFigure({ id, drawKey, build, label }: { id: string; drawKey: string; build: (Plot: PlotModule, width: number) => SVGSVGElement | HTMLElement; label: string }) {
   const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
   useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setWidth(Math.max(280, Math.floor(el.clientWidth / WIDTH_STEP) * WIDTH_STEP));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  useEffect(() => {
+    if (width === 0) return;
     let cancelled = false;
     void loadPlot().then((Plot) => {
       if (cancelled || !ref.current) return;
-      ref.current.replaceChildren(build(Plot));
+      ref.current.replaceChildren(build(Plot, width));
       performance.mark(`metacurate:chart:${id}`);
-      emit({ type: "chart:drawn", id, key: drawKey });
+      emit({ type: "chart:drawn", id, key: drawKey, width });
     });
     return () => { cancelled = true; };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [drawKey]);
-  return <figure ref={ref} data-testid={`chart-${id}`} aria-label={label} className="min-h-[320px] text-zinc-900 dark:text-zinc-100" />;
+  }, [drawKey, width]);
+  return <figure ref={ref} data-testid={`chart-${id}`} aria-label={label} className="min-h-[320px] w-full min-w-0 text-zinc-900 dark:text-zinc-100" />;
 }

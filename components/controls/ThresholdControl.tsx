@@ -19,7 +19,8 @@ export function ThresholdControl({ dist, t, onT, target }: { dist: CountDistribu
   const [error, setError] = useState<string | null>(null);
   const [sizeText, setSizeText] = useState("");
   const [solved, setSolved] = useState<{ t: number; text: string } | null>(null);
-  useEffect(() => setTText(String(t)), [t]);
+  // a new t (slider, typed, p, URL) makes an earlier input's error stale
+  useEffect(() => { setTText(String(t)); setError(null); }, [t]);
 
   const commitT = () => {
     const v = Number(tText);
@@ -75,6 +76,7 @@ export function ThresholdControl({ dist, t, onT, target }: { dist: CountDistribu
           className="w-32 rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700" />
       </label>
       {solved && solved.t === t && !error && <p data-testid="target-solved" className="w-full text-xs text-zinc-500">{solved.text}</p>}
+      {t > dist.maxCount && !error && <p data-testid="threshold-note" className="w-full text-xs text-amber-700 dark:text-amber-400">t = {fmtInt(t)} is above the largest count ({fmtInt(dist.maxCount)}): no entry is capped, so balancing keeps every matched row.</p>}
       {error && <p role="alert" data-testid="threshold-error" className="w-full text-sm text-red-700 dark:text-red-400">{error}</p>}
     </div>
   );

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
+import { useEffect, useState } from "react";
 import { ThemeToggle } from "./ThemeToggle";
 
 const PAGES = [
@@ -12,12 +13,32 @@ const PAGES = [
   { href: "/evals", label: "Evals" },
 ];
 
-/** Top navigation; links keep the workspace, t and seed of the current view. */
+const LAST = "metacurate:workspace";
+
+/**
+ * Top navigation; links keep the workspace, t and seed of the current view. A page without a workspace
+ * in its URL (/, /jobs, /evals) links the one last opened in this tab if it is still served, else the
+ * only served workspace, so Distribution, Entries and Pairs never open empty when there is one to show.
+ */
 export function Nav() {
   const path = usePathname();
   const params = useSearchParams();
+  const current = params.get("workspace");
+  const [fallback, setFallback] = useState<string | null>(null);
+  useEffect(() => {
+    if (current) { try { sessionStorage.setItem(LAST, current); } catch { /* storage off */ } return; }
+    let live = true;
+    fetch("/api/workspaces").then((r) => (r.ok ? r.json() : null)).then((body: { workspaces?: { name: string }[] } | null) => {
+      const names = (body?.workspaces ?? []).map((w) => w.name);
+      let last: string | null = null;
+      try { last = sessionStorage.getItem(LAST); } catch { /* storage off */ }
+      if (live) setFallback(last && names.includes(last) ? last : names.length === 1 ? names[0] : null);
+    }).catch(() => {});
+    return () => { live = false; };
+  }, [current]);
   const keep = new URLSearchParams();
   for (const k of ["workspace", "t", "seed"]) { const v = params.get(k); if (v !== null) keep.set(k, v); }
+  if (!current && fallback) keep.set("workspace", fallback);
   const q = keep.toString() ? `?${keep}` : "";
   return (
     <nav className="flex flex-wrap items-center gap-1 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800" aria-label="Main">

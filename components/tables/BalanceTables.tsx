@@ -9,9 +9,11 @@ import type { LoadedWorkspace } from "../../lib/browser/workspace";
 interface BandRow { band: number; entries: number; before: number; after: number }
 interface SourceRow { source: string; entries: number; zero: number; before: number; after: number }
 
-const paperLabel = (i: number) => {
-  const k = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
-  return i + 1 < PAPER_BANDS.length ? `${k(PAPER_BANDS[i])}–${k(PAPER_BANDS[i + 1])}` : `≥ ${k(PAPER_BANDS[i])}`;
+const k = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+/** The paper bands a row stands for: "10k–20k", or "0–500k" for several merged. */
+const paperLabel = (paper: number[]) => {
+  const first = paper[0], last = paper[paper.length - 1];
+  return last + 1 < PAPER_BANDS.length ? `${k(PAPER_BANDS[first])}–${k(PAPER_BANDS[last + 1])}` : `≥ ${k(PAPER_BANDS[first])}`;
 };
 
 /** Before/after balancing by count band (MetaCLIP Table 13, scaled to this pool) and by metadata source. */
@@ -19,7 +21,9 @@ export function BalanceTables({ ws, t }: { ws: LoadedWorkspace; t: number }) {
   const [bands, setBands] = useState<BandRow[]>([]);
   const [sources, setSources] = useState<SourceRow[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const edges = scaledBands(ws.dist.total);
+  const groups = scaledBands(ws.dist.total);
+  const edges = groups.map((g) => g.lower);
+  const merged = groups.filter((g) => g.paper.length > 1);
   useEffect(() => {
     let live = true;
     void (async () => {
@@ -45,16 +49,21 @@ export function BalanceTables({ ws, t }: { ws: LoadedWorkspace; t: number }) {
         <caption className="mb-1 text-left text-sm font-medium">By count band (MetaCLIP Table 13, scaled to {fmtInt(ws.dist.total)} matches)</caption>
         <thead><tr className="border-b border-zinc-200 dark:border-zinc-800"><th className={th}>paper band</th><th className={th}>here</th><th className={th}>entries</th><th className={th}>matches before</th><th className={th}>after (Σ min(c, t))</th></tr></thead>
         <tbody>
-          {bands.map((b) => (
-            <tr key={b.band} className="border-b border-zinc-100 dark:border-zinc-900">
-              <td className={td}>{paperLabel(b.band)}</td>
-              <td className={td}>{b.band + 1 < edges.length ? `${fmtInt(edges[b.band])}–${fmtInt(edges[b.band + 1] - 1)}` : `≥ ${fmtInt(edges[b.band])}`}</td>
+          {groups.map((g, i) => ({ g, i, b: bands.find((x) => x.band === i) ?? { band: i, entries: 0, before: 0, after: 0 } })).map(({ g, i, b }) => (
+            <tr key={i} className="border-b border-zinc-100 dark:border-zinc-900" data-testid="band-row">
+              <td className={td}>{paperLabel(g.paper)}</td>
+              <td className={td}>{i + 1 < edges.length ? (edges[i + 1] - 1 === edges[i] ? fmtInt(edges[i]) : `${fmtInt(edges[i])}–${fmtInt(edges[i + 1] - 1)}`) : `≥ ${fmtInt(edges[i])}`}</td>
               <td className={td}>{fmtInt(b.entries)}</td>
               <td className={td}>{fmtInt(b.before)} ({fmtPct(b.before / total, 1)})</td>
               <td className={td}>{fmtInt(b.after)} ({fmtPct(b.after / capped, 1)})</td>
             </tr>
           ))}
         </tbody>
+        {merged.length > 0 && (
+          <tfoot><tr><td colSpan={5} className="px-2 pt-1 text-xs text-zinc-500" data-testid="band-note">
+            At this pool&apos;s size, {merged.map((g) => `the paper's bands ${g.paper.map((p) => paperLabel([p])).join(", ")}`).join("; and ")} scale to less than one match apart, so each such group is one row here. Bands with no entries show 0.
+          </td></tr></tfoot>
+        )}
       </table>
       {ws.hasSource ? (
         <table className="self-start text-sm" data-testid="source-table">

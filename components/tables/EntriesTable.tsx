@@ -84,25 +84,34 @@ export function EntriesTable({ db, query, t, selected, onSelect, hasSource }: { 
   if (error) return <p role="alert" className="text-sm text-red-700 dark:text-red-400">The entries table needs DuckDB: {error}</p>;
   return (
     <div>
-      <p className="mb-1 text-xs text-zinc-500" data-testid="entries-total">{total ? `${fmtInt(total.n)} entries` : "…"}</p>
+      <p className="mb-1 text-xs text-zinc-500" data-testid="entries-total" data-loading={total?.key === qkey ? undefined : "true"}>
+        {total === null ? <span role="status">Loading the entries (DuckDB is starting)…</span>
+          : total.key !== qkey ? <span role="status">Searching {fmtInt(total.n)}… </span>
+          : `${fmtInt(total.n)} ${total.n === 1 ? "entry" : "entries"}${query.search ? ` contain “${query.search}”` : ""}`}
+      </p>
       <div className="grid grid-cols-[5rem_1fr_7rem_6rem_7rem] border-b border-zinc-200 px-2 text-xs font-medium dark:border-zinc-800">
         <span>id</span><span>entry</span><span className="text-right">count</span><span className="text-right">p_e at t</span><span className="pl-3">{hasSource ? "source" : ""}</span>
       </div>
       <div ref={box} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} style={{ height: HEIGHT }} className="overflow-y-auto" data-testid="entries-scroll" role="listbox" aria-label="entries">
+        {total?.key === qkey && total.n === 0 && (
+          <p className="p-3 text-sm text-zinc-500" data-testid="entries-empty">
+            {query.search ? <>No entry contains “{query.search}” (the search is a literal substring, case-insensitive). Matching itself is case-sensitive.</> : "This workspace has no entries."}
+          </p>
+        )}
         <div style={{ height: (total?.n ?? 0) * ROW, position: "relative" }}>
           {visible.map(({ i, row }) => (
             <button type="button" key={i} role="option" aria-selected={row?.entry_id === selected} disabled={!row}
               data-testid="entry-row" data-row={i} data-entry-id={row?.entry_id}
               onClick={() => row && onSelect(row.entry_id)}
               style={{ position: "absolute", top: i * ROW, height: ROW, left: 0, right: 0 }}
-              className={`grid grid-cols-[5rem_1fr_7rem_6rem_7rem] items-center px-2 text-left text-sm tabular-nums focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${row?.entry_id === selected ? "bg-sky-100 dark:bg-sky-900" : "hover:bg-zinc-100 dark:hover:bg-zinc-900"}`}>
+              className={`grid grid-cols-[5rem_1fr_7rem_6rem_7rem] items-center px-2 text-left text-sm tabular-nums focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${row?.entry_id === selected ? "bg-sky-100 font-medium text-sky-950 dark:bg-sky-700 dark:text-white" : "hover:bg-zinc-100 dark:hover:bg-zinc-900"}`}>
               {row ? (<>
                 <span className="text-zinc-500">{row.entry_id}</span>
                 <span className="truncate" data-testid="entry-name">{row.entry}</span>
                 <span className="text-right">{fmtInt(row.count)}</span>
                 <span className="text-right">{entryProbability(row.count, t).toPrecision(3)}</span>
                 <span className="truncate pl-3 text-xs text-zinc-500">{row.source ?? ""}</span>
-              </>) : <span className="text-zinc-400">…</span>}
+              </>) : <span className="col-span-5 text-xs text-zinc-400">loading…</span>}
             </button>
           ))}
         </div>

@@ -20,12 +20,26 @@ export function createEntriesSql(raw: string, hasSource: boolean): string {
 export const PAPER_BANDS = [0, 10_000, 20_000, 50_000, 100_000, 500_000, 1_000_000, 50_000_000] as const;
 export const PAPER_TOTAL_MATCHES = 5.6e9;
 
-/** Band lower edges scaled to a pool with `totalMatches` matches (at least 1 apart, first is 0). */
-export function scaledBands(totalMatches: number): number[] {
+/** A count band of this pool: its lower edge, and the paper's bands it stands for (several when they scale to less than one count apart). */
+export interface ScaledBand {
+  lower: number;
+  paper: number[];
+}
+
+/**
+ * MetaCLIP's bands scaled to a pool with `totalMatches` matches. Paper bands whose scaled edges round
+ * to the same count are one band here (never an empty "1–1" per paper band, never one dropped).
+ */
+export function scaledBands(totalMatches: number): ScaledBand[] {
   const scale = totalMatches / PAPER_TOTAL_MATCHES;
-  const edges = [0];
-  for (const b of PAPER_BANDS.slice(1)) edges.push(Math.max(edges[edges.length - 1] + 1, Math.round(b * scale)));
-  return edges;
+  const out: ScaledBand[] = [];
+  PAPER_BANDS.forEach((b, i) => {
+    const lower = i === 0 ? 0 : Math.round(b * scale);
+    const last = out[out.length - 1];
+    if (last && lower <= last.lower) last.paper.push(i);
+    else out.push({ lower, paper: [i] });
+  });
+  return out;
 }
 
 /** Per count band: entries, matches before balancing, and Σ min(count, t) after. `lower` ascending from 0. */
@@ -74,4 +88,9 @@ export function entryOrderSql(q: EntryQuery): string {
 export function entriesByIdSql(ids: readonly number[]): string {
   const list = ids.filter((i) => Number.isInteger(i) && i >= 0).join(", ");
   return `SELECT entry_id, entry, count::DOUBLE AS count, source FROM entries WHERE entry_id IN (${list || "NULL"}) ORDER BY entry_id`;
+}
+
+/** The entry whose text is exactly `text` (matching is case-sensitive, so is this). */
+export function entryByTextSql(text: string): string {
+  return `SELECT entry_id FROM entries WHERE entry = ${sqlString(text)} ORDER BY entry_id LIMIT 1`;
 }

@@ -54,6 +54,8 @@ export async function findRuns(root: string, maxRuns = 100_000): Promise<FoundRu
   return out;
 }
 
+const READ_AHEAD = 16;
+
 async function readCapped(file: string, cap: number): Promise<string | { error: string }> {
   const s = await lstat(file).catch(() => null);
   if (!s) return { error: "missing" };
@@ -77,13 +79,16 @@ export async function readRun(dir: string, id: string): Promise<EvalRun> {
  * (the server); else each root's own name leads (the CLI: `evals summary results/` → "results/run-1").
  */
 export async function readRuns(roots: string[], relativeTo?: string): Promise<EvalRun[]> {
-  const out: EvalRun[] = [];
+  const found: { dir: string; id: string }[] = [];
   for (const root of roots) {
     const base = relativeTo === undefined ? path.basename(path.resolve(root)) : "";
-    for (const { dir, rel } of await findRuns(root)) {
-      const id = [base, rel].filter(Boolean).join("/") || path.basename(path.resolve(root));
-      out.push(await readRun(dir, id));
-    }
+    for (const { dir, rel } of await findRuns(root)) found.push({ dir, id: [base, rel].filter(Boolean).join("/") || path.basename(path.resolve(root)) });
   }
+  // a few files at a time: the reads overlap, the order stays the folders'
+  const out: EvalRun[] = new Array(found.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(READ_AHEAD, found.length) }, async () => {
+    for (let i = next++; i < found.length; i = next++) out[i] = await readRun(found[i].dir, found[i].id);
+  }));
   return out;
 }

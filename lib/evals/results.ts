@@ -4,6 +4,7 @@
  * rejects: they are read as null. A repeated task (a re-run appends) keeps its last line; unknown keys
  * are kept; a malformed line is reported with its number and the others are still read. Isomorphic.
  */
+import { jsonErrorMessage } from "../util/jsonError";
 import { AGGREGATE_GROUPS, type AggregateName } from "./tasks";
 
 export interface EvalResult {
@@ -34,7 +35,7 @@ export function parseEvalResults(text: string): ParsedResults {
     try {
       value = JSON.parse(finiteJson(line));
     } catch (e) {
-      problems.push({ line: i + 1, message: `not JSON: ${(e as Error).message}` });
+      problems.push({ line: i + 1, message: `not JSON: ${jsonErrorMessage(finiteJson(line), e)}` });
       return;
     }
     const o = value as { key?: unknown; dataset?: unknown; metrics?: unknown };

@@ -5,6 +5,7 @@
  * run.json at the edge; every field is optional, so a run.json of another version still reads. Isomorphic:
  * the server, the CLI and the page's file drop all build runs here.
  */
+import { jsonErrorMessage } from "../util/jsonError";
 import { z } from "zod";
 import { parseEvalResults, type EvalResult } from "./results";
 import { DATACOMP_TASKS } from "./tasks";
@@ -99,7 +100,7 @@ export function buildRun(id: string, evalText: string, runJsonText: string | nul
     try {
       raw = JSON.parse(runJsonText);
     } catch (e) {
-      problems.push({ file: files.run, line: null, message: `not JSON: ${(e as Error).message}` });
+      problems.push({ file: files.run, line: null, message: `not JSON: ${jsonErrorMessage(runJsonText, e)}` });
     }
     if (raw !== undefined) {
       const r = runRecordSchema.safeParse(raw);
@@ -133,7 +134,7 @@ export function buildRun(id: string, evalText: string, runJsonText: string | nul
 }
 
 /** Metrics a page needs beyond main_metric (the rest of a line stays on disk): keeps the wire small for 1,000s of runs. */
-const KEPT_METRICS = ["acc1", "acc5", "mean_per_class_recall", "acc_head", "acc_tail", "image_text_class_recall@1", "mean_recall@1"];
+const KEPT_METRICS = ["acc_head", "acc_tail"];
 
 export function compactRun(run: EvalRun): EvalRun {
   const { workspacePath: _, ...curation } = run.curation;

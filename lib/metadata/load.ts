@@ -4,6 +4,7 @@
  * Entry id = position in the file; nothing is ever reordered or dropped, duplicates and empty
  * entries keep their ids and are reported.
  */
+import { jsonErrorMessage } from "../util/jsonError";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, firstLine } from "../errors";
@@ -58,7 +59,7 @@ export function parseJsonMetadata(file: string, text: string): string[] {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`metadata ${file} is not valid JSON: ${firstLine(e)}`);
+    throw new InputError(`metadata ${file} is not valid JSON: ${jsonErrorMessage(text, e)}`);
   }
   if (!Array.isArray(value)) throw new InputError(`metadata ${file} must be a JSON array of strings (MetaCLIP metadata.json)`);
   const bad = value.findIndex((v) => typeof v !== "string");
