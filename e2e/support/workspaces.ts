@@ -6,6 +6,8 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const E2E_DATA = path.join(REPO, ".tmp", "e2e-workspaces");
 export const FIXTURE = "fixture";
 export const BROKEN = "broken";
+/** the fixture's pool matched against a short lower-case list: few rows match (matching is case-sensitive) */
+export const LOWERCASE = "lowercase";
 /** the demo with its images in webdataset tar shards, pool URLs on a host that is never contacted */
 export const WEBDATASET = "fixture-wds";
 /** the fixture's training experiment (metacurate demo --experiment): the runs /evals shows */
