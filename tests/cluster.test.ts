@@ -182,8 +182,8 @@ test("a DataComp small job run end to end (stand-in checkout): eval_results.json
   const data = await balancedWorkspace(t);
   const { env, results } = standIn(tempDir(t));
   const spec = path.join(data, "spec.json");
-  writeFileSync(spec, JSON.stringify({ kind: "train", workspace: "ws", out: "small-run", scale: "small", "gpus-per-node": 1, seed: 7 }));
-  const r = cliWith(env, "job", "submit", "--data-dir", data, "--spec", spec, "--executor", "local", "--wait");
+  // as a person types it: `metacurate train --scale` submits the job
+  const r = cliWith(env, "train", "--data-dir", data, "--workspace", "ws", "--out", "small-run", "--scale", "small", "--gpus-per-node", "1", "--seed", "7", "--executor", "local", "--wait");
   const id = r.stdout.trim();
   assert.equal(r.code, 0, `${r.stderr}\n${cli("job", "logs", id, "--data-dir", data).stdout}`);
   const done = await waitEnded(new JobStore(data), id);
