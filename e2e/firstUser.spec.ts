@@ -66,6 +66,7 @@ test("paper overlays and Table 13 bands on a small pool: shown only where they m
   await expect(page.getByTestId("overlay-note")).toContainText("20k → 1 (every entry capped at 1)");
   await expect(page.getByTestId("chart-cumulative")).not.toContainText("(paper)");
   // every band is a row (none dropped); paper bands closer than one match here are one row, said so
+  await waitEvent(page, "tables");
   const bands = scaledBands(m.match.total_matches);
   await expect(page.getByTestId("band-row")).toHaveCount(bands.length);
   await expect(page.getByTestId("band-note")).toContainText("scale to less than one match apart");
@@ -83,6 +84,13 @@ test("stale and swallowed input: a p error goes when t moves; t above the larges
   await expect(page.getByTestId("threshold-error")).toContainText("p must be a number in [0, 1]");
   await page.getByTestId("slider-t").focus();
   await page.keyboard.press("ArrowRight");
+  await expect(page.getByTestId("threshold-error")).toHaveCount(0);
+  // a bad p again, then a t from elsewhere (typed): the p error is gone too
+  await page.getByTestId("input-p").fill("-1");
+  await page.getByTestId("input-p").press("Enter");
+  await expect(page.getByTestId("threshold-error")).toBeVisible();
+  await page.getByTestId("input-t").fill("30");
+  await page.getByTestId("input-t").press("Enter");
   await expect(page.getByTestId("threshold-error")).toHaveCount(0);
   await page.getByTestId("input-t").fill(String(m.match.max_count + 100));
   await page.getByTestId("input-t").press("Enter");
@@ -131,6 +139,7 @@ test("loading and empty states: the entries list says it is loading and when not
 });
 
 async function shot(page: Page, name: string, dark: boolean) {
+  await page.waitForFunction(() => [...document.images].every((i) => i.complete));
   await page.screenshot({ path: test.info().outputPath(`${name}-${dark ? "dark" : "light"}.png`), fullPage: false });
 }
 

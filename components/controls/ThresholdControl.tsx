@@ -55,7 +55,7 @@ export function ThresholdControl({ dist, t, onT, target }: { dist: CountDistribu
         <span>t (log scale, 1 – {fmtInt(max)})</span>
         <input type="range" min={0} max={logMax} step={logMax / 1000} value={Math.log10(Math.min(Math.max(t, 1), max))} data-testid="slider-t"
           aria-label="t on a log scale" aria-valuetext={`t = ${fmtInt(t)}`}
-          onChange={(e) => onT(Math.max(1, Math.round(10 ** Number(e.target.value))))} className="accent-sky-600" />
+          onChange={(e) => { setError(null); onT(Math.max(1, Math.round(10 ** Number(e.target.value)))); }} className="accent-sky-600" />
       </label>
       <label className="flex flex-col text-sm">
         <span>t</span>

@@ -106,11 +106,11 @@ export function EntriesTable({ db, query, t, selected, onSelect, hasSource }: { 
               style={{ position: "absolute", top: i * ROW, height: ROW, left: 0, right: 0 }}
               className={`grid grid-cols-[5rem_1fr_7rem_6rem_7rem] items-center px-2 text-left text-sm tabular-nums focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${row?.entry_id === selected ? "bg-sky-100 font-medium text-sky-950 dark:bg-sky-700 dark:text-white" : "hover:bg-zinc-100 dark:hover:bg-zinc-900"}`}>
               {row ? (<>
-                <span className="text-zinc-500">{row.entry_id}</span>
+                <span className={row.entry_id === selected ? "" : "text-zinc-500"}>{row.entry_id}</span>
                 <span className="truncate" data-testid="entry-name">{row.entry}</span>
                 <span className="text-right">{fmtInt(row.count)}</span>
                 <span className="text-right">{entryProbability(row.count, t).toPrecision(3)}</span>
-                <span className="truncate pl-3 text-xs text-zinc-500">{row.source ?? ""}</span>
+                <span className={`truncate pl-3 text-xs ${row.entry_id === selected ? "" : "text-zinc-500"}`}>{row.source ?? ""}</span>
               </>) : <span className="col-span-5 text-xs text-zinc-400">loading…</span>}
             </button>
           ))}
