@@ -4,10 +4,12 @@
  * that traces it to its curation (workspace, its manifest's and subset.npy's sha256, t, p, seed, size) and
  * its training (recipe, fixed hyperparameters, GPUs, seed, the scripts' sha256). Committed atomically.
  */
-import { copyFile, readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../errors";
 import { parseEvalResults } from "../evals/results";
+import { jsonErrorMessage } from "../util/jsonError";
 import { sha256File } from "../util/files";
 import { StagedOutput } from "../util/stagedOutput";
 import { readManifest } from "../workspace/artifacts";
@@ -17,11 +19,13 @@ import type { ClusterJobPlan } from "./scripts";
 
 export async function recordClusterRun(planFile: string, out: string): Promise<{ tasks: number; problems: number; runJson: Record<string, unknown> }> {
   let plan: ClusterJobPlan;
-  try { plan = JSON.parse(await readFile(planFile, "utf8")) as ClusterJobPlan; } catch (e) { throw new InputError(`--plan ${planFile}: ${(e as Error).message}`); }
+  const planText = await readFile(planFile, "utf8").catch((e: Error) => { throw new InputError(`--plan ${planFile}: ${e.message}`); });
+  try { plan = JSON.parse(planText) as ClusterJobPlan; } catch (e) { throw new InputError(`--plan ${planFile} is not valid JSON: ${jsonErrorMessage(planText, e)}`); }
   const { input, recipe, hyperparameters, workspace } = plan;
   const results = path.join(input.workDir, "eval", "eval_results.jsonl");
-  const text = await readFile(results, "utf8").catch(() => { throw new InputError(`${results}: evaluate.py wrote no eval_results.jsonl`); });
-  const parsed = parseEvalResults(text);
+  // read once: the bytes parsed are the bytes copied and hashed
+  const bytes = await readFile(results).catch(() => { throw new InputError(`${results}: evaluate.py wrote no eval_results.jsonl`); });
+  const parsed = parseEvalResults(bytes.toString("utf8"));
   if (parsed.results.length === 0) throw new InputError(`${results}: no task results in it${parsed.problems.length ? ` (line ${parsed.problems[0].line}: ${parsed.problems[0].message})` : ""}`);
   const manifest = await readManifest(workspace);
   const subsetSize = manifest.balance?.rows_kept ?? null;
@@ -56,12 +60,12 @@ export async function recordClusterRun(planFile: string, out: string): Promise<{
     shards: input.shards,
     work_dir: input.workDir,
     scripts,
-    eval_results_sha256: await sha256File(results),
+    eval_results_sha256: createHash("sha256").update(bytes).digest("hex"),
     eval_tasks: parsed.results.length,
   };
   const staged = await StagedOutput.open(out);
   try {
-    await copyFile(results, staged.file("eval_results.jsonl"));
+    await writeFile(staged.file("eval_results.jsonl"), bytes);
     await staged.writeJson("run.json", runJson);
     await staged.commit(["eval_results.jsonl", "run.json"]);
   } catch (e) {
