@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { localSlots } from "../lib/jobs/local";
+import { localSlots } from "../lib/jobs/runner";
 import type { JobRecord } from "../lib/jobs/types";
 import { wordnetDbDir, wordnetLemmas } from "../lib/metadata/wordnet";
 import { openDuckDB, sqlString } from "../lib/pool/duckdb";

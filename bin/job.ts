@@ -3,10 +3,9 @@ import { readFileSync, existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { jsonErrorMessage } from "../lib/util/jsonError";
 import { InputError, UsageError, firstLine } from "../lib/errors";
-import { cancelJob, reconcileJobs, startSupervisor } from "../lib/jobs/local";
-import { checkExecutor, planJob } from "../lib/jobs/spec";
+import { anyActive, cancelJob, ensureRunner, followJob, submitJob } from "../lib/jobs/control";
+import { runQueue } from "../lib/jobs/runner";
 import { JobStore } from "../lib/jobs/store";
-import { superviseJob } from "../lib/jobs/supervisor";
 import type { JobRecord } from "../lib/jobs/types";
 
 export function jobStore(dataDir: string | undefined): JobStore {
@@ -34,51 +33,48 @@ export async function submit(store: JobStore, specFile: string, executor: string
 
 /** Submits a spec (a parsed JSON object): prints the job's id; with `wait`, follows it to its end. */
 export async function submitSpec(store: JobStore, raw: unknown, executor: string, poolsDirs: string[], wait: boolean): Promise<number> {
-  const planned = planJob(raw, { dataDir: store.dataDir, poolsDirs: poolsDirs.map((d) => path.resolve(d)) });
-  const job = await store.create(planned, await checkExecutor(executor).catch((e) => { throw new UsageError(`--executor: ${(e as Error).message.replace(/^"executor": /, "")}`); }));
-  startSupervisor(store, job.id);
+  const roots = { dataDir: store.dataDir, poolsDirs: poolsDirs.map((d) => path.resolve(d)) };
+  const job = await submitJob(store, raw, executor, roots).catch((e) => {
+    throw e instanceof UsageError && /^"executor": /.test(e.message) ? new UsageError(`--executor: ${e.message.replace(/^"executor": /, "")}`) : e;
+  });
   process.stdout.write(job.id + "\n");
   if (!wait) return 0;
-  const end = await follow(store, job.id, (line) => process.stderr.write(line + "\n"));
+  const end = await followJob(store, job.id, (line) => process.stderr.write(line + "\n"));
   return end.state === "succeeded" ? 0 : 1;
-}
-
-/** Streams a job's progress lines until it ends; returns its final record. */
-export async function follow(store: JobStore, id: string, print: (line: string) => void): Promise<JobRecord> {
-  let offset = 0;
-  for (;;) {
-    const read = await store.readEvents(id, offset);
-    const events = read.events;
-    offset = read.offset;
-    for (const e of events) {
-      if (e.type === "progress") print(`${e.task} ${e.step}${e.total ? ` ${e.done}/${e.total}` : ""}`);
-      else if (e.type === "task") print(`task ${e.task}: ${e.state}${e.error ? ` (${e.error})` : ""}`);
-      else print(`job ${id}: ${e.state}${e.error ? ` (${e.error})` : ""}`);
-    }
-    const [job] = await reconcileJobs(store, [await store.read(id)]);
-    if (job.state !== "queued" && job.state !== "running") {
-      if ((await store.readEvents(id, offset)).events.length === 0) return job;
-      continue;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 export function showJob(job: JobRecord): string {
   const p = job.progress;
   const lines = [
     `job       ${job.id} (${job.kind}, ${job.executor})`,
-    `state     ${job.state}${job.error ? `: ${job.error}` : ""}`,
+    `state     ${job.state}${job.error ? `: ${job.error}` : ""}${job.state === "running" && job.cancelRequested ? " (cancelling)" : ""}`,
     `out       ${job.out}`,
     `created   ${job.created}${job.started ? `, started ${job.started}` : ""}${job.finished ? `, finished ${job.finished}` : ""}`,
+    ...(job.resumes ? [`resumed   ${job.resumes}× (its runner died)`] : []),
     ...(p ? [`progress  ${p.task} ${p.step}${p.total ? ` ${p.done.toLocaleString("en")}/${p.total.toLocaleString("en")}` : ""}`] : []),
     ...job.tasks.map((t) => `task      ${t.name}: ${t.state}${t.attempts > 1 ? ` (${t.attempts} attempts)` : ""}${t.error ? ` — ${t.error}` : ""}`),
   ];
   return lines.join("\n") + "\n";
 }
 
+/** Every job, newest first; a runner is started if some are waiting with none there (reading changes no job). */
 export async function listJobs(store: JobStore): Promise<JobRecord[]> {
-  return reconcileJobs(store);
+  const jobs = await store.list();
+  if (anyActive(jobs)) await ensureRunner(store);
+  return jobs;
 }
 
-export { cancelJob, superviseJob };
+export async function showOne(store: JobStore, id: string): Promise<JobRecord> {
+  const job = await store.read(id);
+  if (anyActive([job])) await ensureRunner(store);
+  return job;
+}
+
+/** The queue runner of a data directory (what jobs start on demand); exits when no job is left to run. */
+export async function runner(store: JobStore): Promise<number> {
+  const spawner = Number(process.env.METACURATE_RUNNER_SPAWNER);
+  await runQueue(store, { spawnedBy: Number.isInteger(spawner) && spawner > 0 ? spawner : undefined });
+  return 0;
+}
+
+export { cancelJob };

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { cancelJob } from "../lib/jobs/local";
+import { cancelJob } from "../lib/jobs/control";
 import { slurmAvailable } from "../lib/jobs/slurmState";
 import { JobStore } from "../lib/jobs/store";
 import { openDuckDB, sqlString } from "../lib/pool/duckdb";

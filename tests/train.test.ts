@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { cancelJob } from "../lib/jobs/local";
+import { cancelJob } from "../lib/jobs/control";
 import { JobStore } from "../lib/jobs/store";
 import { mulberry32, normal } from "../lib/util/rng";
 import { makeOps } from "../lib/train/ops";

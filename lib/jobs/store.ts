@@ -1,11 +1,14 @@
 /**
- * Jobs on disk: DATA_DIR/.jobs/ID/ holds spec.json, state.json (replaced atomically), events.jsonl
- * (appended), log.txt (the tasks' output) and the scripts an executor generates.
+ * Jobs on disk: DATA_DIR/.jobs/ID/ holds spec.json, state.json (replaced atomically, changed only by
+ * compare-and-set under state.lock), events.jsonl (appended under the same lock), log.txt (the tasks'
+ * output) and the scripts an executor generates. DATA_DIR/.jobs/claims/NAME names the last job that
+ * claimed output NAME; runner.lock elects the queue runner.
  */
 import { randomBytes } from "node:crypto";
-import { appendFile, mkdir, open, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { NotFoundError, UsageError } from "../errors";
+import { withLock } from "./fileLock";
 import type { PlannedJob } from "./spec";
 import type { ExecutorName, JobEvent, JobRecord } from "./types";
 
@@ -32,27 +35,40 @@ export class JobStore {
     return path.join(this.dir(id), name);
   }
 
-  async create(planned: PlannedJob, executor: ExecutorName): Promise<JobRecord> {
+  /** The file of the queue runner's election (one runner per data directory). */
+  get runnerLock(): string {
+    return path.join(this.root, "runner.lock");
+  }
+
+  /**
+   * Records a new job (queued) in one step: its folder is made aside and renamed into place, so a
+   * submission that fails (a full disk, a bad script) leaves nothing. `id` may be given (a claim).
+   */
+  async create(planned: PlannedJob, executor: ExecutorName, id = newJobId()): Promise<JobRecord> {
     await mkdir(this.root, { recursive: true });
-    for (;;) {
-      const id = newJobId();
-      const dir = this.dir(id);
-      try { await mkdir(dir); } catch (e) { if ((e as NodeJS.ErrnoException).code === "EEXIST") continue; throw e; }
-      const record: JobRecord = {
-        id, kind: planned.kind, state: "queued", executor, out: planned.out, created: new Date().toISOString(), started: null, finished: null,
-        progress: null, error: null, supervisor: null, resumes: 0, supervisorRequested: null,
-        tasks: planned.tasks(dir).map((t) => ({ ...t, state: "pending", attempts: 0, exitCode: null, started: null, finished: null, error: null })),
-      };
-      await writeFile(path.join(dir, "spec.json"), JSON.stringify(planned.spec, null, 2) + "\n");
+    const dir = this.dir(id);
+    const tmp = path.join(this.root, `.new-${id}-${randomBytes(3).toString("hex")}`);
+    const record: JobRecord = {
+      id, kind: planned.kind, state: "queued", executor, out: planned.out, created: new Date().toISOString(), started: null, finished: null,
+      progress: null, error: null, supervisor: null, resumes: 0, supervisorRequested: null, cancelRequested: null,
+      tasks: planned.tasks(dir).map((t) => ({ ...t, state: "pending", attempts: 0, exitCode: null, started: null, finished: null, error: null, pid: null, procStart: null })),
+    };
+    try {
+      await mkdir(tmp);
+      await writeFile(path.join(tmp, "spec.json"), JSON.stringify(planned.spec, null, 2) + "\n");
       for (const f of planned.files?.(dir) ?? []) {
-        await mkdir(path.dirname(path.join(dir, f.name)), { recursive: true });
-        await writeFile(path.join(dir, f.name), f.text, { mode: f.mode });
+        await mkdir(path.dirname(path.join(tmp, f.name)), { recursive: true });
+        await writeFile(path.join(tmp, f.name), f.text, { mode: f.mode });
       }
-      await writeFile(path.join(dir, "log.txt"), "");
-      await writeFile(path.join(dir, "events.jsonl"), "");
-      await this.write(record);
-      return record;
+      await writeFile(path.join(tmp, "log.txt"), "");
+      await writeFile(path.join(tmp, "events.jsonl"), "");
+      await writeFile(path.join(tmp, "state.json"), JSON.stringify(record, null, 2) + "\n");
+      await rename(tmp, dir);
+    } catch (e) {
+      await rm(tmp, { recursive: true, force: true }).catch(() => {});
+      throw e;
     }
+    return record;
   }
 
   async read(id: string): Promise<JobRecord> {
@@ -60,12 +76,58 @@ export class JobStore {
     return JSON.parse(text) as JobRecord;
   }
 
-  /** Replaces state.json in one rename: a reader sees the old state or the new one. */
-  async write(record: JobRecord): Promise<void> {
+  /** Replaces state.json in one rename: a reader sees the old state or the new one. Only under the job's lock (update). */
+  private async write(record: JobRecord): Promise<void> {
     const file = this.file(record.id, "state.json");
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    await writeFile(tmp, JSON.stringify(record, null, 2) + "\n");
-    await rename(tmp, file);
+    try {
+      await writeFile(tmp, JSON.stringify(record, null, 2) + "\n");
+      await rename(tmp, file);
+    } catch (e) {
+      await rm(tmp, { force: true }).catch(() => {});
+      throw e;
+    }
+  }
+
+  /**
+   * Compare-and-set under the job's lock: `change` gets the record as it is on disk now and returns the
+   * new record, or null to leave it as it is (its precondition failed). The events it returns are
+   * appended under the same lock, so the log's order is the states' order. Returns what is on disk after.
+   */
+  async update(id: string, change: (now: JobRecord) => { record: JobRecord; events?: JobEvent[] } | null): Promise<{ record: JobRecord; changed: boolean }> {
+    return withLock(path.join(this.dir(id), "state.lock"), `job ${id}`, async () => {
+      const now = await this.read(id);
+      const next = change(now);
+      if (!next) return { record: now, changed: false };
+      await this.write(next.record);
+      for (const e of next.events ?? []) await this.appendEvent(id, e);
+      return { record: next.record, changed: true };
+    });
+  }
+
+  /** Runs `fn` holding the data directory's submission lock (checking and claiming an output name is one step). */
+  async withSubmitLock<T>(fn: () => Promise<T>): Promise<T> {
+    await mkdir(this.root, { recursive: true });
+    return withLock(path.join(this.root, "submit.lock"), "job submission", fn);
+  }
+
+  /** The job that claimed output `out` last (claims are made under the submission lock), or null. */
+  async claimOf(out: string): Promise<string | null> {
+    const id = (await readFile(path.join(this.root, "claims", out), "utf8").catch(() => "")).trim();
+    return ID.test(id) ? id : null;
+  }
+
+  async claim(out: string, id: string): Promise<void> {
+    const dir = path.join(this.root, "claims");
+    await mkdir(dir, { recursive: true });
+    const tmp = path.join(dir, `.${out}.${randomBytes(4).toString("hex")}`);
+    await writeFile(tmp, id + "\n");
+    await rename(tmp, path.join(dir, out));
+  }
+
+  /** The ids of every job, oldest first. */
+  async ids(): Promise<string[]> {
+    return (await readdir(this.root).catch(() => [])).filter((n) => ID.test(n)).sort();
   }
 
   async spec(id: string): Promise<Record<string, unknown>> {
@@ -92,7 +154,6 @@ export class JobStore {
     }
   }
 
-  /** The .sbatch scripts an executor generated in the job's folder, by name. */
   /** The scripts a person can read and rerun: the Slurm executor's .sbatch files and a cluster training job's step scripts. */
   async scripts(id: string): Promise<Record<string, string>> {
     const out: [string, string][] = [];
@@ -120,8 +181,9 @@ export class JobStore {
     }
   }
 
+  /** Every job, newest first (a reader: it never writes). */
   async list(): Promise<JobRecord[]> {
-    const ids = (await readdir(this.root).catch(() => [])).filter((n) => ID.test(n)).sort().reverse();
+    const ids = (await this.ids()).reverse();
     const out: JobRecord[] = [];
     for (const id of ids) {
       const r = await this.read(id).catch(() => null);

@@ -34,9 +34,20 @@ export interface TaskRecord {
   slurmId?: string | null;
   /** Tasks run as one Slurm array share a group name (the task's index in it is its place among them). */
   array?: string;
+  /** The local process running it (its own process group), while it runs: pid and start time. */
+  pid?: number | null;
+  procStart?: string | null;
   /** What it needs of a Slurm node beyond the job's slurm-* fields (a cluster training step's GPUs). */
   resources?: { gpusPerNode?: number; nodes?: number; tasksPerNode?: number };
 }
+
+export interface ProcessId {
+  pid: number;
+  procStart: string | null;
+  host: string;
+}
+
+export const isTerminalState = (s: JobState) => s === "succeeded" || s === "failed" || s === "cancelled";
 
 export interface JobRecord {
   id: string;
@@ -52,18 +63,20 @@ export interface JobRecord {
   tasks: TaskRecord[];
   /** Why it failed or was cancelled. */
   error: string | null;
-  /** The process running it (local executor): pid and start time, so a dead one is told apart. */
-  supervisor: { pid: number; procStart: string | null; host: string } | null;
-  /** Times a job whose supervisor died was taken up again. */
+  /** The queue runner that took it up (pid, start time, host), so a dead one is told apart. */
+  supervisor: ProcessId | null;
+  /** Times a job was taken up again after the runner running it died. */
   resumes: number;
-  /** The supervisor that died, whose process group (its task) the next one ends first. */
-  previousSupervisor?: { pid: number; procStart: string | null; host: string } | null;
-  /** When a supervisor was last asked for (it records itself in `supervisor` once started). */
+  /** The runner that died while running it. */
+  previousSupervisor?: ProcessId | null;
+  /** Unused since the queue runner; kept so older records read the same. */
   supervisorRequested: string | null;
+  /** When a cancel was asked for a running job (its runner ends its tasks, then marks it cancelled). */
+  cancelRequested?: string | null;
 }
 
 /** Events appended to events.jsonl. */
 export type JobEvent =
-  | { time: string; type: "state"; state: JobState; error?: string | null }
+  | { time: string; type: "state"; state: JobState; error?: string | null; resumed?: number }
   | { time: string; type: "task"; task: string; state: TaskState; attempt: number; exitCode?: number | null; error?: string | null }
   | ({ time: string; type: "progress" } & JobProgress);

@@ -1,11 +1,20 @@
 /**
- * A test hook for crash tests: with METACURATE_PAUSE_AT=label[,label...] (or "*"), a run reaching
- * one of these points says "paused at LABEL" on stderr and waits METACURATE_PAUSE_MS (default
- * 300 ms), so a test can `kill -9` it at exactly that point. Without the variable it does nothing.
+ * A test hook for crash and race tests: with METACURATE_PAUSE_AT=label[,label...] (or "*"), a run
+ * reaching one of these points says "paused at LABEL" on stderr and holds still there, so a test can
+ * look at it or `kill -9` it at exactly that moment. It holds until the file METACURATE_PAUSE_UNTIL
+ * exists (the test releases it), else for METACURATE_PAUSE_MS (default 300 ms). Without
+ * METACURATE_PAUSE_AT it does nothing.
  */
+import { access } from "node:fs/promises";
+
 export async function pausePoint(label: string): Promise<void> {
   const at = process.env.METACURATE_PAUSE_AT;
   if (!at || (at !== "*" && !at.split(",").includes(label))) return;
   process.stderr.write(`metacurate: paused at ${label}\n`);
+  const until = process.env.METACURATE_PAUSE_UNTIL;
+  if (until) {
+    while (!(await access(until).then(() => true, () => false))) await new Promise((r) => setTimeout(r, 25));
+    return;
+  }
   await new Promise((resolve) => setTimeout(resolve, Number(process.env.METACURATE_PAUSE_MS ?? 300)));
 }

@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { reconcileJobs } from "../../lib/jobs/local";
 import type { JobStore } from "../../lib/jobs/store";
 import type { JobRecord } from "../../lib/jobs/types";
 import { wordnetDbDir, wordnetLemmas } from "../../lib/metadata/wordnet";
@@ -59,7 +58,7 @@ export async function assertEqualsCurate(ref: string, got: string): Promise<void
 export async function waitEnded(store: JobStore, id: string, ms = 240_000): Promise<JobRecord> {
   const end = Date.now() + ms;
   for (;;) {
-    const [j] = await reconcileJobs(store, [await store.read(id)]);
+    const j = await store.read(id);
     if (j.state !== "queued" && j.state !== "running") return j;
     if (Date.now() > end) throw new Error(`job ${id} still ${j.state}`);
     await new Promise((r) => setTimeout(r, 200));

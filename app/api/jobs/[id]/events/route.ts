@@ -1,4 +1,5 @@
-import { reconcileJobs } from "../../../../../lib/jobs/local";
+import { anyActive, ensureRunner } from "../../../../../lib/jobs/control";
+import { publicJob } from "../../../../../lib/jobs/publicJob";
 import { serverStore } from "../../../../../lib/jobs/server";
 import { dataDir } from "../../../../../lib/workspace/serve";
 import { errorResponse } from "../../../respond";
@@ -16,16 +17,18 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
     const stream = new ReadableStream<Uint8Array>({
       async start(controller) {
         let offset = 0;
+        let checked = 0;
         try {
           while (!req.signal.aborted) {
             const read = await store.readEvents(id, offset);
             offset = read.offset;
             for (const e of read.events) controller.enqueue(encoder.encode(`data: ${JSON.stringify(e)}\n\n`));
-            const [job] = await reconcileJobs(store, [await store.read(id)]);
-            if (job.state !== "queued" && job.state !== "running" && (await store.readEvents(id, offset)).events.length === 0) {
-              controller.enqueue(encoder.encode(`event: end\ndata: ${JSON.stringify(job)}\n\n`));
+            const job = await store.read(id);
+            if (!anyActive([job]) && (await store.readEvents(id, offset)).events.length === 0) {
+              controller.enqueue(encoder.encode(`event: end\ndata: ${JSON.stringify(publicJob(job))}\n\n`));
               break;
             }
+            if (Date.now() - checked > 2000) { checked = Date.now(); await ensureRunner(store); }
             await new Promise((r) => setTimeout(r, 300));
           }
         } finally {
