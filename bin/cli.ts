@@ -290,6 +290,7 @@ const commands: Record<string, Command> = {
       wait: { kind: "boolean", help: "stream its progress and exit 0 only when it succeeded" },
       help,
     },
+    schema: options.jobSubmitOptions,
     run: async (f) => {
       const job = await import("./job");
       return job.submit(job.jobStore(f["data-dir"] as string), f.spec as string, (f.executor as string | undefined) ?? "local", (f["pools-dir"] as string[] | undefined) ?? [], f.wait === true);

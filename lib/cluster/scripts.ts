@@ -6,6 +6,7 @@
  * scale_configs.py still gives exactly those, so a run's record cannot claim a recipe it did not train with.
  */
 import { DATACOMP_SCALE_CONFIGS, METACLIP_RECIPE_CONFIGS, perGpuBatch, type DatacompScale, type MetaclipRecipe } from "./recipes";
+import { shellComment, shellQuote } from "./shellText";
 
 export type ClusterRecipe = { kind: "datacomp"; scale: DatacompScale } | { kind: "metaclip"; name: MetaclipRecipe };
 
@@ -44,8 +45,6 @@ export interface ClusterScript {
   text: string;
 }
 
-/** Single-quoted for bash. */
-export const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 const py = (v: number | string | null) => (v === null ? "None" : typeof v === "string" ? JSON.stringify(v) : String(v));
 
 export function recipeTitle(r: ClusterRecipe): string {
@@ -73,9 +72,9 @@ function header(input: ClusterPlanInput, step: string, what: string): string[] {
   const params = Object.entries(recipeSummary(input.recipe)).map(([k, v]) => `${k} ${v ?? "default"}`).join(" · ");
   return [
     "#!/bin/bash",
-    `# metacurate: ${recipeTitle(input.recipe)}, ${step}: ${what}`,
-    `# fixed hyperparameters: ${params}`,
-    `# ${input.nodes} node(s) × ${input.gpusPerNode} GPU(s); seed ${input.seed}; subset ${input.subsetNpy}`,
+    shellComment(`metacurate: ${recipeTitle(input.recipe)}, ${step}: ${what}`),
+    shellComment(`fixed hyperparameters: ${params}`),
+    shellComment(`${input.nodes} node(s) × ${input.gpusPerNode} GPU(s); seed ${input.seed}; subset ${input.subsetNpy}`),
     "set -euo pipefail",
     ...(input.condaEnv ? [`source "$(conda info --base)/etc/profile.d/conda.sh"`, `conda activate ${shellQuote(input.condaEnv)}`] : []),
     `cd ${shellQuote(input.datacompDir)}`,
@@ -101,7 +100,7 @@ function trainDatacomp(input: ClusterPlanInput, scale: DatacompScale): string[] 
   ];
   return [
     ...header(input, "step 2 of 3", "train.py with the scale's fixed hyperparameters"),
-    "# the checkout must give the benchmark's hyperparameters for this scale, or the run would not be a DataComp run",
+    shellComment("the checkout must give the benchmark's hyperparameters for this scale, or the run would not be a DataComp run"),
     "python - <<'PY'",
     "from scale_configs import get_scale_config",
     `want = ${want}`,

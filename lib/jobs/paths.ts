@@ -5,6 +5,7 @@
  */
 import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
+import { controlCharacter, shown } from "../cluster/shellText";
 import { UsageError } from "../errors";
 
 export interface PathRoots {
@@ -38,6 +39,9 @@ export function checkWorkspaceName(value: string, field: string): string {
 
 function checkShape(value: string, field: string): void {
   if (value.length === 0 || value.length > 1024) throw new UsageError(`"${field}": needs a path`);
+  // a newline in a path would end a line of a generated script (lib/cluster/shellText)
+  const control = value.includes("\0") ? null : controlCharacter(value);
+  if (control) throw new UsageError(`"${field}": ${shown(value)} holds ${control}; a path must be one line of printable characters`);
   if (value.includes("\0") || /%[0-9a-f]{2}/i.test(value)) throw new UsageError(`"${field}": ${JSON.stringify(value.slice(0, 80))} holds encoded or NUL characters`);
   if (path.isAbsolute(value) || /^[a-z][a-z0-9+.-]*:/i.test(value)) throw new UsageError(`"${field}": ${JSON.stringify(value.slice(0, 80))} must be a path relative to the data directory, not an absolute path or a URL`);
   if (value.split(/[\\/]/).includes("..")) throw new UsageError(`"${field}": ${JSON.stringify(value.slice(0, 80))} must not climb out with ".."`);

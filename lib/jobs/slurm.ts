@@ -10,6 +10,7 @@
  */
 import { mkdir, open, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { sbatchDirective, sbatchPatternFolder, shellComment, shellQuote } from "../cluster/shellText";
 import { launcher } from "./local";
 import { COMMAND_PREFIX, messageOf, parseProgressLine } from "./progressLine";
 import { ended, isTerminal, sbatch, scancel, squeue, type Ended } from "./slurmState";
@@ -41,8 +42,7 @@ export function slurmResources(spec: Record<string, unknown>): SlurmResources {
   };
 }
 
-const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-const command = (task: TaskRecord) => [process.execPath, launcher(), ...task.argv, "--progress", "json"].map(quote).join(" ");
+const command = (task: TaskRecord) => [process.execPath, launcher(), ...task.argv, "--progress", "json"].map(shellQuote).join(" ");
 
 /** A group of tasks submitted as one script: an array (shard tasks) or a single task. */
 interface Unit {
@@ -70,31 +70,36 @@ export function logFile(jobDir: string, task: TaskRecord): string {
 function gpuLines(r: TaskRecord["resources"]): string[] {
   if (!r) return [];
   return [
-    ...(r.nodes ? [`#SBATCH --nodes=${r.nodes}`] : []),
-    ...(r.tasksPerNode ? [`#SBATCH --ntasks-per-node=${r.tasksPerNode}`] : []),
-    ...(r.gpusPerNode ? [`#SBATCH --gpus-per-node=${r.gpusPerNode}`] : []),
+    ...(r.nodes ? [sbatchDirective("nodes", r.nodes, "nodes")] : []),
+    ...(r.tasksPerNode ? [sbatchDirective("ntasks-per-node", r.tasksPerNode, "tasks per node")] : []),
+    ...(r.gpusPerNode ? [sbatchDirective("gpus-per-node", r.gpusPerNode, "gpus-per-node")] : []),
   ];
 }
 
-/** The .sbatch scripts, written once into the job's folder: a person can read them and rerun them. */
+/**
+ * The .sbatch scripts, written once into the job's folder: a person can read them and rerun them.
+ * Every value goes through lib/cluster/shellText; a job folder an #SBATCH line cannot name (a control
+ * character or a backslash in the data directory's path) is refused there, naming it.
+ */
 export async function writeScripts(store: JobStore, job: JobRecord, res: SlurmResources): Promise<void> {
   const dir = path.join(store.dir(job.id), "slurm");
+  const logs = sbatchPatternFolder(path.join(dir, "logs"), "the job's log folder");
   await mkdir(path.join(dir, "logs"), { recursive: true });
   for (const u of units(job)) {
     const name = u.script.replace(/\.sbatch$/, "");
     const lines = [
       "#!/bin/bash",
-      `#SBATCH --job-name=metacurate-${name}`,
-      `#SBATCH --output=${path.join(dir, "logs", u.array ? `${name}-%a.log` : `${name}.log`)}`,
+      sbatchDirective("job-name", `metacurate-${name}`, "the job name"),
+      sbatchDirective("output", `${logs}/${u.array ? `${name}-%a.log` : `${name}.log`}`, "the log file"),
       "#SBATCH --open-mode=append",
-      ...(res.partition ? [`#SBATCH --partition=${res.partition}`] : []),
-      ...(res.time ? [`#SBATCH --time=${res.time}`] : []),
-      `#SBATCH --cpus-per-task=${res.cpus ?? 1}`,
-      ...(res.mem ? [`#SBATCH --mem=${res.mem}`] : []),
+      ...(res.partition ? [sbatchDirective("partition", res.partition, "the partition (slurm-partition or METACURATE_SLURM_PARTITION)")] : []),
+      ...(res.time ? [sbatchDirective("time", res.time, "the time limit (slurm-time or METACURATE_SLURM_TIME)")] : []),
+      sbatchDirective("cpus-per-task", res.cpus ?? 1, "the CPUs per task (slurm-cpus or METACURATE_SLURM_CPUS)"),
+      ...(res.mem ? [sbatchDirective("mem", res.mem, "the memory (slurm-mem or METACURATE_SLURM_MEM)")] : []),
       ...gpuLines(u.tasks[0].resources),
-      `# metacurate job ${job.id} (${job.kind}), ${u.array ? `tasks ${name}-0 … ${name}-${u.tasks.length - 1}: sbatch --array=0-${u.tasks.length - 1} ${u.script}` : `task ${name}: sbatch ${u.script}`}`,
+      shellComment(`metacurate job ${job.id} (${job.kind}), ${u.array ? `tasks ${name}-0 … ${name}-${u.tasks.length - 1}: sbatch --array=0-${u.tasks.length - 1} ${u.script}` : `task ${name}: sbatch ${u.script}`}`),
       "set -euo pipefail",
-      `cd ${quote(store.dataDir)}`,
+      `cd ${shellQuote(store.dataDir)}`,
     ];
     if (u.array) {
       lines.push('case "${SLURM_ARRAY_TASK_ID:-}" in');

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { DATACOMP_SCALES, METACLIP_RECIPES } from "../cluster/recipes";
+import { controlCharacter, shown } from "../cluster/shellText";
 import { columnField, memoryLimitField, oneThreshold, pathField, progressField, pField, seedField, thresholdFields, tField, workersField } from "./fields";
 
 const threshold = thresholdFields;
@@ -77,7 +78,11 @@ export const statsOptions = z.strictObject({
 const positiveInt = (what: string) => z.number().refine((n) => Number.isInteger(n) && n >= 1, { error: (i) => `must be a whole number of ${what}, at least 1 (got ${i.input})` });
 
 /** A path on the cluster (a checkout, shards, scratch): absolute, one line; only ever passed to the scripts, never served. */
-const clusterPath = z.string().refine((v) => v.startsWith("/") && v.length <= 1024 && !/[\0-\x1f\x7f]/.test(v), { error: (i) => `must be an absolute path on the cluster, one line (got ${JSON.stringify(String(i.input)).slice(0, 80)})` });
+const clusterPath = z.string().superRefine((v, ctx) => {
+  const bad = controlCharacter(v);
+  if (bad) ctx.addIssue({ code: "custom", message: `must be an absolute path on the cluster, one line: it holds ${bad} (got ${shown(v)})` });
+  else if (!v.startsWith("/") || v.length > 1024) ctx.addIssue({ code: "custom", message: `must be an absolute path on the cluster, one line (got ${JSON.stringify(v.slice(0, 80))})` });
+});
 const countField = (what: string, max: number) => z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= max, { error: (i) => `must be a whole number of ${what} from 1 to ${max} (got ${i.input})` });
 
 /**
@@ -89,7 +94,8 @@ export const clusterTrainFields = {
   recipe: z.enum(METACLIP_RECIPES, { error: (i) => `must be ${METACLIP_RECIPES.join(" or ")} (got ${JSON.stringify(i.input)})` }).optional(),
   "datacomp-dir": clusterPath.optional(),
   "open-clip-dir": clusterPath.optional(),
-  "conda-env": z.string().regex(/^[A-Za-z0-9_.\/-]{1,256}$/, { error: "must be a conda environment name or path" }).optional(),
+  // a leading "-" would make `conda activate` read the name as an option
+  "conda-env": z.string().regex(/^[A-Za-z0-9_.\/][A-Za-z0-9_.\/-]{0,255}$/, { error: (i) => `must be a conda environment name or path: letters, digits, _ . / -, not starting with "-" (got ${JSON.stringify(String(i.input)).slice(0, 80)})` }).optional(),
   shards: clusterPath.optional(),
   "eval-data": clusterPath.optional(),
   "work-dir": clusterPath.optional(),
@@ -152,6 +158,16 @@ export const serveOptions = z.strictObject({
   port: z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= 65535, { error: (i) => `must be an integer from 1 to 65535 (got ${i.input})` }).optional(),
   host: z.string().min(1).optional(),
   rebuild: z.boolean().optional(),
+  "pools-dir": z.array(pathField).optional(),
+});
+
+/**
+ * `job submit`'s paths: its data directory becomes part of the Slurm scripts, so it is a path like any
+ * other (one line). Its other flags pass through as parsed (the executor is checked when submitting).
+ */
+export const jobSubmitOptions = z.looseObject({
+  "data-dir": pathField,
+  spec: pathField,
   "pools-dir": z.array(pathField).optional(),
 });
 

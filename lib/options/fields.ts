@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { assertSeed } from "../curation/draw";
 import { assertP, assertT } from "../curation/threshold";
+import { controlCharacter, shown } from "../cluster/shellText";
 
 /** A number checked by one of the engine's own rules, its message kept. */
 function ruled(check: (v: number) => void) {
@@ -22,7 +23,11 @@ export const MIN_MEMORY_LIMIT_GB = 0.25;
 export const memoryLimitField = z.number().refine((n) => Number.isFinite(n) && n >= MIN_MEMORY_LIMIT_GB, { error: (i) => `must be a number of GB, at least ${MIN_MEMORY_LIMIT_GB} (got ${i.input})` });
 export const workersField = z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= 256, { error: (i) => `must be an integer from 1 to 256 (got ${i.input})` });
 export const progressField = z.enum(["bar", "json", "none"], { error: (i) => `must be one of bar, json, none (got "${String(i.input)}")` });
-export const pathField = z.string().min(1, { error: "needs a path" });
+/** No path holds a control character: a newline in one would end a line of a generated script (lib/cluster/shellText). */
+export const pathField = z.string().min(1, { error: "needs a path" }).superRefine((v, ctx) => {
+  const bad = controlCharacter(v);
+  if (bad) ctx.addIssue({ code: "custom", message: `holds ${bad} (got ${shown(v)}); a path must be one line of printable characters` });
+});
 export const columnField = z.string().min(1, { error: "needs a column name" });
 
 /** t, p or target-size, and the seed, as the balancing step takes them (the engine's own check). */
