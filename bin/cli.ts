@@ -13,6 +13,7 @@ import type { ZodType } from "zod";
 import * as options from "../lib/options/commands";
 import { parseOptions } from "../lib/options/validate";
 import { Progress, PROGRESS_MODES, type ProgressMode } from "./progress";
+import { PIPE_CLOSED_EXIT, watchClosedPipes } from "./closedPipes";
 import { mkdirSync, existsSync } from "node:fs";
 import path from "node:path";
 
@@ -168,6 +169,8 @@ const commands: Record<string, Command> = {
         out: f.out as string, tower: ((f.tower as string | undefined) ?? TRAIN_DEFAULTS.tower) as "mlp" | "cnn", batch: (f.batch as number | undefined) ?? TRAIN_DEFAULTS.batch,
         lr: (f.lr as number | undefined) ?? TRAIN_DEFAULTS.lr, maxSeconds: f["max-seconds"] as number | undefined, evalTask: f["eval-task"] as string | undefined, imagesFrom: f["images-from"] as string | undefined,
         onStage: (s) => progress.setStage(s), onProgress: (d, t, extra) => progress.update(d, t, extra),
+        // a closed stdout or stderr stops the run as a cancel does: no staging folder is left
+        signal: watchClosedPipes().signal,
       });
       progress.done();
       const m = run.eval.metrics;
@@ -506,7 +509,8 @@ usage: metacurate <command> [flags]   (metacurate <command> --help for its flags
 commands:
 ${rows.join("\n")}
 
-exit codes: 0 ok, 1 internal error, 2 bad flags or parameters, 3 bad input data, 4 output not writable
+exit codes: 0 ok, 1 internal error, 2 bad flags or parameters, 3 bad input data, 4 output not writable,
+141 its output pipe closed (a reader such as head went away; a run it stops leaves nothing)
 `;
 }
 
@@ -519,6 +523,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === "--help" || name === "-h" || name === "help") { process.stdout.write(usage()); return 0; }
   if (name === "--version") { process.stdout.write(TOOL_VERSION + "\n"); return 0; }
   const command = commands[name];
+  const pipes = watchClosedPipes();
   let progress = new Progress("none");
   try {
     if (!command) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(commands).join(", ")})`);
@@ -535,9 +540,12 @@ export async function main(argv: string[]): Promise<number> {
     progress = new Progress(mode as ProgressMode);
     const code = await command.run(flags, progress);
     progress.done();
+    if (pipes.closed()) return PIPE_CLOSED_EXIT;
     return typeof code === "number" ? code : 0;
   } catch (e) {
     progress.done();
+    // stopped because its reader went away: nothing to say, and nowhere to say it
+    if (e === pipes.signal.reason) return PIPE_CLOSED_EXIT;
     if (e instanceof UserError) {
       process.stderr.write(`metacurate ${name ?? ""}: ${e.message}\n`);
       return e.exitCode;

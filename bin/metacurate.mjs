@@ -12,4 +12,6 @@ if (process.env.METACURATE_FROM_SOURCE !== "1" && bundleIsFresh()) {
   register();
   cli = await import("./cli.ts");
 }
-process.exitCode = await cli.main(process.argv.slice(2));
+const code = await cli.main(process.argv.slice(2));
+// 141: a closed stdout or stderr said so already (bin/closedPipes.ts), perhaps after the command returned
+if (process.exitCode !== 141) process.exitCode = code;

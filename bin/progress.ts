@@ -58,12 +58,13 @@ export class Progress {
     if (this.mode === "bar") this.stream.write("\r\x1b[2K");
   }
 
+  // a stream whose reader went away (bin/closedPipes) is written no more
   private emit(event: ProgressEvent): void {
-    this.stream.write(JSON.stringify(event) + "\n");
+    if (!this.stream.destroyed) this.stream.write(JSON.stringify(event) + "\n");
   }
 
   private draw(line: string): void {
-    this.stream.write("\r\x1b[2K" + line);
+    if (!this.stream.destroyed) this.stream.write("\r\x1b[2K" + line);
   }
 }
 

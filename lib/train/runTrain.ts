@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { InputError, UsageError } from "../errors";
+import { pausePoint } from "../util/pausePoint";
 import { StagedOutput } from "../util/stagedOutput";
 import { readManifest } from "../workspace/artifacts";
 import { TOOL_VERSION } from "../workspace/manifest";
@@ -37,6 +38,8 @@ export interface TrainRunOptions {
   /** The workspace whose files and tar shards hold the images (default: the workspace; another balance of the same pool shares its images). */
   imagesFrom?: string;
   backend?: Backend;
+  /** Stops the run between steps, as SIGTERM does (the CLI aborts it when its output pipe closes); the run throws the signal's reason. */
+  signal?: AbortSignal;
   onStage?: (stage: string) => void;
   onProgress?: (done: number, total: number, extra?: { loss?: number; eta?: number; unit?: string }) => void;
 }
@@ -82,6 +85,12 @@ export interface RunRecord {
 
 const sha256 = (b: Uint8Array | string) => createHash("sha256").update(b).digest("hex");
 
+/** A stopped run ends before its commit (its staging is removed): a SIGTERM as a cancel, an aborted signal with its reason. */
+function throwIfStopped(sigterm: boolean, signal: AbortSignal | undefined): void {
+  if (sigterm) throw new UsageError("cancelled (SIGTERM) while training; no run was written");
+  signal?.throwIfAborted();
+}
+
 export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
   const started = performance.now();
   const timings: Record<string, number> = {};
@@ -94,6 +103,7 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
   if (opts.subset === "curated" && !manifest.balance) throw new InputError(`${opts.workspace} is not balanced yet (no curated set): run "metacurate balance" on it, or train on --subset raw or matched`);
   let stop = false;
   const onTerm = () => { stop = true; };
+  const stopped = () => stop || opts.signal?.aborted === true;
   process.on("SIGTERM", onTerm);
   process.on("SIGINT", onTerm);
   const out = await StagedOutput.open(opts.out, { inputs: [{ flag: "workspace", path: path.join(workspace, "manifest.json") }, { flag: "eval-task", path: taskFile }] });
@@ -101,6 +111,7 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
     const time = stageTimer(timings, opts.onStage);
     const task = await time("load_test_set_ms", () => loadEvalTask(taskFile));
     const pairs = await time("load_pairs_ms", () => loadPairs(workspace, manifest, opts.subset, imagesFrom, (d, t) => opts.onProgress?.(d, t, { unit: "images" })));
+    await pausePoint("train:loaded");
     const vocab = Vocab.build(pairs.texts, task.prompts);
     const tokens = pairs.texts.map((t) => vocab.encode(t));
     const backend = opts.backend ?? "wasm";
@@ -110,7 +121,7 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
     const result: TrainResult = await trainModel(tf, { n: pairs.n, pixels: pairs.pixels, tokens, vocabSize: vocab.size }, {
       tower: opts.tower, batch: opts.batch, lr: opts.lr, samplesSeen: opts.samplesSeen, seed: opts.seed,
       wallCapMs: opts.maxSeconds !== undefined ? opts.maxSeconds * 1000 : undefined,
-      shouldStop: () => stop,
+      shouldStop: stopped,
       onProgress: (step, steps, loss) => {
         const elapsed = (performance.now() - trainStarted) / 1000, batch = Math.min(opts.batch, pairs.n);
         // done and total in samples, so the progress line's rate is samples/s
@@ -118,7 +129,7 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
       },
     });
     timings.train_ms = Math.round(result.trainMs);
-    if (stop) throw new UsageError("cancelled (SIGTERM) while training; no run was written");
+    throwIfStopped(stop, opts.signal);
     try {
       const counts = await poolClassCounts(manifest, task.spec.class_column ?? "label", task.spec.classes.length);
       // head: the more frequent half of the classes in the raw pool (ties by class id)
@@ -146,6 +157,7 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
       await out.writeJson("model.json", model);
       await writeFile(out.file("eval_results.jsonl"), JSON.stringify(line) + "\n");
       await writeFile(out.file("weights.bin"), weights);
+      throwIfStopped(stop, opts.signal);
       await out.commit(["weights.bin", "model.json", "eval_results.jsonl", "run.json"]);
       return record;
     } finally {
