@@ -8,6 +8,8 @@ import { InputError, UsageError } from "../lib/errors";
 import { isLoopback } from "../lib/server/requestGuard";
 
 const APP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** How long `next start` may take to finish its requests once told to stop. */
+const STOP_GRACE_MS = 3000;
 
 export async function serve(opts: { dataDir: string; port: number; host: string; rebuild: boolean; poolsDirs?: string[] }): Promise<void> {
   if (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535) throw new UsageError(`--port must be an integer from 1 to 65535 (got ${opts.port})`);
@@ -40,7 +42,20 @@ export async function serve(opts: { dataDir: string; port: number; host: string;
   }
   const child = spawn(process.execPath, [next, "start", "-p", String(opts.port), "-H", opts.host], { cwd: APP_ROOT, env, stdio: "inherit" });
   let stopping = false;
-  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => { stopping = true; child.kill(sig); });
+  // next start stops gracefully: it waits for every request in flight, so one that never ends (an open
+  // event stream, a read stuck on a dead disk) would keep it up forever. It gets STOP_GRACE_MS, then is
+  // killed; a second Ctrl-C kills it at once.
+  const stop = (sig: "SIGINT" | "SIGTERM") => {
+    if (stopping) { child.kill("SIGKILL"); return; }
+    stopping = true;
+    child.kill(sig);
+    setTimeout(() => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      process.stderr.write(`the dashboard did not stop within ${STOP_GRACE_MS / 1000} s of ${sig} (a request still in flight): killed\n`);
+      child.kill("SIGKILL");
+    }, STOP_GRACE_MS).unref();
+  };
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => stop(sig));
   // stopped by a signal (Ctrl-C, kill): next exits 130/143 then, which is not a failure
   await new Promise<void>((resolve, reject) => child.on("exit", (code, signal) => (code === 0 || signal || stopping ? resolve() : reject(new Error(`next start exited with ${code}`)))));
 }

@@ -3,17 +3,18 @@
  * with its run.json. Dot-folders (a run's staged generations, .jobs) are not runs; a symlinked folder is
  * followed only when its real path stays inside the root's, each real folder once.
  */
-import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { NotFoundError } from "../errors";
 import { isInside } from "../workspace/confined";
+import { readRegularFile, type FileRead } from "./regularFile";
 import { buildRun, type EvalRun } from "./run";
 
 export const EVAL_FILE = "eval_results.jsonl";
 export const RUN_FILE = "run.json";
 /** Larger files are reported, not read (a complete DataComp file is ~60 kB). */
 const MAX_EVAL_BYTES = 32 * 1024 * 1024;
-const MAX_RUN_BYTES = 8 * 1024 * 1024;
+export const MAX_RUN_BYTES = 8 * 1024 * 1024;
 const MAX_DEPTH = 12;
 /** t40 before t160: numbers in names compare as numbers. */
 const NATURAL = new Intl.Collator("en", { numeric: true });
@@ -22,6 +23,8 @@ export interface FoundRun {
   dir: string;
   /** Path below the root, "/"-separated ("" when the root is the run). */
   rel: string;
+  /** The root's real path: the run's files are read only inside it. */
+  root: string;
 }
 
 /** Run folders below `root`, sorted by path. A root that does not exist is a NotFoundError naming it. */
@@ -34,9 +37,10 @@ export async function findRuns(root: string, maxRuns = 100_000): Promise<FoundRu
     if (out.length >= maxRuns || seen.has(dir)) return;
     seen.add(dir);
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    if (entries.some((e) => e.name === EVAL_FILE && (e.isFile() || e.isSymbolicLink()))) {
+    // a FIFO or other special file by that name is a run too, reported as unreadable, never waited on
+    if (entries.some((e) => e.name === EVAL_FILE && !e.isDirectory())) {
       const real = await realpath(path.join(dir, EVAL_FILE)).catch(() => null);
-      if (real && isInside(realRoot, real)) out.push({ dir, rel });
+      if (real && isInside(realRoot, real)) out.push({ dir, rel, root: realRoot });
     }
     if (depth >= MAX_DEPTH) return;
     for (const e of entries.sort((a, b) => NATURAL.compare(a.name, b.name))) {
@@ -56,22 +60,37 @@ export async function findRuns(root: string, maxRuns = 100_000): Promise<FoundRu
 
 const READ_AHEAD = 16;
 
-async function readCapped(file: string, cap: number): Promise<string | { error: string }> {
-  const s = await lstat(file).catch(() => null);
-  if (!s) return { error: "missing" };
-  const size = (await stat(file).catch(() => s)).size;
-  if (size > cap) return { error: `${(size / 1024 / 1024).toFixed(1)} MB is more than ${cap / 1024 / 1024} MB: not read` };
-  return readFile(file, "utf8").catch((e: NodeJS.ErrnoException) => ({ error: `unreadable (${e.code ?? e.message})` }));
+export interface RunFiles {
+  evals: FileRead;
+  runJson: FileRead;
 }
 
-/** One run folder read into a run (problems listed, never thrown). */
-export async function readRun(dir: string, id: string): Promise<EvalRun> {
-  const evals = await readCapped(path.join(dir, EVAL_FILE), MAX_EVAL_BYTES);
-  const runJson = await readCapped(path.join(dir, RUN_FILE), MAX_RUN_BYTES);
-  const run = buildRun(id, typeof evals === "string" ? evals : "", typeof runJson === "string" ? runJson : null);
-  if (typeof evals !== "string") run.problems.unshift({ file: EVAL_FILE, line: null, message: evals.error });
-  if (typeof runJson !== "string" && runJson.error !== "missing") run.problems.push({ file: RUN_FILE, line: null, message: runJson.error });
+/** A run folder's two files, read only as regular files inside `root` (the folder of runs it was found in). */
+export async function readRunFiles(dir: string, root: string): Promise<RunFiles> {
+  return {
+    evals: await readRegularFile(path.join(dir, EVAL_FILE), root, MAX_EVAL_BYTES),
+    runJson: await readRegularFile(path.join(dir, RUN_FILE), root, MAX_RUN_BYTES),
+  };
+}
+
+/** The run of files already read: why a file was not read is one of its problems. */
+export function runFromFiles(id: string, files: RunFiles): EvalRun {
+  const { evals, runJson } = files;
+  const run = buildRun(id, "bytes" in evals ? evals.bytes.toString("utf8") : "", "bytes" in runJson ? runJson.bytes.toString("utf8") : null);
+  if (!("bytes" in evals)) run.problems.unshift({ file: EVAL_FILE, line: null, message: evals.problem });
+  if (!("bytes" in runJson) && !runJson.missing) run.problems.push({ file: RUN_FILE, line: null, message: runJson.problem });
   return run;
+}
+
+/** One run folder read into a run (problems listed, never thrown): one bad run never hides the others. */
+export async function readRun(dir: string, id: string, root = dir): Promise<EvalRun> {
+  try {
+    return runFromFiles(id, await readRunFiles(dir, root));
+  } catch (e) {
+    const run = buildRun(id, "", null);
+    run.problems.push({ file: EVAL_FILE, line: null, message: `not read: ${e instanceof Error ? e.message : String(e)}` });
+    return run;
+  }
 }
 
 /**
@@ -79,16 +98,16 @@ export async function readRun(dir: string, id: string): Promise<EvalRun> {
  * (the server); else each root's own name leads (the CLI: `evals summary results/` → "results/run-1").
  */
 export async function readRuns(roots: string[], relativeTo?: string): Promise<EvalRun[]> {
-  const found: { dir: string; id: string }[] = [];
+  const found: { dir: string; id: string; root: string }[] = [];
   for (const root of roots) {
     const base = relativeTo === undefined ? path.basename(path.resolve(root)) : "";
-    for (const { dir, rel } of await findRuns(root)) found.push({ dir, id: [base, rel].filter(Boolean).join("/") || path.basename(path.resolve(root)) });
+    for (const f of await findRuns(root)) found.push({ dir: f.dir, root: f.root, id: [base, f.rel].filter(Boolean).join("/") || path.basename(path.resolve(root)) });
   }
   // a few files at a time: the reads overlap, the order stays the folders'
   const out: EvalRun[] = new Array(found.length);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(READ_AHEAD, found.length) }, async () => {
-    for (let i = next++; i < found.length; i = next++) out[i] = await readRun(found[i].dir, found[i].id);
+    for (let i = next++; i < found.length; i = next++) out[i] = await readRun(found[i].dir, found[i].id, found[i].root);
   }));
   return out;
 }

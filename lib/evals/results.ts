@@ -4,7 +4,7 @@
  * rejects: they are read as null. A repeated task (a re-run appends) keeps its last line; unknown keys
  * are kept; a malformed line is reported with its number and the others are still read. Isomorphic.
  */
-import { jsonErrorMessage } from "../util/jsonError";
+import { parsePythonJson } from "./pythonJson";
 import { AGGREGATE_GROUPS, type AggregateName } from "./tasks";
 
 export interface EvalResult {
@@ -21,23 +21,18 @@ export interface ParsedResults {
   problems: { line: number; message: string }[];
 }
 
-/** A JSON string (left as it is) or a bare non-finite number (read as null). */
-const STRING_OR_NON_FINITE = /"(?:[^"\\]|\\.)*"|-?\b(?:NaN|Infinity)\b/g;
-const finiteJson = (line: string) => line.replace(STRING_OR_NON_FINITE, (m) => (m.startsWith('"') ? m : "null"));
-
 export function parseEvalResults(text: string): ParsedResults {
   const byDataset = new Map<string, EvalResult>();
   const problems: ParsedResults["problems"] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (!line) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(finiteJson(line));
-    } catch (e) {
-      problems.push({ line: i + 1, message: `not JSON: ${jsonErrorMessage(finiteJson(line), e)}` });
+    const parsed = parsePythonJson(line);
+    if ("error" in parsed) {
+      problems.push({ line: i + 1, message: `not JSON: ${parsed.error}` });
       return;
     }
+    const value = parsed.value;
     const o = value as { key?: unknown; dataset?: unknown; metrics?: unknown };
     if (value === null || typeof value !== "object" || Array.isArray(value) || typeof o.dataset !== "string" || o.metrics === null || typeof o.metrics !== "object" || Array.isArray(o.metrics)) {
       problems.push({ line: i + 1, message: 'needs "dataset" (a string) and "metrics" (an object)' });
