@@ -316,7 +316,7 @@ const commands: Record<string, Command> = {
     run: async (f) => {
       const job = await import("./job");
       const store = job.jobStore(f["data-dir"] as string);
-      const [record] = await (await import("../lib/jobs/local")).reconcileJobs(store, [await store.read(f.id as string)]);
+      const record = await job.showOne(store, f.id as string);
       process.stdout.write(f.json ? JSON.stringify(record, null, 2) + "\n" : job.showJob(record));
     },
   },
@@ -339,14 +339,13 @@ const commands: Record<string, Command> = {
       process.stdout.write(`${record.id} ${record.state}\n`);
     },
   },
-  "job run": {
-    summary: "run a submitted job here (what the local executor starts; normally not typed)",
-    takesId: true,
-    flags: { id: idFlag, "data-dir": dataDirFlag, help },
+  "job runner": {
+    summary: "run the queued jobs of a data directory until none is left (what submitting a job starts; normally not typed)",
+    flags: { "data-dir": dataDirFlag, help },
     run: async (f) => {
       const job = await import("./job");
-      const record = await job.superviseJob(job.jobStore(f["data-dir"] as string), f.id as string);
-      return record.state === "succeeded" ? 0 : 1;
+      const code = await job.runner(job.jobStore(f["data-dir"] as string));
+      process.exit(code); // a Slurm job's monitor may leave timers behind: the runner's work is done
     },
   },
   "cluster step": {

@@ -24,8 +24,33 @@ export class OutputError extends UserError {
   constructor(message: string) { super(message, 4); }
 }
 
+/** The disk (or the quota) of the output is full (exit 4; a server answers 507). */
+export class DiskFullError extends OutputError {}
+
+/** A request body over the server's limit (exit 2; a server answers 413). */
+export class PayloadTooLargeError extends UsageError {}
+
+const DISK_FULL_CODES = new Set(["ENOSPC", "EDQUOT"]);
+
+/** Whether `e` (a Node errno error, DuckDB's text, or a message wrapping either) says the disk or quota is full. */
+export function isDiskFull(e: unknown): boolean {
+  if (e instanceof DiskFullError) return true;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && DISK_FULL_CODES.has(code)) return true;
+  return /\b(ENOSPC|EDQUOT)\b|No space left on device|Disk quota exceeded/i.test(e instanceof Error ? e.message : String(e));
+}
+
+/** The disk-full error for a write into `where` (a path as the user gave it), keeping the system's words. */
+export function diskFullError(e: unknown, where: string): DiskFullError {
+  if (e instanceof DiskFullError) return e;
+  return new DiskFullError(`the disk is full: no space left to write ${where} (${firstLine(e)}); free some space on its filesystem and run again`);
+}
+
 /** First line of an error message from a library, without DuckDB's type prefix noise. */
 export function firstLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   return msg.split("\n")[0].slice(0, 300);
 }
+
+/** What the user asked for would replace or race with something that exists (exit 4; a server answers 409). */
+export class ConflictError extends OutputError {}

@@ -7,58 +7,11 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { GET as getJob } from "../app/api/jobs/[id]/route";
-import { POST as cancelRoute } from "../app/api/jobs/[id]/cancel/route";
 import { GET as eventsRoute } from "../app/api/jobs/[id]/events/route";
-import { GET as listRoute, POST as submitRoute } from "../app/api/jobs/route";
 import type { JobRecord } from "../lib/jobs/types";
-import { openDuckDB, sqlString } from "../lib/pool/duckdb";
 import { cli } from "./support/cli";
-import { REPO, tempDir, writeParquet } from "./support/fixtures";
-
-const OUTPUTS = ["entry_counts.parquet", "size_curve.parquet", "subset.npy", "matches.parquet", "curated.parquet", "preview.parquet"];
-
-function useDataDir(t: { after: (fn: () => void) => void }, dir: string): void {
-  const saved = { data: process.env.METACURATE_DATA_DIR, launcher: process.env.METACURATE_LAUNCHER };
-  process.env.METACURATE_DATA_DIR = dir;
-  process.env.METACURATE_LAUNCHER = path.join(REPO, "bin/metacurate.mjs");
-  t.after(() => {
-    for (const [k, v] of [["METACURATE_DATA_DIR", saved.data], ["METACURATE_LAUNCHER", saved.launcher]] as const) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-  });
-}
-
-const post = (body: unknown) => submitRoute(new Request("http://127.0.0.1/api/jobs", { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "application/json" } }));
-const job = async (id: string) => (await (await getJob(new Request(`http://127.0.0.1/api/jobs/${id}`), { params: Promise.resolve({ id }) })).json()) as JobRecord;
-
-async function waitFor(id: string, until: (j: JobRecord) => boolean, ms = 120_000): Promise<JobRecord> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const j = await job(id);
-    if (until(j)) return j;
-    if (Date.now() > end) throw new Error(`job ${id} still ${j.state}: ${JSON.stringify(j.progress)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-const ended = (j: JobRecord) => j.state !== "queued" && j.state !== "running";
-const sha = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
-
-async function bigPool(file: string, rows: number): Promise<void> {
-  const con = await openDuckDB();
-  try {
-    await con.run(`COPY (SELECT md5(i::VARCHAR) AS uid, 'http://x/' || i AS url, 'a ' || (['red', 'blue', 'hot'])[1 + i % 3] || ' dog number ' || (i % 5000) AS text FROM range(${rows}) t(i)) TO ${sqlString(file)} (FORMAT parquet)`);
-  } finally {
-    con.closeSync();
-  }
-}
-
-async function setup(t: { after: (fn: () => void) => void }, rows = 3000) {
-  const data = tempDir(t);
-  mkdirSync(path.join(data, "in"));
-  await bigPool(path.join(data, "in", "pool.parquet"), rows);
-  writeFileSync(path.join(data, "in", "metadata.json"), JSON.stringify(["dog", "red", "blue", "hot dog", "number"]));
-  useDataDir(t, data);
-  return { data, spec: { kind: "curate", metadata: "in/metadata.json", pool: ["in/pool.parquet"], t: 300, seed: 7, out: "ws" } };
-}
+import { tempDir } from "./support/fixtures";
+import { OUTPUTS, cancel, ended, groupProcesses, job, list, pauseAt, pausedAt, post, setup, sha, waitFor } from "./support/jobApi";
 
 test("a curate job: 202 with an id, live events, and outputs byte-identical to the single-process CLI", async (t) => {
   const { data, spec } = await setup(t);
@@ -80,39 +33,18 @@ test("a curate job: 202 with an id, live events, and outputs byte-identical to t
   const dir = path.join(data, ".jobs", id);
   for (const f of ["spec.json", "state.json", "events.jsonl", "log.txt"]) assert.ok(existsSync(path.join(dir, f)), f);
   assert.match(readFileSync(path.join(dir, "log.txt"), "utf8"), /balance {3}t = 300/);
-  const list = (await (await listRoute()).json()) as { jobs: JobRecord[] };
-  assert.deepEqual(list.jobs.map((j) => j.id), [id]);
+  assert.deepEqual((await list()).map((j) => j.id), [id]);
 });
-
-function groupProcesses(pgid: number): number[] {
-  const out = execFileSync("ps", ["-eo", "pid=,pgid="], { encoding: "utf8" });
-  return out.trim().split("\n").map((l) => l.trim().split(/\s+/).map(Number)).filter(([, g]) => g === pgid).map(([p]) => p);
-}
-
-/** Runners and tasks started from now on hold at `label` until `release` exists (the test's pause point). */
-function pauseAt(t: { after: (fn: () => void) => void }, label: string, release: string): () => void {
-  process.env.METACURATE_PAUSE_AT = label;
-  process.env.METACURATE_PAUSE_UNTIL = release;
-  const off = () => { delete process.env.METACURATE_PAUSE_AT; delete process.env.METACURATE_PAUSE_UNTIL; };
-  t.after(off);
-  return off;
-}
-
-/** Waits for the job's task to say it is paused (in the job's log): from then on the job is pinned running. */
-async function pausedRunning(data: string, id: string): Promise<JobRecord> {
-  await waitFor(id, (j) => ended(j) || readFileSync(path.join(data, ".jobs", id, "log.txt"), "utf8").includes("paused at commit:staged"));
-  return job(id);
-}
 
 test("cancel ends the job's whole process tree and leaves the output folder clean", async (t) => {
   const { data, spec } = await setup(t);
   pauseAt(t, "commit:staged", path.join(data, "never-released"));
   const { id } = await (await post(spec)).json() as { id: string };
-  const running = await pausedRunning(data, id);
+  const running = await pausedAt(data, id);
   assert.equal(running.state, "running");
   const pgid = running.tasks[0].pid!;
   assert.ok(groupProcesses(pgid).length >= 1, "the task runs in its own process group");
-  const r = await cancelRoute(new Request(`http://127.0.0.1/api/jobs/${id}/cancel`, { method: "POST" }), { params: Promise.resolve({ id }) });
+  const r = await cancel(id);
   assert.equal(r.status, 200);
   const cancelled = await waitFor(id, ended);
   assert.equal(cancelled.state, "cancelled");
@@ -126,7 +58,7 @@ test("kill -9 of the queue runner mid-task (pinned at a pause point): the job is
   const { data, spec } = await setup(t);
   const resume = pauseAt(t, "commit:staged", path.join(data, "never-released"));
   const { id } = await (await post(spec)).json() as { id: string };
-  const running = await pausedRunning(data, id);
+  const running = await pausedAt(data, id);
   assert.equal(running.state, "running");
   const task = running.tasks[0].pid!;
   process.kill(running.supervisor!.pid, "SIGKILL");

@@ -3,7 +3,7 @@
  * script per group of shard tasks (`match.sbatch`: `sbatch --array=0-3 match.sbatch` runs them),
  * one script per other task; each runs the same `metacurate` command the local executor would.
  * They are submitted with `--dependency=afterok:…` so Slurm runs reduce and merge only after what
- * they read succeeded. A monitor (`metacurate job run ID`, as for local jobs) follows them: live
+ * they read succeeded. The queue runner (lib/jobs/runner.ts) follows them: live
  * state from `squeue`, how a task ended from `squeue -t all`/`scontrol`, else `sacct` (whose lag
  * means "missing" is "not yet"), progress from the tasks' logs. A failed task is resubmitted once
  * (not a usage or input error, exit 2 or 3), with what depends on it; cancel is `scancel`.
@@ -11,7 +11,7 @@
 import { mkdir, open, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { sbatchDirective, sbatchPatternFolder, shellComment, shellQuote } from "../cluster/shellText";
-import { launcher } from "./local";
+import { launcher } from "./launcher";
 import { COMMAND_PREFIX, messageOf, parseProgressLine } from "./progressLine";
 import { ended, isTerminal, sbatch, scancel, squeue, type Ended } from "./slurmState";
 import type { JobStore } from "./store";
