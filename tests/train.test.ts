@@ -104,8 +104,13 @@ test("a workspace without readable images, or without a labelled test set, is na
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--subset: must be raw, matched or curated/);
   const into = cli("train", "--workspace", demoWorkspace(), "--out", demoWorkspace(), "--samples-seen", "256");
-  assert.notEqual(into.code, 0);
+  assert.equal(into.code, 4);
   assert.ok(existsSync(path.join(demoWorkspace(), "manifest.json")), "the workspace is left whole");
+  // a run never replaces a workspace, even one it does not read
+  const over = cli("train", "--workspace", demoWorkspace(), "--out", path.join(dir, "ws"), "--samples-seen", "256");
+  assert.equal(over.code, 4, over.stderr);
+  assert.match(over.stderr, /ws is a workspace; a run never replaces a workspace/);
+  assert.ok(existsSync(path.join(dir, "ws", "manifest.json")), "the other workspace is left whole");
 });
 
 test("a train job: cancelled while training, it ends cancelled and leaves no run folder", { skip: MNIST_SKIP, timeout: 300_000 }, async (t) => {

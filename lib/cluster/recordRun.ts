@@ -63,7 +63,7 @@ export async function recordClusterRun(planFile: string, out: string): Promise<{
     eval_results_sha256: createHash("sha256").update(bytes).digest("hex"),
     eval_tasks: parsed.results.length,
   };
-  const staged = await StagedOutput.open(out);
+  const staged = await StagedOutput.open(out, { kind: "run" });
   try {
     await writeFile(staged.file("eval_results.jsonl"), bytes);
     await staged.writeJson("run.json", runJson);

@@ -99,7 +99,7 @@ export async function importRuns(roots: string[], dataDir: string, onRun?: (r: I
         dest = path.join(runsDir, `${rel}-${k}`);
       }
       const copies = copiesOf(files);
-      const staged = await StagedOutput.open(dest, { inputs: copies.map(([f]) => ({ flag: "DIR", path: path.join(source, f) })) });
+      const staged = await StagedOutput.open(dest, { inputs: copies.map(([f]) => ({ flag: "DIR", path: path.join(source, f) })), kind: "run" });
       try {
         const sha256: Record<string, string> = {};
         for (const [f, bytes] of copies) {

@@ -75,7 +75,7 @@ export interface StagedResult {
 export async function runStaged(outDir: string, memoryLimitGbGiven: number | undefined,
   work: (out: StagedOutput, con: DuckDBConnection) => Promise<StagedResult>, open: OpenOptions = {}): Promise<Manifest> {
   const memory = memoryLimitGb(memoryLimitGbGiven);
-  const out = await StagedOutput.open(outDir, open);
+  const out = await StagedOutput.open(outDir, { kind: "workspace", ...open });
   let con: DuckDBConnection | null = null;
   try {
     con = await openDuckDB(out.file("duckdb-spill"), memory);

@@ -34,7 +34,7 @@ export async function runEval(runDir: string, opts: { evalTask?: string; out?: s
   const task = loadEvalTask(taskFile);
   const tf = await loadTf(opts.backend ?? "wasm");
   const clip = TinyClip.load(tf, saved);
-  const out = await StagedOutput.open(opts.out ?? dir, { inputs: [{ flag: "eval-task", path: taskFile }], carry: opts.out === undefined ? { from: dir, names: RUN_FILES } : undefined });
+  const out = await StagedOutput.open(opts.out ?? dir, { inputs: [{ flag: "eval-task", path: taskFile }], carry: opts.out === undefined ? { from: dir, names: RUN_FILES } : undefined, kind: "run" });
   try {
     opts.onStage?.("eval");
     const line = await evaluateZeroShot(tf, clip, new Vocab(model.vocab), task, run.head_classes);

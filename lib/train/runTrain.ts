@@ -106,7 +106,7 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
   const stopped = () => stop || opts.signal?.aborted === true;
   process.on("SIGTERM", onTerm);
   process.on("SIGINT", onTerm);
-  const out = await StagedOutput.open(opts.out, { inputs: [{ flag: "workspace", path: path.join(workspace, "manifest.json") }, { flag: "eval-task", path: taskFile }] });
+  const out = await StagedOutput.open(opts.out, { inputs: [{ flag: "workspace", path: path.join(workspace, "manifest.json") }, { flag: "eval-task", path: taskFile }], kind: "run" });
   try {
     const time = stageTimer(timings, opts.onStage);
     const task = await time("load_test_set_ms", () => loadEvalTask(taskFile));
