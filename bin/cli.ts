@@ -1,5 +1,5 @@
 /** The metacurate command line: match | balance | curate | stats. */
-import { InputError, UserError, UsageError, firstLine } from "../lib/errors";
+import { InputError, UserError, UsageError, diskFullError, firstLine, isDiskFull } from "../lib/errors";
 import type { BalanceOptions } from "../lib/pipeline/balance";
 import type { Manifest } from "../lib/workspace/manifest";
 import type { MatchOptions } from "../lib/pipeline/match";
@@ -513,6 +513,14 @@ exit codes: 0 ok, 1 internal error, 2 bad flags or parameters, 3 bad input data,
 `;
 }
 
+/** Where a command that ran out of disk was writing, as its flags name it. */
+function diskFullWhere(flags: ParsedFlags | null): string {
+  for (const flag of ["out", "in", "data-dir", "run"]) {
+    if (typeof flags?.[flag] === "string") return `--${flag} ${flags[flag]}`;
+  }
+  return "its output";
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [first, ...more] = argv;
   // two-word commands ("metadata build")
@@ -524,6 +532,7 @@ export async function main(argv: string[]): Promise<number> {
   const command = commands[name];
   const pipes = watchClosedPipes();
   let progress = new Progress("none");
+  let parsed: ParsedFlags | null = null;
   try {
     if (!command) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(commands).join(", ")})`);
     if (rest.includes("--help") || rest.includes("-h")) {
@@ -532,7 +541,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const args = command.takesId && rest[0] !== undefined && !rest[0].startsWith("--") ? ["--id", ...rest]
       : command.positional && rest[0] !== undefined && !rest[0].startsWith("--") ? [`--${command.positional}`, ...rest] : rest;
-    const parsed = parseFlags(name, args, command.flags);
+    parsed = parseFlags(name, args, command.flags);
     const flags = (command.schema ? parseOptions(command.schema, parsed) : parsed) as ParsedFlags;
     const mode = (flags.progress as string | undefined) ?? "bar";
     if (!(PROGRESS_MODES as readonly string[]).includes(mode)) throw new UsageError(`--progress must be one of ${PROGRESS_MODES.join(", ")} (got "${mode}")`);
@@ -545,6 +554,8 @@ export async function main(argv: string[]): Promise<number> {
     progress.done();
     // stopped because its reader went away: nothing to say, and nowhere to say it
     if (e === pipes.signal.reason) return PIPE_CLOSED_EXIT;
+    // a full disk, however it surfaced (a write, DuckDB, a wrapped message), is the output's fault: exit 4
+    if (isDiskFull(e)) e = diskFullError(e, diskFullWhere(parsed));
     if (e instanceof UserError) {
       process.stderr.write(`metacurate ${name ?? ""}: ${e.message}\n`);
       return e.exitCode;

@@ -9,7 +9,7 @@ need=()
 if [ ${#need[@]} -gt 0 ]; then
   apt-get -o DPkg::Lock::Timeout=600 install -y "${need[@]}" || { apt-get update && apt-get -o DPkg::Lock::Timeout=600 install -y "${need[@]}"; }
 fi
-npm install --no-audit --no-fund --loglevel=error
+node scripts/install-deps.mjs   # npm ci when node_modules differs from package-lock.json (never rewrites it)
 [ -f workspaces/demo/manifest.json ] || node bin/metacurate.mjs demo --out workspaces/demo
 # the demo's training runs (raw, matched, a sweep of t; 3 seeds each: ~2.5 min on 2 cores), once
 [ -f workspaces/demo-experiment/experiment.json ] || node bin/metacurate.mjs demo --out workspaces/demo --experiment

@@ -14,7 +14,7 @@ if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" \
     || { $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}"; }
 fi
-npm install --no-audit --no-fund --loglevel=error
+node scripts/install-deps.mjs   # npm ci when node_modules differs from package-lock.json (never rewrites it)
 npm run --silent typecheck
 # a real single-node Slurm for the slurm executor's tests (tests/slurm.test.ts), stopped however the run ends;
 # where it cannot start (not root, not Debian), those tests are skipped with the reason, except in CI

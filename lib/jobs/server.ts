@@ -1,6 +1,7 @@
 /** What the server's job routes share: the store of its data directory, the path roots, the body reader. */
 import path from "node:path";
-import { UsageError } from "../errors";
+import { PayloadTooLargeError, UsageError } from "../errors";
+import { assertJsonDepth } from "../util/jsonDepth";
 import { MAX_BODY_BYTES } from "../server/requestGuard";
 import type { PathRoots } from "./paths";
 import { JobStore } from "./store";
@@ -15,7 +16,7 @@ export function serverRoots(dataDir: string): PathRoots {
   return { dataDir, poolsDirs: pools };
 }
 
-/** The request's JSON body, read up to MAX_BODY_BYTES whatever its headers claim. */
+/** The request's JSON body, read up to MAX_BODY_BYTES whatever its headers claim (413 beyond), nested at most MAX_JSON_DEPTH deep. */
 export async function readJsonBody(req: Request): Promise<unknown> {
   const reader = req.body?.getReader();
   if (!reader) throw new UsageError("the request has no body (a JSON job spec)");
@@ -25,12 +26,15 @@ export async function readJsonBody(req: Request): Promise<unknown> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.length;
-    if (size > MAX_BODY_BYTES) { await reader.cancel(); throw new UsageError(`the request body is over ${MAX_BODY_BYTES} bytes`); }
+    if (size > MAX_BODY_BYTES) { await reader.cancel(); throw new PayloadTooLargeError(`the request body is over ${MAX_BODY_BYTES} bytes (the limit is 1 MB)`); }
     chunks.push(value);
   }
+  let body: unknown;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
   } catch (e) {
     throw new UsageError(`the body is not JSON: ${(e as Error).message.slice(0, 120)}`);
   }
+  assertJsonDepth(body);
+  return body;
 }

@@ -22,9 +22,19 @@ export const poolInputs = {
   progress: progressField.optional(),
 };
 
+/**
+ * The most shards a pool is cut into: far more than the cores of any machine or the useful tasks of a
+ * cluster job (each shard is 2 tasks and a folder of outputs); 4096 wrote an 8,194-task job record.
+ */
+export const MAX_SHARDS = 256;
+
 /** "I/S", shard I (0-based) of S: a sharded job's match task. */
 export const shardField = z.string().regex(/^\d{1,6}\/\d{1,6}$/, { error: (i) => `must be I/S, e.g. 0/4 (got ${JSON.stringify(i.input)})` })
-  .refine((v) => { const [i, n] = v.split("/").map(Number); return n >= 1 && i < n; }, { error: (i) => `must be I/S with 0 <= I < S (got ${JSON.stringify(i.input)})` });
+  .refine((v) => { const [i, n] = v.split("/").map(Number); return n >= 1 && i < n; }, { error: (i) => `must be I/S with 0 <= I < S (got ${JSON.stringify(i.input)})` })
+  .refine((v) => Number(v.split("/")[1]) <= MAX_SHARDS, { error: (i) => `must be I/S with S at most ${MAX_SHARDS} shards (got ${JSON.stringify(i.input)})` });
+
+/** A whole number of shards of a curate job, 1 (not sharded) to MAX_SHARDS. */
+export const shardsField = z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_SHARDS, { error: (i) => `must be a whole number of shards from 1 to ${MAX_SHARDS} (got ${i.input})` });
 
 export const matchOptions = z.strictObject({ ...poolInputs, out: pathField, shard: shardField.optional(), "tables-cache": pathField.optional() });
 
@@ -77,6 +87,14 @@ export const statsOptions = z.strictObject({
 
 const positiveInt = (what: string) => z.number().refine((n) => Number.isInteger(n) && n >= 1, { error: (i) => `must be a whole number of ${what}, at least 1 (got ${i.input})` });
 
+/**
+ * The tiny CLIP's training budget: 10^8 samples is about 3.5 hours of the MLP tower (7,829 samples/s on
+ * one core, README's benchmark) and 7 of the CNN; the demo's runs see 30,000.
+ */
+export const MAX_SAMPLES_SEEN = 100_000_000;
+const samplesSeenField = z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_SAMPLES_SEEN,
+  { error: (i) => `must be a whole number of samples from 1 to ${MAX_SAMPLES_SEEN} (10^8, hours of training here) (got ${i.input})` });
+
 /** A path on the cluster (a checkout, shards, scratch): absolute, one line; only ever passed to the scripts, never served. */
 const clusterPath = z.string().superRefine((v, ctx) => {
   const bad = controlCharacter(v);
@@ -120,7 +138,7 @@ export function clusterTrainRules(o: Record<string, unknown>, ctx: z.RefinementC
 export const trainOptions = z.strictObject({
   workspace: pathField,
   subset: z.enum(["raw", "matched", "curated"], { error: (i) => `must be raw, matched or curated (got ${JSON.stringify(i.input)})` }).optional(),
-  "samples-seen": positiveInt("samples").optional(),
+  "samples-seen": samplesSeenField.optional(),
   seed: seedField.optional(),
   out: pathField,
   tower: z.enum(["mlp", "cnn"], { error: (i) => `must be mlp or cnn (got ${JSON.stringify(i.input)})` }).optional(),

@@ -20,7 +20,10 @@ export const seedField = ruled(assertSeed);
 export const targetSizeField = z.number().refine((n) => Number.isInteger(n) && n >= 1, { error: (i) => `must be a whole number of rows, at least 1 (got ${i.input})` });
 
 export const MIN_MEMORY_LIMIT_GB = 0.25;
-export const memoryLimitField = z.number().refine((n) => Number.isFinite(n) && n >= MIN_MEMORY_LIMIT_GB, { error: (i) => `must be a number of GB, at least ${MIN_MEMORY_LIMIT_GB} (got ${i.input})` });
+/** 1 TB, more than any machine this runs on has; DuckDB takes it as memory_limit = '1048576MB'. */
+export const MAX_MEMORY_LIMIT_GB = 1024;
+export const memoryLimitField = z.number().refine((n) => Number.isFinite(n) && n >= MIN_MEMORY_LIMIT_GB && n <= MAX_MEMORY_LIMIT_GB,
+  { error: (i) => `must be a number of GB from ${MIN_MEMORY_LIMIT_GB} to ${MAX_MEMORY_LIMIT_GB} (1 TB) (got ${i.input})` });
 export const workersField = z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= 256, { error: (i) => `must be an integer from 1 to 256 (got ${i.input})` });
 export const progressField = z.enum(["bar", "json", "none"], { error: (i) => `must be one of bar, json, none (got "${String(i.input)}")` });
 /** No path holds a control character: a newline in one would end a line of a generated script (lib/cluster/shellText). */

@@ -8,6 +8,15 @@ function fieldName(key: PropertyKey, style: FieldStyle): string {
   return style === "flag" ? `--${String(key)}` : `"${String(key)}"`;
 }
 
+/** The start of a value as JSON, for a message; a value nested too deep to serialise is said to be so. */
+function shortJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value)?.slice(0, 40);
+  } catch {
+    return "a value nested too deep to show";
+  }
+}
+
 /** The issues of a failed parse as one line: `--t: t must be a number >= 1 (got 0); --seed: …`. */
 export function formatIssues(error: z.ZodError, style: FieldStyle, raw?: unknown): string {
   return error.issues.map((issue) => {
@@ -18,7 +27,7 @@ export function formatIssues(error: z.ZodError, style: FieldStyle, raw?: unknown
     const key = issue.path[0];
     let value: unknown = raw;
     for (const k of issue.path) value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[k] : undefined;
-    const message = issue.code === "invalid_type" ? (value === undefined ? "is required" : `must be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`} (got ${JSON.stringify(value)?.slice(0, 40)})`) : issue.message;
+    const message = issue.code === "invalid_type" ? (value === undefined ? "is required" : `must be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`} (got ${shortJson(value)})`) : issue.message;
     return `${fieldName(key, style)}${issue.path.length > 1 ? `[${issue.path.slice(1).join("][")}]` : ""}: ${message}`;
   }).join("; ");
 }

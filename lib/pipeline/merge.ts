@@ -11,7 +11,7 @@ import path from "node:path";
 import { InputError } from "../errors";
 import { PARQUET_ROW_OPTIONS, queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { readManifest, requireArtifact } from "../workspace/artifacts";
-import type { BalanceSection, Manifest } from "../workspace/manifest";
+import type { BalanceSection, Manifest, MatchSection } from "../workspace/manifest";
 import type { Pool } from "../pool/pool";
 import { CURATED_ONE_STATEMENT_MAX, CURATED_SLICE_ROWS, DRAW_RULE, KEPT_TABLE, writeCurated } from "./balance";
 import { MATCHED_TABLE, writePreview } from "./match";
@@ -90,11 +90,20 @@ export async function runMerge(shardDirs: string[], reducedDir: string, outDir: 
       timings_ms: timings,
     };
     const summary = reduce.shards.map((s, i) => ({ ...s, rows_kept: shards[i].balance!.rows_kept, balance_ms: shards[i].balance!.timings_ms.total_ms }));
-    return { manifest: { tool: "metacurate", version: reduced.version, match: reduced.match, balance, shards: summary }, files: ["matches.parquet", "curated.parquet", "preview.parquet", ...(subsetNpy ? ["subset.npy"] : [])] };
+    return { manifest: { tool: "metacurate", version: reduced.version, match: mergedMatchTimings(reduced.match), balance, shards: summary }, files: ["matches.parquet", "curated.parquet", "preview.parquet", ...(subsetNpy ? ["subset.npy"] : [])] };
   }, {
     inputs: [...shardDirs, reducedDir].map((d) => ({ flag: "shards", path: path.join(d, "manifest.json") })),
     carry: { from: reducedDir, names: REDUCE_OUTPUTS },
   });
+}
+
+/**
+ * The reduce's match section, its match time also as `total_ms` (the shards' match times summed), which
+ * every workspace's match section has and the speed line prints, beside the rows per second it gives.
+ */
+function mergedMatchTimings(match: MatchSection): MatchSection {
+  const t = match.timings_ms;
+  return { ...match, timings_ms: { ...t, total_ms: t.total_ms ?? t.shards_total_ms ?? 0 } };
 }
 
 /**

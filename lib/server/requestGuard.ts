@@ -1,12 +1,12 @@
 /**
  * Who may talk to the dashboard's server, decided before any route runs (isomorphic: no Node APIs).
- * - Host: only names the server answers to (the loopback names, the address it is bound to, and
+ * - Host: exactly name[:port], and only names the server answers to (the loopback names, the address it is bound to, and
  *   METACURATE_ALLOWED_HOSTS), so a page on another site cannot reach it by DNS rebinding.
  * - Token: bound to anything but loopback, the server prints a URL with a token (as Jupyter does)
  *   and every request needs it: ?token= once (it becomes a cookie), the cookie, or an
  *   X-Metacurate-Token header.
  * - Mutations (POST, PUT, PATCH, DELETE): Content-Type application/json, no Origin but the server's
- *   own (CSRF), no body over 1 MB.
+ *   own, scheme included (CSRF), no body over 1 MB.
  */
 export const TOKEN_COOKIE = "metacurate_token";
 export const TOKEN_HEADER = "x-metacurate-token";
@@ -55,6 +55,15 @@ export function hostName(host: string): string {
   return colon >= 0 && h.indexOf(":") === colon ? h.slice(0, colon) : h;
 }
 
+/**
+ * The host name of a Host header when it is exactly `name[:port]` (a DNS name or IPv4 address, or an
+ * IPv6 address in brackets), else null: "127.0.0.1:3400@evil.com" is no host, whatever its start says.
+ */
+export function strictHostName(header: string): string | null {
+  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(?::\d{1,5})?$/.exec(header.trim().toLowerCase());
+  return m ? m[1] : null;
+}
+
 /** Compares in time independent of where the strings differ (the token's length is no secret). */
 function sameSecret(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
@@ -66,7 +75,10 @@ function sameSecret(a: string, b: string): boolean {
 function cookie(headers: GuardRequest["headers"], name: string): string | null {
   for (const part of (headers.get("cookie") ?? "").split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      const raw = part.slice(eq + 1).trim();
+      try { return decodeURIComponent(raw); } catch { return raw; } // malformed %-encoding: kept as given, so it is simply a wrong token
+    }
   }
   return null;
 }
@@ -74,7 +86,8 @@ function cookie(headers: GuardRequest["headers"], name: string): string | null {
 export function guardRequest(req: GuardRequest, config: GuardConfig): GuardVerdict {
   const hostHeader = req.headers.get("host");
   if (!hostHeader) return { ok: false, status: 400, error: "the request has no Host header" };
-  const host = hostName(hostHeader);
+  const host = strictHostName(hostHeader);
+  if (host === null) return { ok: false, status: 400, error: `the Host header "${hostHeader.slice(0, 80)}" is not a host name with an optional port` };
   const bind = hostName(config.bindHost);
   const served = isLoopback(host) || host === bind || config.allowedHosts.includes(host) || (WILDCARD.has(bind) && config.token !== null);
   if (!served) return { ok: false, status: 403, error: `this server does not answer to the host "${host.slice(0, 80)}" (add it with METACURATE_ALLOWED_HOSTS)` };
@@ -99,9 +112,13 @@ export function guardRequest(req: GuardRequest, config: GuardConfig): GuardVerdi
     if (type !== "application/json") return { ok: false, status: 415, error: "a request that changes something must be sent as Content-Type: application/json" };
     const origin = req.headers.get("origin");
     if (origin !== null) {
-      let originHost: string | null = null;
-      try { originHost = new URL(origin).host.toLowerCase(); } catch { /* "null" or junk */ }
-      if (originHost !== hostHeader.trim().toLowerCase()) return { ok: false, status: 403, error: `requests from the origin ${origin.slice(0, 80)} are refused (only this server's own pages may change things)` };
+      // the same scheme, host and port as the request: an https page is not this http server's own, nor the reverse
+      let sameOrigin = false;
+      try {
+        const o = new URL(origin);
+        sameOrigin = o.protocol === req.url.protocol && o.host.toLowerCase() === hostHeader.trim().toLowerCase();
+      } catch { /* "null" or junk */ }
+      if (!sameOrigin) return { ok: false, status: 403, error: `requests from the origin ${origin.slice(0, 80)} are refused (only this server's own pages may change things)` };
     }
     if (req.headers.get("sec-fetch-site") === "cross-site") return { ok: false, status: 403, error: "cross-site requests are refused" };
     const length = Number(req.headers.get("content-length") ?? "0");

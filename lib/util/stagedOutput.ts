@@ -12,11 +12,10 @@
  * at (left by killed runs) are removed by the next run that takes the lock.
  */
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
 import { chmod, link, lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, realpath, rename, rm, rmdir, stat, symlink, unlink, writeFile, copyFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { OutputError, firstLine } from "../errors";
+import { OutputError, diskFullError, firstLine, isDiskFull } from "../errors";
 import { pausePoint } from "./pausePoint";
 
 export const CURRENT_LINK = ".metacurate-current";
@@ -91,40 +90,128 @@ export async function makeFolder(abs: string, shown: string): Promise<boolean> {
   }
   for (const p of missing) {
     await mkdir(p).catch((e) => {
-      if (errCode(e) !== "EEXIST") throw new OutputError(`cannot write output folder ${shown}: cannot create ${p} (${errCode(e) ?? firstLine(e)})`);
+      if (errCode(e) === "EEXIST") return;
+      throw isDiskFull(e) ? diskFullError(e, `the output folder ${shown}`) : new OutputError(`cannot write output folder ${shown}: cannot create ${p} (${errCode(e) ?? firstLine(e)})`);
     });
   }
   return missing.length > 0;
 }
 
-/** Takes `dir`'s lock file (a dead holder's lock is taken over), or an OutputError naming the live holder; returns the lock's path. */
+/**
+ * How old an unreadable lock (empty or garbage) must be to be taken over. A lock is linked into place
+ * complete, so only a writer that died mid-write (an older version, a full disk, a power cut) leaves
+ * one; a few seconds is far more than any writer spends between creating and filling it.
+ */
+export const UNREADABLE_LOCK_STALE_MS = 5000;
+const LOCK_TMP_PREFIX = `${LOCK_FILE}.tmp-`;
+
+/** The lock's record (or null when empty, half-written or garbage), its inode and age; null if there is no lock. */
+async function readLock(file: string): Promise<{ held: LockRecord | null; ino: number; ageMs: number } | null> {
+  const fh = await open(file, "r").catch(() => null);
+  if (!fh) return null;
+  try {
+    const s = await fh.stat();
+    let held: LockRecord | null = null;
+    try {
+      const parsed = JSON.parse(await fh.readFile("utf8")) as LockRecord | null;
+      if (parsed && typeof parsed === "object" && Number.isInteger(parsed.pid) && typeof parsed.host === "string") held = parsed;
+    } catch { /* unreadable */ }
+    return { held, ino: s.ino, ageMs: Date.now() - s.mtimeMs };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Writes the lock record to a temp file beside the lock (so a full disk fails here, never leaving a partial lock). */
+async function writeLockRecord(dir: string, shown: string, record: LockRecord): Promise<string> {
+  const tmp = path.join(dir, `${LOCK_TMP_PREFIX}${process.pid}-${randomBytes(4).toString("hex")}-${os.hostname()}`);
+  try {
+    await writeFile(tmp, JSON.stringify(record) + "\n", { flag: "wx", mode: 0o644 });
+    return tmp;
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw outputFolderError(e, shown);
+  }
+}
+
+/** Moves a lock judged stale (`ino`) aside; puts it back if, by then, another run's new lock had replaced it. */
+async function takeOver(file: string, ino: number): Promise<void> {
+  const aside = `${file}.stale-${randomBytes(4).toString("hex")}`;
+  if (!(await rename(file, aside).then(() => true, () => false))) return;
+  const moved = await lstat(aside).catch(() => null);
+  if (moved && moved.ino !== ino) await link(aside, file).catch(() => {});
+  await rm(aside, { force: true });
+}
+
+/**
+ * Lock temp files (PREFIX<pid>-<random>-<host>) of runs killed while taking a lock: their writer is gone
+ * (on this host), or they are older than any live writer's (a live run's lives for milliseconds).
+ */
+async function removeDeadLockTemps(dir: string): Promise<void> {
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const m = /^(\d+)-[0-9a-f]{8}-(.*)$/.exec(name.startsWith(LOCK_TMP_PREFIX) ? name.slice(LOCK_TMP_PREFIX.length) : "");
+    if (!m) continue;
+    const writerGone = m[2] === os.hostname() && Number(m[1]) !== process.pid && !processExists(Number(m[1]));
+    const s = await lstat(path.join(dir, name)).catch(() => null);
+    if (s && (writerGone || Date.now() - s.mtimeMs > UNREADABLE_LOCK_STALE_MS)) await rm(path.join(dir, name), { force: true }).catch(() => {});
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errCode(e) !== "ESRCH";
+  }
+}
+
+/**
+ * Takes `dir`'s lock file, or an OutputError naming the live holder; returns the lock's path. The
+ * record is written to a temp file and linked into place (link(2) fails with EEXIST atomically), so a
+ * lock is complete from its first instant. A lock of a dead holder is taken over, and so is an
+ * unreadable one older than UNREADABLE_LOCK_STALE_MS.
+ */
 export async function acquireLock(dir: string, shown: string): Promise<string> {
   const file = path.join(dir, LOCK_FILE);
   const record: LockRecord = { pid: process.pid, host: os.hostname(), started: new Date().toISOString(), procStart: await procStart(process.pid) };
-  for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      const fh = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-      try { await fh.writeFile(JSON.stringify(record) + "\n"); } finally { await fh.close(); }
-      return file;
-    } catch (e) {
-      if (errCode(e) !== "EEXIST") throw new OutputError(`cannot write output folder ${shown}: ${firstLine(e)}`);
+  let tmp = await writeLockRecord(dir, shown, record);
+  try {
+    const deadline = Date.now() + UNREADABLE_LOCK_STALE_MS + 2000;
+    for (let attempt = 0; attempt < 10 || Date.now() < deadline; attempt++) {
+      const linked = await link(tmp, file).then(() => true, (e) => {
+        if (errCode(e) === "EEXIST" || errCode(e) === "ENOENT") return errCode(e);
+        throw outputFolderError(e, shown);
+      });
+      if (linked === true) {
+        await removeDeadLockTemps(dir);
+        return file;
+      }
+      if (linked === "ENOENT") { // our temp file was removed as a dead run's (we waited long): write it again
+        tmp = await writeLockRecord(dir, shown, record);
+        continue;
+      }
+      const found = await readLock(file);
+      if (found === null) continue; // removed meanwhile: try again
+      const { held } = found;
+      if (held && !(await holderIsDead(held))) {
+        throw new OutputError(`${shown} is being written by another metacurate run (pid ${held.pid} on ${held.host}, since ${held.started}); ` +
+          `wait for it to finish, or remove ${path.join(shown, LOCK_FILE)} if that run no longer exists`);
+      }
+      if (held || found.ageMs > UNREADABLE_LOCK_STALE_MS) await takeOver(file, found.ino);
+      else await new Promise((r) => setTimeout(r, 50)); // unreadable but young: an older version's writer may still be filling it
     }
-    let held: LockRecord | null = null;
-    try { held = JSON.parse(await readFile(file, "utf8")) as LockRecord; } catch { /* being written, or removed: look again */ }
-    if (held && !(await holderIsDead(held))) {
-      throw new OutputError(`${shown} is being written by another metacurate run (pid ${held.pid} on ${held.host}, since ${held.started}); ` +
-        `wait for it to finish, or remove ${path.join(shown, LOCK_FILE)} if that run no longer exists`);
-    }
-    if (held) {
-      // the holder died: take the lock over. Renaming the stale lock away is atomic, so of two runs
-      // that both found it stale only one removes it; the other then finds the new holder's lock.
-      const aside = `${file}.stale-${randomBytes(4).toString("hex")}`;
-      if (await rename(file, aside).then(() => true, () => false)) await rm(aside, { force: true });
-    } else {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    throw new OutputError(`cannot lock output folder ${shown}: ${file} keeps changing`);
+  } finally {
+    await rm(tmp, { force: true }).catch(() => {});
   }
-  throw new OutputError(`cannot lock output folder ${shown}: ${file} keeps changing`);
+}
+
+/** An error writing the output folder `shown`: a full disk says so; anything else names the system's reason. */
+export function outputFolderError(e: unknown, shown: string): OutputError {
+  if (isDiskFull(e)) return diskFullError(e, `the output folder ${shown}`);
+  if (e instanceof OutputError) return e;
+  return new OutputError(`cannot write output folder ${shown}: ${firstLine(e)}`);
 }
 
 /** The generation folder `.metacurate-current` points at, or null. */
@@ -182,7 +269,10 @@ export class StagedOutput {
   static async open(dir: string, opts: OpenOptions = {}): Promise<StagedOutput> {
     const abs = path.resolve(dir);
     const created = await makeFolder(abs, dir);
-    const lock = await acquireLock(abs, dir);
+    const lock = await acquireLock(abs, dir).catch(async (e) => {
+      if (created) await rmdir(abs).catch(() => {});
+      throw e;
+    });
     try {
       await removeDeadGenerations(abs, await currentGeneration(abs));
       await refuseOverwrittenInputs(abs, dir, opts.inputs ?? [], new Set(opts.carry?.names ?? []));
@@ -191,8 +281,7 @@ export class StagedOutput {
       return new StagedOutput(abs, tmp, dir, lock, created, opts.carry);
     } catch (e) {
       await rm(lock, { force: true });
-      if (e instanceof OutputError) throw e;
-      throw new OutputError(`cannot write output folder ${dir}: ${firstLine(e)}`);
+      throw outputFolderError(e, dir);
     }
   }
 

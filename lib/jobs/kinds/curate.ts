@@ -6,18 +6,18 @@
  */
 import path from "node:path";
 import { z } from "zod";
-import { poolInputs } from "../../options/commands";
+import { MAX_SHARDS, poolInputs, shardsField } from "../../options/commands";
 import { oneThreshold, pathField, thresholdFields } from "../../options/fields";
 import { checkWorkspaceName, resolveInput } from "../paths";
 import { optionFlags, slurmFields, type JobKind, type TaskPlan } from "./kind";
 
 const { progress: _progress, ...inputs } = poolInputs;
 
-export const MAX_SHARDS = 4096;
+export { MAX_SHARDS };
 
 const schema = z.strictObject({
   kind: z.literal("curate"),
-  shards: z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_SHARDS, { error: (i) => `must be an integer from 1 to ${MAX_SHARDS} (got ${i.input})` }).optional(),
+  shards: shardsField.optional(),
   ...inputs,
   out: pathField,
   ...thresholdFields,
