@@ -129,12 +129,15 @@ test("a folder written by an older version (plain files) is replaced whole; dead
 test("two runs cannot write one --out at once; the second is refused naming the first", async (t) => {
   const s = await setup(t);
   const out = path.join(s.dir, "busy");
+  const release = path.join(s.dir, "release");
+  // the first run holds at its commit until the second has been refused
   const first = spawn(process.execPath, [path.join(REPO, "bin/metacurate.mjs"), ...curateNew(s, out)],
-    { env: { ...process.env, METACURATE_PAUSE_AT: "commit:staged", METACURATE_PAUSE_MS: "4000" }, stdio: ["ignore", "ignore", "pipe"] });
+    { env: { ...process.env, METACURATE_PAUSE_AT: "commit:staged", METACURATE_PAUSE_UNTIL: release }, stdio: ["ignore", "ignore", "pipe"] });
   await new Promise<void>((resolve) => first.stderr.on("data", (d) => { if (String(d).includes("paused at")) resolve(); }));
   const second = cli("curate", "--metadata", s.metadata, "--pool", s.poolOld, "--out", out, "--t", "300");
   assert.equal(second.code, 4, second.stderr);
   assert.match(second.stderr, new RegExp(`is being written by another metacurate run \\(pid ${first.pid} `));
+  writeFileSync(release, "");
   const code = await new Promise((resolve) => first.on("exit", resolve));
   assert.equal(code, 0);
   assert.deepEqual(folderState(out), s.refNew, "the first run's outputs, untouched by the second");

@@ -8,10 +8,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import path from "node:path";
 import { test } from "node:test";
 import { GET as eventsRoute } from "../app/api/jobs/[id]/events/route";
+import { GET as getJobRoute } from "../app/api/jobs/[id]/route";
 import type { JobRecord } from "../lib/jobs/types";
 import { cli } from "./support/cli";
 import { tempDir } from "./support/fixtures";
 import { OUTPUTS, cancel, ended, groupProcesses, job, list, pauseAt, pausedAt, post, setup, sha, waitFor } from "./support/jobApi";
+
+const getJobWithLog = (id: string) => getJobRoute(new Request(`http://127.0.0.1/api/jobs/${id}?log=1`), { params: Promise.resolve({ id }) });
 
 test("a curate job: 202 with an id, live events, and outputs byte-identical to the single-process CLI", async (t) => {
   const { data, spec } = await setup(t);
@@ -34,6 +37,10 @@ test("a curate job: 202 with an id, live events, and outputs byte-identical to t
   for (const f of ["spec.json", "state.json", "events.jsonl", "log.txt"]) assert.ok(existsSync(path.join(dir, f)), f);
   assert.match(readFileSync(path.join(dir, "log.txt"), "utf8"), /balance {3}t = 300/);
   assert.deepEqual((await list()).map((j) => j.id), [id]);
+  // what a client sees names paths relative to the data directory, never the server's
+  const shown = JSON.stringify(await (await getJobWithLog(id)).json());
+  assert.ok(!shown.includes(data), "no absolute server path in GET /api/jobs/ID");
+  assert.match(shown, /"in\/pool\.parquet"/);
 });
 
 test("cancel ends the job's whole process tree and leaves the output folder clean", async (t) => {

@@ -75,21 +75,23 @@ test("a 4-shard curate job equals the CLI; killed with -9 midway, it resumes fro
   assert.equal(cli("curate", "--metadata", metadata, "--pool", ...pool, "--out", ref, "--p", "0.2", "--seed", "3", "--progress", "none").code, 0);
   const spec = { kind: "curate", metadata: "in/metadata.txt", pool: pool.map((p) => path.relative(data, p)), p: 0.2, seed: 3, shards: 4, out: "ws" };
   writeFileSync(path.join(data, "spec.json"), JSON.stringify(spec));
-  const submitted = cli("job", "submit", "--data-dir", data, "--spec", path.join(data, "spec.json"));
+  // the runner holds still once it has recorded its first finished task (a pause point): then it and its tasks die at once
+  const submitted = cliWith({ METACURATE_PAUSE_AT: "runner:task-saved", METACURATE_PAUSE_UNTIL: path.join(data, "never") }, "job", "submit", "--data-dir", data, "--spec", path.join(data, "spec.json"));
   assert.equal(submitted.code, 0, submitted.stderr);
   const id = submitted.stdout.trim();
   const store = new JobStore(data);
-
-  // once two match tasks have finished, the supervisor and its tasks die at once
   let before: JobRecord;
   for (;;) {
     before = await store.read(id);
-    if (before.tasks.filter((x) => x.state === "succeeded").length >= 2) break;
+    if (before.tasks.some((x) => x.state === "succeeded")) break;
     assert.ok(before.state === "queued" || before.state === "running", `job ended early: ${before.state} ${before.error}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const finished = before.tasks.filter((x) => x.state === "succeeded").map((x) => x.name);
-  process.kill(-before.supervisor!.pid, "SIGKILL");
+  process.kill(before.supervisor!.pid, "SIGKILL");
+  for (const x of before.tasks) if (x.pid) { try { process.kill(-x.pid, "SIGKILL"); } catch { /* ended */ } }
+  // a reader (without the pause) starts the next runner, which takes the job up again
+  assert.equal(cli("job", "show", id, "--data-dir", data).code, 0);
   const done = await waitEnded(store, id);
   assert.equal(done.state, "succeeded", done.error ?? "");
   assert.equal(done.resumes, 1);
@@ -105,8 +107,9 @@ test("a local task killed mid-run is retried once, alone, and the job still equa
   const ref = path.join(tempDir(t), "ref");
   assert.equal(cli("curate", "--metadata", metadata, "--pool", ...pool, "--out", ref, "--t", "40", "--progress", "none").code, 0);
   writeFileSync(path.join(data, "spec.json"), JSON.stringify({ kind: "curate", metadata: "in/metadata.txt", pool: pool.map((p) => path.relative(data, p)), t: 40, shards: 3, out: "ws" }));
-  // every task holds 3 s before it commits: time to kill one
-  const submitted = cliWith({ METACURATE_PAUSE_AT: "commit:staged", METACURATE_PAUSE_MS: "3000" }, "job", "submit", "--data-dir", data, "--spec", path.join(data, "spec.json"));
+  // every task holds before it commits until released, all three side by side: one is killed there
+  const release = path.join(data, "release");
+  const submitted = cliWith({ METACURATE_PAUSE_AT: "commit:staged", METACURATE_PAUSE_UNTIL: release, METACURATE_LOCAL_SLOTS: "3" }, "job", "submit", "--data-dir", data, "--spec", path.join(data, "spec.json"));
   assert.equal(submitted.code, 0, submitted.stderr);
   const id = submitted.stdout.trim();
   const store = new JobStore(data);
@@ -118,6 +121,7 @@ test("a local task killed mid-run is retried once, alone, and the job still equa
   }
   assert.ok(pid, "never saw match-2 paused");
   process.kill(pid, "SIGKILL");
+  writeFileSync(release, "");
   const done = await waitEnded(store, id);
   assert.equal(done.state, "succeeded", done.error ?? "");
   for (const x of done.tasks) assert.equal(x.attempts, x.name === "match-2" ? 2 : 1, x.name);

@@ -90,8 +90,8 @@ test("a Slurm task that fails is reported with its log; what depends on it never
 
 test("cancel of a Slurm job: scancel, no task process left, the job cancelled", { skip: SKIP, timeout: 300_000 }, async (t) => {
   const { data, submit, store, relPool } = await setup(t);
-  // each match task holds still for a minute before it commits
-  const id = submit({ kind: "curate", metadata: "in/metadata.txt", pool: relPool, t: 40, shards: 4, out: "ws" }, { METACURATE_PAUSE_AT: "commit:staged", METACURATE_PAUSE_MS: "60000" });
+  // each match task holds still before it commits (never released)
+  const id = submit({ kind: "curate", metadata: "in/metadata.txt", pool: relPool, t: 40, shards: 4, out: "ws" }, { METACURATE_PAUSE_AT: "commit:staged", METACURATE_PAUSE_UNTIL: path.join(data, "never") });
   for (let i = 0; ; i++) {
     const j = await store.read(id);
     if (j.tasks.filter((x) => x.state === "running").length >= 2) break;
@@ -113,23 +113,28 @@ test("a Slurm task killed mid-run is resubmitted once with what waits on it, and
   const { data, pool, submit, store, relPool } = await setup(t);
   const ref = path.join(tempDir(t), "ref");
   assert.equal(cli("curate", "--metadata", path.join(data, "in/metadata.txt"), "--pool", ...pool, "--out", ref, "--t", "40", "--progress", "none").code, 0);
-  // every task holds 3 s before it commits: time to kill one
-  const id = submit({ kind: "curate", metadata: "in/metadata.txt", pool: relPool, t: 40, shards: 4, out: "ws" }, { METACURATE_PAUSE_AT: "commit:staged", METACURATE_PAUSE_MS: "3000" });
-  const victim = `--shard' '1/4`;
+  // every task holds before it commits until released: the first match task seen paused there is killed
+  const release = path.join(data, "release");
+  const id = submit({ kind: "curate", metadata: "in/metadata.txt", pool: relPool, t: 40, shards: 4, out: "ws" }, { METACURATE_PAUSE_AT: "commit:staged", METACURATE_PAUSE_UNTIL: release });
+  let victim: string | null = null;
   let pid: number | null = null;
-  for (let i = 0; i < 600 && pid === null; i++) {
-    const line = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" }).split("\n").find((l) => l.includes(store.dir(id)) && l.includes("--shard 1/4") && !l.includes("bash"));
-    if (line && readFileSync(path.join(store.dir(id), "slurm", "logs", "match-1.log"), "utf8").includes("paused at commit:staged")) pid = Number(line.trim().split(/\s+/)[0]);
-    else await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 1200 && pid === null; i++) {
+    for (const k of [0, 1, 2, 3]) {
+      const log = path.join(store.dir(id), "slurm", "logs", `match-${k}.log`);
+      const line = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" }).split("\n").find((l) => l.includes(store.dir(id)) && l.includes(`--shard ${k}/4`) && !l.includes("bash"));
+      if (line && existsSync(log) && readFileSync(log, "utf8").includes("paused at commit:staged")) { victim = `match-${k}`; pid = Number(line.trim().split(/\s+/)[0]); break; }
+    }
+    if (pid === null) await new Promise((r) => setTimeout(r, 100));
   }
-  assert.ok(pid, `never saw match-1 paused (${victim})`);
+  assert.ok(pid && victim, "never saw a match task paused");
   process.kill(pid, "SIGKILL");
+  writeFileSync(release, "");
   const done = await waitEnded(store, id);
   assert.equal(done.state, "succeeded", done.error ?? "");
-  const retried = done.tasks.find((x) => x.name === "match-1")!;
-  assert.equal(retried.attempts, 2, "match-1 ran twice");
-  for (const x of done.tasks) if (x.name !== "match-1") assert.equal(x.attempts, 1, `${x.name} ran once`);
+  const retried = done.tasks.find((x) => x.name === victim)!;
+  assert.equal(retried.attempts, 2, `${victim} ran twice`);
+  for (const x of done.tasks) if (x.name !== victim) assert.equal(x.attempts, 1, `${x.name} ran once`);
   const events = readFileSync(store.file(id, "events.jsonl"), "utf8");
-  assert.match(events, /"task":"match-1","state":"failed","attempt":1,"exitCode":137/);
+  assert.match(events, new RegExp(`"task":"${victim}","state":"failed","attempt":1,"exitCode":137`));
   await assertEqualsCurate(ref, path.join(data, "ws"));
 });

@@ -1,17 +1,18 @@
 import { Readable } from "node:stream";
 import type { FileHandle } from "node:fs/promises";
-import { DiskFullError, NotFoundError, PayloadTooLargeError, UserError, diskFullError, firstLine, isDiskFull } from "../../lib/errors";
+import { ConflictError, DiskFullError, NotFoundError, PayloadTooLargeError, UserError, diskFullError, firstLine, isDiskFull } from "../../lib/errors";
 import { relativeToDataDir } from "../../lib/workspace/publicPaths";
 
 /**
- * A JSON error: 404 for what does not exist, 413 for a body over the limit, 507 when the disk is full
+ * A JSON error: 404 for what does not exist, 409 for what would replace or race with what exists
+ * (a job's output), 413 for a body over the limit, 507 when the disk is full
  * (however the error surfaced), 400 for any other error a user can act on (a bad name, path or
  * parameter), 500 otherwise. Messages carry paths relative to the data directory, never a server
  * path or a stack trace.
  */
 export function errorResponse(e: unknown): Response {
   if (isDiskFull(e)) e = diskFullError(e, "the data directory");
-  const status = e instanceof NotFoundError ? 404 : e instanceof PayloadTooLargeError ? 413 : e instanceof DiskFullError ? 507 : e instanceof UserError ? 400 : 500;
+  const status = e instanceof NotFoundError ? 404 : e instanceof PayloadTooLargeError ? 413 : e instanceof DiskFullError ? 507 : e instanceof ConflictError ? 409 : e instanceof UserError ? 400 : 500;
   const message = e instanceof UserError ? relativeToDataDir(firstLine(e)) : "internal error";
   if (status === 500) console.error(e);
   return Response.json({ error: message }, { status });

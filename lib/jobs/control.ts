@@ -4,7 +4,8 @@
  * a cancel is asked for under the job's lock and carried out by the runner.
  */
 import { spawn } from "node:child_process";
-import { rename, writeFile } from "node:fs/promises";
+import { open, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { myRecord, readLockRecord, tryLock } from "./fileLock";
 import { launcher } from "./launcher";
 import { checkNotClaimed, checkOutputFree } from "./outTarget";
@@ -39,9 +40,16 @@ export async function ensureRunner(store: JobStore): Promise<void> {
   const reserved = await tryLock(store.runnerLock);
   if (!reserved) return;
   try {
-    const child = spawn(process.execPath, [launcher(), "job", "runner", "--data-dir", store.dataDir], {
-      detached: true, stdio: "ignore", env: { ...process.env, METACURATE_RUNNER_SPAWNER: String(process.pid) },
-    });
+    // what the runner itself says (not its tasks: they write into their job's log) goes to .jobs/runner.log
+    const log = await open(path.join(store.root, "runner.log"), "a");
+    let child;
+    try {
+      child = spawn(process.execPath, [launcher(), "job", "runner", "--data-dir", store.dataDir], {
+        detached: true, stdio: ["ignore", log.fd, log.fd], env: { ...process.env, METACURATE_RUNNER_SPAWNER: String(process.pid) },
+      });
+    } finally {
+      await log.close();
+    }
     child.unref();
     if (child.pid === undefined) throw new Error("the queue runner did not start");
     // hand the election over: the lock now names the runner

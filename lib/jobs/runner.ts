@@ -12,6 +12,7 @@
 import { readdir, readFile, rmdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { pausePoint } from "../util/pausePoint";
 import { clearDeadRun, holderIsDead, procStart } from "../util/stagedOutput";
 import { readLockRecord, tryLock, type Release } from "./fileLock";
 import { SlurmCancelled, superviseSlurm } from "./slurm";
@@ -100,6 +101,7 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
   let idleSince: number | null = null;
+  await store.removeAbandonedCreations();
 
   /**
    * Writes the runner's view of a job (as it is when the write's turn comes: writes of one job are
@@ -242,6 +244,7 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
       }
     }
     await save(a, events);
+    await pausePoint("runner:task-saved");
   };
 
   const endJob = (a: Active, why: "cancel" | "fail", failure: string | null = null) => {

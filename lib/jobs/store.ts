@@ -19,6 +19,10 @@ export function newJobId(now = new Date()): string {
   return `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}-${randomBytes(3).toString("hex")}`;
 }
 
+function processExists(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code !== "ESRCH"; }
+}
+
 export class JobStore {
   readonly root: string;
 
@@ -47,7 +51,7 @@ export class JobStore {
   async create(planned: PlannedJob, executor: ExecutorName, id = newJobId()): Promise<JobRecord> {
     await mkdir(this.root, { recursive: true });
     const dir = this.dir(id);
-    const tmp = path.join(this.root, `.new-${id}-${randomBytes(3).toString("hex")}`);
+    const tmp = path.join(this.root, `.new-${process.pid}-${id}`);
     const record: JobRecord = {
       id, kind: planned.kind, state: "queued", executor, out: planned.out, created: new Date().toISOString(), started: null, finished: null,
       progress: null, error: null, supervisor: null, resumes: 0, supervisorRequested: null, cancelRequested: null,
@@ -123,6 +127,14 @@ export class JobStore {
     const tmp = path.join(dir, `.${out}.${randomBytes(4).toString("hex")}`);
     await writeFile(tmp, id + "\n");
     await rename(tmp, path.join(dir, out));
+  }
+
+  /** Removes the half-made job folders of submissions whose process died (`kill -9` of a server mid-submit). */
+  async removeAbandonedCreations(): Promise<void> {
+    for (const name of await readdir(this.root).catch(() => [] as string[])) {
+      const pid = /^\.new-(\d+)-/.exec(name)?.[1];
+      if (pid && !processExists(Number(pid))) await rm(path.join(this.root, name), { recursive: true, force: true }).catch(() => {});
+    }
   }
 
   /** The ids of every job, oldest first. */

@@ -16,6 +16,8 @@ import { chmod, link, lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, 
 import os from "node:os";
 import path from "node:path";
 import { OutputError, diskFullError, firstLine, isDiskFull } from "../errors";
+import { checkStillConfined, confinedFolder, type FolderIdentity } from "./outputConfinement";
+import { folderHolds, refuseOtherKind, type OutputKind } from "./outputKind";
 import { pausePoint } from "./pausePoint";
 
 export const CURRENT_LINK = ".metacurate-current";
@@ -256,6 +258,8 @@ export interface OpenOptions {
   inputs?: RunInput[];
   /** Files of an input workspace that this run keeps in its output (balance in place): never refused as inputs. */
   carry?: { from: string; names: string[] };
+  /** What the run writes: a folder holding the other kind is refused (a run never replaces a workspace, nor the reverse). */
+  kind?: OutputKind;
 }
 
 /**
@@ -264,11 +268,17 @@ export interface OpenOptions {
  */
 export class StagedOutput {
   private constructor(readonly dir: string, readonly tmp: string, private readonly shown: string, private readonly lock: string,
-    private readonly created: boolean, private readonly carry: OpenOptions["carry"]) {}
+    private readonly created: boolean, private readonly carry: OpenOptions["carry"], private readonly identity: FolderIdentity | null) {}
 
   static async open(dir: string, opts: OpenOptions = {}): Promise<StagedOutput> {
     const abs = path.resolve(dir);
+    if (process.env.METACURATE_OUT_ROOT && (await lstat(abs).catch(() => null))?.isSymbolicLink()) await confinedFolder(abs, dir);
     const created = await makeFolder(abs, dir);
+    const identity = await confinedFolder(abs, dir);
+    if (opts.kind) {
+      const refused = refuseOtherKind(await folderHolds(abs), opts.kind, dir);
+      if (refused) throw new OutputError(refused);
+    }
     const lock = await acquireLock(abs, dir).catch(async (e) => {
       if (created) await rmdir(abs).catch(() => {});
       throw e;
@@ -278,7 +288,7 @@ export class StagedOutput {
       await refuseOverwrittenInputs(abs, dir, opts.inputs ?? [], new Set(opts.carry?.names ?? []));
       const tmp = await mkdtemp(path.join(abs, GENERATION_PREFIX));
       await chmod(tmp, 0o755); // mkdtemp makes it private; the outputs are for every reader of the folder
-      return new StagedOutput(abs, tmp, dir, lock, created, opts.carry);
+      return new StagedOutput(abs, tmp, dir, lock, created, opts.carry, identity);
     } catch (e) {
       await rm(lock, { force: true });
       throw outputFolderError(e, dir);
@@ -311,6 +321,7 @@ export class StagedOutput {
     for (const name of all) await syncPath(this.file(name));
     await syncPath(this.tmp);
     await pausePoint("commit:staged");
+    await checkStillConfined(this.dir, this.shown, this.identity);
 
     const previous = await currentGeneration(this.dir);
     // 1. a link for every name of the new set; a regular file there is an output of an older version (inputs were refused)
