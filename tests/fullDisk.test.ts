@@ -90,7 +90,7 @@ test("an unreadable lock (empty, half-written) left by a dead writer is taken ov
   }
 });
 
-test("the API answers 507 when the data directory's disk is full, with the reason and no server path", async (t) => {
+test("a job submitted on a full disk: 507 from the API, exit 4 from job submit, with the reason, no server path, and no job folder left", async (t) => {
   const disk = mountSmallDisk(t, 2048);
   if (!disk) return;
   const { metadata, pool } = await inputs(tempDir(t), 500);
@@ -110,4 +110,12 @@ test("the API answers 507 when the data directory's disk is full, with the reaso
   assert.equal(r.status, 507, body);
   assert.match(body, /the disk is full/);
   assert.ok(!body.includes(disk), `no server path in ${body}`);
+  const spec = path.join(tempDir(t), "spec.json");
+  writeFileSync(spec, JSON.stringify({ kind: "balance", in: "ws", t: 20, out: "ws-t21" }));
+  const c = cli("job", "submit", "--data-dir", disk, "--spec", spec);
+  assert.equal(c.code, 4, c.stderr);
+  assert.match(c.stderr, /the disk is full/);
+  // the submission that failed left nothing: no job folder, no half-made one
+  const jobs = existsSync(path.join(disk, ".jobs")) ? readdirSync(path.join(disk, ".jobs")) : [];
+  assert.deepEqual(jobs.filter((n) => /^\d{8}-/.test(n) || n.startsWith(".new-")), [], `left in .jobs: ${jobs.join(" ")}`);
 });
