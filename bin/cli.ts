@@ -5,6 +5,7 @@ import type { Manifest } from "../lib/workspace/manifest";
 import type { MatchOptions } from "../lib/pipeline/match";
 import { defaultWorkers } from "../lib/pipeline/workers";
 import { defaultMemoryLimitGb, MIN_MEMORY_LIMIT_GB } from "../lib/pipeline/stagedRun";
+import { MAX_MEMORY_LIMIT_GB } from "../lib/options/fields";
 import type { Stats } from "../lib/pipeline/stats";
 import { TOOL_VERSION } from "../lib/workspace/manifest";
 import { matchedShare, matchedShareNote } from "../lib/curation/matchedShare";
@@ -38,7 +39,7 @@ const balanceFlags: Record<string, FlagSpec> = {
 };
 const help: FlagSpec = { kind: "boolean", help: "show this help" };
 function memoryFlag(): FlagSpec {
-  return { kind: "number", value: "GB", help: `memory DuckDB may hold before it spills to the output's staging folder, at least ${MIN_MEMORY_LIMIT_GB} (default: a quarter of RAM, 1 to 8 GB; here ${defaultMemoryLimitGb()})` };
+  return { kind: "number", value: "GB", help: `memory DuckDB may hold before it spills to the output's staging folder, from ${MIN_MEMORY_LIMIT_GB} to ${MAX_MEMORY_LIMIT_GB} (1 TB) (default: a quarter of RAM, 1 to 8 GB; here ${defaultMemoryLimitGb()})` };
 }
 
 /** A command: its flags (how argv is read), the schema its options validate through (lib/options), what it runs. */

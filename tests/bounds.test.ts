@@ -53,6 +53,11 @@ test("shards: at most 256, in a curate job and in match --shard I/S", async (t) 
   assert.equal(r.status, 400);
   assert.match(r.error, /"shards": must be a whole number of shards from 1 to 256 \(got 4096\)/);
   assert.ok(noJobs(data), "no job was made");
+  // within the bound but more than this 200-row pool (one file, one row group) can be cut into: refused at submit, not at run time
+  const many = await submit({ ...curate, shards: 8 });
+  assert.equal(many.status, 400);
+  assert.match(many.error, /"shards": the pool cannot be split into 8 shards: its 200 rows in 1 file\(s\) allow at most 1/);
+  assert.ok(noJobs(data), "no job was made");
   const m = cli("match", "--metadata", path.join(data, "in/metadata.json"), "--pool", path.join(data, "in/pool.parquet"), "--shard", "0/4096", "--out", path.join(data, "s0"));
   assert.equal(m.code, 2, m.stderr);
   assert.match(m.stderr, /--shard: must be I\/S with S at most 256 shards/);

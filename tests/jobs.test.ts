@@ -153,6 +153,10 @@ test("the CLI: job submit returns at once and the job outlives it; list, show --
   const bad = cli("job", "submit", "--data-dir", data, "--spec", specFile, "--wait");
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /"t": t must be a number >= 1 \(got 0\)/);
+  writeFileSync(specFile, `{"kind": ${"[".repeat(200_000)}${"]".repeat(200_000)}}`);
+  const deep = cli("job", "submit", "--data-dir", data, "--spec", specFile);
+  assert.equal(deep.code, 2, deep.stderr);
+  assert.match(deep.stderr, /"kind": nests arrays or objects more than 32 levels deep/);
   writeFileSync(specFile, JSON.stringify({ ...spec, out: "ws2" }));
   const waited = cli("job", "submit", "--data-dir", data, "--spec", specFile, "--wait");
   assert.equal(waited.code, 0, waited.stderr);

@@ -19,6 +19,7 @@ import { holderIsDead } from "../util/stagedOutput";
 export async function submitJob(store: JobStore, raw: unknown, executor: unknown, roots: PathRoots): Promise<JobRecord> {
   const planned = planJob(raw, roots);
   const exec = await checkExecutor(executor);
+  await planned.check?.();
   const job = await store.withSubmitLock(async () => {
     await checkNotClaimed(store, planned.out);
     await checkOutputFree(store.dataDir, planned.out, planned.writes, planned.replace);

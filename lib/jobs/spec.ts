@@ -1,6 +1,7 @@
 /** A job spec, validated by its kind's schema, its paths resolved: the fields named in every error. */
 import { UsageError } from "../errors";
 import { parseOptions } from "../options/validate";
+import { assertJsonDepth } from "../util/jsonDepth";
 import type { OutputKind } from "../util/outputKind";
 import { JOB_KINDS } from "./kinds/index";
 import { checkReplaceField } from "./outTarget";
@@ -19,12 +20,14 @@ export interface PlannedJob {
   out: string;
   tasks: (jobDir: string) => TaskPlan[];
   files?: (jobDir: string) => JobFile[];
+  check?: () => Promise<void>;
 }
 
 const WRITES: Record<string, OutputKind> = { curate: "workspace", balance: "workspace", train: "run", eval: "run" };
 
 export function planJob(raw: unknown, roots: PathRoots): PlannedJob {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new UsageError("a job spec must be a JSON object");
+  assertJsonDepth(raw);
   const { replace, ...rest } = raw as Record<string, unknown>;
   const kind = rest.kind;
   const k = typeof kind === "string" && Object.hasOwn(JOB_KINDS, kind) ? JOB_KINDS[kind] : undefined;

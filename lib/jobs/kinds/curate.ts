@@ -8,6 +8,9 @@ import path from "node:path";
 import { z } from "zod";
 import { MAX_SHARDS, poolInputs, shardsField } from "../../options/commands";
 import { oneThreshold, pathField, thresholdFields } from "../../options/fields";
+import { UsageError } from "../../errors";
+import { openDuckDB } from "../../pool/duckdb";
+import { readFileLayout, splitPool } from "../../pool/poolSplit";
 import { checkWorkspaceName, resolveInput } from "../paths";
 import { optionFlags, slurmFields, type JobKind, type TaskPlan } from "./kind";
 
@@ -43,6 +46,7 @@ export const curateKind: JobKind = {
     }
     return {
       out,
+      check: () => checkShardable(pool, shards),
       tasks: (jobDir) => {
         const index = Array.from({ length: shards }, (_, i) => i);
         const matched = index.map((i) => path.join(jobDir, "shards", String(i)));
@@ -62,3 +66,18 @@ export const curateKind: JobKind = {
     };
   },
 };
+
+/** Refuses at submit a shard count the pool cannot be cut into (its files, row groups and rows allow fewer). */
+async function checkShardable(pool: string[], shards: number): Promise<void> {
+  const con = await openDuckDB();
+  try {
+    const layouts = [];
+    for (const file of pool) layouts.push(await readFileLayout(con, file));
+    splitPool(layouts, shards);
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`"shards": ${e.message}`);
+    throw e;
+  } finally {
+    con.closeSync();
+  }
+}

@@ -21,7 +21,15 @@ export interface JobKind {
    * Resolves the spec's paths (refusing any outside the roots) into the output's name and the tasks,
    * given the job's folder (where a task's intermediate outputs go) once the job exists.
    */
-  plan(spec: Record<string, unknown>, roots: PathRoots): { out: string; tasks: (jobDir: string) => TaskPlan[]; files?: (jobDir: string) => JobFile[] };
+  plan(spec: Record<string, unknown>, roots: PathRoots): PlanResult;
+}
+
+export interface PlanResult {
+  out: string;
+  tasks: (jobDir: string) => TaskPlan[];
+  files?: (jobDir: string) => JobFile[];
+  /** What can only be checked by reading the inputs (a pool's layout), before the job is recorded. */
+  check?: () => Promise<void>;
 }
 
 /** The flags of a spec's plain options (numbers, strings, booleans) in the CLI's syntax. */
