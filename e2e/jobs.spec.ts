@@ -1,6 +1,7 @@
-// Jobs from the dashboard, against the real server and real supervisors: curate the open workspace's
+// Jobs from the dashboard, against the real server and its queue runner: curate the open workspace's
 // pool again at a chosen t from /distribution (the result opens when the job ends), re-balance it,
-// follow jobs on /jobs; cancel a running job.
+// follow jobs on /jobs; cancel a running job. Every job here writes a name of its own (a taken name is
+// refused unless replaced: jobOutputNames.spec.ts).
 import { expect, test } from "@playwright/test";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -80,6 +81,14 @@ test("train a tiny CLIP on the workspace's curated set from /distribution: the j
   const acc = Number(await page.getByTestId("result-acc1").getAttribute("data-value"));
   expect(acc).toBeGreaterThan(0.3); // chance is 0.1
   await expect(page.getByTestId("train-result")).toContainText("curated pairs of fixture");
+  // a workspace never replaces a run: the re-balance form refuses the run's name, with nothing to confirm
+  await page.goto(`/distribution?workspace=${FIXTURE}`);
+  await page.getByTestId("open-rebalance").click();
+  await page.getByTestId("job-form-out").fill(out);
+  await expect(page.getByTestId("job-form-name")).toHaveAttribute("data-status", "refused");
+  await expect(page.getByTestId("job-form-name")).toContainText(`${out} is a training run (trained on fixture's curated pairs); a workspace never replaces a run`);
+  await expect(page.getByTestId("job-form-replace")).toHaveCount(0);
+  await expect(page.getByTestId("job-form-submit")).toBeDisabled();
 });
 
 test("cancel a running job from its page: it ends cancelled", async ({ page, request }) => {
@@ -132,7 +141,7 @@ test("kill -9 of the server mid-job: restarted, it shows the job ended right, wi
       expect(i).toBeLessThan(300);
       await new Promise((r) => setTimeout(r, 100));
     }
-    process.kill(-server.pid!, "SIGKILL"); // the server and its next process, not the job (a process group of its own)
+    process.kill(-server.pid!, "SIGKILL"); // the server and its next process, not the queue runner (a process group of its own)
     await new Promise((r) => setTimeout(r, 1000));
     server = start();
     await up();

@@ -1,11 +1,13 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { httpError } from "../../lib/browser/http";
-import { submitJob } from "../../lib/browser/jobs";
+import { HttpError, httpError } from "../../lib/browser/http";
+import { outputNameStatus, submitJob, type OutputKind } from "../../lib/browser/jobs";
 import { balanceOptions, curateOptions, trainOptions } from "../../lib/options/commands";
 import { parseOptions } from "../../lib/options/validate";
 import { DATACOMP_SCALES, METACLIP_RECIPES } from "../../lib/cluster/recipes";
+import { nameBlocksSubmit, OutputNameNotice, type NameCheck } from "./OutputNameNotice";
+import { useTakenNames } from "./useTakenNames";
 
 type Kind = "curate" | "balance" | "train";
 interface Sources { metadata: string; pool: string[]; "text-col"?: string; "url-col"?: string; "uid-col"?: string }
@@ -13,8 +15,9 @@ interface Sources { metadata: string; pool: string[]; "text-col"?: string; "url-
 /**
  * "Curate at this t" (match and balance the workspace's own pool again, in shards if asked, on this
  * machine or on Slurm) or "Re-balance" (balance its matches): a job at the page's t (or a target
- * size) and seed into a new workspace, checked with the CLI's own schema before it is sent. The job
- * page opens, and when the job succeeds, its workspace.
+ * size) and seed into a new workspace, checked with the CLI's own schema before it is sent. An output
+ * name that is taken is shown as the user types, and replacing it must be confirmed. The job page
+ * opens, and when the job succeeds, its workspace; a refused submit leaves the page as it is.
  */
 export function JobForm({ workspace, t, seed }: { workspace: string; t: number; seed: number }) {
   const router = useRouter();
@@ -44,6 +47,13 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
   const shownT = Number(tText);
   const name = out || (kind === "train" ? `${workspace}-${cluster ? trainer : subset}-s${seedText.trim() || "0"}` : `${workspace}-t${Number.isFinite(shownT) ? Math.round(shownT) : "x"}`);
   const number = (text: string) => (text.trim() === "" ? undefined : Number(text));
+  const writes: OutputKind = kind === "train" ? "run" : "workspace";
+  const [taken, reloadTaken] = useTakenNames(kind !== null);
+  const nameCheck: NameCheck = taken.status === "ready" ? outputNameStatus(name, writes, taken.taken) : taken;
+  // the confirmation holds for the name it was given for: another name must be confirmed again
+  const [replaceName, setReplaceName] = useState<string | null>(null);
+  const replace = nameCheck.status === "taken" && replaceName === name;
+  const blocked = kind === "curate" && !sources ? "loading the workspace's pool…" : nameBlocksSubmit(nameCheck, replace, name);
   const submit = async () => {
     setBusy(true);
     setError(null);
@@ -66,11 +76,13 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
       } else {
         spec = { kind: "balance", ...parseOptions(balanceOptions, { in: workspace, ...common }, "field") };
       }
-      const id = await submitJob({ ...spec, executor });
+      const id = await submitJob({ ...spec, executor, ...(replace ? { replace: true } : {}) });
       router.push(kind === "train" ? `/jobs/${id}` : `/jobs/${id}?open=1`);
     } catch (e) {
       setError((e as Error).message.replace(/^UsageError: /, ""));
       setBusy(false);
+      // taken since the form looked (another tab, another client): show the name as it is now
+      if (e instanceof HttpError && e.status === 409) reloadTaken();
     }
   };
   if (kind === null) {
@@ -148,9 +160,14 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
       <label className="flex flex-col">{kind === "train" ? "into run" : "into workspace"}
         <input data-testid="job-form-out" value={out} placeholder={name} onChange={(e) => setOut(e.target.value)} className={`w-56 ${field}`} />
       </label>
-      <button type="submit" disabled={busy || (kind === "curate" && !sources)} data-testid="job-form-submit" className="rounded bg-sky-700 px-3 py-1 text-white hover:bg-sky-800 disabled:opacity-50">Start job</button>
-      <button type="button" onClick={() => { setKind(null); setError(null); }} className="rounded px-3 py-1 hover:bg-zinc-100 dark:hover:bg-zinc-900">Close</button>
+      <div className="flex items-center gap-3">
+        <button type="submit" disabled={busy || blocked !== null} data-testid="job-form-submit" aria-describedby={blocked ? "job-form-submit-blocked" : undefined}
+          title={blocked ?? undefined} className="rounded bg-sky-700 px-3 py-1 text-white hover:bg-sky-800 disabled:opacity-50">Start job</button>
+        <button type="button" onClick={() => { setKind(null); setError(null); }} className="rounded px-3 py-1 hover:bg-zinc-100 dark:hover:bg-zinc-900">Close</button>
+        {blocked && <span id="job-form-submit-blocked" data-testid="job-form-submit-blocked" className="text-xs text-zinc-500">{blocked}</span>}
+      </div>
       {error && <p role="alert" data-testid="job-form-error" className="w-full text-red-700 dark:text-red-400">{error}</p>}
+      <OutputNameNotice name={name} writes={writes} check={nameCheck} replace={replace} onReplace={(yes) => setReplaceName(yes ? name : null)} />
     </form>
   );
 }

@@ -1,7 +1,14 @@
+/** A failed response: the server's message, and its status (a 409 is a conflict the form can act on). */
+export class HttpError extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}
+
 /** A failed response as an Error: the server's `{ error }` message when it sent one, else the status. */
-export async function httpError(res: Response, fileName: string): Promise<Error> {
+export async function httpError(res: Response, fileName: string): Promise<HttpError> {
   const body = (await res.json().catch(() => null)) as { error?: string } | null;
-  return new Error(body?.error ?? `${fileName}: HTTP ${res.status}`);
+  return new HttpError(body?.error ?? `${fileName}: HTTP ${res.status}`, res.status);
 }
 
 /** The response's body, checked against the size the server declared (X-File-Size): a body cut short is an error, never data. */

@@ -1,5 +1,7 @@
-/** The dashboard's side of the job API: submit, cancel (JSON, as the server's request guard requires). */
+/** The dashboard's side of the job API: submit, cancel (JSON, as the server's request guard requires), and the output names taken. */
+import type { EvalRun } from "../evals/run";
 import type { JobRecord } from "../jobs/types";
+import type { WorkspaceSummary } from "../workspace/summary";
 import { httpError } from "./http";
 
 export type { JobRecord };
@@ -35,4 +37,63 @@ export function jobFraction(j: JobRecord): number {
     else if (t.state === "running" && t.progress && t.progress.total) done += Math.min(1, t.progress.done / t.progress.total);
   }
   return done / j.tasks.length;
+}
+
+/** What a job's output is: curate and balance jobs write a workspace, train jobs a run. */
+export type OutputKind = "workspace" | "run";
+
+/** Names of the data directory a new job's output would collide with, as the server lists them. */
+export interface TakenNames {
+  /** Each workspace, with what it holds in words ("curated at t = 40, seed 0"). */
+  workspaces: Map<string, string>;
+  /** Each run at the top of the data directory (an output name is one folder name), in words. */
+  runs: Map<string, string>;
+  /** Outputs of queued and running jobs. */
+  live: Map<string, { id: string; state: JobRecord["state"] }>;
+}
+
+const workspaceWords = (w: WorkspaceSummary) =>
+  w.t === null ? "matched, not balanced" : `curated at t = ${w.t}, seed ${w.seed ?? 0}${w.rowsKept !== null ? `, ${w.rowsKept.toLocaleString("en-US")} rows kept` : ""}`;
+const runWords = ({ curation: c }: EvalRun) =>
+  c.workspace ? `trained on ${c.workspace}'s ${c.subset ? `${c.subset} ` : ""}pairs` : "no curation recorded";
+
+async function getJson<T>(url: string, what: string): Promise<T> {
+  const res = await fetch(url, { cache: "no-store" });
+  if (!res.ok) throw await httpError(res, what);
+  return (await res.json()) as T;
+}
+
+export async function fetchTakenNames(): Promise<TakenNames> {
+  const [ws, evals, jobs] = await Promise.all([
+    getJson<{ workspaces: WorkspaceSummary[] }>("/api/workspaces", "workspaces"),
+    getJson<{ runs: EvalRun[] }>("/api/evals", "runs"),
+    getJson<{ jobs: JobRecord[] }>("/api/jobs", "jobs"),
+  ]);
+  return {
+    workspaces: new Map(ws.workspaces.map((w) => [w.name, workspaceWords(w)])),
+    runs: new Map(evals.runs.filter((r) => !r.id.includes("/")).map((r) => [r.id, runWords(r)])),
+    live: new Map(jobs.jobs.filter((j) => !isFinished(j)).map((j) => [j.out, { id: j.id, state: j.state }])),
+  };
+}
+
+/**
+ * Whether a job writing `writes` may use `name` (the server's rules, checked as the user types):
+ * free; taken by the same kind (replaceable once the user confirms); or refused (a live job writes
+ * it, or it holds the other kind: a run never replaces a workspace nor the reverse).
+ */
+export type OutputNameStatus =
+  | { status: "free" }
+  | { status: "taken"; holds: OutputKind; what: string }
+  | { status: "refused"; reason: string };
+
+export function outputNameStatus(name: string, writes: OutputKind, taken: TakenNames): OutputNameStatus {
+  const live = taken.live.get(name);
+  if (live) return { status: "refused", reason: `job ${live.id} (${live.state}) is already writing ${name}; wait for it or cancel it, or choose another name` };
+  const workspace = taken.workspaces.get(name);
+  const run = taken.runs.get(name);
+  if (workspace !== undefined && writes === "run") return { status: "refused", reason: `${name} is a workspace (${workspace}); a run never replaces a workspace, so choose another name` };
+  if (run !== undefined && writes === "workspace") return { status: "refused", reason: `${name} is a training run (${run}); a workspace never replaces a run, so choose another name` };
+  if (workspace !== undefined) return { status: "taken", holds: "workspace", what: workspace };
+  if (run !== undefined) return { status: "taken", holds: "run", what: run };
+  return { status: "free" };
 }
