@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { JOB_GATE } from "./e2e/support/workspaces";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 
@@ -24,6 +25,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/api/workspaces`,
     reuseExistingServer: false,
     timeout: 300_000,
-    env: { NEXT_TELEMETRY_DISABLED: "1" },
+    // jobs hold before their commit while the gate file is missing (e2e/support/workspaces.ts JOB_GATE)
+    env: { NEXT_TELEMETRY_DISABLED: "1", METACURATE_PAUSE_AT: "commit:staged", METACURATE_PAUSE_UNTIL: JOB_GATE },
   },
 });

@@ -4,10 +4,10 @@
 // refused unless replaced: jobOutputNames.spec.ts).
 import { expect, test } from "@playwright/test";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { openDuckDB, sqlString } from "../lib/pool/duckdb";
-import { E2E_DATA, FIXTURE, REPO } from "./support/workspaces";
+import { E2E_DATA, FIXTURE, JOB_GATE, REPO } from "./support/workspaces";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 
@@ -92,24 +92,23 @@ test("train a tiny CLIP on the workspace's curated set from /distribution: the j
 });
 
 test("cancel a running job from its page: it ends cancelled", async ({ page, request }) => {
-  const dir = path.join(E2E_DATA, "big-in");
-  mkdirSync(dir, { recursive: true });
-  const con = await openDuckDB();
+  // the server's pause gate closed: the job's task holds before its commit, so it is surely running when cancelled
+  rmSync(JOB_GATE, { force: true });
   try {
-    await con.run(`COPY (SELECT md5(i::VARCHAR) AS uid, 'http://x/' || i AS url, 'a red dog number ' || (i % 5000) AS text FROM range(2000000) t(i)) TO ${sqlString(path.join(dir, "pool.parquet"))} (FORMAT parquet)`);
+    const res = await request.post("/api/jobs", { data: { kind: "balance", in: FIXTURE, t: 100, out: "e2e-cancelled" } });
+    expect(res.status()).toBe(202);
+    const { id } = await res.json();
+    await expect.poll(async () => ((await (await request.get(`/api/jobs/${id}?log=1`)).json()) as { log: string }).log, { timeout: 60_000 }).toContain("paused at commit:staged");
+    await page.goto(`/jobs/${id}`);
+    await expect(page.getByTestId("job-state")).toHaveAttribute("data-value", "running");
+    await page.getByTestId("cancel-job").click();
+    await expect(page.getByTestId("job-state")).toHaveAttribute("data-value", "cancelled", { timeout: 30_000 });
+    const job = await (await request.get(`/api/jobs/${id}`)).json();
+    expect(job.state).toBe("cancelled");
+    expect(existsSync(path.join(E2E_DATA, "e2e-cancelled", "manifest.json"))).toBe(false);
   } finally {
-    con.closeSync();
+    writeFileSync(JOB_GATE, "");
   }
-  writeFileSync(path.join(dir, "metadata.json"), JSON.stringify(["dog", "red dog", "number"]));
-  const res = await request.post("/api/jobs", { data: { kind: "curate", metadata: "big-in/metadata.json", pool: ["big-in/pool.parquet"], t: 100, out: "e2e-cancelled" } });
-  expect(res.status()).toBe(202);
-  const { id } = await res.json();
-  await page.goto(`/jobs/${id}`);
-  await expect(page.getByTestId("job-state")).toHaveAttribute("data-value", "running", { timeout: 60_000 });
-  await page.getByTestId("cancel-job").click();
-  await expect(page.getByTestId("job-state")).toHaveAttribute("data-value", "cancelled", { timeout: 30_000 });
-  const job = await (await request.get(`/api/jobs/${id}`)).json();
-  expect(job.state).toBe("cancelled");
 });
 
 test("kill -9 of the server mid-job: restarted, it shows the job ended right, with outputs equal to the CLI's", async () => {
@@ -120,12 +119,16 @@ test("kill -9 of the server mid-job: restarted, it shows the job ended right, wi
   mkdirSync(path.join(data, "in"), { recursive: true });
   const con = await openDuckDB();
   try {
-    await con.run(`COPY (SELECT md5(i::VARCHAR) AS uid, 'http://x/' || i AS url, 'a ' || (['red', 'blue', 'hot'])[1 + i % 3] || ' dog number ' || (i % 5000) AS text FROM range(600000) t(i)) TO ${sqlString(path.join(data, "in", "pool.parquet"))} (FORMAT parquet)`);
+    await con.run(`COPY (SELECT md5(i::VARCHAR) AS uid, 'http://x/' || i AS url, 'a ' || (['red', 'blue', 'hot'])[1 + i % 3] || ' dog number ' || (i % 5000) AS text FROM range(30000) t(i)) TO ${sqlString(path.join(data, "in", "pool.parquet"))} (FORMAT parquet)`);
   } finally {
     con.closeSync();
   }
   writeFileSync(path.join(data, "in", "metadata.json"), JSON.stringify(["dog", "red", "blue", "hot dog", "number"]));
-  const start = () => spawn(process.execPath, [path.join(REPO, "bin/metacurate.mjs"), "serve", "--data-dir", data, "--port", String(port)], { detached: true, stdio: "ignore" });
+  // its jobs' tasks hold before their commit until the gate file exists: the job is surely mid-run when the server dies
+  const gate = path.join(data, "..", "e2e-restart-gate");
+  rmSync(gate, { force: true });
+  const start = () => spawn(process.execPath, [path.join(REPO, "bin/metacurate.mjs"), "serve", "--data-dir", data, "--port", String(port)],
+    { detached: true, stdio: "ignore", env: { ...process.env, METACURATE_PAUSE_AT: "commit:staged", METACURATE_PAUSE_UNTIL: gate } });
   const api = (p: string, init?: RequestInit) => fetch(`http://127.0.0.1:${port}${p}`, init);
   const up = async () => { for (let i = 0; i < 300; i++) { if (await api("/api/jobs").then((r) => r.ok, () => false)) return; await new Promise((r) => setTimeout(r, 200)); } throw new Error("the server did not start"); };
   let server = start();
@@ -137,14 +140,15 @@ test("kill -9 of the server mid-job: restarted, it shows the job ended right, wi
     const { id } = await res.json();
     for (let i = 0; ; i++) {
       const job = await (await api(`/api/jobs/${id}`)).json();
-      if (job.state === "running") break;
-      expect(i).toBeLessThan(300);
+      const log = ((await (await api(`/api/jobs/${id}?log=1`)).json()) as { log: string }).log;
+      if (job.state === "running" && log.includes("paused at commit:staged")) break;
+      expect(i, "the job never reached its pause point").toBeLessThan(1200);
       await new Promise((r) => setTimeout(r, 100));
     }
     process.kill(-server.pid!, "SIGKILL"); // the server and its next process, not the queue runner (a process group of its own)
-    await new Promise((r) => setTimeout(r, 1000));
     server = start();
     await up();
+    writeFileSync(gate, "");
     let job;
     for (let i = 0; ; i++) {
       job = await (await api(`/api/jobs/${id}`)).json();

@@ -4,11 +4,12 @@ import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { serve } from "../../bin/serve";
 import { openDuckDB, queryRows, sqlString } from "../../lib/pool/duckdb";
-import { BROKEN, E2E_DATA, FIXTURE, LOWERCASE, REPO, WEBDATASET } from "./workspaces";
+import { BROKEN, E2E_DATA, FIXTURE, JOB_GATE, LOWERCASE, REPO, WEBDATASET } from "./workspaces";
 
 const port = Number(process.argv[2] ?? 3210);
 rmSync(E2E_DATA, { recursive: true, force: true });
 mkdirSync(E2E_DATA, { recursive: true });
+writeFileSync(JOB_GATE, ""); // open: jobs (and the commands below) pass the pause point
 const fixture = path.join(E2E_DATA, FIXTURE);
 // the demo pool, curated, and its training experiment (raw, matched, a sweep of t; 2 seeds): the runs /evals shows (~75 s)
 const r = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "demo", "--out", fixture, "--rows", "4000", "--experiment", "--seeds", "2"], { stdio: "inherit" });

@@ -12,3 +12,9 @@ export const LOWERCASE = "lowercase";
 export const WEBDATASET = "fixture-wds";
 /** the fixture's training experiment (metacurate demo --experiment): the runs /evals shows */
 export const EXPERIMENT = "fixture-experiment";
+/**
+ * The server's pause gate: the e2e server runs jobs with METACURATE_PAUSE_AT=commit:staged and this file as
+ * METACURATE_PAUSE_UNTIL. It exists, so jobs pass; a test that must see its job running removes it (the
+ * job's task then holds before its commit) and puts it back.
+ */
+export const JOB_GATE = path.join(REPO, ".tmp", "e2e-job-gate");
