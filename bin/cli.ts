@@ -467,7 +467,7 @@ function printManifest(m: Manifest): void {
     const b = m.balance;
     const from = b.target_size_requested != null ? `, from target size ${b.target_size_requested.toLocaleString("en")}` : b.p_requested !== null ? `, from p = ${b.p_requested}` : "";
     lines.push(`balance   t = ${b.t} (tail share ${b.tail_share.toFixed(4)}${from}), seed ${b.seed}: kept ${b.rows_kept.toLocaleString("en")} of ${b.rows_matched.toLocaleString("en")} (expected ${b.expected_size.toFixed(1)})${b.subset_npy ? ", subset.npy written" : ""}`);
-    lines.push(`output    ${b.source}`);
+    lines.push(`matches   of ${b.source}`);
   }
   process.stdout.write(lines.join("\n") + "\n");
 }

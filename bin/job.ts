@@ -3,9 +3,10 @@ import { readFileSync, existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { jsonErrorMessage } from "../lib/util/jsonError";
 import { InputError, UsageError, firstLine } from "../lib/errors";
-import { anyActive, cancelJob, ensureRunner, followJob, submitJob } from "../lib/jobs/control";
+import { cancelJob, followJob, nudgeRunner, runnerElsewhere, submitJob } from "../lib/jobs/control";
 import { runQueue } from "../lib/jobs/runner";
 import { JobStore } from "../lib/jobs/store";
+import { MAX_BODY_BYTES } from "../lib/server/requestGuard";
 import type { JobRecord } from "../lib/jobs/types";
 
 export function jobStore(dataDir: string | undefined): JobStore {
@@ -18,6 +19,10 @@ export function jobStore(dataDir: string | undefined): JobStore {
 export async function submit(store: JobStore, specFile: string, executor: string, poolsDirs: string[], wait: boolean): Promise<number> {
   let raw: unknown;
   let text: string;
+  // a spec is a small JSON file (the API takes at most 1 MB): not a device, a FIFO, or anything huge
+  const s = statOf(specFile);
+  if (s && !s.isFile()) throw new InputError(`--spec ${specFile} is not a regular file`);
+  if (s && s.size > MAX_BODY_BYTES) throw new InputError(`--spec ${specFile} is ${s.size.toLocaleString("en")} bytes; a job spec is at most ${MAX_BODY_BYTES.toLocaleString("en")}`);
   try {
     text = readFileSync(specFile, "utf8");
   } catch (e) {
@@ -60,14 +65,26 @@ export function showJob(job: JobRecord): string {
 /** Every job, newest first; a runner is started if some are waiting with none there (reading changes no job). */
 export async function listJobs(store: JobStore): Promise<JobRecord[]> {
   const jobs = await store.list();
-  if (anyActive(jobs)) await ensureRunner(store);
+  await nudgeRunner(store, jobs);
+  await tellRunnerElsewhere(store, jobs);
   return jobs;
 }
 
 export async function showOne(store: JobStore, id: string): Promise<JobRecord> {
   const job = await store.read(id);
-  if (anyActive([job])) await ensureRunner(store);
+  await nudgeRunner(store, [job]);
+  await tellRunnerElsewhere(store, [job]);
   return job;
+}
+
+async function tellRunnerElsewhere(store: JobStore, jobs: JobRecord[]): Promise<void> {
+  if (!jobs.some((j) => j.state === "queued" || j.state === "running")) return;
+  const elsewhere = await runnerElsewhere(store);
+  if (elsewhere) process.stderr.write(`note: ${elsewhere}\n`);
+}
+
+function statOf(file: string) {
+  try { return statSync(file); } catch { return null; }
 }
 
 /** The queue runner of a data directory (what jobs start on demand); exits when no job is left to run. */

@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError, UsageError } from "../lib/errors";
@@ -24,6 +25,8 @@ export async function serve(opts: { dataDir: string; port: number; host: string;
     ...process.env, NEXT_TELEMETRY_DISABLED: "1", METACURATE_DATA_DIR: dataDir, METACURATE_BIND_HOST: opts.host, METACURATE_TOKEN: token,
     // jobs started by the server run this launcher, and may read inputs from these folders besides the data directory
     METACURATE_LAUNCHER: path.join(APP_ROOT, "bin", "metacurate.mjs"), METACURATE_POOLS_DIRS: poolsDirs.join(path.delimiter),
+    // the dashboard's server ends with this process (instrumentation.ts), however this one ends
+    METACURATE_SERVE_PID: String(process.pid),
   };
   const next = path.join(APP_ROOT, "node_modules", "next", "dist", "bin", "next");
   // the build folder: .next, or the tests' own (METACURATE_NEXT_DIR; next.config.ts reads the same variable)
@@ -40,6 +43,7 @@ export async function serve(opts: { dataDir: string; port: number; host: string;
   } else {
     process.stderr.write(`metacurate dashboard on http://${shownHost}:${opts.port} (workspaces in ${dataDir})\n`);
   }
+  await checkPortFree(opts.port, opts.host);
   const child = spawn(process.execPath, [next, "start", "-p", String(opts.port), "-H", opts.host], { cwd: APP_ROOT, env, stdio: "inherit" });
   let stopping = false;
   // next start stops gracefully: it waits for every request in flight, so one that never ends (an open
@@ -58,4 +62,15 @@ export async function serve(opts: { dataDir: string; port: number; host: string;
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => stop(sig));
   // stopped by a signal (Ctrl-C, kill): next exits 130/143 then, which is not a failure
   await new Promise<void>((resolve, reject) => child.on("exit", (code, signal) => (code === 0 || signal || stopping ? resolve() : reject(new Error(`next start exited with ${code}`)))));
+}
+
+/** A port something else listens on is said plainly (next start would only exit 1). */
+async function checkPortFree(port: number, host: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (e: NodeJS.ErrnoException) => reject(e.code === "EADDRINUSE"
+      ? new UsageError(`--port ${port}: something already listens on ${host}:${port} (another metacurate serve?); stop it or choose another --port`)
+      : e));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }

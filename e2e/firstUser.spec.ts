@@ -144,12 +144,16 @@ async function shot(page: Page, name: string, dark: boolean) {
 }
 
 for (const dark of [false, true]) {
-  test(`screenshots of every page at 1400×900, ${dark ? "dark" : "light"}, kept as artifacts; no page asks for a missing favicon`, async ({ browser }) => {
+  test(`screenshots of every page at 1400×900, ${dark ? "dark" : "light"}, kept as artifacts; no page asks for a missing favicon or logs an error`, async ({ browser }) => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     if (dark) await context.addInitScript(() => localStorage.setItem("metacurate-theme", "dark"));
     const page = await context.newPage();
     const missing: string[] = [];
     page.on("response", (r) => { if (r.status() === 404) missing.push(r.url()); });
+    // the console stays free of errors on every page (an unhandled rejection is one)
+    const errors: string[] = [];
+    page.on("console", (msg) => { if (msg.type() === "error") errors.push(`${page.url()}: ${msg.text()}`); });
+    page.on("pageerror", (e) => errors.push(`${page.url()}: ${e.message}`));
     const m = manifest(FIXTURE);
     await page.goto("/");
     await expect(page.getByTestId("workspace-list")).toBeVisible();
@@ -173,6 +177,7 @@ for (const dark of [false, true]) {
     await waitEvent(page, "chart:drawn", { id: "sweep" });
     await shot(page, "evals", dark);
     expect(missing).toEqual([]);
+    expect(errors, "console errors").toEqual([]);
     // /favicon.ico leads to the app's icon
     const icon = await page.request.get("/favicon.ico");
     expect(icon.status()).toBe(200);

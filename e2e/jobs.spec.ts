@@ -145,7 +145,15 @@ test("kill -9 of the server mid-job: restarted, it shows the job ended right, wi
       expect(i, "the job never reached its pause point").toBeLessThan(1200);
       await new Promise((r) => setTimeout(r, 100));
     }
-    process.kill(-server.pid!, "SIGKILL"); // the server and its next process, not the queue runner (a process group of its own)
+    // kill -9 of the serve process alone: its next-server ends by itself (it must not hold the port), the queue runner lives on
+    const children = spawnSync("ps", ["-o", "pid=", "--ppid", String(server.pid)], { encoding: "utf8" }).stdout.split("\n").map(Number).filter(Boolean);
+    expect(children.length, "serve runs the dashboard's server").toBeGreaterThan(0);
+    process.kill(server.pid!, "SIGKILL");
+    const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    for (let i = 0; children.some(alive); i++) {
+      expect(i, "the dashboard's server outlived serve").toBeLessThan(200);
+      await new Promise((r) => setTimeout(r, 50));
+    }
     server = start();
     await up();
     writeFileSync(gate, "");

@@ -94,8 +94,8 @@ test("t <= 0, t not a number, p outside [0, 1], a bad seed, both t and p", async
   assertError(cli(...base, "--t", "5", "--seed", "1.5"), 2, /--seed: seed must be an integer/);
   assertError(cli(...base, "--t", "5", "--p", "0.1"), 2, /give one of --t N, --p X or --target-size N, not more/);
   assertError(cli(...base), 2, /give one of --t N, --p X or --target-size N$/m);
-  assertError(cli(...base, "--t", "5", "--memory-limit", "0"), 2, /--memory-limit: must be a number of GB, at least 0\.25 \(got 0\)/);
-  assertError(cli(...base, "--t", "5", "--memory-limit", "0.2"), 2, /at least 0\.25 \(got 0\.2\)/);
+  assertError(cli(...base, "--t", "5", "--memory-limit", "0"), 2, /--memory-limit: must be a number of GB from 0\.25 to 1024 \(1 TB\) \(got 0\)/);
+  assertError(cli(...base, "--t", "5", "--memory-limit", "0.2"), 2, /from 0\.25 to 1024 \(1 TB\) \(got 0\.2\)/);
   assert.equal(existsSync(s.out), false);
   // a given limit is used and recorded
   assert.equal(cli(...base, "--t", "5", "--memory-limit", "0.5").code, 0);

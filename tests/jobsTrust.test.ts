@@ -11,7 +11,7 @@ import { test } from "node:test";
 import type { JobRecord } from "../lib/jobs/types";
 import { cli, cliWith } from "./support/cli";
 import { REPO, tempDir } from "./support/fixtures";
-import { ended, job, list, metacurateProcesses, pauseAt, pausedAt, post, setEnv, setup, sha, waitFor } from "./support/jobApi";
+import { cancel, ended, job, list, metacurateProcesses, pauseAt, pausedAt, post, setEnv, setup, sha, waitFor } from "./support/jobApi";
 
 const submitted = async (body: unknown) => {
   const r = await post(body);
@@ -78,6 +78,17 @@ test("an output that exists is refused (409) naming what it holds, unless replac
   r = await refusal({ kind: "balance", in: "ws", out: "in", t: 100 });
   assert.equal(r.status, 409);
   assert.match(r.error, /"in" is a folder of files metacurate did not write/);
+  // a person's own folder with a manifest.json of theirs is not a workspace: never written into, even with replace
+  mkdirSync(path.join(data, "userstuff"));
+  writeFileSync(path.join(data, "userstuff", "manifest.json"), JSON.stringify({ mine: 1 }));
+  r = await refusal({ kind: "balance", in: "ws", t: 100, out: "userstuff", replace: true });
+  assert.equal(r.status, 409);
+  assert.match(r.error, /"userstuff" is a folder of files metacurate did not write/);
+  assert.deepEqual(JSON.parse(readFileSync(path.join(data, "userstuff", "manifest.json"), "utf8")), { mine: 1 });
+  // a pool inside the output it would replace
+  r = await refusal({ kind: "curate", metadata: "in/metadata.json", pool: ["ws/curated.parquet"], t: 50, out: "ws", replace: true });
+  assert.equal(r.status, 400);
+  assert.match(r.error, /"pool\[0\]": it is inside the output "ws", which the job writes over/);
   r = await refusal({ kind: "balance", in: "ws", t: 100, replace: "yes" });
   assert.equal(r.status, 400);
   assert.match(r.error, /"replace": must be true or false/);
@@ -136,11 +147,28 @@ test("an output symlinked out of the data directory is refused at submit, and on
   assert.match(done.error ?? "", /output folder .*swapped (is a symlink|was replaced)/);
   assert.deepEqual(readdirSync(path.join(elsewhere, "moved")).filter((n) => !n.startsWith(".metacurate-")), [], "nothing committed outside");
   assert.equal(existsSync(path.join(elsewhere, "manifest.json")), false);
+  // swapped later still (after the links are made, before the commit's rename): the task works in the folder it opened,
+  // never through the link, so another workspace the link points at is untouched
+  const victim = path.join(elsewhere, "victim");
+  assert.equal(cli("balance", "--in", path.join(data, "ws"), "--out", victim, "--t", "33").code, 0);
+  const victimManifest = sha(path.join(victim, "manifest.json"));
+  const victimNames = readdirSync(victim).sort();
+  const release2 = path.join(data, "release2");
+  await runnerGone(data);
+  pauseAt(t, "commit:links", release2);
+  const id2 = await submitted({ kind: "balance", in: "ws", out: "swapped2", t: 100 });
+  await pausedAt(data, id2, "commit:links");
+  renameSync(path.join(data, "swapped2"), path.join(elsewhere, "moved2"));
+  symlinkSync(victim, path.join(data, "swapped2"));
+  writeFileSync(release2, "");
+  await waitFor(id2, ended);
+  assert.equal(sha(path.join(victim, "manifest.json")), victimManifest, "the workspace behind the link is untouched");
+  assert.deepEqual(readdirSync(victim).sort(), victimNames, "no generation, lock or link added behind the link");
   // the same check guards a task's own open: metacurate balance --out a symlink, confined to the data directory
   const c = cliWith({ METACURATE_OUT_ROOT: data }, "balance", "--in", path.join(data, "ws"), "--out", path.join(data, "evil"), "--t", "100");
   assert.equal(c.code, 4, c.stderr);
   assert.match(c.stderr, /is a symlink/);
-  assert.deepEqual(readdirSync(elsewhere).sort(), ["moved"]);
+  assert.deepEqual(readdirSync(elsewhere).sort(), ["moved", "moved2", "victim"]);
   void spec;
 });
 
@@ -183,4 +211,56 @@ test("100 queued jobs cost no process: one runner and at most the slot count of 
   writeFileSync(release, "");
   for (const id of ids) assert.equal((await waitFor(id, ended, 300_000)).state, "succeeded", id);
   assert.equal((await job(ids[99])).resumes, 0);
+});
+
+test("a job that waited while a workspace appeared at its output does not replace it without replace", { timeout: 300_000 }, async (t) => {
+  const { data } = await withWorkspace(t);
+  const release = path.join(data, "release");
+  setEnv(t, { METACURATE_LOCAL_SLOTS: "1" });
+  pauseAt(t, "commit:staged", release);
+  const first = await submitted({ kind: "balance", in: "ws", out: "first", t: 30 });
+  await pausedAt(data, first);
+  const late = await submitted({ kind: "balance", in: "ws", out: "late", t: 77 });
+  assert.equal((await job(late)).state, "queued");
+  // meanwhile a person writes that name with the CLI
+  const c = cliWith({ METACURATE_PAUSE_AT: "" }, "balance", "--in", path.join(data, "ws"), "--out", path.join(data, "late"), "--t", "20");
+  assert.equal(c.code, 0, c.stderr);
+  writeFileSync(release, "");
+  const done = await waitFor(late, ended);
+  assert.equal(done.state, "failed");
+  assert.match(done.error ?? "", /late was written after job .* was submitted \(it holds a workspace now\); the job does not replace it: its spec has no "replace": true/);
+  assert.equal(JSON.parse(readFileSync(path.join(data, "late", "manifest.json"), "utf8")).balance.t, 20, "the person's workspace stays");
+  assert.equal((await waitFor(first, ended)).state, "succeeded");
+});
+
+test("a job whose runner dies a third time fails, and the task its runner left never writes the output", { timeout: 300_000 }, async (t) => {
+  const { data } = await withWorkspace(t);
+  const release = path.join(data, "release");
+  pauseAt(t, "commit:staged", release);
+  const id = await submitted({ kind: "balance", in: "ws", out: "k3", t: 57 });
+  const log = () => readFileSync(path.join(data, ".jobs", id, "log.txt"), "utf8").split("paused at commit:staged").length - 1;
+  for (let round = 1; round <= 3; round++) {
+    for (let i = 0; log() < round; i++) { assert.ok(i < 2400, `round ${round}: the task never paused`); await new Promise((r) => setTimeout(r, 50)); }
+    const running = await job(id);
+    process.kill(running.supervisor!.pid, "SIGKILL");
+    for (let i = 0; metacurateProcesses(data).includes(running.supervisor!.pid); i++) { assert.ok(i < 400); await new Promise((r) => setTimeout(r, 25)); }
+    await list(); // a reader starts the next runner, which takes the job up (or, the third time, fails it)
+  }
+  const failed = await waitFor(id, ended);
+  assert.equal(failed.state, "failed");
+  assert.equal(failed.resumes, 3);
+  assert.match(failed.error ?? "", /the runner running it died .* taken up 2 times already/);
+  await runnerGone(data);
+  assert.deepEqual(metacurateProcesses(data), [], "no task of the job is left");
+  writeFileSync(release, "");
+  assert.equal(existsSync(path.join(data, "k3", "manifest.json")), false, "nothing wrote the output after the job failed");
+});
+
+test("cancel of a job that does not exist is 404 (exit 3), not a lock error", async (t) => {
+  const { data } = await setup(t);
+  const r = await cancel("20261207-000000-ffffff");
+  assert.equal(r.status, 404);
+  assert.match(((await r.json()) as { error: string }).error, /no job 20261207-000000-ffffff/);
+  const c = cli("job", "cancel", "20261207-000000-ffffff", "--data-dir", data);
+  assert.equal(c.code, 3, c.stderr);
 });

@@ -19,7 +19,7 @@ test("a curate spec as JSON: wrong types, unknown fields, t = 0, a missing pool 
     [{ ...curate, p: 0.1 }, /^give one of "t", "p" or "target-size", not more$/],
     [{ ...curate, seed: -1, workers: 0 }, /^(?=.*"seed": seed must be an integer in \[0, 4294967295\] \(got -1\))(?=.*"workers": must be an integer from 1 to 256 \(got 0\))/],
     [{ ...curate, t: undefined, "target-size": 2.5 }, /^"target-size": must be a whole number of rows, at least 1 \(got 2\.5\)$/],
-    [{ ...curate, "memory-limit": 0.1 }, /^"memory-limit": must be a number of GB, at least 0\.25 \(got 0\.1\)$/],
+    [{ ...curate, "memory-limit": 0.1 }, /^"memory-limit": must be a number of GB from 0\.25 to 1024 \(1 TB\) \(got 0\.1\)$/],
   ];
   for (const [spec, message] of bad) assert.throws(() => parseOptions(curateOptions, spec, "field"), (e: Error) => message.test(e.message), JSON.stringify(spec));
 });

@@ -48,6 +48,13 @@ export interface SizeCurvePoint {
 /** One connection, one `entries` table: loads run one after another. */
 let tableQueue: Promise<unknown> = Promise.resolve();
 
+/** A rejected placeholder until the real promise replaces it, marked handled: not an "Uncaught (in promise)" in the console when nothing awaits it. */
+function notYet<T>(why: string): Promise<T> {
+  const p = Promise.reject<T>(new Error(why));
+  p.catch(() => {});
+  return p;
+}
+
 export class LoadedWorkspace {
   matches: MatchesState = { state: "none" };
   /** The engine's exact E(t) on its log grid (size_curve.parquet), when available. */
@@ -57,10 +64,10 @@ export class LoadedWorkspace {
   imageShards: number | null = 0;
   previewState: PartState = "none";
   /** The `entries` table in DuckDB-WASM, for the band/source tables, the entries page and entry names. */
-  entriesDb: Promise<AsyncDuckDBConnection> = Promise.reject(new Error("entries not loaded"));
+  entriesDb: Promise<AsyncDuckDBConnection> = notYet<AsyncDuckDBConnection>("entries not loaded");
   private worker: Worker | null = null;
   /** Settles when the matches are decoded (or fail to be). */
-  private matchesReady: Promise<void> = Promise.reject(new Error("no matches.parquet"));
+  private matchesReady: Promise<void> = notYet<void>("no matches.parquet");
   private settleMatches: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private nextId = 1;
   private pending = new Map<number, (r: { value: number; ms: number; t?: number } | Error) => void>();

@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { open, rename, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { myRecord, readLockRecord, tryLock } from "./fileLock";
 import { launcher } from "./launcher";
@@ -92,10 +93,24 @@ export function anyActive(jobs: JobRecord[]): boolean {
   return jobs.some((j) => !isTerminalState(j.state));
 }
 
+/** For readers: starts a runner when jobs wait with none there, never failing the read (a full disk, a read-only folder). */
+export async function nudgeRunner(store: JobStore, jobs: JobRecord[]): Promise<void> {
+  if (anyActive(jobs)) await ensureRunner(store).catch(() => {});
+}
+
+/** When the runner's election is held by a process of another host (which this host cannot check), what to tell the user. */
+export async function runnerElsewhere(store: JobStore): Promise<string | null> {
+  const held = await readLockRecord(store.runnerLock);
+  if (!held || held === "garbage" || held.host === os.hostname()) return null;
+  return `the queue runner of this data directory is pid ${held.pid} on host ${held.host} (it holds ${path.relative(store.dataDir, store.runnerLock)}); ` +
+    `jobs run there. If that machine no longer runs it, remove that file and they run here`;
+}
+
 /** Follows a job until it ends, printing its events; keeps a runner there meanwhile. */
 export async function followJob(store: JobStore, id: string, print: (line: string) => void): Promise<JobRecord> {
   let offset = 0;
   let lastCheck = 0;
+  let toldElsewhere = false;
   for (;;) {
     const read = await store.readEvents(id, offset);
     offset = read.offset;
@@ -109,7 +124,12 @@ export async function followJob(store: JobStore, id: string, print: (line: strin
       if ((await store.readEvents(id, offset)).events.length === 0) return job;
       continue;
     }
-    if (Date.now() - lastCheck > 2000) { lastCheck = Date.now(); await ensureRunner(store); }
+    if (Date.now() - lastCheck > 2000) {
+      lastCheck = Date.now();
+      await nudgeRunner(store, [job]);
+      const elsewhere = await runnerElsewhere(store);
+      if (elsewhere && !toldElsewhere) { print(`job ${id}: ${job.state}: ${elsewhere}`); toldElsewhere = true; }
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -9,14 +9,14 @@
  * are committed atomically, so a rerun gives the same bytes); a job taken up more than twice fails.
  * Slurm jobs are followed here too (lib/jobs/slurm.ts) and take no local slot.
  */
-import { readdir, readFile, rmdir } from "node:fs/promises";
+import { lstat, readdir, readFile, rmdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pausePoint } from "../util/pausePoint";
 import { clearDeadRun, holderIsDead, procStart } from "../util/stagedOutput";
 import { readLockRecord, tryLock, type Release } from "./fileLock";
 import { SlurmCancelled, superviseSlurm } from "./slurm";
-import type { JobStore } from "./store";
+import { byCreation, type JobStore } from "./store";
 import { groupExists, signalGroup, startTask, type TaskRun } from "./taskProcess";
 import { isTerminalState, type JobEvent, type JobRecord, type ProcessId, type TaskRecord } from "./types";
 
@@ -125,6 +125,9 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
   };
 
   const take = async (id: string): Promise<Active | null> => {
+    // a dead runner's task processes end first, whatever becomes of the job (they must not write its output later)
+    const before = await store.read(id);
+    if (before.executor === "local" && before.state === "running" && !sameProcess(before.supervisor, me)) await endLeftovers(before);
     const { record, changed } = await store.update(id, (disk) => {
       if (isTerminalState(disk.state)) return null;
       const next = structuredClone(disk);
@@ -138,7 +141,7 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
           next.state = "failed";
           next.finished = now();
           next.error = `the runner running it died (pid ${disk.supervisor?.pid ?? "unknown"}), and it was taken up ${MAX_RESUMES} times already`;
-          for (const t of next.tasks) if (t.state === "running") t.state = "failed";
+          for (const t of next.tasks) if (t.state === "running") { t.state = "failed"; t.pid = null; t.procStart = null; }
           events.push({ time: next.finished, type: "state", state: "failed", error: next.error });
         } else {
           events.push({ time: now(), type: "state", state: "running", resumed: next.resumes });
@@ -148,12 +151,13 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
     });
     if (!changed || isTerminalState(record.state)) {
       if (isTerminalState(record.state)) finished.add(id);
-      if (changed) await endLeftovers(record);
       return null;
     }
     const a: Active = { job: record, running: new Map(), ending: null, failure: null, slurm: null, slurmEnd: null, lastSave: 0, saving: Promise.resolve(), killTimer: null };
     if (record.executor === "local") {
-      const left = await endLeftovers(record);
+      // its running tasks' processes are gone (ended above): they run again
+      let left = false;
+      for (const t of a.job.tasks) if (t.state === "running") { t.state = "pending"; t.pid = null; t.procStart = null; left = true; }
       if (left) await save(a);
     }
     return a;
@@ -176,13 +180,18 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
   };
 
   const discover = async () => {
+    const found: JobRecord[] = [];
     for (const id of await store.ids()) {
       if (finished.has(id) || active.has(id)) continue;
       const job = await store.read(id).catch(() => null);
       if (!job) continue;
-      if (isTerminalState(job.state)) { finished.add(id); continue; }
-      const a = await take(id);
-      if (a) active.set(id, a);
+      if (isTerminalState(job.state)) finished.add(id);
+      else found.push(job);
+    }
+    // oldest first: the order jobs were submitted in (ids tell only the second)
+    for (const job of found.sort(byCreation)) {
+      const a = await take(job.id);
+      if (a) active.set(job.id, a);
     }
   };
 
@@ -272,8 +281,8 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
       }
       return { record: next, events: [{ time: next.finished!, type: "state", state, ...(error ? { error } : {}) }] };
     });
-    if (state === "cancelled") {
-      const out = path.join(store.dataDir, a.job.out);
+    const out = path.join(store.dataDir, a.job.out);
+    if (state === "cancelled" && !(await lstat(out).catch(() => null))?.isSymbolicLink()) {
       await clearDeadRun(out).catch(() => {});
       await rmdir(out).catch(() => {}); // a folder the cancelled run made and left empty (rmdir refuses any other)
     }
@@ -329,10 +338,17 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
         for (const a of active.values()) for (const run of a.running.values()) signalGroup(run.pid, "SIGTERM");
         return true;
       }
-      while (exits.length) { const e = exits.shift()!; await onExit(e.a, e.task, e.code, e.lastError); }
-      await discover();
-      for (const a of [...active.values()]) await step(a);
-      await schedule();
+      try {
+        while (exits.length) { await onExit(exits[0].a, exits[0].task, exits[0].code, exits[0].lastError); exits.shift(); }
+        await discover();
+        for (const a of [...active.values()]) await step(a);
+        await schedule();
+      } catch (e) {
+        // a state that cannot be written now (a full disk, say): the runner keeps what it knows and tries again
+        process.stderr.write(`metacurate job runner: ${(e as Error).message.split("\n")[0]} (trying again in 2 s)\n`);
+        await new Promise((r) => setTimeout(r, 2000));
+        continue;
+      }
       if (active.size === 0 && exits.length === 0) {
         idleSince ??= Date.now();
         if (Date.now() - idleSince >= idleMs) {

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { NotFoundError, UsageError } from "../errors";
+import { InputError, NotFoundError, UsageError } from "../errors";
 import { withLock } from "./fileLock";
 import type { PlannedJob } from "./spec";
 import type { ExecutorName, JobEvent, JobRecord } from "./types";
@@ -22,6 +22,9 @@ export function newJobId(now = new Date()): string {
 function processExists(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code !== "ESRCH"; }
 }
+
+/** Submission order: ids only tell the second, creation times the millisecond. */
+export const byCreation = (a: JobRecord, b: JobRecord) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id);
 
 export class JobStore {
   readonly root: string;
@@ -53,7 +56,7 @@ export class JobStore {
     const dir = this.dir(id);
     const tmp = path.join(this.root, `.new-${process.pid}-${id}`);
     const record: JobRecord = {
-      id, kind: planned.kind, state: "queued", executor, out: planned.out, created: new Date().toISOString(), started: null, finished: null,
+      id, kind: planned.kind, state: "queued", executor, out: planned.out, replace: planned.replace, created: new Date().toISOString(), started: null, finished: null,
       progress: null, error: null, supervisor: null, resumes: 0, supervisorRequested: null, cancelRequested: null,
       tasks: planned.tasks(dir).map((t) => ({ ...t, state: "pending", attempts: 0, exitCode: null, started: null, finished: null, error: null, pid: null, procStart: null })),
     };
@@ -77,7 +80,11 @@ export class JobStore {
 
   async read(id: string): Promise<JobRecord> {
     const text = await readFile(this.file(id, "state.json"), "utf8").catch(() => { throw new NotFoundError(`no job ${id}`); });
-    return JSON.parse(text) as JobRecord;
+    try {
+      return JSON.parse(text) as JobRecord;
+    } catch (e) {
+      throw new InputError(`job ${id}: its state.json is damaged (${(e as Error).message.slice(0, 80)})`);
+    }
   }
 
   /** Replaces state.json in one rename: a reader sees the old state or the new one. Only under the job's lock (update). */
@@ -99,6 +106,7 @@ export class JobStore {
    * appended under the same lock, so the log's order is the states' order. Returns what is on disk after.
    */
   async update(id: string, change: (now: JobRecord) => { record: JobRecord; events?: JobEvent[] } | null): Promise<{ record: JobRecord; changed: boolean }> {
+    await this.read(id); // a job that does not exist is "no job ID", not a lock that cannot be taken
     return withLock(path.join(this.dir(id), "state.lock"), `job ${id}`, async () => {
       const now = await this.read(id);
       const next = change(now);
@@ -195,12 +203,11 @@ export class JobStore {
 
   /** Every job, newest first (a reader: it never writes). */
   async list(): Promise<JobRecord[]> {
-    const ids = (await this.ids()).reverse();
     const out: JobRecord[] = [];
-    for (const id of ids) {
+    for (const id of await this.ids()) {
       const r = await this.read(id).catch(() => null);
       if (r) out.push(r);
     }
-    return out;
+    return out.sort(byCreation).reverse();
   }
 }

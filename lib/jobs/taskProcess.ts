@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { appendFile } from "node:fs/promises";
 import os from "node:os";
+import path from "node:path";
 import { createInterface } from "node:readline";
 import { launcher } from "./launcher";
 import { messageOf, parseProgressLine } from "./progressLine";
@@ -30,7 +31,11 @@ export function startTask(store: JobStore, job: JobRecord, task: TaskRecord, slo
   const child = spawn(process.execPath, [launcher(), ...task.argv, "--progress", "json"], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, FORCE_COLOR: "0", METACURATE_OUT_ROOT: store.dataDir, ...threadEnv(job, task, slots) },
+    env: {
+      ...process.env, FORCE_COLOR: "0", METACURATE_OUT_ROOT: store.dataDir, ...threadEnv(job, task, slots),
+      // the job's own output is guarded: what appeared there after the submission is not replaced without "replace"
+      METACURATE_JOB_OUT: path.join(store.dataDir, job.out), METACURATE_JOB_ID: job.id, METACURATE_JOB_REPLACE: job.replace ? "1" : "",
+    },
   });
   const mark = job.tasks.length > 1 ? `[${task.name}] ` : "";
   const log = store.file(job.id, "log.txt");

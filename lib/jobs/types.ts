@@ -56,6 +56,8 @@ export interface JobRecord {
   executor: ExecutorName;
   /** The output workspace's name (a folder of the data directory). */
   out: string;
+  /** Its spec said "replace": true (it may replace a workspace or run there). */
+  replace?: boolean;
   created: string;
   started: string | null;
   finished: string | null;

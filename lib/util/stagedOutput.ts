@@ -12,12 +12,14 @@
  * at (left by killed runs) are removed by the next run that takes the lock.
  */
 import { randomBytes } from "node:crypto";
-import { chmod, link, lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, realpath, rename, rm, rmdir, stat, symlink, unlink, writeFile, copyFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { type FileHandle, chmod, link, lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, realpath, rename, rm, rmdir, stat, symlink, unlink, writeFile, copyFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { OutputError, diskFullError, firstLine, isDiskFull } from "../errors";
 import { checkStillConfined, confinedFolder, type FolderIdentity } from "./outputConfinement";
 import { folderHolds, refuseOtherKind, type OutputKind } from "./outputKind";
+import { jobGuardFor, recordJobCommit, refuseForeignOutputs, type JobGuard } from "./jobOutputGuard";
 import { pausePoint } from "./pausePoint";
 
 export const CURRENT_LINK = ".metacurate-current";
@@ -267,31 +269,46 @@ export interface OpenOptions {
  * `commit` in one step; `abort` removes the generation (and the folder if this run made it).
  */
 export class StagedOutput {
-  private constructor(readonly dir: string, readonly tmp: string, private readonly shown: string, private readonly lock: string,
-    private readonly created: boolean, private readonly carry: OpenOptions["carry"], private readonly identity: FolderIdentity | null) {}
+  /**
+   * `dir` is the folder as named (recorded in manifests, shown in messages); `at` is where every file
+   * operation goes: the same path, or, for a run confined to the data directory (a job's task), the
+   * folder opened once (/proc/self/fd/N), so a symlink swapped in for it later is never followed.
+   */
+  private constructor(readonly dir: string, private readonly at: string, readonly tmp: string, private readonly shown: string, private readonly lock: string,
+    private readonly created: boolean, private readonly carry: OpenOptions["carry"], private readonly identity: FolderIdentity | null,
+    private readonly handle: FileHandle | null, private readonly guard: JobGuard | null) {}
 
   static async open(dir: string, opts: OpenOptions = {}): Promise<StagedOutput> {
     const abs = path.resolve(dir);
     if (process.env.METACURATE_OUT_ROOT && (await lstat(abs).catch(() => null))?.isSymbolicLink()) await confinedFolder(abs, dir);
     const created = await makeFolder(abs, dir);
     const identity = await confinedFolder(abs, dir);
-    if (opts.kind) {
-      const refused = refuseOtherKind(await folderHolds(abs), opts.kind, dir);
-      if (refused) throw new OutputError(refused);
-    }
-    const lock = await acquireLock(abs, dir).catch(async (e) => {
-      if (created) await rmdir(abs).catch(() => {});
-      throw e;
-    });
+    const handle = identity ? await openFolder(abs, dir, identity) : null;
+    const at = handle ? `/proc/self/fd/${handle.fd}` : abs;
     try {
-      await removeDeadGenerations(abs, await currentGeneration(abs));
-      await refuseOverwrittenInputs(abs, dir, opts.inputs ?? [], new Set(opts.carry?.names ?? []));
-      const tmp = await mkdtemp(path.join(abs, GENERATION_PREFIX));
-      await chmod(tmp, 0o755); // mkdtemp makes it private; the outputs are for every reader of the folder
-      return new StagedOutput(abs, tmp, dir, lock, created, opts.carry, identity);
+      if (opts.kind) {
+        const refused = refuseOtherKind(await folderHolds(at), opts.kind, dir);
+        if (refused) throw new OutputError(refused);
+      }
+      const lock = await acquireLock(at, dir).catch(async (e) => {
+        if (created) await rmdir(abs).catch(() => {});
+        throw e;
+      });
+      const guard = jobGuardFor(abs);
+      try {
+        await removeDeadGenerations(at, await currentGeneration(at));
+        if (guard) await refuseForeignOutputs(at, dir, guard, await folderHolds(at), await currentGeneration(at));
+        await refuseOverwrittenInputs(abs, dir, opts.inputs ?? [], new Set(opts.carry?.names ?? []));
+        const tmp = await mkdtemp(path.join(at, GENERATION_PREFIX));
+        await chmod(tmp, 0o755); // mkdtemp makes it private; the outputs are for every reader of the folder
+        return new StagedOutput(abs, at, tmp, dir, lock, created, opts.carry, identity, handle, guard);
+      } catch (e) {
+        await rm(lock, { force: true });
+        throw outputFolderError(e, dir);
+      }
     } catch (e) {
-      await rm(lock, { force: true });
-      throw outputFolderError(e, dir);
+      await handle?.close();
+      throw e;
     }
   }
 
@@ -323,20 +340,20 @@ export class StagedOutput {
     await pausePoint("commit:staged");
     await checkStillConfined(this.dir, this.shown, this.identity);
 
-    const previous = await currentGeneration(this.dir);
+    const previous = await currentGeneration(this.at);
     // 1. a link for every name of the new set; a regular file there is an output of an older version (inputs were refused)
     const legacy: string[] = [];
     for (const name of OUTPUT_NAMES) {
-      const s = await lstat(path.join(/*turbopackIgnore: true*/ this.dir, name)).catch(() => null);
+      const s = await lstat(path.join(/*turbopackIgnore: true*/ this.at, name)).catch(() => null);
       if (s && !s.isSymbolicLink()) legacy.push(name);
     }
     legacy.sort((a, b) => Number(b === "manifest.json") - Number(a === "manifest.json")); // the manifest first: no folder half-old, half-new is ever a workspace
     for (const name of legacy) {
-      await rm(path.join(this.dir, name), { recursive: true, force: true });
+      await rm(path.join(this.at, name), { recursive: true, force: true });
       await pausePoint("commit:legacy-removed");
     }
     for (const name of all) {
-      const at = path.join(this.dir, name), target = `${CURRENT_LINK}/${name}`;
+      const at = path.join(this.at, name), target = `${CURRENT_LINK}/${name}`;
       if ((await readlink(at).catch(() => null)) === target) continue;
       const tmpLink = `${at}.tmp-${randomBytes(4).toString("hex")}`;
       await symlink(target, tmpLink);
@@ -344,31 +361,47 @@ export class StagedOutput {
     }
     await pausePoint("commit:links");
     // 2. the commit: one rename
-    const nextLink = path.join(this.dir, `${CURRENT_LINK}.tmp-${randomBytes(4).toString("hex")}`);
+    const nextLink = path.join(this.at, `${CURRENT_LINK}.tmp-${randomBytes(4).toString("hex")}`);
     await symlink(path.basename(this.tmp), nextLink);
-    await rename(nextLink, path.join(this.dir, CURRENT_LINK));
-    await syncPath(this.dir);
+    await rename(nextLink, path.join(this.at, CURRENT_LINK));
+    await syncPath(this.at);
+    if (this.guard) await recordJobCommit(this.at, this.guard, path.basename(this.tmp));
     await pausePoint("commit:swapped");
     // 3. tidy up: links to names the new set lacks, the old generation, the lock
     for (const name of OUTPUT_NAMES) {
       if (all.includes(name)) continue;
-      const at = path.join(/*turbopackIgnore: true*/ this.dir, name);
+      const at = path.join(/*turbopackIgnore: true*/ this.at, name);
       if ((await readlink(at).catch(() => null)) === `${CURRENT_LINK}/${name}`) await unlink(at).catch(() => {});
     }
     await pausePoint("commit:unlinked");
-    if (previous && previous !== path.basename(this.tmp)) await rm(path.join(this.dir, previous), { recursive: true, force: true });
+    if (previous && previous !== path.basename(this.tmp)) await rm(path.join(this.at, previous), { recursive: true, force: true });
     await pausePoint("commit:old-removed");
     await rm(this.lock, { force: true });
+    await this.handle?.close();
   }
 
   async abort(): Promise<void> {
     await rm(this.tmp, { recursive: true, force: true }).catch(() => {});
     await rm(this.lock, { force: true }).catch(() => {});
     if (this.created) {
-      const left = await readdir(this.dir).catch(() => ["?"]);
-      if (left.length === 0) await rmdir(this.dir).catch(() => {});
+      const left = await readdir(this.at).catch(() => ["?"]);
+      // the folder this run made, by its name: only while that name is still the very folder it opened
+      const same = !this.identity || (await checkStillConfined(this.dir, this.shown, this.identity).then(() => true, () => false));
+      if (left.length === 0 && same) await rmdir(this.dir).catch(() => {});
     }
+    await this.handle?.close().catch(() => {});
   }
+}
+
+/** The output folder opened as itself (no symlink followed), checked to be the folder that was confined. */
+async function openFolder(abs: string, shown: string, identity: FolderIdentity): Promise<FileHandle> {
+  const handle = await open(abs, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW).catch((e) => { throw outputFolderError(e, shown); });
+  const s = await handle.stat();
+  if (s.dev !== identity.dev || s.ino !== identity.ino) {
+    await handle.close();
+    throw new OutputError(`output folder ${shown} was replaced while the run opened it; nothing was written`);
+  }
+  return handle;
 }
 
 async function syncPath(p: string): Promise<void> {

@@ -17,14 +17,25 @@ export const OUTPUTS = ["entry_counts.parquet", "size_curve.parquet", "subset.np
 /** Points the route handlers (and the runners they start) at `dir` for this test. */
 export function useDataDir(t: T, dir: string): void {
   setEnv(t, { METACURATE_DATA_DIR: dir, METACURATE_LAUNCHER: path.join(REPO, "bin/metacurate.mjs") });
+  // a test that failed midway leaves no runner or task behind (one held at a pause point would wait forever)
+  t.after(() => { for (const pid of metacurateProcesses(dir)) { try { process.kill(pid, "SIGKILL"); } catch { /* gone */ } } });
 }
 
-/** Sets environment variables until the test ends (runners and tasks started meanwhile inherit them). */
+const restores = new WeakMap<T, (() => void)[]>();
+
+/** Sets environment variables until the test ends (runners and tasks started meanwhile inherit them); undone last set first. */
 export function setEnv(t: T, vars: Record<string, string>): () => void {
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
   Object.assign(process.env, vars);
   const restore = () => { for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v; };
-  t.after(restore);
+  let stack = restores.get(t);
+  if (!stack) {
+    stack = [];
+    restores.set(t, stack);
+    const mine = stack;
+    t.after(() => { for (const undo of mine.reverse()) undo(); });
+  }
+  stack.push(restore);
   return restore;
 }
 

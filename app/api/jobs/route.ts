@@ -1,5 +1,5 @@
 import { UsageError } from "../../../lib/errors";
-import { anyActive, ensureRunner, submitJob } from "../../../lib/jobs/control";
+import { nudgeRunner, submitJob } from "../../../lib/jobs/control";
 import { publicJob } from "../../../lib/jobs/publicJob";
 import { readJsonBody, serverRoots, serverStore } from "../../../lib/jobs/server";
 import { dataDir } from "../../../lib/workspace/serve";
@@ -13,7 +13,7 @@ export async function GET(): Promise<Response> {
   try {
     const store = serverStore(dataDir());
     const jobs = await store.list();
-    if (anyActive(jobs)) await ensureRunner(store);
+    await nudgeRunner(store, jobs);
     return Response.json({ jobs: jobs.map((j) => publicJob(j)) });
   } catch (e) {
     return errorResponse(e);

@@ -4,6 +4,7 @@
  * curve and t), S balance tasks at that t, and a merge into the workspace; the outputs are the ones
  * one `curate` process writes. The intermediate folders live in the job's folder.
  */
+import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { MAX_SHARDS, poolInputs, shardsField } from "../../options/commands";
@@ -38,6 +39,7 @@ export const curateKind: JobKind = {
     const metadata = resolveInput(spec.metadata as string, "metadata", roots);
     const pool = (spec.pool as string[]).map((p, i) => resolveInput(p, `pool[${i}]`, roots));
     const outDir = path.join(roots.dataDir, out);
+    refuseInputsInside(outDir, out, [["metadata", metadata], ...pool.map((p, i): [string, string] => [`pool[${i}]`, p])]);
     const shards = (spec.shards as number | undefined) ?? 1;
     const memory = optionFlags(spec, ["memory-limit"]);
     if (shards === 1) {
@@ -79,5 +81,13 @@ async function checkShardable(pool: string[], shards: number): Promise<void> {
     throw e;
   } finally {
     con.closeSync();
+  }
+}
+
+/** An input inside the output folder would be replaced by the job's commit: refused at submit, naming it. */
+function refuseInputsInside(outDir: string, out: string, inputs: [string, string][]): void {
+  const real = existsSync(outDir) ? realpathSync(outDir) : outDir;
+  for (const [field, p] of inputs) {
+    if (p.startsWith(real + path.sep)) throw new UsageError(`"${field}": it is inside the output "${out}", which the job writes over; move it out first or choose another "out"`);
   }
 }

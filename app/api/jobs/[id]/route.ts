@@ -1,4 +1,4 @@
-import { anyActive, ensureRunner } from "../../../../lib/jobs/control";
+import { nudgeRunner } from "../../../../lib/jobs/control";
 import { publicJob, publicText } from "../../../../lib/jobs/publicJob";
 import { serverStore } from "../../../../lib/jobs/server";
 import { dataDir } from "../../../../lib/workspace/serve";
@@ -12,7 +12,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
     const { id } = await ctx.params;
     const store = serverStore(dataDir());
     const job = await store.read(id);
-    if (anyActive([job])) await ensureRunner(store);
+    await nudgeRunner(store, [job]);
     // the job page also shows the spec, the generated scripts and, with ?log=1, the tail of the log
     const withLog = new URL(req.url).searchParams.get("log") === "1";
     // a training job's loss so far, from its progress events

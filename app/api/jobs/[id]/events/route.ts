@@ -1,4 +1,4 @@
-import { anyActive, ensureRunner } from "../../../../../lib/jobs/control";
+import { anyActive, nudgeRunner } from "../../../../../lib/jobs/control";
 import { publicJob } from "../../../../../lib/jobs/publicJob";
 import { serverStore } from "../../../../../lib/jobs/server";
 import { dataDir } from "../../../../../lib/workspace/serve";
@@ -28,7 +28,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
               controller.enqueue(encoder.encode(`event: end\ndata: ${JSON.stringify(publicJob(job))}\n\n`));
               break;
             }
-            if (Date.now() - checked > 2000) { checked = Date.now(); await ensureRunner(store); }
+            if (Date.now() - checked > 2000) { checked = Date.now(); await nudgeRunner(store, [job]); }
             await new Promise((r) => setTimeout(r, 300));
           }
         } finally {
