@@ -163,20 +163,16 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
     return a;
   };
 
-  /** Ends the task processes a dead runner left and puts their tasks back to pending; whether any were. */
-  const endLeftovers = async (job: JobRecord): Promise<boolean> => {
-    let any = false;
-    if (!job.tasks.some((t) => t.state === "running")) return false;
+  /** Ends the task processes a dead runner left running (by recorded pid, and by the mark in their environment). */
+  const endLeftovers = async (job: JobRecord): Promise<void> => {
+    if (!job.tasks.some((t) => t.state === "running")) return;
     const marked = await processesMarked(job.id);
     for (const t of job.tasks) {
       if (t.state !== "running") continue;
-      any = true;
       const pids = [...(t.pid && (await processAlive({ pid: t.pid, procStart: t.procStart ?? null })) ? [t.pid] : []), ...(marked.get(t.name) ?? [])];
       for (const pid of pids) signalGroup(pid, "SIGKILL");
       for (let i = 0; i < 200 && pids.some(groupExists); i++) await new Promise((r) => setTimeout(r, 25));
-      if (!isTerminalState(job.state)) { t.state = "pending"; t.pid = null; t.procStart = null; }
     }
-    return any;
   };
 
   const discover = async () => {
