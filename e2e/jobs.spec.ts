@@ -34,6 +34,9 @@ test("curate at a chosen t from /distribution: the job page follows it to the en
   await page.goto("/jobs");
   const row = page.locator(`[data-testid="job-row"][data-id="${id}"]`);
   await expect(row).toContainText(out);
+  // what it did and when it started
+  await expect(row.getByTestId("job-what")).toHaveText("t = 55, seed 0");
+  await expect(row.getByTestId("job-started")).toHaveText(/^\d{2}:\d{2}:\d{2}$/);
   await expect(row.getByTestId("job-state")).toHaveAttribute("data-value", "succeeded");
   await row.getByRole("link", { name: out }).click();
   await expect(page.getByText("curated at t = 55")).toBeVisible({ timeout: 60_000 });
@@ -64,6 +67,12 @@ test("train a tiny CLIP on the workspace's curated set from /distribution: the j
   await page.goto(`/distribution?workspace=${FIXTURE}`);
   await page.getByTestId("open-train").click();
   await expect(page.getByTestId("job-form")).toHaveAttribute("data-kind", "train");
+  // "runs on" follows the trainer: a cluster recipe runs on Slurm, the tiny CLIP here on this machine
+  await expect(page.getByTestId("job-form-executor")).toHaveValue("local");
+  await page.getByTestId("job-form-trainer").selectOption("small");
+  await expect(page.getByTestId("job-form-executor")).toHaveValue("slurm");
+  await page.getByTestId("job-form-trainer").selectOption("embedded");
+  await expect(page.getByTestId("job-form-executor")).toHaveValue("local");
   await page.getByTestId("job-form-samples").fill("0");
   await page.getByTestId("job-form-submit").click();
   await expect(page.getByTestId("job-form-error")).toContainText('"samples-seen"');
@@ -81,6 +90,14 @@ test("train a tiny CLIP on the workspace's curated set from /distribution: the j
   const acc = Number(await page.getByTestId("result-acc1").getAttribute("data-value"));
   expect(acc).toBeGreaterThan(0.3); // chance is 0.1
   await expect(page.getByTestId("train-result")).toContainText("curated pairs of fixture");
+  // /jobs says what it trained and links the run to /evals, where it is selected
+  const jobId = /\/jobs\/([^?]+)/.exec(page.url())![1];
+  await page.goto("/jobs");
+  const row = page.locator(`[data-testid="job-row"][data-id="${jobId}"]`);
+  await expect(row.getByTestId("job-what")).toHaveText("curated pairs of fixture, 12,800 samples, seed 0");
+  await row.getByTestId("job-output").click();
+  await expect(page).toHaveURL(new RegExp(`/evals\\?sel=${out}$`));
+  await expect(page.locator(`[data-testid="run-row"][data-id="${out}"] input[type=checkbox]`)).toBeChecked();
   // a workspace never replaces a run: the re-balance form refuses the run's name, with nothing to confirm
   await page.goto(`/distribution?workspace=${FIXTURE}`);
   await page.getByTestId("open-rebalance").click();
@@ -106,6 +123,12 @@ test("cancel a running job from its page: it ends cancelled", async ({ page, req
     const job = await (await request.get(`/api/jobs/${id}`)).json();
     expect(job.state).toBe("cancelled");
     expect(existsSync(path.join(E2E_DATA, "e2e-cancelled", "manifest.json"))).toBe(false);
+    // its bar is not full (it got to 3,000/3,000 of a step, not to the end)
+    await page.goto("/jobs");
+    const row = page.locator(`[data-testid="job-row"][data-id="${id}"]`);
+    await expect(row.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "0");
+    await expect(row).toContainText("stopped at balance");
+    await expect(row.getByTestId("job-what")).toHaveText("t = 100");
   } finally {
     writeFileSync(JOB_GATE, "");
   }

@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { HttpError, httpError } from "../../lib/browser/http";
 import { outputNameStatus, submitJob, type OutputKind } from "../../lib/browser/jobs";
-import { balanceOptions, curateOptions, trainOptions } from "../../lib/options/commands";
+import { balanceOptions, curateOptions, shardsField, trainOptions } from "../../lib/options/commands";
 import { parseOptions } from "../../lib/options/validate";
 import { DATACOMP_SCALES, METACLIP_RECIPES } from "../../lib/cluster/recipes";
 import { nameBlocksSubmit, OutputNameNotice, type NameCheck } from "./OutputNameNotice";
@@ -70,9 +70,9 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
       } else if (kind === "curate") {
         if (!sources) throw new Error("the workspace's pool is not known yet");
         spec = { kind: "curate", ...parseOptions(curateOptions, { ...sources, ...common }, "field") };
-        const shards = number(shardsText);
-        if (shards === undefined || !Number.isInteger(shards) || shards < 1) throw new Error(`"shards": must be a whole number of at least 1 (got ${JSON.stringify(shardsText)})`);
-        if (shards > 1) spec.shards = shards;
+        const checked = shardsField.safeParse(number(shardsText) ?? Number.NaN);
+        if (!checked.success) throw new Error(`"shards": ${checked.error.issues[0].message.replace(/\(got .*\)$/, `(got ${JSON.stringify(shardsText)})`)}`);
+        if (checked.data > 1) spec.shards = checked.data;
       } else {
         spec = { kind: "balance", ...parseOptions(balanceOptions, { in: workspace, ...common }, "field") };
       }
@@ -110,7 +110,7 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
       </span>
       {kind === "train" && (
         <label className="flex flex-col">trainer
-          <select data-testid="job-form-trainer" value={trainer} onChange={(e) => { setTrainer(e.target.value); if (e.target.value !== "embedded") setExecutor("slurm"); }} className={field}>
+          <select data-testid="job-form-trainer" value={trainer} onChange={(e) => { setTrainer(e.target.value); setExecutor(e.target.value === "embedded" ? "local" : "slurm"); }} className={field}>
             <option value="embedded">tiny CLIP, here</option>
             {DATACOMP_SCALES.map((s) => <option key={s} value={s}>DataComp {s} (GPU cluster)</option>)}
             {METACLIP_RECIPES.map((r) => <option key={r} value={r}>MetaCLIP {r.replace("metaclip-", "")} (GPU cluster)</option>)}

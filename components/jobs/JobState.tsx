@@ -15,14 +15,14 @@ export function JobStateBadge({ job }: { job: JobRecord }) {
 /** A job's progress: a bar over its tasks (a one-task job: its current step), and the last step seen. */
 export function JobProgressBar({ job }: { job: JobRecord }) {
   const p = job.progress;
-  const frac = job.tasks.length > 1 ? jobFraction(job) : job.state === "succeeded" ? 1 : p && p.total ? Math.min(1, p.done / p.total) : 0;
+  const frac = job.tasks.length > 1 || job.state !== "running" ? jobFraction(job) : p && p.total ? Math.min(1, p.done / p.total) : 0;
   const tasks = job.tasks.length > 1 ? `${job.tasks.filter((t) => t.state === "succeeded").length}/${job.tasks.length} tasks · ` : "";
   return (
     <div className="flex items-center gap-2">
       <div className="h-2 w-32 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>
         <div className="h-full bg-sky-600" style={{ width: `${frac * 100}%` }} />
       </div>
-      <span className="text-xs text-zinc-500">{tasks}{p ? `${job.tasks.length > 1 ? `${p.task} ` : ""}${p.step.replaceAll("_", " ")}${p.total ? ` ${p.done.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")}` : ""}${typeof p.loss === "number" ? ` · loss ${p.loss.toFixed(3)}` : ""}${typeof p.eta === "number" && job.state === "running" ? ` · ETA ${Math.round(p.eta)} s` : ""}` : ""}</span>
+      <span className="text-xs text-zinc-500">{tasks}{p && (job.state === "cancelled" || job.state === "failed") ? "stopped at " : ""}{p ? `${job.tasks.length > 1 ? `${p.task} ` : ""}${p.step.replaceAll("_", " ")}${p.total ? ` ${p.done.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")}` : ""}${typeof p.loss === "number" ? ` · loss ${p.loss.toFixed(3)}` : ""}${typeof p.eta === "number" && job.state === "running" ? ` · ETA ${Math.round(p.eta)} s` : ""}` : ""}</span>
     </div>
   );
 }

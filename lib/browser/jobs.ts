@@ -27,16 +27,46 @@ export function jobSeconds(j: JobRecord, now = Date.now()): number {
   return Math.max(0, (to - from) / 1000);
 }
 
-/** How far a job is: finished tasks count whole, a running task by its progress line (0 when it has none). */
+/**
+ * How far a job is: finished tasks count whole, a task of a running job by its progress line (0 when it
+ * has none). A job that ended otherwise (cancelled, failed) counts only the tasks that succeeded: its
+ * last progress line may say 3,000/3,000 of a step, not that the job got there.
+ */
 export function jobFraction(j: JobRecord): number {
   if (j.state === "succeeded") return 1;
   if (j.tasks.length === 0) return 0;
   let done = 0;
   for (const t of j.tasks) {
     if (t.state === "succeeded") done += 1;
-    else if (t.state === "running" && t.progress && t.progress.total) done += Math.min(1, t.progress.done / t.progress.total);
+    else if (j.state === "running" && t.state === "running" && t.progress && t.progress.total) done += Math.min(1, t.progress.done / t.progress.total);
   }
   return done / j.tasks.length;
+}
+
+/** A job as GET /api/jobs lists it: the record and its spec. */
+export type ListedJob = JobRecord & { spec?: Record<string, unknown> };
+
+/** What a job does, in a few words from its spec: the t (or p, target size) and seed; a run's subset and samples, or its recipe. */
+export function jobWhat(spec: Record<string, unknown> | undefined): string {
+  if (!spec) return "";
+  const n = (v: unknown) => (typeof v === "number" ? v.toLocaleString("en-US") : String(v));
+  const seed = spec.seed !== undefined ? `, seed ${n(spec.seed)}` : "";
+  if (spec.kind === "curate" || spec.kind === "balance") {
+    const threshold = spec.t !== undefined ? `t = ${n(spec.t)}` : spec.p !== undefined ? `p = ${spec.p}` : spec["target-size"] !== undefined ? `target size ${n(spec["target-size"])}` : "t from the workspace";
+    return `${threshold}${seed}${typeof spec.shards === "number" && spec.shards > 1 ? `, ${spec.shards} shards` : ""}`;
+  }
+  if (spec.kind === "train") {
+    if (spec.scale !== undefined) return `DataComp ${spec.scale}${seed}`;
+    if (spec.recipe !== undefined) return `MetaCLIP ${String(spec.recipe).replace("metaclip-", "")}${seed}`;
+    return `${spec.subset ?? "curated"} pairs of ${spec.workspace}${spec["samples-seen"] !== undefined ? `, ${n(spec["samples-seen"])} samples` : ""}${seed}`;
+  }
+  if (spec.kind === "eval") return `evaluate ${spec.run}`;
+  return "";
+}
+
+/** Where a finished job's output opens: a workspace on /distribution, a run on /evals. */
+export function outputHref(j: JobRecord): string {
+  return j.kind === "train" || j.kind === "eval" ? `/evals?sel=${encodeURIComponent(j.out)}` : `/distribution?workspace=${encodeURIComponent(j.out)}`;
 }
 
 /** What a job's output is: curate and balance jobs write a workspace, train jobs a run. */

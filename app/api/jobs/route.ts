@@ -8,13 +8,16 @@ import { errorResponse } from "../respond";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** Every job, newest first. Reading changes no job; a runner is started if jobs wait with none there. */
+/** Every job, newest first, with its spec. Reading changes no job; a runner is started if jobs wait with none there. */
 export async function GET(): Promise<Response> {
   try {
     const store = serverStore(dataDir());
     const jobs = await store.list();
     await nudgeRunner(store, jobs);
-    return Response.json({ jobs: jobs.map((j) => publicJob(j)) });
+    // each with its spec: the list says what a job does (its t and seed, a run's subset)
+    const listed = [];
+    for (const j of jobs) listed.push({ ...publicJob(j), spec: await store.spec(j.id).catch(() => undefined) });
+    return Response.json({ jobs: listed });
   } catch (e) {
     return errorResponse(e);
   }
