@@ -12,7 +12,7 @@ import { EntriesTable } from "./tables/EntriesTable";
 import { effectiveSeed, effectiveT, imageOptions } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
-import { DEFAULT_VIEW, viewQuery, type ViewState } from "../lib/browser/viewState";
+import { DEFAULT_VIEW, MAX_SEARCH_CHARS, viewQuery, type ViewState } from "../lib/browser/viewState";
 import Link from "next/link";
 
 export function EntriesView() {
@@ -44,7 +44,7 @@ function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewStat
         <div className="flex flex-wrap items-end gap-3">
           <label className="flex flex-col text-sm">
             <span>search entries</span>
-            <input data-testid="entries-search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="substring, case-insensitive"
+            <input data-testid="entries-search" value={search} maxLength={MAX_SEARCH_CHARS} onChange={(e) => setSearch(e.target.value.slice(0, MAX_SEARCH_CHARS))} placeholder="substring, case-insensitive"
               className="w-72 rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700" />
           </label>
           <span className="text-sm">sort:</span>

@@ -6,7 +6,7 @@ import { useEntryInfo } from "./useEntryInfo";
 import { fmtInt } from "../lib/browser/format";
 import { filterPairs } from "../lib/browser/pairs";
 import type { LoadedWorkspace } from "../lib/browser/workspace";
-import type { ViewState } from "../lib/browser/viewState";
+import { MAX_SEARCH_CHARS, type ViewState } from "../lib/browser/viewState";
 import { PairList } from "./pairs/PairList";
 import { PreviewGate } from "./pairs/PreviewGate";
 import { useWorkspaceVersion } from "./useWorkspace";
@@ -80,7 +80,8 @@ function PairsBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState;
           </select>
         </label>
         <label className="flex flex-col">caption contains
-          <input data-testid="filter-text" value={text} className={input} onChange={(e) => { setText(e.target.value); setPage(0); set({ text: e.target.value, page: 0 }); }} />
+          <input data-testid="filter-text" value={text} maxLength={MAX_SEARCH_CHARS} className={input}
+            onChange={(e) => { const v = e.target.value.slice(0, MAX_SEARCH_CHARS); setText(v); setPage(0); set({ text: v, page: 0 }); }} />
         </label>
         <label className="flex flex-col">entry (id or exact text)
           <input data-testid="filter-entry" value={entryText} className={`${input} w-44`} placeholder="e.g. 16094 or dress"

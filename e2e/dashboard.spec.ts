@@ -213,3 +213,21 @@ test("the virtual entries list shows the right entries deep down, in count order
     await expect(shown).toHaveAttribute("data-entry-id", String(order[row]));
   }
 });
+
+test("a very long search or filter text is capped: the box keeps 200 characters, the URL stays short and reloads, the page stays its width", async ({ page }) => {
+  const long = "z".repeat(20_000);
+  await page.goto(`/entries?workspace=${FIXTURE}`);
+  await waitEvent(page, "entries:loaded", { search: "" });
+  await page.getByTestId("entries-search").fill(long);
+  await waitEvent(page, "entries:loaded", { search: "z".repeat(200) });
+  await expect(page.getByTestId("entries-search")).toHaveValue("z".repeat(200));
+  await expect(page.getByTestId("entries-empty")).toBeVisible();
+  await expect.poll(() => new URL(page.url()).search.length).toBeLessThan(400);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(await page.evaluate(() => window.innerWidth));
+  const again = await page.request.get(page.url());
+  expect(again.status()).toBe(200);
+  // a long text in a link (one a server still takes: 2,000 characters) is cut to the same length
+  await page.goto(`/pairs?workspace=${FIXTURE}&text=${"z".repeat(2_000)}`);
+  await expect(page.getByTestId("filter-text")).toHaveValue("z".repeat(200));
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(await page.evaluate(() => window.innerWidth));
+});

@@ -84,7 +84,7 @@ export function EntriesTable({ db, query, t, selected, onSelect, hasSource }: { 
   if (error) return <p role="alert" className="text-sm text-red-700 dark:text-red-400">The entries table needs DuckDB: {error}</p>;
   return (
     <div>
-      <p className="mb-1 text-xs text-zinc-500" data-testid="entries-total" data-loading={total?.key === qkey ? undefined : "true"}>
+      <p className="mb-1 text-xs text-zinc-500 [overflow-wrap:anywhere]" data-testid="entries-total" data-loading={total?.key === qkey ? undefined : "true"}>
         {total === null ? <span role="status">Loading the entries (DuckDB is starting)…</span>
           : total.key !== qkey ? <span role="status">Searching {fmtInt(total.n)}… </span>
           : `${fmtInt(total.n)} ${total.n === 1 ? "entry" : "entries"}${query.search ? ` contain “${query.search}”` : ""}`}
@@ -94,7 +94,7 @@ export function EntriesTable({ db, query, t, selected, onSelect, hasSource }: { 
       </div>
       <div ref={box} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} style={{ height: HEIGHT }} className="overflow-y-auto" data-testid="entries-scroll" role="listbox" aria-label="entries">
         {total?.key === qkey && total.n === 0 && (
-          <p className="p-3 text-sm text-zinc-500" data-testid="entries-empty">
+          <p className="p-3 text-sm text-zinc-500 [overflow-wrap:anywhere]" data-testid="entries-empty">
             {query.search ? <>No entry contains “{query.search}” (the search is a literal substring, case-insensitive). Matching itself is case-sensitive.</> : "This workspace has no entries."}
           </p>
         )}

@@ -15,6 +15,9 @@ export interface ViewState {
   remote: boolean;
 }
 
+/** The longest search or filter text kept (in the box and the URL): longer ones made 20 kB URLs (HTTP 431 on reload). */
+export const MAX_SEARCH_CHARS = 200;
+
 export const DEFAULT_VIEW: ViewState = {
   workspace: null, t: null, seed: null, overlays: true, q: "", sort: "count", desc: true, entry: null, keep: "all", text: "", page: 0, remote: false,
 };
@@ -35,12 +38,12 @@ export function parseView(params: URLSearchParams): ViewState {
     t: tNum,
     seed: int(params.get("seed"), 0, 0xffffffff),
     overlays: params.get("overlays") !== "0",
-    q: params.get("q") ?? "",
+    q: (params.get("q") ?? "").slice(0, MAX_SEARCH_CHARS),
     sort: sort === "entry" || sort === "entry_id" ? sort : "count",
     desc: params.get("dir") !== "asc",
     entry: int(params.get("entry"), 0, 2 ** 31 - 1),
     keep: keep === "kept" || keep === "dropped" ? keep : "all",
-    text: params.get("text") ?? "",
+    text: (params.get("text") ?? "").slice(0, MAX_SEARCH_CHARS),
     page: int(params.get("page"), 0, 1e9) ?? 0,
     remote: params.get("remote") === "1",
   };
