@@ -9,7 +9,7 @@
  * are committed atomically, so a rerun gives the same bytes); a job taken up more than twice fails.
  * Slurm jobs are followed here too (lib/jobs/slurm.ts) and take no local slot.
  */
-import { lstat, readdir, readFile, rmdir } from "node:fs/promises";
+import { lstat, readdir, readFile, rmdir, unlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pausePoint } from "../util/pausePoint";
@@ -17,13 +17,12 @@ import { clearDeadRun, holderIsDead, procStart } from "../util/stagedOutput";
 import { readLockRecord, tryLock, type Release } from "./fileLock";
 import { SlurmCancelled, superviseSlurm } from "./slurm";
 import { byCreation, type JobStore } from "./store";
-import { groupExists, signalGroup, startTask, type TaskRun } from "./taskProcess";
+import { TASK_MARK, groupExists, signalGroup, startTask, type TaskRun } from "./taskProcess";
 import { isTerminalState, type JobEvent, type JobRecord, type ProcessId, type TaskRecord } from "./types";
 
 export const DEFAULT_RETRIES = 1;
 /** A job whose runner died more often than this while running it fails instead of running again. */
 export const MAX_RESUMES = 2;
-const TASK_ENV = "METACURATE_TASK";
 
 export function localSlots(): number {
   const n = Number(process.env.METACURATE_LOCAL_SLOTS);
@@ -79,7 +78,7 @@ async function elect(store: JobStore, spawnedBy: number | undefined): Promise<Re
 function releaseOwn(file: string): Release {
   return async () => {
     const held = await readLockRecord(file);
-    if (held && held !== "garbage" && held.pid === process.pid) await import("node:fs/promises").then((fs) => fs.unlink(file)).catch(() => {});
+    if (held && held !== "garbage" && held.pid === process.pid) await unlink(file).catch(() => {});
   };
 }
 
@@ -216,20 +215,14 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
   };
 
   const startTaskMarked = (a: Active, task: TaskRecord): TaskRun & { pid: number } => {
-    const saved = process.env[TASK_ENV];
-    process.env[TASK_ENV] = `${a.job.id}/${task.name}`;
-    try {
-      const run = startTask(store, a.job, task, slots, (progress) => {
-        a.job.progress = progress;
-        const t = a.job.tasks.find((x) => x.name === task.name);
-        if (t) t.progress = progress;
-        void store.appendEvent(a.job.id, { time: now(), type: "progress", ...progress }).catch(() => {});
-        if (Date.now() - a.lastSave > 500) void save(a).catch(() => {});
-      });
-      return Object.assign(run, { pid: run.child.pid ?? -1 });
-    } finally {
-      if (saved === undefined) delete process.env[TASK_ENV]; else process.env[TASK_ENV] = saved;
-    }
+    const run = startTask(store, a.job, task, slots, (progress) => {
+      a.job.progress = progress;
+      const t = a.job.tasks.find((x) => x.name === task.name);
+      if (t) t.progress = progress;
+      void store.appendEvent(a.job.id, { time: now(), type: "progress", ...progress }).catch(() => {});
+      if (Date.now() - a.lastSave > 500) void save(a).catch(() => {});
+    });
+    return Object.assign(run, { pid: run.child.pid ?? -1 });
   };
 
   const onExit = async (a: Active, task: TaskRecord, code: number, lastError: string | null) => {
@@ -381,7 +374,7 @@ async function anyJobToRun(store: JobStore, finished: Set<string>): Promise<bool
 /** Processes (by /proc environ) that a runner started for a job's tasks: task name → pids. */
 async function processesMarked(jobId: string): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>();
-  const prefix = `${TASK_ENV}=${jobId}/`;
+  const prefix = `${TASK_MARK}=${jobId}/`;
   for (const name of await readdir("/proc").catch(() => [] as string[])) {
     if (!/^\d+$/.test(name)) continue;
     const env = await readFile(`/proc/${name}/environ`, "latin1").catch(() => "");

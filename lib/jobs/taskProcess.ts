@@ -27,6 +27,9 @@ function threadEnv(job: JobRecord, task: TaskRecord, slots: number): Record<stri
   return { METACURATE_TASK_THREADS: String(Math.max(1, Math.floor(os.availableParallelism() / Math.min(slots, Math.max(1, siblings))))) };
 }
 
+/** Marks a task's process (and all it starts) in its environment, so a later runner finds it by job and task. */
+export const TASK_MARK = "METACURATE_TASK";
+
 export function startTask(store: JobStore, job: JobRecord, task: TaskRecord, slots: number, onProgress: (p: JobProgress) => void): TaskRun {
   const child = spawn(process.execPath, [launcher(), ...task.argv, "--progress", "json"], {
     detached: true,
@@ -35,6 +38,7 @@ export function startTask(store: JobStore, job: JobRecord, task: TaskRecord, slo
       ...process.env, FORCE_COLOR: "0", METACURATE_OUT_ROOT: store.dataDir, ...threadEnv(job, task, slots),
       // the job's own output is guarded: what appeared there after the submission is not replaced without "replace"
       METACURATE_JOB_OUT: path.join(store.dataDir, job.out), METACURATE_JOB_ID: job.id, METACURATE_JOB_REPLACE: job.replace ? "1" : "",
+      [TASK_MARK]: `${job.id}/${task.name}`,
     },
   });
   const mark = job.tasks.length > 1 ? `[${task.name}] ` : "";
