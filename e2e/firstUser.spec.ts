@@ -138,9 +138,9 @@ test("loading and empty states: the entries list says it is loading and when not
   await expect(page.getByTestId("pairs-empty")).toBeVisible();
 });
 
-async function shot(page: Page, name: string, dark: boolean) {
+async function shot(page: Page, name: string, dark: boolean, fullPage = false) {
   await page.waitForFunction(() => [...document.images].every((i) => i.complete));
-  await page.screenshot({ path: test.info().outputPath(`${name}-${dark ? "dark" : "light"}.png`), fullPage: false });
+  await page.screenshot({ path: test.info().outputPath(`${name}-${dark ? "dark" : "light"}.png`), fullPage });
 }
 
 for (const dark of [false, true]) {
@@ -175,7 +175,10 @@ for (const dark of [false, true]) {
     await page.goto("/evals?sel=fixture-experiment/raw-s0,fixture-experiment/curated-t40-s0");
     await waitEvent(page, "chart:drawn", { id: "tasks" });
     await waitEvent(page, "chart:drawn", { id: "sweep" });
+    await waitEvent(page, "chart:drawn", { id: "head-tail" });
+    await waitEvent(page, "chart:drawn", { id: "compare-distribution" });
     await shot(page, "evals", dark);
+    await shot(page, "evals-full", dark, true); // the charts are below the fold
     expect(missing).toEqual([]);
     expect(errors, "console errors").toEqual([]);
     // /favicon.ico leads to the app's icon

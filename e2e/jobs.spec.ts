@@ -6,7 +6,7 @@ import { expect, test } from "@playwright/test";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { openDuckDB, sqlString } from "../lib/pool/duckdb";
+import { openDuckDB, queryRows, sqlString } from "../lib/pool/duckdb";
 import { E2E_DATA, FIXTURE, JOB_GATE, REPO } from "./support/workspaces";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
@@ -90,6 +90,32 @@ test("train a tiny CLIP on the workspace's curated set from /distribution: the j
   const acc = Number(await page.getByTestId("result-acc1").getAttribute("data-value"));
   expect(acc).toBeGreaterThan(0.3); // chance is 0.1
   await expect(page.getByTestId("train-result")).toContainText("curated pairs of fixture");
+  // the classes by name, head → tail, each with its share of the raw pool (counted here from the pool's labels)
+  const names = JSON.parse(readFileSync(path.join(E2E_DATA, FIXTURE, "source", "eval.json"), "utf8")).classes as string[];
+  const con = await openDuckDB();
+  const counts = (await queryRows(con, `SELECT label::INT AS label, count(*)::INT AS n FROM read_parquet(${sqlString(path.join(E2E_DATA, FIXTURE, "source", "pool.parquet"))}) GROUP BY 1`)).map((r) => ({ label: Number(r.label), n: Number(r.n) }));
+  con.closeSync();
+  const total = counts.reduce((a, c) => a + c.n, 0);
+  const expected = counts.sort((a, b) => b.n - a.n || a.label - b.label).map((c) => ({ name: names[c.label], share: c.n / total }));
+  const rows = page.getByTestId("class-row");
+  await expect(rows).toHaveCount(names.length);
+  const shown = await rows.evaluateAll((trs) => trs.map((tr) => ({ name: tr.getAttribute("data-name"), share: Number(tr.getAttribute("data-share")), half: tr.children[2].textContent })));
+  expect(shown.map((r) => r.name)).toEqual(expected.map((e) => e.name));
+  shown.forEach((r, i) => expect(r.share).toBeCloseTo(expected[i].share, 9));
+  expect(shown.map((r) => r.half)).toEqual(shown.map((_, i) => (i < Math.floor(names.length / 2) ? "head" : "tail")));
+  // the loss chart says what it plots and fills its panel
+  const lossSvg = page.getByTestId("chart-loss").locator("svg");
+  await expect(lossSvg.locator("text", { hasText: "samples seen" })).toHaveCount(1);
+  const [svgWidth, panelWidth] = await page.getByTestId("chart-loss").evaluate((fig) => [fig.querySelector("svg")!.getBoundingClientRect().width, fig.clientWidth]);
+  expect(svgWidth).toBeGreaterThan(panelWidth - 41); // to the layout's 40 px step
+  // the job page of a run, light and dark, kept with the other pages' screenshots
+  await page.screenshot({ path: test.info().outputPath("job-train-light.png"), fullPage: true });
+  await page.evaluate(() => localStorage.setItem("metacurate-theme", "dark"));
+  await page.reload();
+  await expect(page.getByTestId("class-row")).toHaveCount(names.length);
+  await expect(page.getByTestId("chart-loss").locator("svg")).toHaveCount(1);
+  await page.screenshot({ path: test.info().outputPath("job-train-dark.png"), fullPage: true });
+  await page.evaluate(() => localStorage.removeItem("metacurate-theme"));
   // /jobs says what it trained and links the run to /evals, where it is selected
   const jobId = /\/jobs\/([^?]+)/.exec(page.url())![1];
   await page.goto("/jobs");

@@ -3,7 +3,8 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { rankSeries } from "../../lib/browser/chartData";
 import { workspaceCounts, type WorkspaceCounts } from "../../lib/browser/countsStore";
-import { metricLabel, metricValue, noiseBand } from "../../lib/evals/metrics";
+import { noiseVerdict, type Verdict } from "../../lib/evals/compare";
+import { metricLabel, metricValue } from "../../lib/evals/metrics";
 import type { EvalRun } from "../../lib/evals/run";
 import { AGGREGATE_NAMES } from "../../lib/evals/summary";
 import { PlotFigure } from "../charts/PlotFigure";
@@ -12,14 +13,26 @@ import { curationLabel, distributionHref, trainingLabel } from "./runLabels";
 const fmt = (x: number | null, d = 3) => (x === null ? "–" : x.toFixed(d));
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-function differences(a: EvalRun, b: EvalRun) {
+function differences(a: EvalRun, b: EvalRun, runs: readonly EvalRun[]) {
   const ids = [...AGGREGATE_NAMES.map((n) => `agg:${n}`), ...new Set([...a.results, ...b.results].map((r) => `task:${r.dataset}`))];
-  return ids.map((id) => ({ id, a: metricValue(a, id), b: metricValue(b, id), band: noiseBand(id) }))
-    .filter((d): d is { id: string; a: number; b: number; band: number | null } => d.a !== null && d.b !== null);
+  return ids.map((id) => ({ id, a: metricValue(a, id), b: metricValue(b, id), verdict: noiseVerdict(a, b, runs, id) }))
+    .filter((d): d is { id: string; a: number; b: number; verdict: Verdict } => d.a !== null && d.b !== null);
 }
 
-/** Two runs' eval differences beside their curations' differences: sizes, head/tail shares, distributions after balancing overlaid. */
-export function CompareCurations({ a, b }: { a: EvalRun; b: EvalRun }) {
+function verdictText(v: Verdict): string {
+  switch (v.kind) {
+    case "seeds": return `${v.beyond ? "yes" : "no"}: |B − A| ${v.beyond ? ">" : "≤"} ${v.threshold.toFixed(4)}, twice the sd of a difference, from the seeds (A ${v.nA}, B ${v.nB})`;
+    case "band": return v.beyond ? `yes (DataComp's seed band ±${v.band})` : `no (within DataComp's seed band ±${v.band})`;
+    case "none": return "no estimate: one seed each, no published band";
+  }
+}
+
+/**
+ * Two runs' eval differences beside their curations' differences: sizes, head/tail shares, distributions
+ * after balancing overlaid. A is the reference (the less curated run, or the one pinned), so the table
+ * reads the same whichever run was ticked first.
+ */
+export function CompareCurations({ a, b, runs, pinned, onPin }: { a: EvalRun; b: EvalRun; runs: readonly EvalRun[]; pinned: boolean; onPin: (id: string | null) => void }) {
   const [counts, setCounts] = useState<Record<string, WorkspaceCounts | { error: string }>>({});
   const names = [...new Set([a.curation.servedWorkspace, b.curation.servedWorkspace].filter((n): n is string => n !== null))];
   useEffect(() => {
@@ -28,7 +41,7 @@ export function CompareCurations({ a, b }: { a: EvalRun; b: EvalRun }) {
     return () => { stop = true; };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [names.join("|")]);
-  const diffs = differences(a, b);
+  const diffs = differences(a, b, runs);
   const side = (r: EvalRun) => {
     const c = r.curation.servedWorkspace ? counts[r.curation.servedWorkspace] : undefined;
     const loaded = c && "dist" in c ? c : null;
@@ -51,9 +64,16 @@ export function CompareCurations({ a, b }: { a: EvalRun; b: EvalRun }) {
   const seriesNames = [...new Set(chartRows.map((p) => p.series))].sort((x, y) => Number(x.endsWith("before balancing")) - Number(y.endsWith("before balancing")));
   return (
     <section aria-labelledby="h-compare" className="space-y-3 rounded border border-zinc-200 p-3 dark:border-zinc-800" data-testid="compare">
-      <h3 id="h-compare" className="text-sm font-semibold">Compare: A = {a.id}, B = {b.id}</h3>
+      <div className="flex flex-wrap items-baseline gap-3">
+        <h3 id="h-compare" className="text-sm font-semibold" data-testid="compare-title">Compare: A = {a.id} (reference), B = {b.id}</h3>
+        <span className="text-xs text-zinc-500" data-testid="compare-reference">
+          {pinned ? "A is pinned as the reference." : "A is the less curated run (raw pool, then matched, then the larger t)."}
+        </span>
+        <button type="button" onClick={() => onPin(b.id)} data-testid="compare-pin-b" className="text-xs text-sky-700 underline dark:text-sky-400">make B the reference</button>
+        {pinned && <button type="button" onClick={() => onPin(null)} data-testid="compare-unpin" className="text-xs text-sky-700 underline dark:text-sky-400">unpin</button>}
+      </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <table className="text-sm" data-testid="compare-curation">
+        <table className="text-sm [&_td]:px-1.5 [&_th]:px-1.5" data-testid="compare-curation">
           <thead className="text-xs text-zinc-500"><tr><th className="text-left">curation</th><th className="text-right">A</th><th className="text-right">B</th></tr></thead>
           <tbody>
             <tr><td>workspace</td>{sides.map(({ r }) => { const href = distributionHref(r); return <td key={r.id} className="text-right">{href ? <Link href={href} className="text-sky-700 hover:underline dark:text-sky-400">{r.curation.servedWorkspace}</Link> : (r.curation.workspace ?? "–")}</td>; })}</tr>
@@ -67,17 +87,16 @@ export function CompareCurations({ a, b }: { a: EvalRun; b: EvalRun }) {
             <tr><td>samples seen · passes</td>{sides.map(({ r }) => <td key={r.id} className="text-right tabular-nums">{r.training.samplesSeen?.toLocaleString("en-US") ?? "–"} · {fmt(r.training.passes, 2)}</td>)}</tr>
           </tbody>
         </table>
-        <table className="text-sm" data-testid="compare-evals">
+        <table className="text-sm [&_td]:px-1.5 [&_th]:px-1.5" data-testid="compare-evals">
           <thead className="text-xs text-zinc-500"><tr><th className="text-left">eval</th><th className="text-right">A</th><th className="text-right">B</th><th className="text-right">B − A</th><th className="text-left pl-2">beyond noise?</th></tr></thead>
           <tbody>
             {diffs.length === 0 && <tr><td colSpan={5} className="text-zinc-500">The two runs share no scored task.</td></tr>}
             {diffs.map((d) => {
               const delta = d.b - d.a;
-              const verdict = d.band === null ? "no published band" : Math.abs(delta) > d.band ? `yes (band ±${d.band})` : `no (within ±${d.band})`;
               return (
                 <tr key={d.id}><td>{metricLabel(d.id)}</td><td className="text-right tabular-nums">{d.a.toFixed(4)}</td><td className="text-right tabular-nums">{d.b.toFixed(4)}</td>
                   <td className={`text-right tabular-nums ${delta > 0 ? "text-emerald-700 dark:text-emerald-400" : delta < 0 ? "text-red-700 dark:text-red-400" : ""}`}>{delta >= 0 ? "+" : ""}{delta.toFixed(4)}</td>
-                  <td className="pl-2 text-xs text-zinc-500">{verdict}</td></tr>
+                  <td className="pl-2 text-xs text-zinc-500" data-testid="compare-verdict" data-kind={d.verdict.kind}>{verdictText(d.verdict)}</td></tr>
               );
             })}
           </tbody>

@@ -3,9 +3,11 @@ import { useEffect, useMemo, useState } from "react";
 import { emit } from "../../lib/browser/events";
 import { fetchRuns } from "../../lib/browser/evalRuns";
 import type { EvalsSort } from "../../lib/browser/evalsView";
+import { orderForComparison } from "../../lib/evals/compare";
 import { metricLabel, metricOptions } from "../../lib/evals/metrics";
 import { REFERENCE_RUNS } from "../../lib/evals/references";
 import type { EvalRun } from "../../lib/evals/run";
+import { repeatOf } from "../../lib/evals/repeats";
 import { tSweeps } from "../../lib/evals/sweep";
 import { CompareCurations } from "./CompareCurations";
 import { HeadTailChart } from "./HeadTailChart";
@@ -35,11 +37,13 @@ export function EvalsView() {
     const q = view.q.toLowerCase();
     return sortRuns(q ? runs.filter((r) => r.id.toLowerCase().includes(q)) : runs, view.sort, view.desc, metric);
   }, [runs, view.q, view.sort, view.desc, metric]);
+  const repeats = useMemo(() => repeatOf(runs), [runs]);
   const sweeps = useMemo(() => (metric ? tSweeps(runs, metric) : []), [runs, metric]);
   const toggle = (id: string) => update({ selected: selected.has(id) ? view.selected.filter((s) => s !== id) : [...view.selected, id] });
   const onSort = (s: EvalsSort) => update(view.sort === s ? { desc: !view.desc } : { sort: s, desc: s !== "name" && s !== "t" });
   const byId = useMemo(() => new Map(runs.map((r) => [r.id, r])), [runs]);
-  const selectedRuns = view.selected.map((id) => byId.get(id)).filter((r): r is EvalRun => r !== undefined); // in the order picked: A, then B
+  const selectedRuns = view.selected.map((id) => byId.get(id)).filter((r): r is EvalRun => r !== undefined);
+  const compared = selectedRuns.length === 2 ? orderForComparison(selectedRuns[0], selectedRuns[1], view.ref) : null;
   const selectedRefs = REFERENCE_RUNS.filter((r) => selected.has(`ref:${r.id}`));
   const series: TaskSeries[] = [
     ...selectedRuns.map((r) => ({ name: r.id, tasks: r.results.filter((x) => x.main !== null).map((x) => ({ dataset: x.dataset, main: x.main as number })), chance: r.chance })),
@@ -55,7 +59,7 @@ export function EvalsView() {
       <header className="flex flex-wrap items-baseline gap-3">
         <h1 className="text-xl font-semibold">Evals</h1>
         <p className="text-sm text-zinc-500" data-testid="evals-count">
-          {served === null ? (error ? "" : "Loading runs…") : `${runs.length.toLocaleString("en-US")} run${runs.length === 1 ? "" : "s"}${dropped.length ? ` (${dropped.length} dropped)` : ""}; ${REFERENCE_RUNS.length} reference runs from the papers`}
+          {served === null ? (error ? "" : "Loading runs…") : `${runs.length.toLocaleString("en-US")} run${runs.length === 1 ? "" : "s"}${dropped.length ? ` (${dropped.length} dropped)` : ""}${repeats.size ? `, ${(runs.length - repeats.size).toLocaleString("en-US")} experiments (${repeats.size} ${repeats.size === 1 ? "run repeats" : "runs repeat"} another's curation, trainer and seed: counted once)` : ""}; ${REFERENCE_RUNS.length} reference runs from the papers`}
         </p>
       </header>
       {error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</p>}
@@ -76,10 +80,10 @@ export function EvalsView() {
             <span className="text-xs text-zinc-500">{selectedRuns.length} selected{selectedRuns.length === 2 ? " — compared below" : selectedRuns.length < 2 ? " (select two to compare their curations)" : ""}</span>
             {view.selected.length > 0 && <button type="button" onClick={() => update({ selected: [] })} className="text-xs text-sky-700 underline dark:text-sky-400">clear selection</button>}
           </div>
-          <RunsTable runs={shown} selected={selected} onToggle={toggle} sort={view.sort} desc={view.desc} onSort={onSort} metric={metric} metricLabel={metric ? metricLabel(metric) : "metric"} />
+          <RunsTable runs={shown} repeats={repeats} selected={selected} onToggle={toggle} sort={view.sort} desc={view.desc} onSort={onSort} metric={metric} metricLabel={metric ? metricLabel(metric) : "metric"} />
         </section>
       )}
-      {selectedRuns.length === 2 && <CompareCurations a={selectedRuns[0]} b={selectedRuns[1]} />}
+      {compared && <CompareCurations a={compared[0]} b={compared[1]} runs={runs} pinned={view.ref === compared[0].id} onPin={(id) => update({ ref: id })} />}
       <div className="grid gap-6 xl:grid-cols-2">
         {metric && runs.length > 0 && <SweepChart sweeps={sweeps} metric={metric} />}
         {series.length > 0 && <TaskChart series={series} />}

@@ -24,8 +24,8 @@ export function ImagenetAverageChart({ runs, refs, selected }: { runs: EvalRun[]
         {mine.length === 0 ? `None of these runs has all 38 DataComp tasks, so only the papers' runs are shown (${papers.length}).`
           : `${mine.length} of ${runs.length} runs have both; the papers' ${papers.length} runs for scale. A selected run shows DataComp's seed-noise bands (±0.2 pp ImageNet, ±0.006 Average).`}
       </p>
-      <PlotFigure id="imagenet-average" drawKey={key} label="ImageNet accuracy against the 38-task average, runs and the papers' runs" build={(Plot) => Plot.plot({
-        width: 620, height: 380, marginLeft: 50, grid: true,
+      <PlotFigure id="imagenet-average" drawKey={key} label="ImageNet accuracy against the 38-task average, runs and the papers' runs" build={(Plot, width) => Plot.plot({
+        width, height: 380, marginLeft: 50, grid: true,
         x: { label: "ImageNet (zero-shot top-1)", domain: [0, 0.85] }, y: { label: "Average over 38 tasks", domain: [0.1, 0.7] },
         color: { legend: true, domain: ["DataComp Table 3", "MetaCLIP Table 8", "your runs"], range: ["#94a3b8", "#f59e0b", "#0284c7"] },
         symbol: { domain: ["DataComp Table 3", "MetaCLIP Table 8", "your runs"], range: ["square", "diamond", "circle"] },

@@ -34,6 +34,8 @@ export function sortRuns(runs: readonly EvalRun[], sort: EvalsSort, desc: boolea
 
 interface Props {
   runs: EvalRun[];
+  /** Runs that repeat another's experiment: the id of its first run. */
+  repeats: Map<string, string>;
   selected: Set<string>;
   onToggle: (id: string) => void;
   sort: EvalsSort;
@@ -44,7 +46,7 @@ interface Props {
 }
 
 /** The runs, sortable by any numeric column; a checkbox selects a run for the charts. */
-export function RunsTable({ runs, selected, onToggle, sort, desc, onSort, metric, metricLabel }: Props) {
+export function RunsTable({ runs, repeats, selected, onToggle, sort, desc, onSort, metric, metricLabel }: Props) {
   const header = (s: EvalsSort, label: string, right = true) => (
     <th className={right ? "text-right" : ""} aria-sort={sort === s ? (desc ? "descending" : "ascending") : "none"}>
       <button type="button" onClick={() => onSort(s)} data-testid={`sort-${s}`}
@@ -81,6 +83,7 @@ export function RunsTable({ runs, selected, onToggle, sort, desc, onSort, metric
                 <td className="px-2"><input type="checkbox" checked={on} onChange={() => onToggle(r.id)} aria-label={`select ${r.id}`} data-testid="run-select" /></td>
                 <td className="py-1 font-mono text-xs">
                   {r.id}
+                  {repeats.has(r.id) && <span data-testid="run-repeat" className="ml-1 rounded bg-zinc-200 px-1 font-sans text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300" title={`the same curation (workspace, t, seed) and training (model, seed, samples seen) as ${repeats.get(r.id)}: counted once in the charts`}>repeat of {repeats.get(r.id)!.split("/").pop()}</span>}
                   {r.problems.length > 0 && <span className="ml-1 text-amber-700 dark:text-amber-400" title={r.problems.map((p) => `${p.file}${p.line !== null ? ` line ${p.line}` : ""}: ${p.message}`).join("\n")}>⚠ {r.problems.length}</span>}
                 </td>
                 <td className="text-xs">

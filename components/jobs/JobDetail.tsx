@@ -60,10 +60,17 @@ export function JobDetail({ id, openWhenDone = false }: { id: string; openWhenDo
       </header>
       {job.error && job.state !== "cancelled" && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{job.error}</p>}
       <JobProgressBar job={job} />
-      {job.kind === "train" && <LossChart losses={job.losses ?? []} />}
-      {job.kind === "train" && job.state === "succeeded" && (job.tasks.some((t) => t.name === "record")
-        ? <p className="text-sm" data-testid="cluster-result">Trained on the cluster and evaluated on DataComp&apos;s tasks: <Link href={`/evals?sel=${encodeURIComponent(job.out)}`} className="text-sky-700 hover:underline dark:text-sky-400">its results on /evals</Link> (the scripts it ran are in the job&apos;s cluster/ folder).</p>
-        : <TrainResult run={job.out} />)}
+      {job.kind === "train" && (
+        <div className="grid items-start gap-6 lg:grid-cols-2">
+          <section className="min-w-0 space-y-1">
+            <h2 className="text-sm font-semibold">Training loss</h2>
+            <LossChart losses={job.losses ?? []} />
+          </section>
+          {job.state === "succeeded" && (job.tasks.some((t) => t.name === "record")
+            ? <p className="text-sm" data-testid="cluster-result">Trained on the cluster and evaluated on DataComp&apos;s tasks: <Link href={`/evals?sel=${encodeURIComponent(job.out)}`} className="text-sky-700 hover:underline dark:text-sky-400">its results on /evals</Link> (the scripts it ran are in the job&apos;s cluster/ folder).</p>
+            : <TrainResult run={job.out} />)}
+        </div>
+      )}
       <section>
         <h2 className="mb-1 text-sm font-semibold">Tasks</h2>
         <ul className="text-sm">

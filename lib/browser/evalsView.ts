@@ -9,6 +9,8 @@ export interface EvalsView {
   sort: EvalsSort;
   desc: boolean;
   q: string;
+  /** The run pinned as the comparison's reference (A); null: the less curated of the two. */
+  ref: string | null;
 }
 
 const SORTS: EvalsSort[] = ["name", "t", "subset_size", "samples_seen", "imagenet", "average", "main"];
@@ -21,6 +23,7 @@ export function parseEvalsView(p: URLSearchParams): EvalsView {
     sort: sort && SORTS.includes(sort) ? sort : "name",
     desc: p.get("dir") === "desc",
     q: p.get("q") ?? "",
+    ref: p.get("ref") || null,
   };
 }
 
@@ -31,6 +34,7 @@ export function evalsQuery(v: EvalsView): string {
   if (v.sort !== "name") p.set("sort", v.sort);
   if (v.desc) p.set("dir", "desc");
   if (v.q) p.set("q", v.q);
+  if (v.ref) p.set("ref", v.ref);
   const s = p.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%2F/g, "/");
   return s ? `?${s}` : "";
 }

@@ -4,6 +4,7 @@
  * that traces it to its curation (workspace, its manifest's and subset.npy's sha256, t, p, seed, size) and
  * its training (recipe, fixed hyperparameters, GPUs, seed, the scripts' sha256). Committed atomically.
  */
+import { curationHash } from "../workspace/curationHash";
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -43,6 +44,7 @@ export async function recordClusterRun(planFile: string, out: string): Promise<{
     hyperparameters,
     workspace,
     workspace_manifest_sha256: await sha256File(path.join(workspace, "manifest.json")),
+    curation_sha256: curationHash(manifest, "curated"),
     metadata_hash: manifest.match.metadata.metadataHash,
     subset: "curated",
     subset_npy: input.subsetNpy,

@@ -77,6 +77,7 @@ export async function readRunFiles(dir: string, root: string): Promise<RunFiles>
 export function runFromFiles(id: string, files: RunFiles): EvalRun {
   const { evals, runJson } = files;
   const run = buildRun(id, "bytes" in evals ? evals.bytes.toString("utf8") : "", "bytes" in runJson ? runJson.bytes.toString("utf8") : null);
+  if ("bytes" in evals && evals.modifiedMs !== undefined) run.madeAt = Math.round(evals.modifiedMs);
   if (!("bytes" in evals)) run.problems.unshift({ file: EVAL_FILE, line: null, message: evals.problem });
   if (!("bytes" in runJson) && !runJson.missing) run.problems.push({ file: RUN_FILE, line: null, message: runJson.problem });
   return run;

@@ -11,7 +11,7 @@ import { open, readlink, realpath, type FileHandle } from "node:fs/promises";
 import { isInside } from "../workspace/confined";
 
 export type FileRead =
-  | { bytes: Buffer }
+  | { bytes: Buffer; /** the file's mtime (ms) */ modifiedMs?: number }
   /** `missing`: there is no such file (not a problem for an optional file). */
   | { problem: string; missing?: true };
 
@@ -52,7 +52,8 @@ export async function readRegularFile(file: string, root: string, cap: number): 
     const s = await handle.stat();
     if (!s.isFile()) return { problem: `${kindOf(s)}, not a regular file: not read` };
     if (s.size > cap) return { problem: tooLarge(s.size, cap) };
-    return await readUpTo(handle, cap);
+    const read = await readUpTo(handle, cap);
+    return "bytes" in read ? { ...read, modifiedMs: s.mtimeMs } : read;
   } catch (e) {
     return { problem: `unreadable (${code(e)})` };
   } finally {

@@ -25,6 +25,10 @@ export interface RunCuration {
   /** run.json's workspace path as written (the server resolves servedWorkspace from it; compactRun drops it: no server path leaves the server). */
   workspacePath?: string | null;
   metadataHash: string | null;
+  /** The pairs trained on (run.json's curation_sha256: pool, metadata, subset, t and seed): equal for a rerun wherever its workspace lives. */
+  curationHash: string | null;
+  /** sha256 of the workspace's manifest.json (runs that predate curation_sha256: equal when trained on the same workspace). */
+  workspaceHash: string | null;
   subset: string | null;
   t: number | null;
   /** Tail share of matches at t (MetaCLIP's p). */
@@ -55,6 +59,8 @@ export interface EvalRun {
   problems: RunProblem[];
   curation: RunCuration;
   training: RunTraining;
+  /** When its eval_results.jsonl was written (ms since 1970; the server's runs): of two repeats, the earlier is the original. */
+  madeAt?: number;
   /** Chance level of tasks outside DataComp's 38 (ours: 1 / the classes scored), by display name. */
   chance: Record<string, number>;
 }
@@ -68,6 +74,8 @@ export const runRecordSchema = z.looseObject({
   kind: str,
   workspace: str,
   metadata_hash: str,
+  workspace_manifest_sha256: str,
+  curation_sha256: str,
   subset: str,
   subset_size: num,
   t: num,
@@ -83,7 +91,7 @@ export const runRecordSchema = z.looseObject({
 });
 export type RunRecordFields = z.infer<typeof runRecordSchema>;
 
-const emptyCuration = (): RunCuration => ({ workspace: null, servedWorkspace: null, metadataHash: null, subset: null, t: null, p: null, balanceSeed: null, subsetSize: null });
+const emptyCuration = (): RunCuration => ({ workspace: null, servedWorkspace: null, metadataHash: null, curationHash: null, workspaceHash: null, subset: null, t: null, p: null, balanceSeed: null, subsetSize: null });
 const emptyTraining = (): RunTraining => ({ kind: null, scale: null, model: null, samplesSeen: null, passes: null, seed: null });
 
 const baseName = (p: string) => p.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? p;
@@ -111,7 +119,8 @@ export function buildRun(id: string, evalText: string, runJsonText: string | nul
         const datacomp = f.kind === "datacomp-train" || f.kind === "open_clip-train";
         origin = datacomp ? "datacomp" : "metacurate";
         Object.assign(curation, {
-          workspace: f.workspace ? baseName(f.workspace) : null, workspacePath: f.workspace ?? null, metadataHash: f.metadata_hash ?? null, subset: f.subset ?? null,
+          workspace: f.workspace ? baseName(f.workspace) : null, workspacePath: f.workspace ?? null, metadataHash: f.metadata_hash ?? null,
+          curationHash: f.curation_sha256 ?? null, workspaceHash: f.workspace_manifest_sha256 ?? null, subset: f.subset ?? null,
           // a raw or matched run was not balanced: the workspace's t, p and draw seed are not its curation
           ...(f.subset === "raw" || f.subset === "matched" ? { t: null, p: null, balanceSeed: null } : { t: f.t ?? null, p: f.tail_share ?? null, balanceSeed: f.balance_seed ?? null }),
           subsetSize: f.subset_size ?? null,

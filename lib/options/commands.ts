@@ -89,7 +89,7 @@ const positiveInt = (what: string) => z.number().refine((n) => Number.isInteger(
 
 /**
  * The tiny CLIP's training budget: 10^8 samples is about 3.5 hours of the MLP tower (7,829 samples/s on
- * one core, README's benchmark) and 7 of the CNN; the demo's runs see 30,000.
+ * one core, docs/performance.md) and 7 of the CNN; the demo's runs see 30,000.
  */
 export const MAX_SAMPLES_SEEN = 100_000_000;
 const samplesSeenField = z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_SAMPLES_SEEN,

@@ -40,7 +40,7 @@ export interface EvalTask {
 
 /** The task's declaration (no images read). */
 export function readEvalTaskSpec(file: string): EvalTaskSpec {
-  if (!existsSync(file)) throw new InputError(`no labelled test set: ${file} does not exist (the demo writes one; see the README on eval tasks)`);
+  if (!existsSync(file)) throw new InputError(`no labelled test set: ${file} does not exist (the demo writes one; see docs/training-and-evals.md on eval tasks)`);
   let raw: unknown;
   try { raw = JSON.parse(readFileSync(file, "utf8")); } catch (e) { throw new InputError(`${file} is not JSON: ${(e as Error).message}`); }
   const parsed = schema.safeParse(raw);

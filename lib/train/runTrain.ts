@@ -5,6 +5,7 @@
  * sizes, samples seen and passes, hyperparameters, losses, timings), model.json and weights.bin.
  * SIGTERM (a cancel) stops between steps and leaves no run folder behind. Node only.
  */
+import { curationHash } from "../workspace/curationHash";
 import { stageTimer } from "../util/stageTimer";
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
@@ -52,6 +53,8 @@ export interface RunRecord {
   kind: "train";
   workspace: string;
   workspace_manifest_sha256: string;
+  /** The pairs trained on, whatever folder holds them (lib/workspace/curationHash.ts): equal for a rerun. */
+  curation_sha256: string;
   metadata_hash: string;
   subset: Subset;
   /** Rows of the subset, pairs trained on (rows with a readable image), rows without one. */
@@ -76,6 +79,8 @@ export interface RunRecord {
   backend: Backend;
   eval_task: { file: string; key: string; dataset: string; sha256: string };
   head_classes: number[];
+  /** The eval task's classes: name and rows of the raw pool (null when the pool has no class column). */
+  classes: { id: number; name: string; pool_rows: number | null }[];
   losses: { step: number; loss: number }[];
   eval: EvalLine;
   weights_sha256: string;
@@ -142,7 +147,7 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
       const b = manifest.balance;
       const record: RunRecord = {
         tool: "metacurate", version: TOOL_VERSION, kind: "train",
-        workspace, workspace_manifest_sha256: sha256(manifestText), metadata_hash: manifest.match.metadata.metadataHash,
+        workspace, workspace_manifest_sha256: sha256(manifestText), curation_sha256: curationHash(manifest, opts.subset), metadata_hash: manifest.match.metadata.metadataHash,
         subset: opts.subset, subset_rows: pairs.rows, subset_size: pairs.n, images_missing: pairs.missing,
         t: b?.t ?? null, tail_share: b?.tail_share ?? null, balance_seed: b?.seed ?? null,
         seed: opts.seed, samples_seen: result.samplesSeen, samples_seen_planned: result.stepsPlanned * result.batch,
@@ -150,7 +155,7 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
         stopped_early: result.stoppedByCap ? `the wall-clock cap of ${opts.maxSeconds} s` : null,
         vocab_size: vocab.size, backend,
         eval_task: { file: taskFile, key: task.spec.key, dataset: task.spec.dataset, sha256: sha256(await readFile(taskFile)) },
-        head_classes: head, losses: result.losses, eval: line, weights_sha256: sha256(weights),
+        head_classes: head, classes: task.spec.classes.map((name, id) => ({ id, name, pool_rows: counts ? counts[id] : null })), losses: result.losses, eval: line, weights_sha256: sha256(weights),
         samples_per_second: Math.round(result.samplesSeen / Math.max(0.001, result.trainMs / 1000)), timings_ms: timings,
       };
       await out.writeJson("run.json", record);

@@ -7,7 +7,7 @@ import { errorResponse } from "../../respond";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const KEPT = ["subset", "subset_size", "images_missing", "t", "tail_share", "seed", "samples_seen", "passes", "tower", "batch", "lr", "steps", "stopped_early", "losses", "eval", "samples_per_second", "timings_ms", "version"];
+const KEPT = ["subset", "subset_size", "images_missing", "t", "tail_share", "seed", "samples_seen", "passes", "tower", "batch", "lr", "steps", "stopped_early", "losses", "eval", "head_classes", "classes", "samples_per_second", "timings_ms", "version"];
 
 /** A training run of the data directory: what it trained on, how long, and its eval line (no server paths). */
 export async function GET(_req: Request, ctx: { params: Promise<{ name: string }> }): Promise<Response> {
