@@ -104,7 +104,7 @@ try {
   const keys = ["Home", ...Array.from({ length: T_CHANGES - 1 }, (_, i) => (Math.floor(i / 10) % 2 === 0 ? "PageUp" : "PageDown"))];
   const keyTimes: { at: number; t: number }[] = [];
   const figures: number[] = [], expectedE2e: number[] = [], expectedWorker: number[] = [], tables: number[] = [];
-  let lastT = Number(await page.getByTestId("input-t").inputValue());
+  let lastT = Number((await page.getByTestId("input-t").inputValue()).replaceAll(",", "")); // printed as fmtInt prints it: "20,000"
   const overlays = await page.getByTestId("toggle-overlays").isChecked();
   for (const key of keys) {
     await clearEvents(page);

@@ -1,12 +1,16 @@
 "use client";
 import { useState } from "react";
+import { fmtT } from "../lib/browser/format";
+import type { ViewState } from "../lib/browser/viewState";
 import { LOW_MATCHED_SHARE, matchedShare, matchedShareNote } from "../lib/curation/matchedShare";
 import { DistributionCharts } from "./charts/DistributionCharts";
 import { Figures } from "./controls/Figures";
 import { ThresholdControl } from "./controls/ThresholdControl";
+import { UrlTNotice } from "./controls/UrlTNotice";
+import { useExpectedSize } from "./controls/useExpectedSize";
 import { JobForm } from "./jobs/JobForm";
 import { BalanceTables } from "./tables/BalanceTables";
-import { effectiveT } from "./effectiveView";
+import { defaultT, effectiveT } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
 
@@ -14,18 +18,22 @@ export function DistributionView() {
   const [view, update] = useView();
   return (
     <WorkspaceGate name={view.workspace}>
-      {(ws) => <DistributionBody key={ws.info.label} ws={ws} urlT={view.t} overlays={view.overlays} update={update} />}
+      {(ws) => <DistributionBody key={ws.info.label} ws={ws} urlT={view.t} urlTRejected={view.tRejected} overlays={view.overlays} update={update} />}
     </WorkspaceGate>
   );
 }
 
-function DistributionBody({ ws, urlT, overlays, update }: { ws: Parameters<typeof Figures>[0]["ws"]; urlT: number | null; overlays: boolean; update: ReturnType<typeof useView>[1] }) {
+function DistributionBody({ ws, urlT, urlTRejected, overlays, update }: { ws: Parameters<typeof Figures>[0]["ws"]; urlT: number | null; urlTRejected: ViewState["tRejected"]; overlays: boolean; update: ReturnType<typeof useView>[1] }) {
   const [t, setT] = useState(() => effectiveT(ws, urlT));
+  // a bad ?t= is said until a t is chosen here
+  const [rejected, setRejected] = useState(urlTRejected);
   const [showOverlays, setShowOverlays] = useState(overlays);
+  const expected = useExpectedSize(ws, t);
   const onT = (next: number) => {
     performance.mark("metacurate:t-change");
     setT(next);
-    update({ t: next });
+    setRejected(null);
+    update({ t: next, tRejected: null });
   };
   return (
     <main className="space-y-6 p-4">
@@ -34,7 +42,7 @@ function DistributionBody({ ws, urlT, overlays, update }: { ws: Parameters<typeo
         <p className="text-sm text-zinc-500">
           {ws.info.label}: {ws.dist.entries.toLocaleString("en-US")} entries, {ws.dist.total.toLocaleString("en-US")} matches
           {ws.info.rowsMatched !== null && ` in ${ws.info.rowsMatched.toLocaleString("en-US")} matched rows`}
-          {ws.info.t !== null && ` · curated at t = ${ws.info.t}, seed ${ws.info.seed}`}
+          {ws.info.t !== null && ` · curated at t = ${fmtT(ws.info.t)}, seed ${ws.info.seed}`}
         </p>
         {ws.info.rowsMatched !== null && ws.info.rowsRead !== null && (
           <p className={`w-full text-xs ${matchedShare(ws.info.rowsMatched, ws.info.rowsRead) < LOW_MATCHED_SHARE ? "text-amber-700 dark:text-amber-400" : "text-zinc-500"}`} data-testid="matched-share"
@@ -46,9 +54,11 @@ function DistributionBody({ ws, urlT, overlays, update }: { ws: Parameters<typeo
           </p>
         )}
       </header>
-      <ThresholdControl dist={ws.dist} t={t} onT={onT} target={(size) => ws.tForTargetSize(size)} />
-      {ws.info.server && <JobForm workspace={ws.info.server} t={t} seed={ws.info.seed ?? 0} />}
-      <Figures ws={ws} t={t} />
+      <UrlTNotice rejected={rejected} shownT={t} what={defaultT(ws).what} />
+      <ThresholdControl dist={ws.dist} t={t} onT={onT} target={(size) => ws.tForTargetSize(size)} expected={expected} />
+      {ws.info.server && <JobForm workspace={ws.info.server} t={t} seed={ws.info.seed ?? 0} maxCount={ws.dist.maxCount}
+        largestSize={ws.info.rowsMatched} />}
+      <Figures ws={ws} t={t} expected={expected} />
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={showOverlays} data-testid="toggle-overlays"
           onChange={(e) => { setShowOverlays(e.target.checked); update({ overlays: e.target.checked }); }} />

@@ -9,7 +9,8 @@ import { PreviewGate } from "./pairs/PreviewGate";
 import { useEntryInfo } from "./useEntryInfo";
 import { useWorkspaceVersion } from "./useWorkspace";
 import { EntriesTable } from "./tables/EntriesTable";
-import { effectiveSeed, effectiveT, imageOptions } from "./effectiveView";
+import { UrlTNotice } from "./controls/UrlTNotice";
+import { defaultT, effectiveSeed, effectiveT, imageOptions } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
 import { DEFAULT_VIEW, MAX_SEARCH_CHARS, viewQuery, type ViewState } from "../lib/browser/viewState";
@@ -41,6 +42,7 @@ function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewStat
     <main className="grid gap-6 p-4 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
       <section className="space-y-2">
         <h1 className="text-xl font-semibold">Entries</h1>
+        <UrlTNotice rejected={view.tRejected} shownT={t} what={defaultT(ws).what} />
         <div className="flex flex-wrap items-end gap-3">
           <label className="flex flex-col text-sm">
             <span>search entries</span>

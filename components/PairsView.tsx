@@ -3,14 +3,15 @@ import { useEffect, useMemo, useState } from "react";
 import { rows } from "../lib/browser/duckdb";
 import { entryByTextSql } from "../lib/browser/sql";
 import { useEntryInfo } from "./useEntryInfo";
-import { fmtInt } from "../lib/browser/format";
+import { fmtInt, fmtT } from "../lib/browser/format";
 import { filterPairs } from "../lib/browser/pairs";
 import type { LoadedWorkspace } from "../lib/browser/workspace";
 import { MAX_SEARCH_CHARS, type ViewState } from "../lib/browser/viewState";
 import { PairList } from "./pairs/PairList";
 import { PreviewGate } from "./pairs/PreviewGate";
 import { useWorkspaceVersion } from "./useWorkspace";
-import { effectiveSeed, effectiveT, imageOptions } from "./effectiveView";
+import { UrlTNotice } from "./controls/UrlTNotice";
+import { defaultT, effectiveSeed, effectiveT, imageOptions } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
 
@@ -69,10 +70,11 @@ function PairsBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState;
       <header className="flex flex-wrap items-baseline gap-3">
         <h1 className="text-xl font-semibold">Pairs</h1>
         <p className="text-sm text-zinc-500" data-testid="pairs-summary">
-          {fmtInt(filtered.length)} of {fmtInt(ws.preview.length)} preview pairs · t = {fmtInt(t)} · seed {seed} (the engine&apos;s draw: kept iff murmur3 draw &lt; P(keep))
+          {fmtInt(filtered.length)} of {fmtInt(ws.preview.length)} preview pairs · t = {fmtT(t)} · seed {seed} (the engine&apos;s draw: kept iff murmur3 draw &lt; P(keep))
           {!!ws.imageShards && <span data-testid="shard-note"> · images from {fmtInt(ws.imageShards)} in the workspace&apos;s webdataset tar shards</span>}
         </p>
       </header>
+      <UrlTNotice rejected={view.tRejected} shownT={t} what={defaultT(ws).what} />
       <div className="flex flex-wrap items-end gap-3 text-sm">
         <label className="flex flex-col">show
           <select data-testid="filter-keep" value={keep} className={input} onChange={(e) => { const k = e.target.value as ViewState["keep"]; setKeep(k); setPage(0); set({ keep: k, page: 0 }); }}>

@@ -1,12 +1,18 @@
 "use client";
 import type { ImageOptions } from "../lib/browser/pairs";
 import type { LoadedWorkspace } from "../lib/browser/workspace";
+import { resolveT } from "../lib/options/thresholdText";
 
-/** t of the view: the URL's, else the workspace's curated t, else the t of MetaCLIP's ~6% tail share. */
+/** t of the view: the URL's (∞: the largest count), else the workspace's default t. */
 export function effectiveT(ws: LoadedWorkspace, urlT: number | null): number {
-  if (urlT !== null) return urlT;
-  if (ws.info.t !== null) return ws.info.t;
-  return ws.dist.total > 0 ? Math.max(1, ws.dist.tForTailShare(0.06)) : 1;
+  return urlT !== null ? resolveT(urlT, ws.dist.maxCount) : defaultT(ws).t;
+}
+
+/** The t a view opens at with no t in its URL, and what it is: the workspace's curated t, else the t of MetaCLIP's ~6% tail share. */
+export function defaultT(ws: LoadedWorkspace): { t: number; what: string } {
+  if (ws.info.t !== null) return { t: ws.info.t, what: "the t this workspace was curated at" };
+  if (ws.dist.total > 0) return { t: Math.max(1, ws.dist.tForTailShare(0.06)), what: "the t of MetaCLIP's 6% tail share (p = 0.060)" };
+  return { t: 1, what: "the smallest t (this workspace has no matches)" };
 }
 
 /** Seed of the view's draw: the URL's, else the workspace's curation seed, else 0. */

@@ -48,7 +48,9 @@ test("the view state survives a round trip through the URL; junk falls back to d
   assert.deepEqual(parseView(new URLSearchParams(viewQuery(v))), v);
   assert.equal(viewQuery(DEFAULT_VIEW), "");
   const junk = parseView(new URLSearchParams("t=-5&seed=99999999999&sort=evil&keep=x&page=-1&entry=1e3"));
-  assert.deepEqual(junk, DEFAULT_VIEW);
+  // a bad t is not replaced silently: its text is kept for the page to say (tests/thresholdText.test.ts)
+  assert.deepEqual(junk.tRejected, { text: "-5", problem: 'must be at least 1 (t = 0 would keep no pair) (got "-5")' });
+  assert.deepEqual({ ...junk, tRejected: null }, DEFAULT_VIEW);
 });
 
 test("above the browser's cap the server sends a cached md5(uid) sample of matches, in pool order", async (t) => {

@@ -43,6 +43,9 @@ test("the solved t is the closest of every integer t, on the exact curve (both a
       const got = await tForTargetSize(forEachRow, counts, target, make);
       assert.equal(got.t, best, `target ${target}`);
       assert.equal(got.expectedSize, curve[best - 1], `E(t) is the exact sum, bit for bit (target ${target})`);
+      assert.equal(got.largest, curve[maxCount - 1], "the largest reachable size is E(max count)");
+      assert.equal(got.largest, rows.length, "every matched row kept");
+      if (target > got.largest) assert.equal(got.t, curve.indexOf(got.largest) + 1, "above it: the smallest t that reaches it");
       assert.ok(got.passes <= 6, `${got.passes} passes`);
     }
   }

@@ -1,6 +1,6 @@
 "use client";
 import { cumulativeSeries, rankSeries } from "../../lib/browser/chartData";
-import { paperOverlays } from "../../lib/browser/format";
+import { fmtT, paperOverlays } from "../../lib/browser/format";
 import type { CountDistribution } from "../../lib/curation/distribution";
 import { PlotFigure } from "./PlotFigure";
 
@@ -22,11 +22,11 @@ export function DistributionCharts({ dist, t, overlays, distKey }: { dist: Count
           Plot.line(rankSeries(dist, t), { x: "rank", y: "count", stroke: "series" }),
           Plot.ruleY([t], { stroke: "#dc2626", strokeDasharray: "4 3" }),
           // in the right margin, beside the rule: never over the curves
-          Plot.text([t], { y: (d: number) => d, frameAnchor: "right", textAnchor: "start", dx: 4, text: () => `t = ${t.toLocaleString("en-US")}`, fill: "#dc2626", stroke: "var(--chart-halo)", strokeWidth: 3, paintOrder: "stroke" }),
+          Plot.text([t], { y: (d: number) => d, frameAnchor: "right", textAnchor: "start", dx: 4, text: () => `t = ${fmtT(t)}`, fill: "#dc2626", stroke: "var(--chart-halo)", strokeWidth: 3, paintOrder: "stroke" }),
         ],
       })} />
       <PlotFigure id="cumulative" drawKey={key} label="Cumulative matches, entries sorted ascending" build={(Plot, width) => {
-        const series = [{ t: Infinity, label: "t = ∞ (raw)" }, { t, label: `t = ${t} (chosen)` }, ...overlayTs];
+        const series = [{ t: Infinity, label: "t = ∞ (raw)" }, { t, label: `t = ${fmtT(t)} (chosen)` }, ...overlayTs];
         return Plot.plot({
           width, height: 320, marginLeft: 70,
           x: { label: `matched entries sorted by count, tail → head (${dist.zeroEntries.toLocaleString("en-US")} zero-count entries left out)` }, y: { label: "cumulative matches", grid: true },

@@ -1,9 +1,11 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import { fmtInt, fmtT } from "../../lib/browser/format";
 import { HttpError, httpError } from "../../lib/browser/http";
 import { outputNameStatus, submitJob, type OutputKind } from "../../lib/browser/jobs";
 import { balanceOptions, curateOptions, shardsField, trainOptions } from "../../lib/options/commands";
+import { parseSizeText, parseTText, resolveT } from "../../lib/options/thresholdText";
 import { parseOptions } from "../../lib/options/validate";
 import { DATACOMP_SCALES, METACLIP_RECIPES } from "../../lib/cluster/recipes";
 import { nameBlocksSubmit, OutputNameNotice, type NameCheck } from "./OutputNameNotice";
@@ -17,13 +19,16 @@ interface Sources { metadata: string; pool: string[]; "text-col"?: string; "url-
  * machine or on Slurm) or "Re-balance" (balance its matches): a job at the page's t (or a target
  * size) and seed into a new workspace, checked with the CLI's own schema before it is sent. An output
  * name that is taken is shown as the user types, and replacing it must be confirmed. The job page
- * opens, and when the job succeeds, its workspace; a refused submit leaves the page as it is.
+ * opens, and when the job succeeds, its workspace; a refused submit leaves the page as it is. Its t
+ * and target size are read as /distribution's boxes read them (lib/options/thresholdText): "20,000",
+ * "20k", "∞" (no cap: sent as the largest count, `maxCount`); a target size above `largestSize`
+ * (every matched row) is refused with that size.
  */
-export function JobForm({ workspace, t, seed }: { workspace: string; t: number; seed: number }) {
+export function JobForm({ workspace, t, seed, maxCount, largestSize }: { workspace: string; t: number; seed: number; maxCount: number; largestSize: number | null }) {
   const router = useRouter();
   const [kind, setKind] = useState<Kind | null>(null);
   const [out, setOut] = useState("");
-  const [tText, setTText] = useState(String(t));
+  const [tText, setTText] = useState(fmtT(t));
   const [targetText, setTargetText] = useState("");
   const [seedText, setSeedText] = useState(String(seed));
   const [shardsText, setShardsText] = useState("1");
@@ -37,15 +42,16 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
   const cluster = kind === "train" && trainer !== "embedded";
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => setTText(String(t)), [t]);
+  useEffect(() => setTText(fmtT(t)), [t]);
   useEffect(() => {
     if (kind !== "curate" || sources) return;
     fetch(`/api/workspaces/${encodeURIComponent(workspace)}/sources`, { cache: "no-store" })
       .then(async (res) => { if (!res.ok) throw await httpError(res, "workspace"); setSources((await res.json()) as Sources); })
       .catch((e) => setError(`cannot curate ${workspace} again: ${(e as Error).message}`));
   }, [kind, sources, workspace]);
-  const shownT = Number(tText);
-  const name = out || (kind === "train" ? `${workspace}-${cluster ? trainer : subset}-s${seedText.trim() || "0"}` : `${workspace}-t${Number.isFinite(shownT) ? Math.round(shownT) : "x"}`);
+  const tParsed = parseTText(tText);
+  const shownT = tParsed.ok ? resolveT(tParsed.value, maxCount) : null;
+  const name = out || (kind === "train" ? `${workspace}-${cluster ? trainer : subset}-s${seedText.trim() || "0"}` : `${workspace}-t${shownT !== null ? Math.round(shownT) : "x"}`);
   const number = (text: string) => (text.trim() === "" ? undefined : Number(text));
   const writes: OutputKind = kind === "train" ? "run" : "workspace";
   const [taken, reloadTaken] = useTakenNames(kind !== null);
@@ -58,7 +64,7 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
     setBusy(true);
     setError(null);
     try {
-      const threshold = targetText.trim() ? { "target-size": number(targetText) } : { t: number(tText) };
+      const threshold = targetText.trim() ? { "target-size": sizeOf(targetText, largestSize) } : { t: tOf(tParsed, maxCount) };
       const common = { out: name, seed: number(seedText), ...threshold };
       let spec: Record<string, unknown>;
       if (cluster) {
@@ -137,8 +143,12 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
         </label>
       </>) : (<>
       <label className="flex flex-col">t
-        <input data-testid="job-form-t" inputMode="numeric" value={tText} onChange={(e) => setTText(e.target.value)} className={`w-28 ${field}`} />
+        <input data-testid="job-form-t" inputMode="numeric" value={tText} onChange={(e) => setTText(e.target.value)} className={`w-28 ${field}`}
+          title="a whole number of matches per entry: 20000, 20,000 or 20k; ∞ for no cap" />
       </label>
+      {tParsed.ok && tParsed.value === Infinity && !targetText.trim() && (
+        <span data-testid="job-form-t-note" className="self-center text-xs text-zinc-500">∞ is no cap: sent as t = {fmtT(resolveT(Infinity, maxCount))}, the largest count</span>
+      )}
       <label className="flex flex-col">or target size (rows)
         <input data-testid="job-form-target" inputMode="numeric" value={targetText} onChange={(e) => setTargetText(e.target.value)} className={`w-36 ${field}`} />
       </label>
@@ -170,4 +180,18 @@ export function JobForm({ workspace, t, seed }: { workspace: string; t: number; 
       <OutputNameNotice name={name} writes={writes} check={nameCheck} replace={replace} onReplace={(yes) => setReplaceName(yes ? name : null)} />
     </form>
   );
+}
+
+/** The form's t, or a refusal naming the field and the text (∞ sent as the largest count). */
+function tOf(parsed: ReturnType<typeof parseTText>, maxCount: number): number {
+  if (!parsed.ok) throw new Error(`"t": ${parsed.problem}`);
+  return resolveT(parsed.value, maxCount);
+}
+
+/** The form's target size, or a refusal: not a whole number of rows, or more rows than the pool can give. */
+function sizeOf(text: string, largest: number | null): number {
+  const r = parseSizeText(text);
+  if (!r.ok) throw new Error(`"target-size": ${r.problem}`);
+  if (largest !== null && r.value > largest) throw new Error(`"target-size": ${fmtInt(r.value)} rows is more than this pool can give: the largest reachable size is ${fmtInt(largest)} rows (every matched row kept)`);
+  return r.value;
 }

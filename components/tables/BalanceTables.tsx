@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 import { rows } from "../../lib/browser/duckdb";
 import { emit } from "../../lib/browser/events";
-import { fmtInt, fmtPct } from "../../lib/browser/format";
+import { fmtInt, fmtPctSmall } from "../../lib/browser/format";
 import { bandTableSql, PAPER_BANDS, scaledBands, sourceTableSql } from "../../lib/browser/sql";
 import type { LoadedWorkspace } from "../../lib/browser/workspace";
 
@@ -47,15 +47,15 @@ export function BalanceTables({ ws, t }: { ws: LoadedWorkspace; t: number }) {
     <div className="grid gap-6 lg:grid-cols-2">
       <table className="self-start text-sm" data-testid="band-table">
         <caption className="mb-1 text-left text-sm font-medium">By count band (MetaCLIP Table 13, scaled to {fmtInt(ws.dist.total)} matches)</caption>
-        <thead><tr className="border-b border-zinc-200 dark:border-zinc-800"><th className={th}>paper band</th><th className={th}>here</th><th className={th}>entries</th><th className={th}>matches before</th><th className={th}>after (Σ min(c, t))</th></tr></thead>
+        <thead><tr className="border-b border-zinc-200 dark:border-zinc-800"><th className={th}>paper band</th><th className={th}>here</th><th className={th}>entries</th><th className={th}>matches before (% of all)</th><th className={th}>after, Σ min(c, t) (% of kept)</th></tr></thead>
         <tbody>
           {groups.map((g, i) => ({ g, i, b: bands.find((x) => x.band === i) ?? { band: i, entries: 0, before: 0, after: 0 } })).map(({ g, i, b }) => (
             <tr key={i} className="border-b border-zinc-100 dark:border-zinc-900" data-testid="band-row">
               <td className={td}>{paperLabel(g.paper)}</td>
               <td className={td}>{i + 1 < edges.length ? (edges[i + 1] - 1 === edges[i] ? fmtInt(edges[i]) : `${fmtInt(edges[i])}–${fmtInt(edges[i + 1] - 1)}`) : `≥ ${fmtInt(edges[i])}`}</td>
               <td className={td}>{fmtInt(b.entries)}</td>
-              <td className={td}>{fmtInt(b.before)} ({fmtPct(b.before / total, 1)})</td>
-              <td className={td}>{fmtInt(b.after)} ({fmtPct(b.after / capped, 1)})</td>
+              <td className={td}>{fmtInt(b.before)} ({fmtPctSmall(b.before / total, 1)})</td>
+              <td className={td}>{fmtInt(b.after)} ({fmtPctSmall(b.after / capped, 1)})</td>
             </tr>
           ))}
         </tbody>
@@ -68,12 +68,12 @@ export function BalanceTables({ ws, t }: { ws: LoadedWorkspace; t: number }) {
       {ws.hasSource ? (
         <table className="self-start text-sm" data-testid="source-table">
           <caption className="mb-1 text-left text-sm font-medium">By metadata source</caption>
-          <thead><tr className="border-b border-zinc-200 dark:border-zinc-800"><th className={th}>source</th><th className={th}>entries</th><th className={th}>zero-count</th><th className={th}>matches before</th><th className={th}>after</th></tr></thead>
+          <thead><tr className="border-b border-zinc-200 dark:border-zinc-800"><th className={th}>source</th><th className={th}>entries</th><th className={th}>zero-count</th><th className={th}>matches before (% of all)</th><th className={th}>after (% of kept)</th></tr></thead>
           <tbody>
             {sources.map((s) => (
               <tr key={s.source} className="border-b border-zinc-100 dark:border-zinc-900">
                 <td className={td}>{s.source}</td><td className={td}>{fmtInt(s.entries)}</td><td className={td}>{fmtInt(s.zero)}</td>
-                <td className={td}>{fmtInt(s.before)} ({fmtPct(s.before / total, 1)})</td><td className={td}>{fmtInt(s.after)} ({fmtPct(s.after / capped, 1)})</td>
+                <td className={td}>{fmtInt(s.before)} ({fmtPctSmall(s.before / total, 1)})</td><td className={td}>{fmtInt(s.after)} ({fmtPctSmall(s.after / capped, 1)})</td>
               </tr>
             ))}
           </tbody>

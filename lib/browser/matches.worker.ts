@@ -19,7 +19,7 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: "loaded"; rows: number; maxId: number; totalRows: number | null; sampleRows: number | null; ms: number }
   | { type: "expected"; id: number; t: number; value: number; ms: number }
-  | { type: "target"; id: number; t: number; value: number; ms: number }
+  | { type: "target"; id: number; t: number; value: number; largest: number; ms: number }
   | { type: "error"; message: string; id?: number };
 
 let rows: MatchRows | null = null;
@@ -60,7 +60,7 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       const t0 = performance.now();
       const { starts, ids } = rows, n = rows.rows;
       const solved = await tForTargetSize((visit) => { for (let r = 0; r < n; r++) visit(ids, starts[r], starts[r + 1]); }, counts, m.size);
-      post({ type: "target", id: m.id, t: solved.t, value: solved.expectedSize, ms: performance.now() - t0 });
+      post({ type: "target", id: m.id, t: solved.t, value: solved.expectedSize, largest: solved.largest, ms: performance.now() - t0 });
     }
   } catch (e) {
     post({ type: "error", message: e instanceof Error ? e.message : String(e), ...(m.type === "expected" || m.type === "target" ? { id: m.id } : {}) });

@@ -1,7 +1,12 @@
+import { parseTText } from "../options/thresholdText";
+
 /** The view's state in the URL (?workspace=NAME&t=20000…), so a copied link reopens the same view. */
 export interface ViewState {
   workspace: string | null;
+  /** Read as the t box reads it (lib/options/thresholdText); Infinity for ?t=∞ (no cap). */
   t: number | null;
+  /** A ?t= that is not a t: its text, kept in the URL until a t is chosen, and why it was refused. */
+  tRejected: { text: string; problem: string } | null;
   /** null: the workspace's own seed (0 when it was never balanced). */
   seed: number | null;
   overlays: boolean;
@@ -19,7 +24,7 @@ export interface ViewState {
 export const MAX_SEARCH_CHARS = 200;
 
 export const DEFAULT_VIEW: ViewState = {
-  workspace: null, t: null, seed: null, overlays: true, q: "", sort: "count", desc: true, entry: null, keep: "all", text: "", page: 0, remote: false,
+  workspace: null, t: null, tRejected: null, seed: null, overlays: true, q: "", sort: "count", desc: true, entry: null, keep: "all", text: "", page: 0, remote: false,
 };
 
 const int = (s: string | null, min: number, max: number): number | null => {
@@ -29,13 +34,14 @@ const int = (s: string | null, min: number, max: number): number | null => {
 };
 
 export function parseView(params: URLSearchParams): ViewState {
-  const t = params.get("t");
-  const tNum = t !== null && Number.isFinite(Number(t)) && Number(t) >= 1 ? Number(t) : null;
+  const t = params.get("t")?.slice(0, MAX_SEARCH_CHARS) ?? null;
+  const tParsed = t === null ? null : parseTText(t);
   const sort = params.get("sort");
   const keep = params.get("keep");
   return {
     workspace: params.get("workspace"),
-    t: tNum,
+    t: tParsed?.ok ? tParsed.value : null,
+    tRejected: tParsed && !tParsed.ok ? { text: t!, problem: tParsed.problem } : null,
     seed: int(params.get("seed"), 0, 0xffffffff),
     overlays: params.get("overlays") !== "0",
     q: (params.get("q") ?? "").slice(0, MAX_SEARCH_CHARS),
@@ -53,7 +59,8 @@ export function parseView(params: URLSearchParams): ViewState {
 export function viewQuery(v: ViewState): string {
   const p = new URLSearchParams();
   if (v.workspace) p.set("workspace", v.workspace);
-  if (v.t !== null) p.set("t", String(v.t));
+  if (v.t !== null) p.set("t", v.t === Infinity ? "∞" : String(v.t));
+  else if (v.tRejected) p.set("t", v.tRejected.text);
   if (v.seed !== null) p.set("seed", String(v.seed));
   if (!v.overlays) p.set("overlays", "0");
   if (v.q) p.set("q", v.q);

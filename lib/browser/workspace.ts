@@ -36,6 +36,9 @@ export type MatchesState =
   | { state: "ready"; sampleRows: number; totalRows: number; sampled: boolean }
   | { state: "error"; message: string };
 
+/** A target size solved: t, its expected size, and the largest size any t reaches (scaled when sampled). */
+export interface TargetSolved { t: number; value: number; largest: number; ms: number; sampled: boolean }
+
 export type LoadStep = (message: string) => void;
 
 export type PartState = "loading" | "ready" | "none" | { error: string };
@@ -70,7 +73,7 @@ export class LoadedWorkspace {
   private matchesReady: Promise<void> = notYet<void>("no matches.parquet");
   private settleMatches: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private nextId = 1;
-  private pending = new Map<number, (r: { value: number; ms: number; t?: number } | Error) => void>();
+  private pending = new Map<number, (r: { value: number; ms: number; t?: number; largest?: number } | Error) => void>();
   private listeners = new Set<() => void>();
 
   constructor(
@@ -161,7 +164,7 @@ export class LoadedWorkspace {
         }
         this.changed();
       } else if (m.type === "expected" || m.type === "target") {
-        this.pending.get(m.id)?.({ value: m.value, ms: m.ms, t: m.type === "target" ? m.t : undefined });
+        this.pending.get(m.id)?.(m.type === "target" ? { value: m.value, ms: m.ms, t: m.t, largest: m.largest } : { value: m.value, ms: m.ms });
         this.pending.delete(m.id);
       } else if (m.id !== undefined) {
         this.pending.get(m.id)?.(new Error(m.message));
@@ -189,15 +192,17 @@ export class LoadedWorkspace {
 
   /**
    * The integer t whose exact expected size over the loaded rows is closest to `size` (the engine's
-   * --target-size rule). With a sample, `size` is scaled to the sample and the t is approximate.
+   * --target-size rule), and the largest size any t reaches (every matched row kept). With a sample,
+   * `size` is scaled to the sample and back, and the t is approximate.
    */
-  async tForTargetSize(size: number): Promise<{ t: number; value: number; ms: number; sampled: boolean }> {
+  async tForTargetSize(size: number): Promise<TargetSolved> {
     await this.matchesReady; // typed before the matches were decoded: wait for them
     if (!this.worker || this.matches.state !== "ready") throw new Error("a target size needs the workspace's matches.parquet");
     const { sampled, sampleRows, totalRows } = this.matches;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, (r) => (r instanceof Error ? reject(r) : resolve({ t: r.t!, value: sampled ? (r.value * totalRows) / sampleRows : r.value, ms: r.ms, sampled })));
+      const scale = (v: number) => (sampled ? (v * totalRows) / sampleRows : v);
+      this.pending.set(id, (r) => (r instanceof Error ? reject(r) : resolve({ t: r.t!, value: scale(r.value), largest: scale(r.largest!), ms: r.ms, sampled })));
       this.worker!.postMessage({ type: "target", id, size: sampled ? (size * sampleRows) / totalRows : size } satisfies WorkerRequest);
     });
   }

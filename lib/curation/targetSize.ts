@@ -21,6 +21,11 @@ export interface TargetSolution {
   expectedSize: number;
   /** Passes over the rows it took. */
   passes: number;
+  /**
+   * The largest expected size any t reaches, E(max count): every matched row kept. A target above it
+   * is met by the smallest t reaching it (the `t` above), not by the target.
+   */
+  largest: number;
 }
 
 /** Points evaluated per pass. */
@@ -42,8 +47,9 @@ export async function tForTargetSize(forEachRow: ForEachRow, counts: ArrayLike<n
   // bracket: E(lo) < goal <= E(hi); a target above every E(t) is met best by the smallest t reaching the top
   let grid = logGrid(maxCount);
   let e = await evaluate(grid);
-  const goal = Math.min(target, e[e.length - 1]);
-  if (e[0] >= goal) return { t: 1, expectedSize: e[0], passes };
+  const largest = e[e.length - 1];
+  const goal = Math.min(target, largest);
+  if (e[0] >= goal) return { t: 1, expectedSize: e[0], passes, largest };
   let k = firstAtLeast(e, goal);
   let lo = grid[k - 1], eLo = e[k - 1], hi = grid[k], eHi = e[k];
   while (hi - lo > 1) {
@@ -53,7 +59,7 @@ export async function tForTargetSize(forEachRow: ForEachRow, counts: ArrayLike<n
     if (k > 0) { lo = grid[k - 1]; eLo = e[k - 1]; }
     if (k < grid.length) { hi = grid[k]; eHi = e[k]; }
   }
-  return target - eLo <= eHi - target ? { t: lo, expectedSize: eLo, passes } : { t: hi, expectedSize: eHi, passes };
+  return target - eLo <= eHi - target ? { t: lo, expectedSize: eLo, passes, largest } : { t: hi, expectedSize: eHi, passes, largest };
 }
 
 function firstAtLeast(e: Float64Array, target: number): number {
