@@ -1,7 +1,9 @@
-/** The metacurate command line: match | balance | curate | stats. */
+/** The metacurate command line: match | balance | curate | filter | stats | train | … */
 import { InputError, UserError, UsageError, diskFullError, firstLine, isDiskFull } from "../lib/errors";
 import type { BalanceOptions } from "../lib/pipeline/balance";
 import type { Manifest } from "../lib/workspace/manifest";
+import type { FilterManifest } from "../lib/pipeline/filter";
+import type { FilterName, LidEngine } from "../lib/filters/rules";
 import type { MatchOptions } from "../lib/pipeline/match";
 import { defaultWorkers } from "../lib/pipeline/workers";
 import { defaultMemoryLimitGb, MIN_MEMORY_LIMIT_GB } from "../lib/pipeline/stagedRun";
@@ -139,6 +141,40 @@ const commands: Record<string, Command> = {
     flags: { ...poolFlags, ...balanceFlags, help },
     schema: options.curateOptions,
     run: async (f, progress) => printManifest(await (await import("../lib/pipeline/curate")).runCurate(f.out as string, { ...matchOptions(f), ...balanceOptions(f), ...progressHooks(progress) })),
+  },
+  filter: {
+    summary: "one of DataComp's baseline filters over a pool: subset.npy, filtered.parquet (every pool column), rows removed by each condition",
+    flags: {
+      pool: poolFlags.pool,
+      out: poolFlags.out,
+      name: { kind: "string", value: "NAME", required: true, help: "no_filter, basic_filter (English by fastText, > 2 words, > 5 characters, min side >= 200 px, aspect <= 3), clip_score (--threshold X or --fraction F) or laion2b (English by CLD3 and CLIP B/32 score >= 0.28)" },
+      arch: { kind: "string", value: "A", help: "clip_score, laion2b: the score column clip_b32_similarity_score (b32, the default) or clip_l14_similarity_score (l14)" },
+      "score-col": { kind: "string", value: "C", help: "or any numeric score column (e.g. tiny_clip_similarity_score)" },
+      threshold: { kind: "number", value: "X", help: "keep score >= X (clip_score; laion2b's default 0.28)" },
+      fraction: { kind: "number", value: "F", help: "clip_score: keep the top F of the whole pool by score, in (0, 1): score >= the score at position floor(N * F) sorted descending, ties kept (DataComp's rule)" },
+      "min-words": { kind: "number", value: "N", help: "basic_filter: keep len(text.split()) > N (default 2)" },
+      "min-chars": { kind: "number", value: "N", help: "basic_filter: keep len(text) > N, in code points (default 5)" },
+      "min-side": { kind: "number", value: "PX", help: "basic_filter: keep min(width, height) >= PX (default 200)" },
+      "max-aspect": { kind: "number", value: "R", help: "basic_filter: keep max(width, height) / min(width, height) <= R (default 3)" },
+      lid: { kind: "string", value: "E", help: "language identification: fasttext (basic_filter's default), cld3 (laion2b's default) or none (no language condition)" },
+      "text-col": poolFlags["text-col"],
+      "url-col": poolFlags["url-col"],
+      "uid-col": poolFlags["uid-col"],
+      "width-col": { kind: "string", value: "C", help: "image width column (default original_width)" },
+      "height-col": { kind: "string", value: "C", help: "image height column (default original_height)" },
+      "memory-limit": memoryFlag(),
+      progress: progressFlag,
+      help,
+    },
+    schema: options.filterOptions,
+    run: async (f, progress) => printFilter(await (await import("../lib/pipeline/filter")).runFilter(f.out as string, {
+      pool: f.pool as string[], name: f.name as FilterName, arch: f.arch as "b32" | "l14" | undefined, scoreCol: f["score-col"] as string | undefined,
+      threshold: f.threshold as number | undefined, fraction: f.fraction as number | undefined, minWords: f["min-words"] as number | undefined,
+      minChars: f["min-chars"] as number | undefined, minSide: f["min-side"] as number | undefined, maxAspect: f["max-aspect"] as number | undefined,
+      lid: f.lid as LidEngine | undefined, memoryLimitGb: f["memory-limit"] as number | undefined,
+      columns: { text: f["text-col"] as string | undefined, url: f["url-col"] as string | undefined, uid: f["uid-col"] as string | undefined, width: f["width-col"] as string | undefined, height: f["height-col"] as string | undefined },
+      ...progressHooks(progress),
+    })),
   },
   train: {
     summary: "train a tiny CLIP on a workspace's raw, matched or curated pairs, then evaluate it zero-shot: eval_results.jsonl, run.json",
@@ -453,6 +489,17 @@ function balanceOptions(f: ParsedFlags): BalanceOptions {
 
 function progressHooks(progress: Progress): Pick<MatchOptions, "onProgress" | "onStage"> {
   return { onProgress: (d, t) => progress.update(d, t), onStage: (s) => progress.setStage(s) };
+}
+
+function printFilter(m: FilterManifest): void {
+  const f = m.filter;
+  const pct = (n: number) => `${((100 * n) / Math.max(1, f.rows_read)).toFixed(2)}%`;
+  const lines = [`pool      ${f.rows_read.toLocaleString("en")} rows in ${f.pool.files.length} file(s)${f.rows_null_text ? `, ${f.rows_null_text.toLocaleString("en")} null captions` : ""}${f.score_column && f.rows_without_score ? `, ${f.rows_without_score.toLocaleString("en")} without a score` : ""}`];
+  if (f.threshold !== null) lines.push(`threshold ${f.score_column} >= ${f.threshold}${f.fraction !== null ? ` (the top ${f.fraction} of the pool)` : ""}`);
+  if (f.lid_model) lines.push(`language  ${f.lid_model}`);
+  for (const c of f.conditions) lines.push(`removes   ${c.rule}: ${c.removed_alone.toLocaleString("en")} alone (${pct(c.removed_alone)}), ${c.removed_in_order.toLocaleString("en")} in order`);
+  lines.push(`${f.name.padEnd(9)} kept ${f.rows_kept.toLocaleString("en")} of ${f.rows_read.toLocaleString("en")} (${pct(f.rows_kept)})${f.subset_npy ? ", subset.npy written" : " (uids are not 32 hex digits: no subset.npy)"}`);
+  process.stdout.write(lines.join("\n") + "\n");
 }
 
 function printManifest(m: Manifest): void {

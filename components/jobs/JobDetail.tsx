@@ -38,7 +38,7 @@ export function JobDetail({ id, openWhenDone = false }: { id: string; openWhenDo
     return () => { stop = true; events.close(); };
   }, [id]);
   // a curation opens its workspace when it is done; a training run shows its results here
-  const succeededOut = job?.state === "succeeded" && job.kind !== "train" ? job.out : null;
+  const succeededOut = job?.state === "succeeded" && job.kind !== "train" && job.kind !== "filter" ? job.out : null;
   useEffect(() => {
     if (openWhenDone && succeededOut) router.push(`/distribution?workspace=${encodeURIComponent(succeededOut)}`);
   }, [openWhenDone, succeededOut, router]);
@@ -54,7 +54,7 @@ export function JobDetail({ id, openWhenDone = false }: { id: string; openWhenDo
           <button type="button" data-testid="cancel-job" onClick={() => void cancelJob(job.id).then(() => setError(null), (e) => setError((e as Error).message))}
             className="rounded border border-red-300 px-3 py-1 text-sm text-red-800 hover:bg-red-50 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950">Cancel</button>
         )}
-        {job.state === "succeeded" && job.kind !== "train" && (
+        {job.state === "succeeded" && job.kind !== "train" && job.kind !== "filter" && (
           <Link data-testid="open-workspace" href={`/distribution?workspace=${encodeURIComponent(job.out)}`} className="rounded bg-sky-700 px-3 py-1 text-sm text-white hover:bg-sky-800">Open {job.out}</Link>
         )}
       </header>

@@ -51,9 +51,9 @@ export function JobList() {
                 <td data-testid="job-started" className="text-xs tabular-nums" title={j.started ?? "not started"}>{j.started ? startedAt(j.started) : "–"}</td>
                 <td className="tabular-nums">{jobSeconds(j).toFixed(1)} s</td>
                 <td>{j.executor}</td>
-                <td>{j.state === "succeeded"
-                  ? <Link data-testid="job-output" href={outputHref(j)} className="text-sky-700 hover:underline dark:text-sky-400">{j.out}</Link>
-                  : j.out}{(j.kind === "train" || j.kind === "eval") && <span className="text-xs text-zinc-500"> (run)</span>}</td>
+                <td>{j.state === "succeeded" && outputHref(j)
+                  ? <Link data-testid="job-output" href={outputHref(j)!} className="text-sky-700 hover:underline dark:text-sky-400">{j.out}</Link>
+                  : j.out}{(j.kind === "train" || j.kind === "eval") && <span className="text-xs text-zinc-500"> (run)</span>}{j.kind === "filter" && <span className="text-xs text-zinc-500"> (filtered pool)</span>}</td>
               </tr>
             ))}
           </tbody>

@@ -61,11 +61,17 @@ export function jobWhat(spec: Record<string, unknown> | undefined): string {
     return `${spec.subset ?? "curated"} pairs of ${spec.workspace}${spec["samples-seen"] !== undefined ? `, ${n(spec["samples-seen"])} samples` : ""}${seed}`;
   }
   if (spec.kind === "eval") return `evaluate ${spec.run}`;
+  if (spec.kind === "filter") {
+    const cut = spec.fraction !== undefined ? `, top ${n(spec.fraction)}` : spec.threshold !== undefined ? `, score >= ${n(spec.threshold)}` : "";
+    return `${spec.name}${cut}${spec.lid !== undefined ? `, language: ${spec.lid}` : ""}`;
+  }
   return "";
 }
 
 /** Where a finished job's output opens: a workspace on /distribution, a run on /evals. */
-export function outputHref(j: JobRecord): string {
+/** Where a succeeded job's output opens: a run on /evals, a workspace on /distribution; a filtered pool (subset.npy, filtered.parquet) on no page yet. */
+export function outputHref(j: JobRecord): string | null {
+  if (j.kind === "filter") return null;
   return j.kind === "train" || j.kind === "eval" ? `/evals?sel=${encodeURIComponent(j.out)}` : `/distribution?workspace=${encodeURIComponent(j.out)}`;
 }
 

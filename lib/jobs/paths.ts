@@ -54,3 +54,11 @@ export function resolveWorkspace(value: string, field: string, roots: PathRoots)
   if (!existsSync(path.join(dir, "manifest.json"))) throw new UsageError(`"${field}": ${JSON.stringify(name)} is not a workspace (no manifest.json)`);
   return dir;
 }
+
+/** A job never reads an input inside the output it writes over. */
+export function refuseInputsInside(outDir: string, out: string, inputs: [string, string][]): void {
+  const real = existsSync(outDir) ? realpathSync(outDir) : outDir;
+  for (const [field, p] of inputs) {
+    if (p.startsWith(real + path.sep)) throw new UsageError(`"${field}": it is inside the output "${out}", which the job writes over; move it out first or choose another "out"`);
+  }
+}

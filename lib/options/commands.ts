@@ -5,6 +5,8 @@
 import { z } from "zod";
 import { DATACOMP_SCALES, METACLIP_RECIPES } from "../cluster/recipes";
 import { controlCharacter, shown } from "../cluster/shellText";
+import { filterParams } from "../filters/params";
+import { FILTER_NAMES, LID_ENGINES } from "../filters/rules";
 import { columnField, memoryLimitField, oneThreshold, pathField, progressField, pField, seedField, thresholdFields, tField, workersField } from "./fields";
 
 const threshold = thresholdFields;
@@ -70,6 +72,42 @@ export const mergeOptions = z.strictObject({
   "memory-limit": memoryLimitField.optional(),
   progress: progressField.optional(),
 });
+
+const nonNegative = (what: string, integer: boolean) => z.number().refine((n) => Number.isFinite(n) && n >= 0 && (!integer || Number.isInteger(n)), { error: (i) => `must be ${integer ? "a whole number" : "a number"} of ${what}, at least 0 (got ${i.input})` });
+
+/** DataComp's baseline filters (lib/filters/rules.ts): the flags (a filter job's spec takes the same). */
+export const filterFields = {
+  pool: z.array(pathField).min(1, { error: "needs at least one parquet file" }),
+  out: pathField,
+  name: z.enum(FILTER_NAMES, { error: (i) => `must be one of ${FILTER_NAMES.join(", ")} (DataComp's baselines that run without a GPU; got ${JSON.stringify(i.input)})` }),
+  arch: z.enum(["b32", "l14"], { error: (i) => `must be b32 or l14 (got ${JSON.stringify(i.input)})` }).optional(),
+  "score-col": columnField.optional(),
+  threshold: z.number().refine((x) => Number.isFinite(x), { error: (i) => `must be a finite number (got ${i.input})` }).optional(),
+  // DataComp indexes the sorted scores at int(N * f): f = 0 keeps only the top score's ties, f >= 1 runs past the end
+  fraction: z.number().refine((x) => Number.isFinite(x) && x > 0 && x < 1, { error: (i) => `must be a fraction of the pool in (0, 1), e.g. 0.3 for the top 30% (got ${i.input})` }).optional(),
+  "min-words": nonNegative("words", true).optional(),
+  "min-chars": nonNegative("characters", true).optional(),
+  "min-side": nonNegative("pixels", false).optional(),
+  "max-aspect": z.number().refine((x) => Number.isFinite(x) && x >= 1, { error: (i) => `must be an aspect ratio of at least 1 (got ${i.input})` }).optional(),
+  lid: z.enum(LID_ENGINES, { error: (i) => `must be one of ${LID_ENGINES.join(", ")} (got ${JSON.stringify(i.input)})` }).optional(),
+  "text-col": columnField.optional(),
+  "url-col": columnField.optional(),
+  "uid-col": columnField.optional(),
+  "width-col": columnField.optional(),
+  "height-col": columnField.optional(),
+  "memory-limit": memoryLimitField.optional(),
+};
+
+/** Which parameters go with which filter: filterParams' rule, as a schema refinement. */
+export function filterRule(o: z.infer<z.ZodObject<typeof filterFields>>, ctx: z.RefinementCtx): void {
+  try {
+    filterParams({ name: o.name, arch: o.arch, scoreCol: o["score-col"], threshold: o.threshold, fraction: o.fraction, minWords: o["min-words"], minChars: o["min-chars"], minSide: o["min-side"], maxAspect: o["max-aspect"], lid: o.lid });
+  } catch (e) {
+    ctx.addIssue({ code: "custom", path: [], message: (e as Error).message });
+  }
+}
+
+export const filterOptions = z.strictObject({ ...filterFields, progress: progressField.optional() }).superRefine(filterRule);
 
 export const evalsSummaryOptions = z.strictObject({ dirs: z.array(pathField).min(1), json: z.boolean().optional() });
 export const clusterStepOptions = z.strictObject({ script: pathField, progress: progressField.optional() });
@@ -192,6 +230,7 @@ export const jobSubmitOptions = z.looseObject({
 export type MatchFlags = z.infer<typeof matchOptions>;
 export type CurateFlags = z.infer<typeof curateOptions>;
 export type BalanceFlags = z.infer<typeof balanceOptions>;
+export type FilterFlags = z.infer<typeof filterOptions>;
 export type StatsFlags = z.infer<typeof statsOptions>;
 export type DemoFlags = z.infer<typeof demoOptions>;
 export type ServeFlags = z.infer<typeof serveOptions>;

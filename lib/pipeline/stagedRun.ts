@@ -61,8 +61,8 @@ export function readFailure(e: unknown, inputs: RunInput[], outDir: string): unk
   return new InputError(`cannot read ${shown}: damaged, or not what it claims to be (${msg})`);
 }
 
-export interface StagedResult {
-  manifest: Manifest;
+export interface StagedResult<M = Manifest> {
+  manifest: M;
   /** The data files written into the staging folder (manifest.json is added after them). */
   files: string[];
 }
@@ -72,8 +72,8 @@ export interface StagedResult {
  * DuckDB capped at `memoryLimitGbGiven` (checked before anything is created); then writes
  * manifest.json and commits in one step, or removes everything on failure.
  */
-export async function runStaged(outDir: string, memoryLimitGbGiven: number | undefined,
-  work: (out: StagedOutput, con: DuckDBConnection) => Promise<StagedResult>, open: OpenOptions = {}): Promise<Manifest> {
+export async function runStaged<M = Manifest>(outDir: string, memoryLimitGbGiven: number | undefined,
+  work: (out: StagedOutput, con: DuckDBConnection) => Promise<StagedResult<M>>, open: OpenOptions = {}): Promise<M> {
   const memory = memoryLimitGb(memoryLimitGbGiven);
   const out = await StagedOutput.open(outDir, { kind: "workspace", ...open });
   let con: DuckDBConnection | null = null;

@@ -4,7 +4,6 @@
  * curve and t), S balance tasks at that t, and a merge into the workspace; the outputs are the ones
  * one `curate` process writes. The intermediate folders live in the job's folder.
  */
-import { existsSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { MAX_SHARDS, poolInputs, shardsField } from "../../options/commands";
@@ -12,7 +11,7 @@ import { oneThreshold, pathField, thresholdFields } from "../../options/fields";
 import { UsageError } from "../../errors";
 import { openDuckDB } from "../../pool/duckdb";
 import { readFileLayout, splitPool } from "../../pool/poolSplit";
-import { checkWorkspaceName, resolveInput } from "../paths";
+import { checkWorkspaceName, refuseInputsInside, resolveInput } from "../paths";
 import { optionFlags, slurmFields, type JobKind, type TaskPlan } from "./kind";
 
 const { progress: _progress, ...inputs } = poolInputs;
@@ -85,9 +84,3 @@ async function checkShardable(pool: string[], shards: number): Promise<void> {
 }
 
 /** An input inside the output folder would be replaced by the job's commit: refused at submit, naming it. */
-function refuseInputsInside(outDir: string, out: string, inputs: [string, string][]): void {
-  const real = existsSync(outDir) ? realpathSync(outDir) : outDir;
-  for (const [field, p] of inputs) {
-    if (p.startsWith(real + path.sep)) throw new UsageError(`"${field}": it is inside the output "${out}", which the job writes over; move it out first or choose another "out"`);
-  }
-}
