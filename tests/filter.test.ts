@@ -217,3 +217,28 @@ test("a filter job (job submit, the same flags as a spec) writes what the comman
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /are for clip_score and laion2b/);
 });
+
+test("both orders compose: filter then balance keeps a subset of the filter's rows; balance then filter keeps exactly the balanced rows the filter's rule keeps (curated.parquet carries the pool's columns)", { timeout: 240_000 }, async (t) => {
+  const dir = tempDir(t);
+  const pool = path.join(dir, "pool.parquet");
+  await makePool(pool);
+  const metadata = path.join(dir, "metadata.json");
+  writeFileSync(metadata, JSON.stringify(["photo", "dress", "shirt", "black", "white", "with", "and", "for", "the", "of", "new", "item"]));
+  const uids = async (file: string) => new Set((await readParquet(file)).map((r) => String(r.uid)));
+  const ok = (r: ReturnType<typeof cli>) => assert.equal(r.code, 0, r.stderr);
+  // filter, then balance the filtered pool
+  ok(cli("filter", "--pool", pool, "--out", path.join(dir, "F"), "--name", "basic_filter", "--lid", "none", "--progress", "none"));
+  ok(cli("curate", "--metadata", metadata, "--pool", path.join(dir, "F", "filtered.parquet"), "--out", path.join(dir, "FB"), "--t", "30", "--skip-null-text", "--progress", "none"));
+  const F = await uids(path.join(dir, "F", "filtered.parquet")), FB = await uids(path.join(dir, "FB", "curated.parquet"));
+  assert.ok(FB.size > 0 && FB.size < F.size);
+  for (const u of FB) assert.ok(F.has(u), "filter-then-balance keeps only rows the filter kept");
+  // balance, then filter the curated set: it has the pool's columns (sizes, scores) after its own
+  ok(cli("curate", "--metadata", metadata, "--pool", pool, "--out", path.join(dir, "B"), "--t", "30", "--skip-null-text", "--progress", "none"));
+  const curated = await readParquet(path.join(dir, "B", "curated.parquet"));
+  assert.deepEqual(Object.keys(curated[0]), ["uid", "url", "text", "p_keep", "entry_ids", "original_width", "original_height", "clip_b32_similarity_score", "clip_l14_similarity_score"]);
+  const all = new Map((await readParquet(pool)).map((r) => [String(r.uid), r]));
+  for (const r of curated) assert.equal(r.original_width, all.get(String(r.uid))!.original_width);
+  ok(cli("filter", "--pool", path.join(dir, "B", "curated.parquet"), "--out", path.join(dir, "BF"), "--name", "basic_filter", "--lid", "none", "--progress", "none"));
+  const B = await uids(path.join(dir, "B", "curated.parquet")), BF = await uids(path.join(dir, "BF", "filtered.parquet"));
+  assert.deepEqual([...BF].sort(), [...B].filter((u) => F.has(u)).sort(), "balance-then-filter = the balanced rows the rule keeps");
+});

@@ -16,9 +16,9 @@ import { oneThreshold, thresholdFields } from "../options/fields";
 import { parseOptions } from "../options/validate";
 import { InputError, UsageError, firstLine } from "../errors";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
-import { PARQUET_ROW_OPTIONS, queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
+import { PARQUET_ROW_OPTIONS, queryRows, sqlIdent, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { isHexUid } from "../pool/npy";
-import { poolRelation, type Pool } from "../pool/pool";
+import { poolOtherColumns, poolRelation, type Pool } from "../pool/pool";
 import type { StagedOutput } from "../util/stagedOutput";
 import { forEachMatchRow, readEntryCounts, readManifest, requireArtifact } from "../workspace/artifacts";
 import type { BalanceSection, Manifest } from "../workspace/manifest";
@@ -197,20 +197,29 @@ async function writeKept(con: DuckDBConnection, target: string): Promise<number>
   return Number(written.getRows()[0]?.[0] ?? -1);
 }
 
-/** curated.parquet (uid, url, text, p_keep, entry_ids) of the rows in the table `kept` (k, p_keep), in k order; returns its row count. */
+/** The columns a curated set has before the pool's others (poolOtherColumns). */
+export const CURATED_COLUMNS = ["uid", "url", "text", "p_keep", "entry_ids"] as const;
+
+/**
+ * curated.parquet of the rows in the table `kept` (k, p_keep), in k order: uid, url, text, p_keep,
+ * entry_ids, then every other column of the pool (sizes, scores, labels…), so a curated set can be
+ * filtered or trained on as its pool can. Returns its row count.
+ */
 export async function writeCurated(con: DuckDBConnection, matched: string, pool: Pool, matchedRows: number, target: string,
   slicing: { oneStatementMax: number; sliceRows: number }): Promise<number> {
+  const other = await poolOtherColumns(con, pool, CURATED_COLUMNS);
+  const otherNames = other.map((c) => `, p.${sqlIdent(c.name)}`).join("");
   const select = (slice?: { from: number; to: number; poolRows: { from: number; to: number } }) => `
-      SELECT m.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", ${KEPT_TABLE}.p_keep, m.entry_ids
+      SELECT m.uid, CAST(p.url AS VARCHAR) AS url, CAST(p."text" AS VARCHAR) AS "text", ${KEPT_TABLE}.p_keep, m.entry_ids${otherNames}
       FROM ${KEPT_TABLE} JOIN (${slice ? `SELECT * FROM (${matched}) WHERE k >= ${slice.from} AND k < ${slice.to}` : matched}) m USING (k)
-      JOIN (SELECT pool_row, url, "text" FROM (${poolRelation(pool, slice?.poolRows)})) p USING (pool_row)
+      JOIN (SELECT * EXCLUDE (uid) FROM (${poolRelation(pool, slice?.poolRows, other)})) p USING (pool_row)
       ${slice ? `WHERE ${KEPT_TABLE}.k >= ${slice.from} AND ${KEPT_TABLE}.k < ${slice.to}` : ""}
       ORDER BY ${KEPT_TABLE}.k`;
   if (matchedRows <= slicing.oneStatementMax) {
     const written = await con.runAndReadAll(`COPY (${select()}) TO ${sqlString(target)} (${PARQUET_ROW_OPTIONS})`);
     return Number(written.getRows()[0]?.[0] ?? -1);
   }
-  await con.run(`CREATE OR REPLACE TABLE ${CURATED_TABLE} (uid VARCHAR, url VARCHAR, "text" VARCHAR, p_keep DOUBLE, entry_ids INTEGER[])`);
+  await con.run(`CREATE OR REPLACE TABLE ${CURATED_TABLE} (uid VARCHAR, url VARCHAR, "text" VARCHAR, p_keep DOUBLE, entry_ids INTEGER[]${other.map((c) => `, ${sqlIdent(c.name)} ${c.type}`).join("")})`);
   for (let from = 0; from < matchedRows; from += slicing.sliceRows) {
     const to = Math.min(matchedRows, from + slicing.sliceRows);
     // pool_row grows with k, so the slice's rows lie between these two

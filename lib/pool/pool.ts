@@ -149,21 +149,43 @@ export function fileOffsets(pool: Pool): number[] {
   return offsets;
 }
 
+/** A column the pool's files hold besides its uid, url and text (the curated set carries it). */
+export interface PoolColumn {
+  name: string;
+  type: string;
+}
+
 /**
- * SQL relation over the pool: pool_row (0-based position in the pool), uid, url, text; only the rows
- * with pool_row in [rows.from, rows.to] when given, read from the files (and row groups) holding them.
+ * The pool's other columns (sizes, scores, labels…): those every file holds with one type, in the
+ * first file's order, except the uid, url and text columns and any whose name (case aside, as DuckDB
+ * compares names) is one of `taken`, the columns a curated set already has.
  */
-export function poolRelation(pool: Pool, rows?: { from: number; to: number }): string {
+export async function poolOtherColumns(con: DuckDBConnection, pool: Pool, taken: readonly string[]): Promise<PoolColumn[]> {
+  const skip = new Set([pool.textColumn, pool.urlColumn, pool.uidColumn, ...taken].filter((c): c is string => c !== null).map((c) => c.toLowerCase()));
+  let common: PoolColumn[] | null = null;
+  for (const f of pool.files) {
+    const cols = (await queryRows(con, `DESCRIBE SELECT * FROM read_parquet(${sqlString(f.path)})`)).map((c) => ({ name: String(c.column_name), type: String(c.column_type) }));
+    common = common === null ? cols : common.filter((c) => cols.some((d) => d.name === c.name && d.type === c.type));
+  }
+  return (common ?? []).filter((c) => !skip.has(c.name.toLowerCase()));
+}
+
+/**
+ * SQL relation over the pool: pool_row (0-based position in the pool), uid, url, text (and the
+ * `other` columns by their names); only the rows with pool_row in [rows.from, rows.to] when given,
+ * read from the files (and row groups) holding them.
+ */
+export function poolRelation(pool: Pool, rows?: { from: number; to: number }, other: readonly PoolColumn[] = []): string {
   const offsets = fileOffsets(pool);
   const parts = pool.files.flatMap((f, i) => {
     const first = rows ? Math.max(0, rows.from - offsets[i]) : 0, last = rows ? Math.min(f.rows - 1, rows.to - offsets[i]) : f.rows - 1;
     if (rows && first > last) return [];
     return [`SELECT ${offsets[i]} + file_row_number AS pool_row, ${uidSql(pool)} AS uid,
-      ${columnOrNull(pool.urlColumn)} AS url, ${columnOrNull(pool.textColumn)} AS "text"
+      ${columnOrNull(pool.urlColumn)} AS url, ${columnOrNull(pool.textColumn)} AS "text"${other.map((c) => `, ${sqlIdent(c.name)}`).join("")}
     FROM read_parquet(${sqlString(f.path)}, file_row_number = true)${rows ? ` WHERE file_row_number BETWEEN ${first} AND ${last}` : ""}`];
   });
   // no file holds such rows: an empty relation (callers count what their joins found)
-  if (parts.length === 0) return `SELECT CAST(NULL AS BIGINT) AS pool_row, CAST(NULL AS VARCHAR) AS uid, CAST(NULL AS VARCHAR) AS url, CAST(NULL AS VARCHAR) AS "text" WHERE false`;
+  if (parts.length === 0) return `SELECT CAST(NULL AS BIGINT) AS pool_row, CAST(NULL AS VARCHAR) AS uid, CAST(NULL AS VARCHAR) AS url, CAST(NULL AS VARCHAR) AS "text"${other.map((c) => `, CAST(NULL AS ${c.type}) AS ${sqlIdent(c.name)}`).join("")} WHERE false`;
   return parts.join("\nUNION ALL\n");
 }
 
