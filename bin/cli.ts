@@ -176,6 +176,31 @@ const commands: Record<string, Command> = {
       ...progressHooks(progress),
     })),
   },
+  score: {
+    summary: "score a pool with a trained tiny CLIP: scored.parquet, every pool column and tiny_clip_similarity_score (the cosine of image and caption), for filter --name clip_score --score-col",
+    flags: {
+      run: { kind: "string", value: "DIR", required: true, help: "a run folder written by train (run.json, model.json, weights.bin)" },
+      pool: poolFlags.pool,
+      out: poolFlags.out,
+      "images-from": { kind: "string", value: "DIR", help: "the folder holding the pool's images (files its urls name, or webdataset tar shards); default: the run's workspace" },
+      "text-col": poolFlags["text-col"],
+      "url-col": poolFlags["url-col"],
+      "uid-col": poolFlags["uid-col"],
+      "memory-limit": memoryFlag(),
+      progress: progressFlag,
+      help,
+    },
+    schema: options.scoreOptions,
+    run: async (f, progress) => {
+      const m = await (await import("../lib/train/score")).runScore(f.out as string, {
+        run: f.run as string, pool: f.pool as string[], imagesFrom: f["images-from"] as string | undefined, memoryLimitGb: f["memory-limit"] as number | undefined,
+        columns: { text: f["text-col"] as string | undefined, url: f["url-col"] as string | undefined, uid: f["uid-col"] as string | undefined },
+        ...progressHooks(progress),
+      });
+      const sc = m.score;
+      process.stdout.write(`scored    ${sc.rows_scored.toLocaleString("en")} of ${sc.rows.toLocaleString("en")} rows (${sc.rows_without_image.toLocaleString("en")} without an image, ${sc.rows_null_text.toLocaleString("en")} without a caption: null)\ncolumn    ${sc.column} in ${f.out as string}/scored.parquet\n`);
+    },
+  },
   train: {
     summary: "train a tiny CLIP on a workspace's raw, matched or curated pairs, then evaluate it zero-shot: eval_results.jsonl, run.json",
     flags: {

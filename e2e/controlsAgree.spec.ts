@@ -3,25 +3,12 @@
 // forms), a target above what the pool can give says the largest reachable size, and shares follow one
 // convention (p a fraction as in the paper, every other share a percentage with "%").
 import { expect, test, type Page } from "@playwright/test";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fmtInt, fmtP } from "../lib/browser/format";
-import { clearEvents, engineStats, waitEvent } from "./support/app";
-import { E2E_DATA, FIXTURE, REPO } from "./support/workspaces";
+import { clearEvents, engineStats, engineTargetT, waitEvent } from "./support/app";
+import { E2E_DATA, FIXTURE } from "./support/workspaces";
 
-/** The engine's `balance --target-size N`: the t it picks. */
-function engineTargetT(size: number): number {
-  const out = mkdtempSync(path.join(os.tmpdir(), "mc-agree-"));
-  try {
-    const r = spawnSync(process.execPath, [path.join(REPO, "bin/metacurate.mjs"), "balance", "--in", path.join(E2E_DATA, FIXTURE), "--target-size", String(size), "--out", path.join(out, "ws")], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(r.stderr);
-    return JSON.parse(readFileSync(path.join(out, "ws", "manifest.json"), "utf8")).balance.t;
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-}
 
 /** The three boxes show what t implies: t as the page prints it, p = t_to_p(t), the engine's expected size at t. */
 async function expectBoxesAt(page: Page, t: number) {
@@ -111,7 +98,7 @@ test("p applies on Enter or on leaving the box: t is p_to_t's, and the p box sho
 
 test("a target size applies on Enter or on leaving the box: t is the engine's, and the box shows the expected size at it", async ({ page }) => {
   await open(page);
-  const want = engineTargetT(2000);
+  const want = engineTargetT(FIXTURE, 2000);
   await page.getByTestId("input-target-size").fill("2,000");
   await page.getByTestId("input-target-size").press("Tab");
   await waitEvent(page, "expected-size", { t: want });
@@ -123,7 +110,7 @@ test("a target size above what the pool can give says the largest reachable size
   await open(page);
   const t = manifest().balance.t;
   const rows = manifest().balance.rows_matched;
-  const top = engineTargetT(rows); // the smallest t that keeps every matched row
+  const top = engineTargetT(FIXTURE, rows); // the smallest t that keeps every matched row
   await clearEvents(page);
   await page.getByTestId("input-target-size").fill(String(rows * 3));
   await page.getByTestId("input-target-size").press("Enter");

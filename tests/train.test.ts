@@ -11,6 +11,7 @@ import { JobStore } from "../lib/jobs/store";
 import { mulberry32, normal } from "../lib/util/rng";
 import { makeOps } from "../lib/train/ops";
 import { loadTf } from "../lib/train/tf";
+import { openDuckDB, sqlString } from "../lib/pool/duckdb";
 import { cli } from "./support/cli";
 import { REPO, tempDir, writeParquet } from "./support/fixtures";
 import { waitEnded } from "./support/sharded";
@@ -139,4 +140,38 @@ test("a train job: cancelled while training, it ends cancelled and leaves no run
   const ended = await waitEnded(store, id, 10_000);
   assert.equal(ended.state, "cancelled");
   assert.equal(existsSync(path.join(data, "run1")), false, "no run folder");
+});
+
+test("score: a trained tiny CLIP scores the pool (every pool column kept); true pairs score above captions shifted to another image; the same run gives the same bytes; clip_score filters on it", { skip: MNIST_SKIP, timeout: 300_000 }, async (t) => {
+  const ws = demoWorkspace();
+  const dir = tempDir(t);
+  const run = path.join(dir, "run");
+  assert.equal(cli("train", "--workspace", ws, "--out", run, "--samples-seen", "20000", "--progress", "none").code, 0);
+  const pool = path.join(ws, "source", "pool.parquet");
+  const score = (p: string, out: string) => { const r = cli("score", "--run", run, "--pool", p, "--images-from", ws, "--out", out, "--progress", "none"); assert.equal(r.code, 0, r.stderr); return out; };
+  const a = score(pool, path.join(dir, "a")), b = score(pool, path.join(dir, "b"));
+  assert.ok(readFileSync(path.join(a, "scored.parquet")).equals(readFileSync(path.join(b, "scored.parquet"))), "the same run and pool give the same bytes");
+  const con = await openDuckDB();
+  try {
+    const q = async (sql: string) => (await con.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+    const scored = sqlString(path.join(a, "scored.parquet"));
+    const [cols] = await q(`SELECT list(column_name) AS c FROM (DESCRIBE SELECT * FROM read_parquet(${scored}))`);
+    const [poolCols] = await q(`SELECT list(column_name) AS c FROM (DESCRIBE SELECT * FROM read_parquet(${sqlString(pool)}))`);
+    assert.deepEqual(cols.c, [...(poolCols.c as string[]), "tiny_clip_similarity_score"]);
+    const [n] = await q(`SELECT count(*)::INT AS n, count(tiny_clip_similarity_score)::INT AS scored, min(tiny_clip_similarity_score) AS lo, max(tiny_clip_similarity_score) AS hi FROM read_parquet(${scored})`);
+    assert.equal(n.n, n.scored, "every demo row has its image");
+    assert.ok((n.lo as number) >= -1 - 1e-6 && (n.hi as number) <= 1 + 1e-6, "a cosine");
+    // the same images with each caption moved to the next row's image: the model tells true pairs apart
+    const shifted = path.join(dir, "shifted.parquet");
+    await con.run(`COPY (SELECT * EXCLUDE (file_row_number) REPLACE (coalesce(lead("text") OVER (ORDER BY file_row_number), "text") AS "text") FROM read_parquet(${sqlString(pool)}, file_row_number = true) ORDER BY file_row_number) TO ${sqlString(shifted)} (FORMAT parquet)`);
+    const s = score(shifted, path.join(dir, "s"));
+    const [m] = await q(`SELECT avg(a.tiny_clip_similarity_score) AS truth, avg(b.tiny_clip_similarity_score) AS moved FROM read_parquet(${scored}, file_row_number = true) a JOIN read_parquet(${sqlString(path.join(s, "scored.parquet"))}, file_row_number = true) b USING (file_row_number)`);
+    assert.ok((m.truth as number) > (m.moved as number) + 0.05, `true pairs ${m.truth} against moved captions ${m.moved}`);
+  } finally {
+    con.closeSync();
+  }
+  // a pool without DataComp's scores can now be CLIP-score filtered
+  const f = cli("filter", "--pool", path.join(a, "scored.parquet"), "--out", path.join(dir, "top30"), "--name", "clip_score", "--score-col", "tiny_clip_similarity_score", "--fraction", "0.3", "--progress", "none");
+  assert.equal(f.code, 0, f.stderr);
+  assert.match(f.stdout, /kept [\d,]+ of [\d,]+/);
 });

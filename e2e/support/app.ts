@@ -1,5 +1,7 @@
 /** Page helpers: wait on the app's own events (window.__metacurateEvents), never on sleeps. */
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { E2E_DATA, REPO } from "./workspaces";
@@ -29,4 +31,16 @@ export function engineStats(workspace: string, ...args: string[]) {
   const r = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "stats", "--in", path.join(E2E_DATA, workspace), "--json", ...args], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
+}
+
+/** The engine's `balance --target-size N` on a fixture workspace: the t it picks. */
+export function engineTargetT(workspace: string, size: number): number {
+  const out = mkdtempSync(path.join(os.tmpdir(), "mc-target-"));
+  try {
+    const r = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "balance", "--in", path.join(E2E_DATA, workspace), "--target-size", String(size), "--out", path.join(out, "ws")], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(readFileSync(path.join(out, "ws", "manifest.json"), "utf8")).balance.t;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }

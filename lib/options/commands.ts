@@ -192,6 +192,19 @@ export const trainOptions = z.strictObject({
   wait: z.boolean().optional(),
 }).superRefine(clusterTrainRules);
 
+/** `score`: a pool scored with a trained tiny CLIP (lib/train/score.ts). */
+export const scoreOptions = z.strictObject({
+  run: pathField,
+  pool: z.array(pathField).min(1, { error: "needs at least one parquet file" }),
+  out: pathField,
+  "images-from": pathField.optional(),
+  "text-col": columnField.optional(),
+  "url-col": columnField.optional(),
+  "uid-col": columnField.optional(),
+  "memory-limit": memoryLimitField.optional(),
+  progress: progressField.optional(),
+});
+
 export const evalOptions = z.strictObject({
   run: pathField,
   "eval-task": pathField.optional(),

@@ -13,7 +13,7 @@ import { loadLanguageId, type LanguageId } from "../filters/languageId";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { PARQUET_ROW_OPTIONS, queryRows, sqlIdent, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { isHexUid } from "../pool/npy";
-import { fileOffsets, inspectPool, uidSql, type Pool } from "../pool/pool";
+import { fileOffsets, inspectPool, poolAllColumns, uidSql, type Pool } from "../pool/pool";
 import { sha256File } from "../util/files";
 import { TOOL_VERSION } from "../workspace/manifest";
 import { memoryLimitGb, peakRssMb, runStaged } from "./stagedRun";
@@ -217,10 +217,8 @@ export async function runFilter(outDir: string, opts: FilterOptions): Promise<Fi
     opts.onStage?.("write");
     t0 = performance.now();
     const files: string[] = ["filtered.parquet"];
-    // every pool column of the kept rows, in pool order (files of differing columns unioned by name)
-    const parts = pool.files.map((f, i) => `SELECT ${offsets[i]} + file_row_number AS __pool_row, * EXCLUDE (file_row_number)
-      FROM read_parquet(${sqlString(f.path)}, file_row_number = true) WHERE ${offsets[i]} + file_row_number IN (SELECT pool_row FROM kept)`);
-    const written = await con.runAndReadAll(`COPY (SELECT * EXCLUDE (__pool_row) FROM (${parts.join(" UNION ALL BY NAME ")}) ORDER BY __pool_row) TO ${sqlString(out.file("filtered.parquet"))} (${PARQUET_ROW_OPTIONS})`);
+    // every pool column of the kept rows, in pool order
+    const written = await con.runAndReadAll(`COPY (SELECT * EXCLUDE (__pool_row) FROM (${poolAllColumns(pool, "__pool_row IN (SELECT pool_row FROM kept)")}) ORDER BY __pool_row) TO ${sqlString(out.file("filtered.parquet"))} (${PARQUET_ROW_OPTIONS})`);
     if (Number(written.getRows()[0]?.[0] ?? -1) !== rowsKept) throw new Error(`filtered.parquet got ${String(written.getRows()[0]?.[0])} rows for ${rowsKept} kept`);
     if (hexUids) {
       subsetNpy.write(out.file("subset.npy"));

@@ -189,6 +189,16 @@ export function poolRelation(pool: Pool, rows?: { from: number; to: number }, ot
   return parts.join("\nUNION ALL\n");
 }
 
+/**
+ * SQL relation of every column of the pool's rows (files of differing columns unioned by name) and
+ * __pool_row, their position in the pool; `where` (over __pool_row) picks rows.
+ */
+export function poolAllColumns(pool: Pool, where = "true"): string {
+  const offsets = fileOffsets(pool);
+  return pool.files.map((f, i) => `SELECT * FROM (SELECT ${offsets[i]} + file_row_number AS __pool_row, * EXCLUDE (file_row_number)
+    FROM read_parquet(${sqlString(f.path)}, file_row_number = true)) WHERE ${where}`).join(" UNION ALL BY NAME ");
+}
+
 /** A run of consecutive rows of one file: texts joined by "\n" (their own \n, \r made spaces). */
 export interface TextGroup {
   /** pool_row of the group's first row. */

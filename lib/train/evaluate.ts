@@ -29,8 +29,8 @@ function bowTensor(tf: Tf, vocab: Vocab, texts: string[]): Tensor2D {
   return tf.tensor2d(data, [rows.length, vocab.size]);
 }
 
-/** Normalised embeddings of `n` images from `pixels`, a chunk at a time. */
-async function imageEmbeddings(tf: Tf, model: TinyClip, pixels: Float32Array, n: number): Promise<Float32Array> {
+/** Normalised embeddings (64 each) of `n` images from `pixels`, a chunk at a time. */
+export async function imageEmbeddings(tf: Tf, model: TinyClip, pixels: Float32Array, n: number): Promise<Float32Array> {
   const out = new Float32Array(n * 64);
   for (let from = 0; from < n; from += CHUNK) {
     const m = Math.min(CHUNK, n - from);
@@ -41,7 +41,7 @@ async function imageEmbeddings(tf: Tf, model: TinyClip, pixels: Float32Array, n:
   return out;
 }
 
-async function textEmbeddings(tf: Tf, model: TinyClip, vocab: Vocab, texts: string[]): Promise<Float32Array> {
+export async function textEmbeddings(tf: Tf, model: TinyClip, vocab: Vocab, texts: string[]): Promise<Float32Array> {
   const z = tf.tidy(() => model.normalise(model.encodeText(bowTensor(tf, vocab, texts))));
   const data = await z.data() as Float32Array;
   z.dispose();

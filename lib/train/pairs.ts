@@ -68,7 +68,8 @@ export async function poolClassCounts(manifest: Manifest, column: string, classe
   }
 }
 
-async function imageBytes(dir: string, uid: string, url: string | null, shards: () => Promise<ShardSet>): Promise<Uint8Array | null> {
+/** A pair's image bytes: the file its url names inside `dir`, else the member of `dir`'s tar shards with its uid or url; null when neither holds it. */
+export async function imageBytes(dir: string, uid: string, url: string | null, shards: () => Promise<ShardSet>): Promise<Uint8Array | null> {
   try {
     if (url !== null && !/^[a-z][a-z0-9+.-]*:/i.test(url)) return await readFile(await resolveInside(dir, url));
     const hit = (await shards()).lookup(uid, url);
