@@ -10,12 +10,18 @@ import { E2E_DATA, EXPERIMENT, FIXTURE } from "./support/workspaces";
 const runDirs = () => readdirSync(path.join(E2E_DATA, EXPERIMENT), { withFileTypes: true }).filter((d) => d.isDirectory() && /-s\d+$/.test(d.name)).map((d) => d.name);
 const runCount = () => runDirs().length;
 
-/** The experiment's runs as their files say (the reference the charts are checked against): subset, t, seed, Fashion-MNIST top-1, head and tail. */
+/**
+ * The experiment's runs as their files say (the reference the charts are checked against): subset
+ * (raw, matched, curated, or filtered: DataComp's CLIP-score top 30%, alone or then balanced), the t of
+ * a balanced run of the raw pool (the sweep's), seed, Fashion-MNIST top-1, head and tail.
+ */
 function experimentRuns() {
   return runDirs().map((name) => {
-    const m = /^(raw|matched|curated)(?:-t(\d+))?-s(\d+)$/.exec(name)!;
+    const m = /^(raw|matched|curated|clip30)(?:-t(\d+))?-s(\d+)$/.exec(name);
+    if (!m) throw new Error(`an experiment run this test does not know: ${name}`);
     const line = JSON.parse(readFileSync(path.join(E2E_DATA, EXPERIMENT, name, "eval_results.jsonl"), "utf8"));
-    return { name, subset: m[1], t: m[2] ? Number(m[2]) : null, seed: Number(m[3]), value: line.metrics.main_metric as number, head: line.metrics.acc_head as number, tail: line.metrics.acc_tail as number };
+    const subset = m[1] === "clip30" ? "filtered" : m[1];
+    return { name, subset, t: m[2] && subset === "curated" ? Number(m[2]) : null, seed: Number(m[3]), value: line.metrics.main_metric as number, head: line.metrics.acc_head as number, tail: line.metrics.acc_tail as number };
   });
 }
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -37,7 +43,7 @@ test("the demo's runs: the t sweep with its seeds, head vs tail, and the papers'
   // the sweep: every curated run a point, grouped by t; raw and matched as baselines
   await waitEvent(page, "chart:drawn", { id: "sweep" });
   await expect(page.getByTestId("sweep-note")).toContainText(/1 sweep: fixture · mlp · [\d,]+ seen \(\d+ values of t, \d+ runs\)/);
-  await expect(page.getByTestId("chart-sweep").locator("circle")).toHaveCount(runCount() - 4); // raw and matched (2 seeds each) are lines
+  await expect(page.getByTestId("chart-sweep").locator("circle")).toHaveCount(experimentRuns().filter((r) => r.t !== null).length); // raw and matched are lines; the filtered runs are another pool
   // the baselines are drawn inside the plot, labelled with their values (the means of their seeds, from the files)
   const runs = experimentRuns();
   const raw = mean(runs.filter((r) => r.subset === "raw").map((r) => r.value));
@@ -65,7 +71,11 @@ test("the demo's runs: the t sweep with its seeds, head vs tail, and the papers'
   const headTail = page.getByTestId("chart-head-tail");
   const legend = await headTail.locator("div, span").filter({ hasText: /^t = [\d,]+$/ }).allTextContents();
   expect(legend).toEqual(ts.map((t) => `t = ${tText(t)}`));
-  for (const kind of ["raw pool", "matched", "balanced (colour: t)"]) await expect(headTail.getByText(kind, { exact: true })).toHaveCount(1);
+  for (const kind of ["raw pool", "matched", "balanced (colour: t)", "filtered (DataComp)", "filtered, then balanced"]) await expect(headTail.getByText(kind, { exact: true })).toHaveCount(1);
+  // DataComp's CLIP-score baseline is named as such, alone and then balanced (not a raw pool, not a point of the sweep)
+  const demoT = JSON.parse(readFileSync(path.join(E2E_DATA, FIXTURE, "manifest.json"), "utf8")).balance.t;
+  await expect(page.locator('[data-testid="run-row"][data-id$="/clip30-s0"]')).toContainText("clip_score top 30%");
+  await expect(page.locator(`[data-testid="run-row"][data-id$="/clip30-t${demoT}-s0"]`)).toContainText(`clip_score top 30%, then t = ${demoT}`);
   await marksInside(headTail, "g[aria-label=dot] > *, g[aria-label=text] > *");
   // marks at one spot say how many runs they are: every spot the files share is signed
   const spots = new Map<string, number>();

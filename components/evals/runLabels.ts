@@ -1,8 +1,15 @@
 import type { EvalRun } from "../../lib/evals/run";
 
-/** How a run was curated, in a few words: "curated t = 40", "raw pool", "matched". */
+/** The DataComp filter a run's pool went through, in a few words: "clip_score top 30%", "basic_filter". */
+export function filterLabel(f: NonNullable<EvalRun["curation"]["poolFilter"]>): string {
+  const cut = f.fraction !== null ? ` top ${Math.round(f.fraction * 1000) / 10}%` : f.threshold !== null ? ` ≥ ${f.threshold}` : "";
+  return `${f.name}${cut}`;
+}
+
+/** How a run was curated, in a few words: "curated t = 40", "raw pool", "matched", "clip_score top 30%, then t = 51". */
 export function curationLabel(run: EvalRun): string {
   const c = run.curation;
+  if (c.poolFilter) return `${filterLabel(c.poolFilter)}${c.subset === "matched" ? ", matched" : c.t !== null ? `, then t = ${c.t.toLocaleString("en-US")}` : ""}`;
   if (c.subset === "raw") return "raw pool";
   if (c.subset === "matched") return "matched";
   if (c.t !== null) return `t = ${c.t.toLocaleString("en-US")}`;

@@ -9,7 +9,7 @@ import path from "node:path";
 import { openDuckDB, sqlString } from "../pool/duckdb";
 import { synsetNames, wordnetDbDir } from "../metadata/wordnet";
 import { makeCaption, mulberry32, SURFACE_FORMS } from "./captions";
-import { CLASS_NAMES, fashionMnistDir, loadFashionSplit } from "./fashionMnist";
+import { CLASS_NAMES, FASHION_SIDE, fashionMnistDir, loadFashionSplit } from "./fashionMnist";
 import { encodeGrayPng } from "./png";
 import { tarArchive } from "./tarWriter";
 
@@ -40,7 +40,9 @@ export const SAMPLES_PER_SHARD = 10_000;
 export const DEMO_IMAGE_HOST = "https://fashion-mnist.invalid/";
 
 /**
- * Writes into `dir`: pool.parquet (uid, url, text, label), the images and metadata.parquet (entry,
+ * Writes into `dir`: pool.parquet (uid, url, text, label, and DataComp's original_width and
+ * original_height: the images' own 28 × 28, all the DataComp columns the demo can honestly have; a
+ * CLIP score comes from `metacurate score`), the images and metadata.parquet (entry,
  * source). Images are files `images/N.png`, each url `urlPrefix + "images/N.png"` (a path relative to
  * the workspace); or, with `webdataset`, tar shards `shards/SSSSS.tar` as img2dataset writes them
  * (KEY.png, KEY.txt, KEY.json with uid, url and caption), each url then on DEMO_IMAGE_HOST.
@@ -70,7 +72,7 @@ export async function writeDemoPool(dir: string, opts: { rows?: number; seed?: n
     const uid = createHash("md5").update(`fashion-demo:${seed}:${i}`).digest("hex");
     const { text } = makeCaption(label, NOISE_FRACTION, rng);
     const url = opts.webdataset ? `${DEMO_IMAGE_HOST}${name}` : `${opts.urlPrefix ?? ""}images/${name}`;
-    lines.push(JSON.stringify({ uid, url, text, label }));
+    lines.push(JSON.stringify({ uid, url, text, label, original_width: FASHION_SIDE, original_height: FASHION_SIDE }));
     if (!opts.webdataset) { writeFileSync(path.join(images, name), png); return; }
     const key = String(i).padStart(9, "0");
     shard.push({ name: `${key}.png`, data: png }, { name: `${key}.txt`, data: Buffer.from(text) },
@@ -94,7 +96,7 @@ export async function writeDemoPool(dir: string, opts: { rows?: number; seed?: n
   const con = await openDuckDB();
   try {
     await con.run(`COPY (SELECT * FROM read_json(${sqlString(poolJson)}, format = 'newline_delimited',
-        columns = {'uid': 'VARCHAR', 'url': 'VARCHAR', 'text': 'VARCHAR', 'label': 'INTEGER'}))
+        columns = {'uid': 'VARCHAR', 'url': 'VARCHAR', 'text': 'VARCHAR', 'label': 'INTEGER', 'original_width': 'INTEGER', 'original_height': 'INTEGER'}))
       TO ${sqlString(path.join(dir, "pool.parquet"))} (FORMAT parquet)`);
     await con.run(`COPY (SELECT * FROM read_json(${sqlString(metaJson)}, format = 'newline_delimited',
         columns = {'entry': 'VARCHAR', 'source': 'VARCHAR'}))

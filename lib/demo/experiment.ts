@@ -2,7 +2,9 @@
  * The MetaCLIP effect measured on the demo (`metacurate demo --experiment`): the same tiny CLIP
  * trained at equal samples seen (by default twice the raw pool: DataComp's regime of about 1–2
  * passes; `--passes N` for more) on the raw
- * pool, on its matched rows, and on the pool balanced at a sweep of t (the demo's own t among them),
+ * pool, on its matched rows, on the pool balanced at a sweep of t (the demo's own t among them), and
+ * on DataComp's CLIP-score baseline (the top 30% by a tiny CLIP trained on the raw pool) alone and
+ * then balanced at the demo's t,
  * each with several seeds, two trainings at a time (tfjs-wasm runs one thread per process). Every run
  * is an ordinary run folder; experiment.json gathers them. Node only.
  */
@@ -17,10 +19,15 @@ export const SWEEP_T = [40, 80, 160, 320, 640, 1280];
 
 export interface Condition {
   name: string;
+  /** The run folders' prefix: KEY-sSEED. */
+  key: string;
   subset: "raw" | "matched" | "curated";
   t: number | null;
   workspace: string;
 }
+
+/** DataComp's CLIP-score baseline on the demo: the top 30% of the pool by a tiny CLIP trained on the raw pool (seed 0), as DFN scores with a model of the pool itself. */
+export const CLIP_FRACTION = 0.3;
 
 export interface ConditionResult {
   condition: string;
@@ -51,31 +58,51 @@ export async function runExperiment(cli: string, demo: string, out: string, seed
   mkdirSync(out, { recursive: true });
   const samples = Math.round(passes * manifest.match.rows_read);
   const ts = [...new Set([...SWEEP_T, manifest.balance.t])].sort((a, b) => a - b);
+  const demoT = manifest.balance.t, seed0 = manifest.balance.seed;
   const conditions: Condition[] = [
-    { name: "raw", subset: "raw", t: null, workspace: demo },
-    { name: "matched", subset: "matched", t: null, workspace: demo },
-    ...ts.map((t) => ({ name: `t=${t}${t === manifest.balance!.t ? " (demo)" : ""}`, subset: "curated" as const, t, workspace: t === manifest.balance!.t ? demo : path.join(out, `balanced-t${t}`) })),
+    { name: "raw", key: "raw", subset: "raw", t: null, workspace: demo },
+    { name: "matched", key: "matched", subset: "matched", t: null, workspace: demo },
+    ...ts.map((t) => ({ name: `t=${t}${t === demoT ? " (demo)" : ""}`, key: `curated-t${t}`, subset: "curated" as const, t, workspace: t === demoT ? demo : path.join(out, `balanced-t${t}`) })),
   ];
   for (const c of conditions) {
     if (c.workspace !== demo && !existsSync(path.join(c.workspace, "manifest.json"))) {
-      await runCli(cli, ["balance", "--in", demo, "--out", c.workspace, "--t", String(c.t), "--seed", String(manifest.balance.seed)]);
+      await runCli(cli, ["balance", "--in", demo, "--out", c.workspace, "--t", String(c.t), "--seed", String(seed0)]);
     }
   }
-  const jobs = conditions.flatMap((c) => Array.from({ length: seeds }, (_, seed) => ({ c, seed, run: path.join(out, `${c.subset}${c.t !== null ? `-t${c.t}` : ""}-s${seed}`) })));
   const parallel = Math.max(1, Math.min(2, os.availableParallelism()));
-  let next = 0, done = 0;
-  const worker = async () => {
-    for (let j = next++; j < jobs.length; j = next++) {
-      const { c, seed, run } = jobs[j];
-      if (!existsSync(path.join(run, "run.json"))) {
-        await runCli(cli, ["train", "--workspace", c.workspace, "--images-from", demo, "--subset", c.subset, "--samples-seen", String(samples), "--seed", String(seed), "--out", run]);
+  const runDir = (c: Condition, seed: number) => path.join(out, `${c.key}-s${seed}`);
+  let done = 0;
+  const total = (conditions.length + 2) * seeds;
+  const train = async (cs: Condition[]) => {
+    const jobs = cs.flatMap((c) => Array.from({ length: seeds }, (_, seed) => ({ c, seed, run: runDir(c, seed) })));
+    let next = 0;
+    const worker = async () => {
+      for (let j = next++; j < jobs.length; j = next++) {
+        const { c, seed, run } = jobs[j];
+        if (!existsSync(path.join(run, "run.json"))) {
+          await runCli(cli, ["train", "--workspace", c.workspace, "--images-from", demo, "--subset", c.subset, "--samples-seen", String(samples), "--seed", String(seed), "--out", run]);
+        }
+        log(`run ${++done}/${total}: ${c.name}, seed ${seed}`);
       }
-      log(`run ${++done}/${jobs.length}: ${c.name}, seed ${seed}`);
-    }
+    };
+    await Promise.all(Array.from({ length: parallel }, worker));
   };
-  await Promise.all(Array.from({ length: parallel }, worker));
+  await train(conditions);
+  // DataComp's CLIP-score filter, with the raw pool's own tiny CLIP as the scorer; then balanced at the demo's t too
+  const scored = path.join(out, "scored"), clip = path.join(out, "clip30"), clipWs = path.join(out, "clip30-ws");
+  if (!existsSync(path.join(scored, "manifest.json"))) await runCli(cli, ["score", "--run", runDir(conditions[0], 0), "--pool", ...manifest.match.pool.files.map((f) => f.path), "--images-from", demo, "--out", scored]);
+  if (!existsSync(path.join(clip, "manifest.json"))) await runCli(cli, ["filter", "--pool", path.join(scored, "scored.parquet"), "--out", clip, "--name", "clip_score", "--score-col", "tiny_clip_similarity_score", "--fraction", String(CLIP_FRACTION)]);
+  if (!existsSync(path.join(clipWs, "manifest.json"))) {
+    await runCli(cli, ["curate", "--metadata", manifest.match.metadata.file, "--pool", path.join(clip, "filtered.parquet"), "--out", clipWs, "--t", String(demoT), "--seed", String(seed0)]);
+  }
+  const filtered: Condition[] = [
+    { name: `CLIP score top ${100 * CLIP_FRACTION}%`, key: "clip30", subset: "raw", t: null, workspace: clipWs },
+    { name: `top ${100 * CLIP_FRACTION}%, then t=${demoT}`, key: `clip30-t${demoT}`, subset: "curated", t: demoT, workspace: clipWs },
+  ];
+  await train(filtered);
+  conditions.push(...filtered);
   const results = conditions.map((c): ConditionResult => {
-    const runs = Array.from({ length: seeds }, (_, seed) => JSON.parse(readFileSync(path.join(out, `${c.subset}${c.t !== null ? `-t${c.t}` : ""}-s${seed}`, "run.json"), "utf8")));
+    const runs = Array.from({ length: seeds }, (_, seed) => JSON.parse(readFileSync(path.join(runDir(c, seed), "run.json"), "utf8")));
     return {
       condition: c.name, subset: c.subset, t: c.t, subset_size: runs[0].subset_size, passes: runs[0].passes, seeds: runs.map((r) => r.seed),
       acc1: runs.map((r) => r.eval.metrics.acc1), acc_head: runs.map((r) => r.eval.metrics.acc_head), acc_tail: runs.map((r) => r.eval.metrics.acc_tail),

@@ -3,6 +3,9 @@ import path from "node:path";
 import { InputError } from "../errors";
 import { readIdxImages } from "../util/idx";
 
+/** The side of a Fashion-MNIST image, in pixels. */
+export const FASHION_SIDE = 28;
+
 export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
 export const CLASS_NAMES = ["t-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"];
 
@@ -20,6 +23,6 @@ export function fashionMnistDir(): string {
 export function loadFashionSplit(which: "train" | "t10k", dir = fashionMnistDir()): FashionSplit {
   const hint = ": install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist) or set METACURATE_FASHION_MNIST_DIR";
   const { n, rows, cols, pixels, labels } = readIdxImages(path.join(dir, `${which}-images-idx3-ubyte.gz`), path.join(dir, `${which}-labels-idx1-ubyte.gz`), hint);
-  if (rows !== 28 || cols !== 28) throw new InputError(`${dir}: bad Fashion-MNIST IDX header (${rows}×${cols} images)`);
+  if (rows !== FASHION_SIDE || cols !== FASHION_SIDE) throw new InputError(`${dir}: bad Fashion-MNIST IDX header (${rows}×${cols} images)`);
   return { n, pixels, labels };
 }

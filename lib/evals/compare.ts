@@ -9,12 +9,13 @@ import { experiments } from "./repeats";
 import type { EvalRun } from "./run";
 import { groupKey } from "./sweep";
 
-/** 0 for the raw pool, 1 for the matched pool, then more the smaller t; unknown curations last. */
+/** 0 for the raw pool, 1 for the matched pool, then more the smaller t; half a step more for a filtered pool; unknown curations last. */
 export function curationStrength(run: EvalRun): number {
   const c = run.curation;
-  if (c.subset === "raw") return 0;
-  if (c.subset === "matched") return 1;
-  if (c.t !== null) return 2 + 1 / Math.max(1, c.t);
+  const filtered = c.poolFilter ? 0.5 : 0;
+  if (c.subset === "raw") return filtered;
+  if (c.subset === "matched") return 1 + filtered;
+  if (c.t !== null) return 2 + 1 / Math.max(1, c.t) + filtered;
   return 4;
 }
 

@@ -29,6 +29,10 @@ export interface RunCuration {
   curationHash: string | null;
   /** sha256 of the workspace's manifest.json (runs that predate curation_sha256: equal when trained on the same workspace). */
   workspaceHash: string | null;
+  /** The pool's identity (run.json's pool_sha256): runs on different pools are never one sweep. */
+  poolHash: string | null;
+  /** The DataComp filter that made the pool, when one did: "clip_score", with its score column and cut. */
+  poolFilter: { name: string; scoreColumn: string | null; threshold: number | null; fraction: number | null } | null;
   subset: string | null;
   t: number | null;
   /** Tail share of matches at t (MetaCLIP's p). */
@@ -76,6 +80,8 @@ export const runRecordSchema = z.looseObject({
   metadata_hash: str,
   workspace_manifest_sha256: str,
   curation_sha256: str,
+  pool_sha256: str,
+  pool_filter: z.looseObject({ name: z.string(), score_column: str, threshold: num, fraction: num }).nullable().optional(),
   subset: str,
   subset_size: num,
   t: num,
@@ -91,7 +97,7 @@ export const runRecordSchema = z.looseObject({
 });
 export type RunRecordFields = z.infer<typeof runRecordSchema>;
 
-const emptyCuration = (): RunCuration => ({ workspace: null, servedWorkspace: null, metadataHash: null, curationHash: null, workspaceHash: null, subset: null, t: null, p: null, balanceSeed: null, subsetSize: null });
+const emptyCuration = (): RunCuration => ({ workspace: null, servedWorkspace: null, metadataHash: null, curationHash: null, workspaceHash: null, poolHash: null, poolFilter: null, subset: null, t: null, p: null, balanceSeed: null, subsetSize: null });
 const emptyTraining = (): RunTraining => ({ kind: null, scale: null, model: null, samplesSeen: null, passes: null, seed: null });
 
 const baseName = (p: string) => p.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? p;
@@ -120,7 +126,8 @@ export function buildRun(id: string, evalText: string, runJsonText: string | nul
         origin = datacomp ? "datacomp" : "metacurate";
         Object.assign(curation, {
           workspace: f.workspace ? baseName(f.workspace) : null, workspacePath: f.workspace ?? null, metadataHash: f.metadata_hash ?? null,
-          curationHash: f.curation_sha256 ?? null, workspaceHash: f.workspace_manifest_sha256 ?? null, subset: f.subset ?? null,
+          curationHash: f.curation_sha256 ?? null, workspaceHash: f.workspace_manifest_sha256 ?? null, poolHash: f.pool_sha256 ?? null,
+          poolFilter: f.pool_filter ? { name: f.pool_filter.name, scoreColumn: f.pool_filter.score_column ?? null, threshold: f.pool_filter.threshold ?? null, fraction: f.pool_filter.fraction ?? null } : null, subset: f.subset ?? null,
           // a raw or matched run was not balanced: the workspace's t, p and draw seed are not its curation
           ...(f.subset === "raw" || f.subset === "matched" ? { t: null, p: null, balanceSeed: null } : { t: f.t ?? null, p: f.tail_share ?? null, balanceSeed: f.balance_seed ?? null }),
           subsetSize: f.subset_size ?? null,

@@ -1,6 +1,6 @@
 /**
  * t sweeps: runs that differ only in t (and in seeds). Runs are grouped by what else shapes a result —
- * the pool and metadata (metadata hash, else workspace), the trainer (kind, scale, model) and the samples
+ * the metadata (its hash, else the workspace) and the pool (its files' hash, where the run records it), the trainer (kind, scale, model) and the samples
  * seen (to two significant figures: the embedded trainer rounds them to whole batches) — and a group with
  * two or more values of t is a sweep. Its runs without t (raw, matched) are its baselines. A repeat of
  * an experiment (repeats.ts) counts once: its value is the mean of its runs'. Isomorphic.
@@ -44,7 +44,7 @@ const twoFigures = (x: number | null) => (x === null ? "?" : Number(x.toPrecisio
 
 export function groupKey(run: EvalRun): string {
   const c = run.curation, tr = run.training;
-  return JSON.stringify([c.metadataHash ?? c.servedWorkspace ?? c.workspace, tr.kind, tr.scale, tr.model, twoFigures(tr.samplesSeen)]);
+  return JSON.stringify([c.metadataHash ?? c.servedWorkspace ?? c.workspace, c.poolHash, tr.kind, tr.scale, tr.model, twoFigures(tr.samplesSeen)]);
 }
 
 function meanSd(xs: number[]): { mean: number; sd: number | null } {

@@ -5,6 +5,7 @@
  * sizes, samples seen and passes, hyperparameters, losses, timings), model.json and weights.bin.
  * SIGTERM (a cancel) stops between steps and leaves no run folder behind. Node only.
  */
+import { poolFilter, poolHash, type PoolFilterRecord } from "../workspace/poolOrigin";
 import { curationHash } from "../workspace/curationHash";
 import { stageTimer } from "../util/stageTimer";
 import { createHash } from "node:crypto";
@@ -55,6 +56,10 @@ export interface RunRecord {
   workspace_manifest_sha256: string;
   /** The pairs trained on, whatever folder holds them (lib/workspace/curationHash.ts): equal for a rerun. */
   curation_sha256: string;
+  /** The pool's files' sha256 as one hash (runs on different pools are never one sweep). */
+  pool_sha256: string;
+  /** The DataComp filter that made the pool (its filtered.parquet), or null. */
+  pool_filter: PoolFilterRecord | null;
   metadata_hash: string;
   subset: Subset;
   /** Rows of the subset, pairs trained on (rows with a readable image), rows without one. */
@@ -147,7 +152,8 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
       const b = manifest.balance;
       const record: RunRecord = {
         tool: "metacurate", version: TOOL_VERSION, kind: "train",
-        workspace, workspace_manifest_sha256: sha256(manifestText), curation_sha256: curationHash(manifest, opts.subset), metadata_hash: manifest.match.metadata.metadataHash,
+        workspace, workspace_manifest_sha256: sha256(manifestText), curation_sha256: curationHash(manifest, opts.subset),
+        pool_sha256: poolHash(manifest), pool_filter: await poolFilter(manifest), metadata_hash: manifest.match.metadata.metadataHash,
         subset: opts.subset, subset_rows: pairs.rows, subset_size: pairs.n, images_missing: pairs.missing,
         t: b?.t ?? null, tail_share: b?.tail_share ?? null, balance_seed: b?.seed ?? null,
         seed: opts.seed, samples_seen: result.samplesSeen, samples_seen_planned: result.stepsPlanned * result.batch,
