@@ -83,6 +83,15 @@ test("the demo's runs: the t sweep with its seeds, head vs tail, and the papers'
   const shared = [...spots.values()].filter((n) => n > 1).sort();
   const signs = (await headTail.locator("g[aria-label=text] text").evaluateAll((els) => els.map((el) => [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE || n.nodeName === "tspan").map((n) => n.textContent).join("")))).filter((x) => /^×\d+$/.test(x)).map((x) => Number(x.slice(1))).sort();
   expect(signs).toEqual(shared);
+  // DataComp's filter beside balancing: each curation's gain over raw as the files give it, and the paper's small-scale baselines
+  await waitEvent(page, "chart:drawn", { id: "filter-balance" });
+  const gainOf = (names: string[]) => mean(runs.filter((r) => names.includes(r.name)).map((r) => r.value)) - raw;
+  const filtered = runs.filter((r) => /^clip30-s\d+$/.test(r.name)).map((r) => r.name), both = runs.filter((r) => /^clip30-t\d+-s\d+$/.test(r.name)).map((r) => r.name);
+  expect(filtered.length).toBeGreaterThan(0);
+  expect(Number(await page.locator('[data-testid="condition-gain"][data-label="clip_score top 30%"]').getAttribute("data-mean"))).toBeCloseTo(gainOf(filtered), 9);
+  expect(Number(await page.locator(`[data-testid="condition-gain"][data-label="clip_score top 30%, then t = ${demoT}"]`).getAttribute("data-mean"))).toBeCloseTo(gainOf(both), 9);
+  expect(Number(await page.locator('[data-testid="condition-gain"][data-label="t = 80"]').getAttribute("data-mean"))).toBeCloseTo(gainOf(runs.filter((r) => r.t === 80).map((r) => r.name)), 9);
+  await expect(page.getByTestId("chart-datacomp-baselines").locator("svg text", { hasText: "+0.041 (3.8M)" })).toHaveCount(1); // CLIP score (L/14 30%): 0.173 − 0.132
   // the papers' runs: DataComp Table 3 and MetaCLIP, with their sources; on the ImageNet–Average chart too
   await expect(page.getByTestId("reference-row")).toHaveCount(42);
   await expect(page.getByTestId("reference-table")).toContainText("DataComp Table 3, xlarge / Image-based ∩ CLIP score (L/14 30%) = DataComp-1B");

@@ -2,6 +2,7 @@
 // reference and its noise verdict from the seeds — each checked against hand-computed values.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { conditionGains } from "../lib/evals/conditions";
 import { curationStrength, noiseVerdict, orderForComparison, seedSpread } from "../lib/evals/compare";
 import { experiments, repeatOf } from "../lib/evals/repeats";
 import { buildRun, type EvalRun } from "../lib/evals/run";
@@ -9,11 +10,12 @@ import { tSweeps } from "../lib/evals/sweep";
 import { curationHash } from "../lib/workspace/curationHash";
 import type { Manifest } from "../lib/workspace/manifest";
 
-interface R { subset?: string; t?: number | null; seed?: number; acc: number; pairs?: string | null; manifest?: string | null; samples?: number; balanceSeed?: number }
+interface R { subset?: string; t?: number | null; seed?: number; acc: number; pairs?: string | null; manifest?: string | null; samples?: number; balanceSeed?: number; filter?: string; pool?: string }
 const run = (id: string, r: R): EvalRun => buildRun(id,
   `{"key": "fashion_mnist", "dataset": "Fashion-MNIST", "metrics": {"acc1": ${r.acc}, "main_metric": ${r.acc}}}`,
   JSON.stringify({ kind: "train", metadata_hash: "m", workspace: "/w/demo", subset: r.subset ?? "curated", t: r.t ?? null, seed: r.seed ?? 0, balance_seed: r.balanceSeed ?? 0,
-    samples_seen: r.samples ?? 8192, tower: "mlp", ...(r.pairs !== null ? { curation_sha256: r.pairs ?? `pairs-${r.subset ?? "curated"}-${r.t ?? "none"}` } : {}), ...(r.manifest ? { workspace_manifest_sha256: r.manifest } : {}) }));
+    samples_seen: r.samples ?? 8192, tower: "mlp", ...(r.pairs !== null ? { curation_sha256: r.pairs ?? `pairs-${r.filter ?? ""}-${r.subset ?? "curated"}-${r.t ?? "none"}` } : {}), ...(r.manifest ? { workspace_manifest_sha256: r.manifest } : {}),
+    ...(r.filter ? { pool_filter: { name: r.filter, score_column: "s", threshold: 0.4, fraction: 0.3, rows_read: 10, rows_kept: 3 }, pool_sha256: "filtered-pool" } : { pool_sha256: r.pool ?? "pool" }) }));
 
 test("a run with the same pairs, trainer, seed and samples seen as another is a repeat; any difference makes a new experiment", () => {
   const runs = [run("t160-s0", { t: 160, acc: 0.5 }), run("t160-s1", { t: 160, seed: 1, acc: 0.48 }), run("rerun", { t: 160, acc: 0.5 }),
@@ -86,4 +88,25 @@ test("the pairs' hash: the same inputs, t and seed wherever the workspace lives 
   assert.notEqual(curationHash(manifest(160, 0, "/a", 5), "curated"), curationHash(manifest(160, 1, "/a", 5), "curated"));
   assert.equal(curationHash(manifest(160, 0, "/a", 5), "raw"), curationHash(manifest(80, 1, "/a", 5), "raw"), "the raw pool does not depend on t");
   assert.notEqual(curationHash(manifest(160, 0, "/a", 5), "raw"), curationHash(manifest(160, 0, "/a", 5), "matched"));
+});
+
+test("filtering beside balancing: each condition's gain over raw (mean ± sd over seeds); filtered pools are never a sweep's points", () => {
+  const runs = [run("raw-0", { subset: "raw", acc: 0.5, seed: 0 }), run("raw-1", { subset: "raw", acc: 0.52, seed: 1 }),
+    run("t40-0", { t: 40, acc: 0.6, seed: 0 }), run("t40-1", { t: 40, acc: 0.62, seed: 1 }), run("t80-0", { t: 80, acc: 0.58, seed: 0 }),
+    run("clip-0", { subset: "raw", acc: 0.56, seed: 0, filter: "clip_score" }), run("clip-1", { subset: "raw", acc: 0.6, seed: 1, filter: "clip_score" }),
+    run("clip-t40-0", { t: 40, acc: 0.59, seed: 0, filter: "clip_score" })];
+  const [set, ...none] = conditionGains(runs, "task:Fashion-MNIST");
+  assert.equal(none.length, 0);
+  assert.equal(set.raw.n, 2);
+  const at = (filter: boolean, t: number | null) => set.conditions.find((c) => !!c.filter === filter && c.t === t)!;
+  assert.ok(Math.abs(at(false, 40).mean - 0.1) < 1e-12 && Math.abs(at(false, 40).sd! - Math.sqrt(2 * 0.01 ** 2)) < 1e-12);
+  assert.ok(Math.abs(at(true, null).mean - 0.07) < 1e-12 && at(true, null).n === 2);
+  assert.ok(Math.abs(at(true, 40).mean - 0.08) < 1e-12 && at(true, 40).sd === null);
+  assert.deepEqual(set.conditions.map((c) => c.mean), [...set.conditions.map((c) => c.mean)].sort((a, b) => b - a), "largest gain first");
+  // the sweep sees only the pool's own t: the filtered pool's t = 40 is no point of it, its raw runs no baseline
+  const [sweep] = tSweeps(runs, "task:Fashion-MNIST");
+  assert.deepEqual(sweep.points.map((p) => p.run), ["t40-0", "t40-1", "t80-0"]);
+  assert.deepEqual(sweep.baselines, [{ subset: "raw", mean: 0.51, n: 2 }]);
+  // without a filtered pool there is nothing to set beside balancing
+  assert.deepEqual(conditionGains(runs.filter((r) => !r.curation.poolFilter), "task:Fashion-MNIST"), []);
 });

@@ -10,6 +10,7 @@ import type { EvalRun } from "../../lib/evals/run";
 import { repeatOf } from "../../lib/evals/repeats";
 import { tSweeps } from "../../lib/evals/sweep";
 import { CompareCurations } from "./CompareCurations";
+import { FilterBalanceChart } from "./FilterBalanceChart";
 import { HeadTailChart } from "./HeadTailChart";
 import { ImagenetAverageChart } from "./ImagenetAverageChart";
 import { ReferenceTable } from "./ReferenceTable";
@@ -88,6 +89,7 @@ export function EvalsView() {
         {metric && runs.length > 0 && <SweepChart sweeps={sweeps} metric={metric} />}
         {series.length > 0 && <TaskChart series={series} />}
         {runs.length > 0 && <HeadTailChart runs={runs} selected={selected} />}
+        {metric && runs.length > 0 && <FilterBalanceChart runs={runs} refs={REFERENCE_RUNS} metric={metric} />}
         <ImagenetAverageChart runs={runs} refs={REFERENCE_RUNS} selected={selected} />
       </div>
       <section aria-labelledby="h-refs" className="space-y-2">

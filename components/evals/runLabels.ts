@@ -33,3 +33,11 @@ export function distributionHref(run: EvalRun): string | null {
   if (run.curation.balanceSeed !== null) q.set("seed", String(run.curation.balanceSeed));
   return `/distribution?${q}`;
 }
+
+/** A curation condition (a filter, a subset, a t) in a few words, as curationLabel words a run's. */
+export function conditionLabel(c: { filter: EvalRun["curation"]["poolFilter"]; subset: string | null; t: number | null }): string {
+  if (c.filter) return `${filterLabel(c.filter)}${c.subset === "matched" ? ", matched" : c.t !== null ? `, then t = ${c.t.toLocaleString("en-US")}` : ""}`;
+  if (c.subset === "matched") return "matched";
+  if (c.t !== null) return `t = ${c.t.toLocaleString("en-US")}`;
+  return c.subset ?? "–";
+}
