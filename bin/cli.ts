@@ -176,6 +176,36 @@ const commands: Record<string, Command> = {
       ...progressHooks(progress),
     })),
   },
+  columns: {
+    summary: "a workspace's per-row filter columns (filter_columns.parquet) for the dashboard's filter panel: caption words and characters, image sizes, score columns, language per row",
+    flags: {
+      workspace: { kind: "string", value: "DIR", required: true, help: "the workspace (a new generation of it gets filter_columns.parquet beside its files)" },
+      pool: { kind: "strings", value: "FILE [FILE...]", help: "read these files instead of the pool the workspace records: the same rows in the same order, e.g. with a score column added by metacurate score" },
+      lid: { kind: "strings", value: "E [E...]", help: "language identifiers to run on every caption: fasttext (basic_filter's) and cld3 (laion2b's), the default both; none for no language" },
+      "score-col": { kind: "strings", value: "C [C...]", help: "more score columns (every numeric column whose name ends in _score is taken)" },
+      "width-col": { kind: "string", value: "C", help: "image width column (default original_width, when the pool has it)" },
+      "height-col": { kind: "string", value: "C", help: "image height column (default original_height, when the pool has it)" },
+      "memory-limit": memoryFlag(),
+      progress: progressFlag,
+      help,
+    },
+    schema: options.columnsOptions,
+    run: async (f, progress) => {
+      const lid = (f.lid as string[] | undefined) ?? ["fasttext", "cld3"];
+      const m = await (await import("../lib/pipeline/columns")).runColumns(f.workspace as string, {
+        pool: f.pool as string[] | undefined, lid: lid.filter((l): l is "fasttext" | "cld3" => l !== "none"),
+        scoreCols: f["score-col"] as string[] | undefined, columns: { width: f["width-col"] as string | undefined, height: f["height-col"] as string | undefined },
+        memoryLimitGb: f["memory-limit"] as number | undefined, ...progressHooks(progress),
+      });
+      const c = m.filter_columns!;
+      process.stdout.write([
+        `columns   ${c.rows.toLocaleString("en")} rows: caption words and characters${c.size_columns ? `, original_width / original_height (from ${c.size_columns.width}, ${c.size_columns.height})` : ", no image sizes"}`,
+        `scores    ${c.score_columns.length ? c.score_columns.join(", ") : "none"}`,
+        `language  ${c.language_ids.length ? c.language_ids.map((l) => l.model).join("; ") : "none"}`,
+        `written   ${f.workspace as string}/filter_columns.parquet (${c.timings_ms.total_ms} ms)`,
+      ].join("\n") + "\n");
+    },
+  },
   score: {
     summary: "score a pool with a trained tiny CLIP: scored.parquet, every pool column and tiny_clip_similarity_score (the cosine of image and caption), for filter --name clip_score --score-col",
     flags: {
@@ -320,6 +350,8 @@ const commands: Record<string, Command> = {
         ...progressHooks(progress),
       }));
       process.stdout.write((formatStats(await computeStats(out, { p: 0.06, top: 10 }))));
+      // the filter panel's per-row columns (caption lengths, image sizes, language by fastText and CLD3)
+      await (await import("../lib/pipeline/columns")).runColumns(out, { lid: ["fasttext", "cld3"], ...progressHooks(progress) });
       if (f.experiment) {
         const { runExperiment, experimentTable } = await import("../lib/demo/experiment");
         const passes = (f.passes as number | undefined) ?? 2;

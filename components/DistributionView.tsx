@@ -10,6 +10,9 @@ import { UrlTNotice } from "./controls/UrlTNotice";
 import { useExpectedSize } from "./controls/useExpectedSize";
 import { JobForm } from "./jobs/JobForm";
 import { BalanceTables } from "./tables/BalanceTables";
+import { FilterPanel } from "./filters/FilterPanel";
+import type { PanelForm } from "../lib/filters/panelChoice";
+import { checkedChoice } from "./filters/checkedChoice";
 import { defaultT, effectiveT } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
@@ -28,6 +31,7 @@ function DistributionBody({ ws, urlT, urlTRejected, overlays, update }: { ws: Pa
   // a bad ?t= is said until a t is chosen here
   const [rejected, setRejected] = useState(urlTRejected);
   const [showOverlays, setShowOverlays] = useState(overlays);
+  const [filterForm, setFilterForm] = useState<PanelForm | null>(null);
   const expected = useExpectedSize(ws, t);
   const onT = (next: number) => {
     performance.mark("metacurate:t-change");
@@ -57,7 +61,7 @@ function DistributionBody({ ws, urlT, urlTRejected, overlays, update }: { ws: Pa
       <UrlTNotice rejected={rejected} shownT={t} what={defaultT(ws).what} />
       <ThresholdControl dist={ws.dist} t={t} onT={onT} target={(size) => ws.tForTargetSize(size)} expected={expected} />
       {ws.info.server && <JobForm workspace={ws.info.server} t={t} seed={ws.info.seed ?? 0} maxCount={ws.dist.maxCount}
-        largestSize={ws.info.rowsMatched} />}
+        largestSize={ws.info.rowsMatched} filterChoice={filterChoiceOf(filterForm)} />}
       <Figures ws={ws} t={t} expected={expected} />
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={showOverlays} data-testid="toggle-overlays"
@@ -66,6 +70,13 @@ function DistributionBody({ ws, urlT, urlTRejected, overlays, update }: { ws: Pa
       </label>
       <DistributionCharts dist={ws.dist} t={t} overlays={showOverlays} distKey={ws.info.label} />
       <BalanceTables ws={ws} t={t} />
+      {ws.info.server && <FilterPanel ws={ws} t={t} form={filterForm} onForm={setFilterForm} />}
     </main>
   );
+}
+
+function filterChoiceOf(form: PanelForm | null) {
+  if (!form) return null;
+  const c = checkedChoice(form);
+  return "choice" in c && c.choice.name !== "no_filter" ? c.choice : null;
 }

@@ -8,11 +8,14 @@ import { balanceOptions, curateOptions, shardsField, trainOptions } from "../../
 import { parseSizeText, parseTText, resolveT } from "../../lib/options/thresholdText";
 import { parseOptions } from "../../lib/options/validate";
 import { DATACOMP_SCALES, METACLIP_RECIPES } from "../../lib/cluster/recipes";
+import type { FilterChoice } from "../../lib/filters/params";
+import { choiceFlags, choiceSlug } from "../../lib/filters/panelChoice";
+import type { CurateInputs } from "../../lib/jobs/sources";
 import { nameBlocksSubmit, OutputNameNotice, type NameCheck } from "./OutputNameNotice";
 import { useTakenNames } from "./useTakenNames";
 
 type Kind = "curate" | "balance" | "train";
-interface Sources { metadata: string; pool: string[]; "text-col"?: string; "url-col"?: string; "uid-col"?: string }
+type Sources = CurateInputs;
 
 /**
  * "Curate at this t" (match and balance the workspace's own pool again, in shards if asked, on this
@@ -24,7 +27,7 @@ interface Sources { metadata: string; pool: string[]; "text-col"?: string; "url-
  * "20k", "∞" (no cap: sent as the largest count, `maxCount`); a target size above `largestSize`
  * (every matched row) is refused with that size.
  */
-export function JobForm({ workspace, t, seed, maxCount, largestSize }: { workspace: string; t: number; seed: number; maxCount: number; largestSize: number | null }) {
+export function JobForm({ workspace, t, seed, maxCount, largestSize, filterChoice = null }: { workspace: string; t: number; seed: number; maxCount: number; largestSize: number | null; filterChoice?: FilterChoice | null }) {
   const router = useRouter();
   const [kind, setKind] = useState<Kind | null>(null);
   const [out, setOut] = useState("");
@@ -33,6 +36,9 @@ export function JobForm({ workspace, t, seed, maxCount, largestSize }: { workspa
   const [seedText, setSeedText] = useState(String(seed));
   const [shardsText, setShardsText] = useState("1");
   const [executor, setExecutor] = useState<"local" | "slurm">("local");
+  /** "Curate at this t" filters first with the filter panel's filter. */
+  const [filterFirst, setFilterFirst] = useState(false);
+  const filtering = kind === "curate" && filterFirst && filterChoice !== null;
   const [sources, setSources] = useState<Sources | null>(null);
   const [subset, setSubset] = useState<"raw" | "matched" | "curated">("curated");
   const [samplesText, setSamplesText] = useState("");
@@ -51,7 +57,7 @@ export function JobForm({ workspace, t, seed, maxCount, largestSize }: { workspa
   }, [kind, sources, workspace]);
   const tParsed = parseTText(tText);
   const shownT = tParsed.ok ? resolveT(tParsed.value, maxCount) : null;
-  const name = out || (kind === "train" ? `${workspace}-${cluster ? trainer : subset}-s${seedText.trim() || "0"}` : `${workspace}-t${shownT !== null ? Math.round(shownT) : "x"}`);
+  const name = out || (kind === "train" ? `${workspace}-${cluster ? trainer : subset}-s${seedText.trim() || "0"}` : `${workspace}-${filtering ? `${choiceSlug(filterChoice!)}-` : ""}t${shownT !== null ? Math.round(shownT) : "x"}`);
   const number = (text: string) => (text.trim() === "" ? undefined : Number(text));
   const writes: OutputKind = kind === "train" ? "run" : "workspace";
   const [taken, reloadTaken] = useTakenNames(kind !== null);
@@ -75,10 +81,16 @@ export function JobForm({ workspace, t, seed, maxCount, largestSize }: { workspa
         spec = { kind: "train", ...parseOptions(trainOptions, { workspace, out: name, subset, seed: number(seedText), tower, ...(samples !== undefined ? { "samples-seen": samples } : {}) }, "field") };
       } else if (kind === "curate") {
         if (!sources) throw new Error("the workspace's pool is not known yet");
-        spec = { kind: "curate", ...parseOptions(curateOptions, { ...sources, ...common }, "field") };
+        const { filter: filterInputs, ...inputs } = sources;
+        spec = { kind: "curate", ...parseOptions(curateOptions, { ...inputs, ...common }, "field") };
+        if (filtering) {
+          // the filter reads the pool the panel's columns came from (it may hold a score the match pool lacks)
+          const { pool, ...sizes } = filterInputs ?? { pool: inputs.pool };
+          spec = { ...spec, pool, filter: { ...choiceFlags(filterChoice!), ...(filterChoice!.name === "basic_filter" ? sizes : {}) } };
+        }
         const checked = shardsField.safeParse(number(shardsText) ?? Number.NaN);
         if (!checked.success) throw new Error(`"shards": ${checked.error.issues[0].message.replace(/\(got .*\)$/, `(got ${JSON.stringify(shardsText)})`)}`);
-        if (checked.data > 1) spec.shards = checked.data;
+        if (checked.data > 1 && !filtering) spec.shards = checked.data;
       } else {
         spec = { kind: "balance", ...parseOptions(balanceOptions, { in: workspace, ...common }, "field") };
       }
@@ -156,7 +168,13 @@ export function JobForm({ workspace, t, seed, maxCount, largestSize }: { workspa
       <label className="flex flex-col">seed
         <input data-testid="job-form-seed" inputMode="numeric" value={seedText} onChange={(e) => setSeedText(e.target.value)} className={`w-28 ${field}`} />
       </label>
-      {kind === "curate" && (
+      {kind === "curate" && filterChoice && (
+        <label className="flex items-center gap-1 self-center" title="a filter task over the pool, then the curate of the rows it keeps">
+          <input type="checkbox" data-testid="job-form-filter-first" checked={filterFirst} onChange={(e) => setFilterFirst(e.target.checked)} />
+          filter first: {choiceSlug(filterChoice)}
+        </label>
+      )}
+      {kind === "curate" && !filtering && (
         <label className="flex flex-col">shards
           <input data-testid="job-form-shards" inputMode="numeric" value={shardsText} onChange={(e) => setShardsText(e.target.value)} className={`w-20 ${field}`} />
         </label>

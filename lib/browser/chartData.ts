@@ -34,3 +34,13 @@ export function cumulativeSeries(dist: CountDistribution, ts: { t: number; label
   for (const { t, label } of ts) for (const i of xs) out.push({ index: i, cumulative: t === Infinity ? dist.prefix[z + i] : dist.cappedCumulative(z + i, t), series: label });
   return out;
 }
+
+/** One rank–count series of any per-entry counts (sorted descending here; zeros left out), at log-spaced ranks. */
+export function rankSeriesOf(values: ArrayLike<number>, series: string, points = 300): RankPoint[] {
+  const sorted = Float64Array.from(values).filter((v) => v > 0).sort().reverse();
+  const n = sorted.length;
+  if (n === 0) return [];
+  const ranks = new Set<number>([1, n]);
+  for (let k = 0; k <= points; k++) ranks.add(Math.max(1, Math.min(n, Math.round(n ** (k / points)))));
+  return [...ranks].sort((a, b) => a - b).map((rank) => ({ rank, count: sorted[rank - 1], series }));
+}

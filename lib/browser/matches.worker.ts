@@ -5,6 +5,9 @@
 import { tableFromIPC } from "apache-arrow";
 import { ExpectedSize, keepProbability } from "../curation/balance";
 import { tForTargetSize } from "../curation/targetSize";
+import { filterColumnsFromArrow, poolRowsFromArrow } from "../filters/columnsArrow";
+import { filterParams, type FilterChoice } from "../filters/params";
+import { composeWithBalance, previewFilter, type FilterColumns } from "../filters/preview";
 import { httpError, wholeBody } from "./http";
 import { matchRowsFromArrow, type MatchRows } from "./matchRows";
 import { parquetToIpc } from "./parquet";
@@ -14,22 +17,42 @@ export type WorkerRequest =
   | { type: "loadBytes"; bytes: Uint8Array; fileName: string }
   | { type: "counts"; counts: Float64Array }
   | { type: "expected"; id: number; t: number }
-  | { type: "target"; id: number; size: number };
+  | { type: "target"; id: number; size: number }
+  | { type: "loadColumns"; url: string; fileName: string }
+  | { type: "filter"; id: number; choice: FilterChoice; t: number };
+
+/** What filter_columns.parquet offers the panel. */
+export interface ColumnsSummary { rows: number; scoreColumns: string[]; languages: string[]; sizes: boolean; poolRows: boolean }
+
+/** A filter previewed and composed with balancing at t (lib/filters/preview.ts). */
+export interface FilterReply {
+  rows: number; rowsKept: number; threshold: number | null;
+  conditions: { condition: string; removedAlone: number; removedInOrder: number }[];
+  matchedKept: number; balance: number; filterThenBalance: number; balanceThenFilter: number;
+  countsAfterFilter: Float64Array; ms: number;
+}
 
 export type WorkerReply =
   | { type: "loaded"; rows: number; maxId: number; totalRows: number | null; sampleRows: number | null; ms: number }
   | { type: "expected"; id: number; t: number; value: number; ms: number }
   | { type: "target"; id: number; t: number; value: number; largest: number; ms: number }
+  | { type: "columns"; summary: ColumnsSummary | null }
+  | ({ type: "filter"; id: number } & FilterReply)
+  | { type: "columnsError"; message: string }
   | { type: "error"; message: string; id?: number };
 
 let rows: MatchRows | null = null;
 let counts: Float64Array | null = null;
+/** Each matched row's pool row (matches.parquet's pool_row), for the filter panel. */
+let poolRow: Float64Array | null = null;
+let columns: FilterColumns | null = null;
 
 const post = (m: WorkerReply) => (self as unknown as Worker).postMessage(m);
 
 async function load(bytes: Uint8Array, fileName: string, totalRows: number | null, sampleRows: number | null, t0: number) {
   const table = tableFromIPC(await parquetToIpc(bytes, fileName));
   rows = matchRowsFromArrow(table, fileName);
+  poolRow = poolRowsFromArrow(table);
   let maxId = -1;
   for (let i = 0; i < rows.ids.length; i++) if (rows.ids[i] > maxId) maxId = rows.ids[i];
   post({ type: "loaded", rows: rows.rows, maxId, totalRows, sampleRows, ms: performance.now() - t0 });
@@ -55,6 +78,24 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       const { starts, ids } = rows;
       for (let r = 0; r < rows.rows; r++) sum.add(keepProbability(ids, starts[r], starts[r + 1], counts, m.t));
       post({ type: "expected", id: m.id, t: m.t, value: sum.value, ms: performance.now() - t0 });
+    } else if (m.type === "loadColumns") {
+      try {
+        const res = await fetch(m.url);
+        if (res.status === 404) { post({ type: "columns", summary: null }); return; }
+        if (!res.ok) throw await httpError(res, m.fileName);
+        columns = filterColumnsFromArrow(tableFromIPC(await parquetToIpc(await wholeBody(res, m.fileName), m.fileName)), m.fileName);
+        post({ type: "columns", summary: { rows: columns.rows, scoreColumns: Object.keys(columns.scores), languages: Object.keys(columns.english), sizes: columns.width !== null, poolRows: poolRow !== null } });
+      } catch (e) {
+        post({ type: "columnsError", message: e instanceof Error ? e.message : String(e) });
+      }
+    } else if (m.type === "filter") {
+      if (!rows || !counts || !columns || !poolRow) throw new Error("matches or filter columns not loaded");
+      const t0 = performance.now();
+      const preview = previewFilter(columns, filterParams(m.choice), m.choice.fraction);
+      const c = composeWithBalance({ rows: rows.rows, starts: rows.starts, ids: rows.ids, poolRow }, counts, preview.kept, m.t);
+      const reply: WorkerReply = { type: "filter", id: m.id, rows: preview.rows, rowsKept: preview.rowsKept, threshold: preview.threshold, conditions: preview.conditions,
+        matchedKept: c.matchedKept, balance: c.balance, filterThenBalance: c.filterThenBalance, balanceThenFilter: c.balanceThenFilter, countsAfterFilter: c.countsAfterFilter, ms: performance.now() - t0 };
+      (self as unknown as Worker).postMessage(reply, [c.countsAfterFilter.buffer]);
     } else if (m.type === "target") {
       if (!rows || !counts) throw new Error("matches or counts not loaded");
       const t0 = performance.now();
@@ -63,6 +104,6 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       post({ type: "target", id: m.id, t: solved.t, value: solved.expectedSize, largest: solved.largest, ms: performance.now() - t0 });
     }
   } catch (e) {
-    post({ type: "error", message: e instanceof Error ? e.message : String(e), ...(m.type === "expected" || m.type === "target" ? { id: m.id } : {}) });
+    post({ type: "error", message: e instanceof Error ? e.message : String(e), ...(m.type === "expected" || m.type === "target" || m.type === "filter" ? { id: m.id } : {}) });
   }
 };

@@ -8,7 +8,15 @@ import type { CountDistribution } from "../curation/distribution";
 import { getEngine } from "./duckdb";
 import { emit } from "./events";
 import { createEntriesSql } from "./sql";
-import type { WorkerReply, WorkerRequest } from "./matches.worker";
+import type { FilterChoice } from "../filters/params";
+import type { ColumnsSummary, FilterReply, WorkerReply, WorkerRequest } from "./matches.worker";
+
+export type { ColumnsSummary, FilterReply };
+
+export type FilterColumnsState =
+  | { state: "none" | "loading" | "unloaded" }
+  | { state: "ready"; summary: ColumnsSummary }
+  | { state: "error"; message: string };
 
 export interface PreviewPair {
   uid: string;
@@ -75,6 +83,9 @@ export class LoadedWorkspace {
   private nextId = 1;
   private pending = new Map<number, (r: { value: number; ms: number; t?: number; largest?: number } | Error) => void>();
   private listeners = new Set<() => void>();
+  /** filter_columns.parquet in the worker (served workspaces only), loaded when the filter panel asks. */
+  filterColumns: FilterColumnsState = { state: "unloaded" };
+  private filterPending = new Map<number, (r: FilterReply | Error) => void>();
 
   constructor(
     readonly info: WorkspaceInfo,
@@ -163,12 +174,24 @@ export class LoadedWorkspace {
           emit({ type: "matches:loaded", rows: m.rows, totalRows, ms: m.ms });
         }
         this.changed();
+      } else if (m.type === "columns") {
+        this.filterColumns = m.summary ? { state: "ready", summary: m.summary } : { state: "none" };
+        emit({ type: "filter-columns:loaded", rows: m.summary?.rows ?? 0 });
+        this.changed();
+      } else if (m.type === "columnsError") {
+        this.filterColumns = { state: "error", message: m.message };
+        this.changed();
+      } else if (m.type === "filter") {
+        this.filterPending.get(m.id)?.(m);
+        this.filterPending.delete(m.id);
       } else if (m.type === "expected" || m.type === "target") {
         this.pending.get(m.id)?.(m.type === "target" ? { value: m.value, ms: m.ms, t: m.t, largest: m.largest } : { value: m.value, ms: m.ms });
         this.pending.delete(m.id);
       } else if (m.id !== undefined) {
         this.pending.get(m.id)?.(new Error(m.message));
         this.pending.delete(m.id);
+        this.filterPending.get(m.id)?.(new Error(m.message));
+        this.filterPending.delete(m.id);
       } else {
         this.matches = { state: "error", message: m.message };
         this.settleMatches?.reject(new Error(m.message));
@@ -204,6 +227,28 @@ export class LoadedWorkspace {
       const scale = (v: number) => (sampled ? (v * totalRows) / sampleRows : v);
       this.pending.set(id, (r) => (r instanceof Error ? reject(r) : resolve({ t: r.t!, value: scale(r.value), largest: scale(r.largest!), ms: r.ms, sampled })));
       this.worker!.postMessage({ type: "target", id, size: sampled ? (size * sampleRows) / totalRows : size } satisfies WorkerRequest);
+    });
+  }
+
+  /** Loads the workspace's filter_columns.parquet into the worker, once (a served workspace's). */
+  loadFilterColumns(): void {
+    if (this.filterColumns.state !== "unloaded") return;
+    if (!this.worker || !this.info.server) { this.filterColumns = { state: "none" }; return; }
+    this.filterColumns = { state: "loading" };
+    this.changed();
+    const fileName = "filter_columns.parquet";
+    this.worker.postMessage({ type: "loadColumns", url: `/api/workspaces/${encodeURIComponent(this.info.server)}/files/${fileName}`, fileName } satisfies WorkerRequest);
+  }
+
+  /** A DataComp filter over the loaded columns, composed with balancing at t (every matched row: not on a sample). */
+  async filterPreview(choice: FilterChoice, t: number): Promise<FilterReply> {
+    await this.matchesReady;
+    if (!this.worker || this.matches.state !== "ready") throw new Error("the filter panel needs the workspace's matches.parquet");
+    if (this.matches.sampled) throw new Error(`the filter panel needs every matched row; this workspace has ${this.matches.totalRows.toLocaleString("en-US")}, more than the browser is sent (run metacurate filter)`);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.filterPending.set(id, (r) => (r instanceof Error ? reject(r) : resolve(r)));
+      this.worker!.postMessage({ type: "filter", id, choice, t } satisfies WorkerRequest);
     });
   }
 

@@ -91,6 +91,8 @@ export async function runExperiment(cli: string, demo: string, out: string, seed
   // DataComp's CLIP-score filter, with the raw pool's own tiny CLIP as the scorer; then balanced at the demo's t too
   const scored = path.join(out, "scored"), clip = path.join(out, "clip30"), clipWs = path.join(out, "clip30-ws");
   if (!existsSync(path.join(scored, "manifest.json"))) await runCli(cli, ["score", "--run", runDir(conditions[0], 0), "--pool", ...manifest.match.pool.files.map((f) => f.path), "--images-from", demo, "--out", scored]);
+  // the demo's filter panel gets the score too: its per-row columns read again from the scored pool (the same rows)
+  await runCli(cli, ["columns", "--workspace", demo, "--pool", path.join(scored, "scored.parquet")]);
   if (!existsSync(path.join(clip, "manifest.json"))) await runCli(cli, ["filter", "--pool", path.join(scored, "scored.parquet"), "--out", clip, "--name", "clip_score", "--score-col", "tiny_clip_similarity_score", "--fraction", String(CLIP_FRACTION)]);
   if (!existsSync(path.join(clipWs, "manifest.json"))) {
     await runCli(cli, ["curate", "--metadata", manifest.match.metadata.file, "--pool", path.join(clip, "filtered.parquet"), "--out", clipWs, "--t", String(demoT), "--seed", String(seed0)]);

@@ -15,8 +15,6 @@
  * pandas' NaN >= τ is false; a null or 0 width or height fails the size conditions (IEEE arithmetic,
  * as numpy's: min 0 < 200, and max/0 = ∞ > 3).
  */
-import { pythonLength, pythonWordCount } from "./pythonText";
-
 export const FILTER_NAMES = ["no_filter", "basic_filter", "clip_score", "laion2b"] as const;
 export type FilterName = (typeof FILTER_NAMES)[number];
 
@@ -53,9 +51,12 @@ export function conditionsOf(p: Pick<FilterParams, "name" | "lid">): Condition[]
   }
 }
 
-/** What the conditions read of a row. */
+/** What the conditions read of a row (the caption as Python counts it: lib/filters/pythonText.ts). */
 export interface FilterRow {
-  text: string | null;
+  /** len(text.split()), or null for a null caption. */
+  words: number | null;
+  /** len(text), or null for a null caption. */
+  chars: number | null;
   width: number | null;
   height: number | null;
   score: number | null;
@@ -67,8 +68,8 @@ export interface FilterRow {
 export function meets(c: Condition, row: FilterRow, p: FilterParams): boolean {
   switch (c) {
     case "language": return row.language === "en";
-    case "words": return row.text !== null && pythonWordCount(row.text) > p.minWords;
-    case "chars": return row.text !== null && pythonLength(row.text) > p.minChars;
+    case "words": return row.words !== null && row.words > p.minWords;
+    case "chars": return row.chars !== null && row.chars > p.minChars;
     case "min_side": return row.width !== null && row.height !== null && Math.min(row.width, row.height) >= p.minSide;
     case "aspect": {
       if (row.width === null || row.height === null) return false;

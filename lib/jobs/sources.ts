@@ -15,6 +15,8 @@ export interface CurateInputs {
   "text-col"?: string;
   "url-col"?: string;
   "uid-col"?: string;
+  /** What a filter job on this workspace reads: the pool its filter columns came from (it may hold a score the match pool lacks) and its size columns. */
+  filter?: { pool: string[]; "width-col"?: string; "height-col"?: string };
 }
 
 export function curateInputsOf(manifest: Manifest, roots: PathRoots): CurateInputs {
@@ -36,5 +38,15 @@ export function curateInputsOf(manifest: Manifest, roots: PathRoots): CurateInpu
     ...(c.text ? { "text-col": c.text } : {}),
     ...(c.url ? { "url-col": c.url } : {}),
     ...(c.uid ? { "uid-col": c.uid } : {}),
+    ...(manifest.filter_columns ? { filter: filterInputs(manifest.filter_columns, relative) } : {}),
+  };
+}
+
+function filterInputs(fc: NonNullable<Manifest["filter_columns"]>, relative: (file: string, what: string) => string): NonNullable<CurateInputs["filter"]> {
+  const sizes = fc.size_columns;
+  return {
+    pool: fc.pool.map((f) => relative(f.path, "pool file")),
+    ...(sizes && sizes.width !== "original_width" ? { "width-col": sizes.width } : {}),
+    ...(sizes && sizes.height !== "original_height" ? { "height-col": sizes.height } : {}),
   };
 }

@@ -109,6 +109,10 @@ export function filterRule(o: z.infer<z.ZodObject<typeof filterFields>>, ctx: z.
 
 export const filterOptions = z.strictObject({ ...filterFields, progress: progressField.optional() }).superRefine(filterRule);
 
+const { pool: _pool, out: _out, "text-col": _t, "url-col": _u, "uid-col": _i, "memory-limit": _m, ...choiceFields } = filterFields;
+/** A filter's rule and parameters alone: the dashboard's panel, and a curate job's `filter` (filter first). */
+export const filterChoiceOptions = z.strictObject(choiceFields).superRefine((o, ctx) => filterRule(o as z.infer<z.ZodObject<typeof filterFields>>, ctx));
+
 export const evalsSummaryOptions = z.strictObject({ dirs: z.array(pathField).min(1), json: z.boolean().optional() });
 export const clusterStepOptions = z.strictObject({ script: pathField, progress: progressField.optional() });
 export const clusterRecordOptions = z.strictObject({ plan: pathField, out: pathField, progress: progressField.optional() });
@@ -193,6 +197,19 @@ export const trainOptions = z.strictObject({
 }).superRefine(clusterTrainRules);
 
 /** `score`: a pool scored with a trained tiny CLIP (lib/train/score.ts). */
+/** `metacurate columns`: the filter panel's per-row columns of a workspace. */
+export const columnsOptions = z.strictObject({
+  workspace: pathField,
+  pool: z.array(pathField).min(1, { error: "needs at least one parquet file" }).optional(),
+  lid: z.array(z.enum(["fasttext", "cld3", "none"], { error: (i) => `must be fasttext, cld3 or none (got ${JSON.stringify(i.input)})` })).min(1)
+    .refine((l) => !(l.includes("none") && l.length > 1), { error: "none identifies no language: give it alone" }).optional(),
+  "score-col": z.array(columnField).min(1).optional(),
+  "width-col": columnField.optional(),
+  "height-col": columnField.optional(),
+  "memory-limit": memoryLimitField.optional(),
+  progress: progressField.optional(),
+});
+
 export const scoreOptions = z.strictObject({
   run: pathField,
   pool: z.array(pathField).min(1, { error: "needs at least one parquet file" }),

@@ -302,6 +302,7 @@ export async function runBalance(inDir: string, outDir: string | undefined, opts
   }, {
     inputs: MATCH_OUTPUTS.map((name) => ({ flag: "in", path: path.join(inDir, name) })),
     // the match outputs go with the balance (hard links where they can), so the output is a whole workspace
-    carry: { from: inDir, names: MATCH_OUTPUTS },
+    // and the filter panel's per-row columns, when the workspace has them
+    carry: { from: inDir, names: [...MATCH_OUTPUTS, "filter_columns.parquet"] },
   });
 }

@@ -9,6 +9,7 @@ import { BIGINT, DOUBLE, VARCHAR } from "@duckdb/node-api";
 import { InputError } from "../errors";
 import { filterParams, type FilterChoice } from "../filters/params";
 import { conditionsOf, fractionIndex, meets, type Condition, type FilterName, type FilterParams, type FilterRow, type LidEngine } from "../filters/rules";
+import { pythonLength, pythonWordCount } from "../filters/pythonText";
 import { loadLanguageId, type LanguageId } from "../filters/languageId";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { PARQUET_ROW_OPTIONS, queryRows, sqlIdent, sqlString, type DuckDBConnection } from "../pool/duckdb";
@@ -150,6 +151,7 @@ export async function runFilter(outDir: string, opts: FilterOptions): Promise<Fi
     const offsets = fileOffsets(pool);
     // the captions are read only when a condition looks at them (no_filter and clip_score never do)
     const readsText = conditions.some((c) => c === "language" || c === "words" || c === "chars");
+    const countsWords = conditions.includes("words") || conditions.includes("chars");
     const num = (col: string | null) => (col ? `CAST(${sqlIdent(col)} AS DOUBLE)` : "CAST(NULL AS DOUBLE)");
     try {
       for (let i = 0; i < pool.files.length; i++) {
@@ -186,7 +188,7 @@ export async function runFilter(outDir: string, opts: FilterOptions): Promise<Fi
               langConf[nLang++] = g.confidence;
               if (nLang === CHUNK_ROWS) flushLang();
             }
-            const row: FilterRow = { text, width: ws ? ws[r] : null, height: hs ? hs[r] : null, score, language };
+            const row: FilterRow = { words: text === null || !countsWords ? null : pythonWordCount(text), chars: text === null || !countsWords ? null : pythonLength(text), width: ws ? ws[r] : null, height: hs ? hs[r] : null, score, language };
             let keep = true;
             for (let c = 0; c < conditions.length; c++) {
               if (meets(conditions[c], row, params)) continue;

@@ -31,7 +31,7 @@ const LEGACY_TMP_PREFIX = ".metacurate-tmp-";
 /** Every name a metacurate command writes at the top of an output folder. */
 export const OUTPUT_NAMES = ["manifest.json", "matches.parquet", "entry_counts.parquet", "size_curve.parquet", "preview.parquet",
   "curated.parquet", "subset.npy", "metadata.json", "metadata.parquet", "summary.json", "kept.parquet",
-  "run.json", "eval_results.jsonl", "model.json", "weights.bin", "imported.json"] as const;
+  "run.json", "eval_results.jsonl", "model.json", "weights.bin", "imported.json", "filter_columns.parquet"] as const;
 
 /** An input of the run, named by the flag that gave it (for the refusal message). */
 export interface RunInput {

@@ -88,6 +88,19 @@ export interface Manifest {
   reduce?: ReduceSection;
   /** In a workspace a sharded job merged: how the pool was split. */
   shards?: ShardSummary[];
+  /** When `metacurate columns` added filter_columns.parquet (the filter panel's per-row columns). */
+  filter_columns?: FilterColumnsSection;
+}
+
+export interface FilterColumnsSection {
+  rows: number;
+  /** The files the columns were read from (the workspace's pool, or the same rows with more columns). */
+  pool: PoolFile[];
+  /** The pool's image size columns (written as original_width / original_height), or null. */
+  size_columns: { width: string; height: string } | null;
+  score_columns: string[];
+  language_ids: { engine: string; model: string }[];
+  timings_ms: Record<string, number>;
 }
 
 /** A manifest's text, checked to be a metacurate manifest; `where` names it in errors. */

@@ -19,7 +19,7 @@ export type { WorkspaceSummary };
 /** The browser computes the exact expected size over at most this many matched rows. */
 export const MATCH_SAMPLE_CAP = 1_000_000;
 
-export const SERVED_ARTIFACTS = ["entry_counts.parquet", "matches.parquet", "preview.parquet", "size_curve.parquet", "manifest.json"] as const;
+export const SERVED_ARTIFACTS = ["entry_counts.parquet", "matches.parquet", "preview.parquet", "size_curve.parquet", "manifest.json", "filter_columns.parquet"] as const;
 export type ServedArtifact = (typeof SERVED_ARTIFACTS)[number];
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
-import { MAX_SHARDS, poolInputs, shardsField } from "../../options/commands";
+import { filterChoiceOptions, MAX_SHARDS, poolInputs, shardsField } from "../../options/commands";
 import { oneThreshold, pathField, thresholdFields } from "../../options/fields";
 import { UsageError } from "../../errors";
 import { openDuckDB } from "../../pool/duckdb";
@@ -23,9 +23,15 @@ const schema = z.strictObject({
   shards: shardsField.optional(),
   ...inputs,
   out: pathField,
+  /** Filter first: one of DataComp's filters (a filter job's fields) over the pool; the curate reads what it keeps. */
+  filter: filterChoiceOptions.optional(),
   ...thresholdFields,
   ...slurmFields,
-}).superRefine(oneThreshold(true));
+}).superRefine(oneThreshold(true)).superRefine((o, ctx) => {
+  if (o.filter && (o.shards ?? 1) > 1) ctx.addIssue({ code: "custom", path: ["shards"], message: "a curate that filters first runs as one task (its filtered pool does not exist when the job is planned): leave shards at 1" });
+});
+
+const FILTER_OPTIONS = ["name", "arch", "score-col", "threshold", "fraction", "min-words", "min-chars", "min-side", "max-aspect", "lid", "width-col", "height-col"] as const;
 
 const POOL_OPTIONS = ["text-col", "url-col", "uid-col", "skip-null-text", "workers", "memory-limit"] as const;
 const THRESHOLD_OPTIONS = ["t", "p", "target-size", "seed"] as const;
@@ -41,6 +47,20 @@ export const curateKind: JobKind = {
     refuseInputsInside(outDir, out, [["metadata", metadata], ...pool.map((p, i): [string, string] => [`pool[${i}]`, p])]);
     const shards = (spec.shards as number | undefined) ?? 1;
     const memory = optionFlags(spec, ["memory-limit"]);
+    const filter = spec.filter as Record<string, unknown> | undefined;
+    if (filter) {
+      // two plain commands: filter the pool into the job's folder, then curate what it kept
+      return {
+        out,
+        tasks: (jobDir) => {
+          const filtered = path.join(jobDir, "filtered");
+          return [
+            { name: "filter", after: [], argv: ["filter", "--pool", ...pool, "--out", filtered, ...optionFlags(filter, FILTER_OPTIONS), ...optionFlags(spec, ["text-col", "url-col", "uid-col", "memory-limit"])] },
+            { name: "curate", after: ["filter"], argv: ["curate", "--metadata", metadata, "--pool", path.join(filtered, "filtered.parquet"), "--out", outDir, ...optionFlags(spec, [...POOL_OPTIONS, ...THRESHOLD_OPTIONS])] },
+          ];
+        },
+      };
+    }
     if (shards === 1) {
       const argv = ["curate", "--metadata", metadata, "--pool", ...pool, "--out", outDir, ...optionFlags(spec, [...POOL_OPTIONS, ...THRESHOLD_OPTIONS])];
       return { out, tasks: () => [{ name: "curate", argv, after: [] }] };

@@ -1,0 +1,133 @@
+/**
+ * A DataComp filter previewed on a workspace's per-row columns (filter_columns.parquet), and composed
+ * with balancing in either order — the numbers the dashboard's filter panel shows. The rules are
+ * lib/filters/rules.ts's, so a preview counts exactly what `metacurate filter` counts on the same pool.
+ * Isomorphic (the browser's worker runs it).
+ */
+import { InputError } from "../errors";
+import { ExpectedSize, keepProbability } from "../curation/balance";
+import { conditionsOf, fractionIndex, meets, type Condition, type FilterParams, type FilterRow } from "./rules";
+
+/** Every pool row's filter inputs, in pool order. */
+export interface FilterColumns {
+  rows: number;
+  /** len(text.split()) and len(text); -1 for a null caption. */
+  words: Int32Array;
+  chars: Int32Array;
+  /** original_width / original_height (NaN for null); null when the pool has none. */
+  width: Float64Array | null;
+  height: Float64Array | null;
+  /** Score columns by name (NaN for null or NaN). */
+  scores: Record<string, Float64Array>;
+  /** Per language identifier (fasttext, cld3): 1 where its top label is "en". */
+  english: Partial<Record<"fasttext" | "cld3", Uint8Array>>;
+}
+
+export interface FilterPreview {
+  rows: number;
+  rowsKept: number;
+  threshold: number | null;
+  conditions: { condition: Condition; removedAlone: number; removedInOrder: number }[];
+  /** 1 for each pool row the filter keeps. */
+  kept: Uint8Array;
+}
+
+/** What a workspace's columns cannot give a filter (a missing score column, sizes or language), or null. */
+export function missingInput(cols: FilterColumns, params: FilterParams): string | null {
+  for (const c of conditionsOf(params)) {
+    if ((c === "min_side" || c === "aspect") && (!cols.width || !cols.height)) return "the pool has no original_width / original_height columns";
+    if (c === "score" && !(params.scoreColumn! in cols.scores)) return `the pool has no score column "${params.scoreColumn}"`;
+    if (c === "language" && !cols.english[params.lid as "fasttext" | "cld3"]) return `no ${params.lid} language per row (metacurate columns --lid ${params.lid})`;
+  }
+  return null;
+}
+
+/**
+ * DataComp's --fraction threshold over every row's score, as `metacurate filter` resolves it: position
+ * ⌊N·f⌋ of the scores sorted descending, NaN last; an error when that position holds no score.
+ */
+export function fractionThreshold(scores: Float64Array, fraction: number, column: string): number {
+  const n = fractionIndex(scores.length, fraction);
+  const sorted = scores.filter((s) => !Number.isNaN(s)).sort((a, b) => b - a);
+  if (n >= sorted.length) {
+    throw new InputError(`--fraction ${fraction} keeps the top ${n.toLocaleString("en-US")} of ${scores.length.toLocaleString("en-US")} rows by "${column}", but only ${sorted.length.toLocaleString("en-US")} rows have a score; choose a fraction below ${(sorted.length / scores.length).toFixed(4)}`);
+  }
+  return sorted[n];
+}
+
+/** The filter over the columns: the rows each condition removes (alone, and in DataComp's order) and the rows kept. */
+export function previewFilter(cols: FilterColumns, params: FilterParams, fraction?: number): FilterPreview {
+  const missing = missingInput(cols, params);
+  if (missing) throw new InputError(`${params.name} cannot run here: ${missing}`);
+  const conditions = conditionsOf(params);
+  const score = params.scoreColumn ? cols.scores[params.scoreColumn] : null;
+  const resolved: FilterParams = { ...params, threshold: fraction !== undefined && score ? fractionThreshold(score, fraction, params.scoreColumn!) : params.threshold };
+  const english = params.lid === "none" ? undefined : cols.english[params.lid];
+  const counts = conditions.map(() => ({ alone: 0, inOrder: 0 }));
+  const kept = new Uint8Array(cols.rows);
+  const row: FilterRow = { words: null, chars: null, width: null, height: null, score: null, language: null };
+  let rowsKept = 0;
+  for (let r = 0; r < cols.rows; r++) {
+    row.words = cols.words[r] < 0 ? null : cols.words[r];
+    row.chars = cols.chars[r] < 0 ? null : cols.chars[r];
+    row.width = cols.width && !Number.isNaN(cols.width[r]) ? cols.width[r] : null;
+    row.height = cols.height && !Number.isNaN(cols.height[r]) ? cols.height[r] : null;
+    row.score = score && !Number.isNaN(score[r]) ? score[r] : null;
+    row.language = english ? (english[r] ? "en" : "") : null;
+    let keep = true;
+    for (let c = 0; c < conditions.length; c++) {
+      if (meets(conditions[c], row, resolved)) continue;
+      counts[c].alone++;
+      if (keep) counts[c].inOrder++;
+      keep = false;
+    }
+    if (keep) { kept[r] = 1; rowsKept++; }
+  }
+  return {
+    rows: cols.rows, rowsKept, threshold: resolved.threshold, kept,
+    conditions: conditions.map((condition, i) => ({ condition, removedAlone: counts[i].alone, removedInOrder: counts[i].inOrder })),
+  };
+}
+
+/** The matched rows: entry ids per row (CSR) and each row's position in the pool. */
+export interface MatchedRows {
+  rows: number;
+  starts: Int32Array;
+  ids: Int32Array;
+  poolRow: Float64Array;
+}
+
+export interface Composition {
+  /** Entry counts over the matched rows the filter keeps (what `curate` on filtered.parquet counts). */
+  countsAfterFilter: Float64Array;
+  /** Matched rows the filter keeps. */
+  matchedKept: number;
+  /** Expected sizes at t: balance alone, filter then balance (t over the filtered counts), balance then filter. */
+  balance: number;
+  filterThenBalance: number;
+  balanceThenFilter: number;
+}
+
+/**
+ * The filter composed with balancing at t, in pool order with the engine's own summation, so filter
+ * then balance is the expected size `curate --pool filtered.parquet --t t` records, to the bit.
+ */
+export function composeWithBalance(matched: MatchedRows, counts: Float64Array, kept: Uint8Array, t: number): Composition {
+  const { starts, ids, poolRow } = matched;
+  const countsAfterFilter = new Float64Array(counts.length);
+  let matchedKept = 0;
+  for (let r = 0; r < matched.rows; r++) {
+    if (!kept[poolRow[r]]) continue;
+    matchedKept++;
+    for (let k = starts[r]; k < starts[r + 1]; k++) countsAfterFilter[ids[k]]++;
+  }
+  const balance = new ExpectedSize(), both = new ExpectedSize(), after = new ExpectedSize();
+  for (let r = 0; r < matched.rows; r++) {
+    const p = keepProbability(ids, starts[r], starts[r + 1], counts, t);
+    balance.add(p);
+    if (!kept[poolRow[r]]) continue;
+    after.add(p);
+    both.add(keepProbability(ids, starts[r], starts[r + 1], countsAfterFilter, t));
+  }
+  return { countsAfterFilter, matchedKept, balance: balance.value, filterThenBalance: both.value, balanceThenFilter: after.value };
+}
