@@ -51,9 +51,14 @@ export function jobWhat(spec: Record<string, unknown> | undefined): string {
   if (!spec) return "";
   const n = (v: unknown) => (typeof v === "number" ? v.toLocaleString("en-US") : String(v));
   const seed = spec.seed !== undefined ? `, seed ${n(spec.seed)}` : "";
+  const filterWhat = (f: Record<string, unknown>) => {
+    const cut = f.fraction !== undefined ? `, top ${n(f.fraction)}` : f.threshold !== undefined ? `, score >= ${n(f.threshold)}` : "";
+    return `${f.name}${cut}${f.lid !== undefined ? `, language: ${f.lid}` : ""}`;
+  };
   if (spec.kind === "curate" || spec.kind === "balance") {
+    const first = spec.filter && typeof spec.filter === "object" ? `${filterWhat(spec.filter as Record<string, unknown>)}, then ` : "";
     const threshold = spec.t !== undefined ? `t = ${n(spec.t)}` : spec.p !== undefined ? `p = ${spec.p}` : spec["target-size"] !== undefined ? `target size ${n(spec["target-size"])}` : "t from the workspace";
-    return `${threshold}${seed}${typeof spec.shards === "number" && spec.shards > 1 ? `, ${spec.shards} shards` : ""}`;
+    return `${first}${threshold}${seed}${typeof spec.shards === "number" && spec.shards > 1 ? `, ${spec.shards} shards` : ""}`;
   }
   if (spec.kind === "train") {
     if (spec.scale !== undefined) return `DataComp ${spec.scale}${seed}`;
@@ -61,14 +66,10 @@ export function jobWhat(spec: Record<string, unknown> | undefined): string {
     return `${spec.subset ?? "curated"} pairs of ${spec.workspace}${spec["samples-seen"] !== undefined ? `, ${n(spec["samples-seen"])} samples` : ""}${seed}`;
   }
   if (spec.kind === "eval") return `evaluate ${spec.run}`;
-  if (spec.kind === "filter") {
-    const cut = spec.fraction !== undefined ? `, top ${n(spec.fraction)}` : spec.threshold !== undefined ? `, score >= ${n(spec.threshold)}` : "";
-    return `${spec.name}${cut}${spec.lid !== undefined ? `, language: ${spec.lid}` : ""}`;
-  }
+  if (spec.kind === "filter") return filterWhat(spec);
   return "";
 }
 
-/** Where a finished job's output opens: a workspace on /distribution, a run on /evals. */
 /** Where a succeeded job's output opens: a run on /evals, a workspace on /distribution; a filtered pool (subset.npy, filtered.parquet) on no page yet. */
 export function outputHref(j: JobRecord): string | null {
   if (j.kind === "filter") return null;
