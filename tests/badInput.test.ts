@@ -36,6 +36,16 @@ test("missing text column names the column and lists the ones there are", async 
   assertError(cli("match", "--metadata", s.metadata, "--pool", noText, "--out", s.out), 3, /no text column .*--text-col/);
 });
 
+test("a pool column named file_row_number (DuckDB's row number) is named, for every command that reads pools", async (t) => {
+  const s = await setup(t);
+  const odd = path.join(s.dir, "odd.parquet");
+  await writeParquet(odd, [{ uid: "a".repeat(32), url: "http://x", text: "a dog", file_row_number: 7 }]);
+  const pattern = /has a column named "file_row_number", a name DuckDB's reader keeps for the row number it adds: rename that column/;
+  assertError(cli("curate", "--metadata", s.metadata, "--pool", odd, "--out", s.out, "--t", "5"), 3, pattern);
+  assertError(cli("filter", "--pool", odd, "--out", s.out, "--name", "no_filter"), 3, pattern);
+  assert.equal(existsSync(s.out), false);
+});
+
 test("a file that is not parquet, an empty file, a missing file", async (t) => {
   const s = await setup(t);
   const notParquet = path.join(s.dir, "x.parquet");

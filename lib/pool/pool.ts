@@ -71,6 +71,9 @@ export async function inspectPool(con: DuckDBConnection, paths: string[], flags:
     } catch (e) {
       throw new InputError(`pool file ${p} is not a readable parquet file: ${firstLine(e)}`);
     }
+    // every read numbers the rows with DuckDB's file_row_number, which a column of that name would shadow
+    const reserved = names.find((n) => n.toLowerCase() === "file_row_number");
+    if (reserved) throw new InputError(`pool file ${p} has a column named "${reserved}", a name DuckDB's reader keeps for the row number it adds: rename that column`);
     common = common ? common.filter((n) => names.includes(n)) : names;
     files.push({ path: abs, bytes: s.size, sha256: "", rows });
     for (const [flag, col] of Object.entries(flags)) {
