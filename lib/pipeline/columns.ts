@@ -11,7 +11,7 @@ import { InputError } from "../errors";
 import { loadLanguageId, type LanguageId } from "../filters/languageId";
 import { pythonLength, pythonWordCount } from "../filters/pythonText";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
-import { PARQUET_ROW_OPTIONS, queryRows, sqlIdent, sqlString, type DuckDBConnection } from "../pool/duckdb";
+import { isNumericType, PARQUET_ROW_OPTIONS, queryRows, sqlIdent, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { fileOffsets, inspectPool, uidSql, type Pool } from "../pool/pool";
 import { sha256File } from "../util/files";
 import { OUTPUT_NAMES } from "../util/stagedOutput";
@@ -36,7 +36,6 @@ export interface ColumnsOptions {
   onStage?: (stage: string) => void;
 }
 
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 
 /** Numeric columns present in every file of the pool, by name. */
 async function numericColumns(con: DuckDBConnection, pool: Pool): Promise<Map<string, boolean>> {
@@ -45,7 +44,7 @@ async function numericColumns(con: DuckDBConnection, pool: Pool): Promise<Map<st
     for (const c of await queryRows(con, `DESCRIBE SELECT * FROM read_parquet(${sqlString(f.path)})`)) {
       const name = String(c.column_name);
       seen.set(name, (seen.get(name) ?? 0) + 1);
-      numeric.set(name, (numeric.get(name) ?? true) && NUMERIC.test(String(c.column_type)));
+      numeric.set(name, (numeric.get(name) ?? true) && isNumericType(String(c.column_type)));
     }
   }
   for (const [name, n] of seen) if (n < pool.files.length) numeric.delete(name);

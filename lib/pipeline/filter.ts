@@ -12,7 +12,7 @@ import { conditionsOf, fractionIndex, meets, type Condition, type FilterName, ty
 import { pythonLength, pythonWordCount } from "../filters/pythonText";
 import { loadLanguageId, type LanguageId } from "../filters/languageId";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
-import { PARQUET_ROW_OPTIONS, queryRows, sqlIdent, sqlString, type DuckDBConnection } from "../pool/duckdb";
+import { isNumericType, PARQUET_ROW_OPTIONS, queryRows, sqlIdent, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { isHexUid } from "../pool/npy";
 import { fileOffsets, inspectPool, poolAllColumns, uidSql, type Pool } from "../pool/pool";
 import { sha256File } from "../util/files";
@@ -77,7 +77,6 @@ const RULES: Record<Condition, (p: FilterParams) => string> = {
   score: (p) => `${p.scoreColumn} >= ${p.threshold}`,
 };
 
-const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/;
 
 /** A column of every pool file, numeric: its name, or an error naming the file and what it holds. */
 async function numericColumn(con: DuckDBConnection, pool: Pool, column: string, what: string): Promise<void> {
@@ -85,7 +84,7 @@ async function numericColumn(con: DuckDBConnection, pool: Pool, column: string, 
     const cols = await queryRows(con, `DESCRIBE SELECT * FROM read_parquet(${sqlString(f.path)})`);
     const c = cols.find((x) => x.column_name === column);
     if (!c) throw new InputError(`pool file ${f.path} has no column "${column}" (${what}); columns: ${cols.map((x) => x.column_name).join(", ")}`);
-    if (!NUMERIC.test(String(c.column_type))) throw new InputError(`pool file ${f.path}: column "${column}" (${what}) holds ${c.column_type}, not numbers`);
+    if (!isNumericType(String(c.column_type))) throw new InputError(`pool file ${f.path}: column "${column}" (${what}) holds ${c.column_type}, not numbers`);
   }
 }
 

@@ -43,3 +43,8 @@ export async function queryRows(con: DuckDBConnection, sql: string): Promise<Rec
   const reader = await con.runAndReadAll(sql);
   return reader.getRowObjectsJson() as Record<string, unknown>[];
 }
+
+/** Whether a DuckDB column type (as DESCRIBE gives it) holds numbers. */
+export function isNumericType(type: string): boolean {
+  return /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/.test(type);
+}
