@@ -37,7 +37,7 @@ export function FilterBalanceChart({ runs, refs, metric }: { runs: EvalRun[]; re
       </p>
       <div className="grid gap-4 lg:grid-cols-2">
         <PlotFigure id="filter-balance" drawKey={`${metric}|${rows.map((r) => `${r.label}:${r.mean}`).join(",")}`} label={`Gain over the raw pool in ${metricLabel(metric)} by curation`} build={(Plot, width) => Plot.plot({
-          width, height: 40 + 26 * rows.length, marginLeft: 190, marginRight: 30, grid: true,
+          width: Math.max(width, 190 + 30 + 200), height: 40 + 26 * rows.length, marginLeft: 190, marginRight: 30, grid: true,
           x: { label: `gain over raw (${metricLabel(metric)})`, labelAnchor: "center", labelArrow: "none", nice: true, inset: 10 },
           y: { domain: order, label: null },
           color: { domain: Object.keys(KIND_COLOURS), range: Object.values(KIND_COLOURS) },
@@ -49,7 +49,7 @@ export function FilterBalanceChart({ runs, refs, metric }: { runs: EvalRun[]; re
         })} />
         {paper.length > 0 && (
           <PlotFigure id="datacomp-baselines" drawKey={`${paper.length}`} label="DataComp small-scale baselines: Average gain over No filtering" build={(Plot, width) => Plot.plot({
-            width, height: 40 + 26 * paper.length, marginLeft: 230, marginRight: 90, grid: true,
+            width: Math.max(width, 230 + 90 + 200), height: 40 + 26 * paper.length, marginLeft: 230, marginRight: 90, grid: true,
             x: { label: "DataComp small: Average (38) gain over No filtering", labelAnchor: "center", labelArrow: "none", nice: true, inset: 10 },
             y: { domain: [...paper].sort((a, b) => b.gain - a.gain).map((p) => p.label), label: null },
             marks: [

@@ -31,7 +31,7 @@ export function FilterCharts({ ws, t, reply, sizes }: { ws: LoadedWorkspace; t: 
         ],
       })} />
       <PlotFigure id="filter-sizes" drawKey={key} label="Rows: pool, after the filter, after balancing, after both" build={(Plot, width) => Plot.plot({
-        width, height: 40 + 28 * sizes.length, marginLeft: 230, marginRight: 70,
+        width: Math.max(width, 230 + 70 + 200), height: 40 + 28 * sizes.length, marginLeft: 230, marginRight: 70,
         x: { label: "rows (expected where balancing draws)", grid: true, nice: true },
         y: { domain: sizes.map((s) => s.label), label: null },
         marks: [

@@ -44,7 +44,8 @@ export function Nav() {
     <nav className="flex flex-wrap items-center gap-1 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800" aria-label="Main">
       <span className="mr-4 font-semibold tracking-tight">metacurate</span>
       {PAGES.map((p) => (
-        <Link key={p.href} href={`${p.href}${q}`} aria-current={path === p.href ? "page" : undefined}
+        // no prefetch on sight: six RSC prefetches would share the browser's connections with the workspace's first files
+        <Link key={p.href} href={`${p.href}${q}`} prefetch={false} aria-current={path === p.href ? "page" : undefined}
           className={`rounded px-3 py-1 text-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${path === p.href ? "bg-zinc-200 dark:bg-zinc-800" : "hover:bg-zinc-100 dark:hover:bg-zinc-900"}`}>
           {p.label}
         </Link>

@@ -10,7 +10,7 @@ import { httpError, wholeBody } from "./http";
 import { countsFromArrow, entryNamesById } from "./entryCounts";
 import { matchRowsFromArrow } from "./matchRows";
 import { metadataHash, metadataMismatch, parseMetadataJson } from "./metadataCheck";
-import { parquetToIpc } from "./parquet";
+import { parquetToIpc, parquetWasm } from "./parquet";
 import { LoadedWorkspace, type LoadStep, type PreviewPair, type SizeCurvePoint, type WorkspaceInfo } from "./workspace";
 
 export interface LocalFiles {
@@ -69,6 +69,7 @@ async function openCounts(bytes: Uint8Array, fileName: string, info: WorkspaceIn
 
 export async function loadServerWorkspace(name: string, step: LoadStep): Promise<LoadedWorkspace> {
   getEngine().catch(() => {}); // instantiate DuckDB-WASM while the files arrive
+  parquetWasm().catch(() => {}); // and compile the parquet decoder the counts wait for
   const base = `/api/workspaces/${encodeURIComponent(name)}/files`;
   step("fetching manifest.json and entry_counts.parquet");
   const manifestP = fetch(`${base}/manifest.json`);

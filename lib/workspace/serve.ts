@@ -22,7 +22,8 @@ export const MATCH_SAMPLE_CAP = 1_000_000;
 export const SERVED_ARTIFACTS = ["entry_counts.parquet", "matches.parquet", "preview.parquet", "size_curve.parquet", "manifest.json", "filter_columns.parquet"] as const;
 export type ServedArtifact = (typeof SERVED_ARTIFACTS)[number];
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** A workspace's (or run's) folder name: letters, digits, . _ - (never "..", checked where a name is resolved). */
+export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export function dataDir(): string {
   return path.resolve(/*turbopackIgnore: true*/ process.env.METACURATE_DATA_DIR || "workspaces");

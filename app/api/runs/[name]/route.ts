@@ -1,7 +1,7 @@
 import path from "node:path";
 import { InputError, NotFoundError } from "../../../../lib/errors";
 import { readServedRunRecord } from "../../../../lib/evals/servedRunRecord";
-import { dataDir, realDataDir } from "../../../../lib/workspace/serve";
+import { dataDir, NAME, realDataDir } from "../../../../lib/workspace/serve";
 import { errorResponse } from "../../respond";
 
 export const runtime = "nodejs";
@@ -13,7 +13,7 @@ const KEPT = ["subset", "subset_size", "images_missing", "t", "tail_share", "see
 export async function GET(_req: Request, ctx: { params: Promise<{ name: string }> }): Promise<Response> {
   try {
     const { name } = await ctx.params;
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) throw new NotFoundError(`no run "${name.slice(0, 80)}"`);
+    if (!NAME.test(name)) throw new NotFoundError(`no run "${name.slice(0, 80)}"`);
     const run = await readServedRunRecord(await realDataDir(dataDir()), name);
     const workspace = typeof run.workspace === "string" ? path.basename(run.workspace) : "–";
     let body: string;
