@@ -10,8 +10,8 @@ export const metadata: Metadata = { title: "metacurate", description: "See and s
 const THEME_SCRIPT = `try{var s=localStorage.getItem("metacurate-theme");if(s==="dark"||(!s&&matchMedia("(prefers-color-scheme: dark)").matches))document.documentElement.classList.add("dark")}catch(e){}`;
 
 export default function RootLayout({ children }: { children: ReactNode }) {
-  // parquet-wasm decodes a workspace's counts before the first figure: its module starts downloading with the page, not after the counts arrive
-  preload("/parquet-wasm/parquet_wasm_bg.wasm", { as: "fetch", crossOrigin: "anonymous", fetchPriority: "high" });
+  // parquet-wasm decodes the entries table, previews and matches soon after the first figures: it downloads with the page
+  preload("/parquet-wasm/parquet_wasm_bg.wasm", { as: "fetch", crossOrigin: "anonymous", fetchPriority: "low" });
   return (
     <html lang="en" suppressHydrationWarning>
       <head><script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} /></head>

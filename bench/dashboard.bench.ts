@@ -82,7 +82,8 @@ try {
   let page!: Page;
   const coldLoads = async (name: string) => {
     const loads: { firstChart: number; bothCharts: number; ready: number; duckdb: number; matches: number; expected: number }[] = [];
-    for (let i = 0; i < LOADS; i++) {
+    // one load first that is not counted: the server warm (its routes compiled, the counts' cache built), as the goal says
+    for (let i = -1; i < LOADS; i++) {
       if (page) await page.context().close();
       page = await newPage(browser);
       await page.goto(`${BASE}/distribution?workspace=${name}`, { waitUntil: "commit" });
@@ -94,12 +95,12 @@ try {
       const ready = await waitEvent(page, "workspace:ready");
       const matches = await waitEvent(page, "matches:loaded");
       const first = Math.min(m["metacurate:chart:rank"], m["metacurate:chart:cumulative"]);
-      loads.push({ firstChart: first, bothCharts: Math.max(m["metacurate:chart:rank"], m["metacurate:chart:cumulative"]), ready: ready.at, duckdb: m["metacurate:entries-table"], matches: matches.at, expected: expected.at });
+      if (i >= 0) loads.push({ firstChart: first, bothCharts: Math.max(m["metacurate:chart:rank"], m["metacurate:chart:cumulative"]), ready: ready.at, duckdb: m["metacurate:entries-table"], matches: matches.at, expected: expected.at });
     }
     return (k: keyof (typeof loads)[number]) => median(loads.map((l) => l[k]));
   };
   const demo = await coldLoads(DEMO);
-  console.log(`1a. the demo (15,000 rows, ${demoManifest.match.entries.toLocaleString("en")} entries), median of ${LOADS} cold loads (navigation start = 0):`);
+  console.log(`1a. the demo (15,000 rows, ${demoManifest.match.entries.toLocaleString("en")} entries), median of ${LOADS} cold loads (a fresh browser context each; warm server; navigation start = 0):`);
   console.log(`   first chart drawn: ${ms(demo("firstChart"))} (counts decoded and checked: ${ms(demo("ready"))})   target ≤ 800 ms`);
   console.log(`   baseline, DuckDB-WASM route: entries table in DuckDB at ${ms(demo("duckdb"))}; first chart / DuckDB ready = ${(demo("firstChart") / demo("duckdb")).toFixed(2)}`);
   const med = await coldLoads(NAME);

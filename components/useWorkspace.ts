@@ -4,6 +4,12 @@ import { getState, openServerWorkspace, subscribe, type StoreState } from "../li
 
 const idle: StoreState = { status: "idle" };
 
+// a workspace page named in the address starts loading when this module runs, before React has hydrated the page
+if (typeof window !== "undefined" && ["/distribution", "/entries", "/pairs"].includes(location.pathname)) {
+  const name = new URLSearchParams(location.search).get("workspace");
+  if (name) openServerWorkspace(name);
+}
+
 /** The workspace named in the URL, loading it if needed (local files stay open until another is chosen). */
 export function useWorkspace(name: string | null): StoreState {
   const state = useSyncExternalStore(subscribe, getState, () => idle);

@@ -79,3 +79,30 @@ test("above the browser's cap the server sends a cached md5(uid) sample of match
   assert.equal(again.file, sample.file, "cached");
   t.after(() => rmSync(sample.file, { force: true }));
 });
+
+test("the counts the first figures are drawn from: the workspace's entry counts in id order, checked; a broken or escaping entry_counts.parquet is refused by name", async (t) => {
+  const { countsForBrowser } = await import("../lib/workspace/countsForBrowser");
+  const { tableFromIPC } = await import("apache-arrow");
+  const root = tempDir(t);
+  const pool = path.join(root, "pool.parquet"), metadata = path.join(root, "m.json");
+  await writeParquet(pool, Array.from({ length: 50 }, (_, i) => ({ uid: createHash("md5").update(String(i)).digest("hex"), url: `u${i}`, text: i % 3 ? "a red dog" : "a blue cat" })));
+  writeFileSync(metadata, JSON.stringify(["dog", "cat", "red", "blue", "zebra"]));
+  const ws = path.join(root, "ws");
+  assert.equal(cli("curate", "--metadata", metadata, "--pool", pool, "--out", ws, "--t", "5", "--progress", "none").code, 0);
+  const real = realpathSync(ws);
+  const served = await countsForBrowser(real);
+  const counts = Array.from(tableFromIPC(served.ipc).getChild("count")!.toArray() as Float64Array);
+  const rows = (await readParquet(path.join(ws, "entry_counts.parquet"))).sort((a, b) => Number(a.entry_id) - Number(b.entry_id));
+  assert.deepEqual(counts, rows.map((r) => Number(r.count)));
+  assert.deepEqual(counts, [33, 17, 33, 17, 0]);
+  assert.equal(served.hasSource, "source" in rows[0]);
+  // a damaged file, and a link out of the workspace
+  const broken = path.join(root, "broken");
+  mkdirSync(broken);
+  writeFileSync(path.join(broken, "entry_counts.parquet"), "PAR1 not really PAR1");
+  await assert.rejects(countsForBrowser(realpathSync(broken)), /entry_counts\.parquet is not a readable entry_counts file/);
+  const escaping = path.join(root, "escaping");
+  mkdirSync(escaping);
+  symlinkSync(path.join(ws, "entry_counts.parquet"), path.join(escaping, "entry_counts.parquet"));
+  await assert.rejects(countsForBrowser(realpathSync(escaping)), /entry_counts\.parquet does not exist/);
+});

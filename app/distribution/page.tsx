@@ -9,9 +9,9 @@ import { NAME } from "../../lib/workspace/serve";
 export default async function DistributionPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const workspace = (await searchParams).workspace;
   if (typeof workspace === "string" && NAME.test(workspace)) {
-    const base = `/api/workspaces/${encodeURIComponent(workspace)}/files`;
-    preload(`${base}/manifest.json`, { as: "fetch", crossOrigin: "anonymous", fetchPriority: "high" });
-    preload(`${base}/entry_counts.parquet`, { as: "fetch", crossOrigin: "anonymous", fetchPriority: "high" });
+    const base = `/api/workspaces/${encodeURIComponent(workspace)}`;
+    preload(`${base}/files/manifest.json`, { as: "fetch", crossOrigin: "anonymous", fetchPriority: "high" });
+    preload(`${base}/counts`, { as: "fetch", crossOrigin: "anonymous", fetchPriority: "high" });
   }
   return <DistributionView />;
 }

@@ -133,7 +133,7 @@ function FilterResult({ reply: r, ws, t }: { reply: FilterReply; ws: LoadedWorks
           </tbody>
         </table>
         <p className="text-sm" data-testid="filter-kept" data-value={r.rowsKept} data-threshold={r.threshold ?? ""}>
-          keeps <b>{fmtInt(r.rowsKept)}</b> of {fmtInt(r.rows)} rows ({fmtPct(r.rowsKept / r.rows, 1)}){r.threshold !== null && <> · threshold {r.threshold}</>} · {fmtInt(r.matchedKept)} of them matched
+          keeps <b>{fmtInt(r.rowsKept)}</b> of {fmtInt(r.rows)} rows ({fmtPct(r.rowsKept / r.rows, 1)}){r.threshold !== null && <> · threshold {Number(r.threshold.toPrecision(4))}</>} · {fmtInt(r.matchedKept)} of them matched
         </p>
         <dl className="grid grid-cols-[auto_auto] gap-x-4 text-sm tabular-nums" data-testid="filter-sizes">
           {sizes.map((s) => (

@@ -10,7 +10,7 @@ import { httpError, wholeBody } from "./http";
 import { countsFromArrow, entryNamesById } from "./entryCounts";
 import { matchRowsFromArrow } from "./matchRows";
 import { metadataHash, metadataMismatch, parseMetadataJson } from "./metadataCheck";
-import { parquetToIpc, parquetWasm } from "./parquet";
+import { parquetToIpc } from "./parquet";
 import { LoadedWorkspace, type LoadStep, type PreviewPair, type SizeCurvePoint, type WorkspaceInfo } from "./workspace";
 
 export interface LocalFiles {
@@ -67,27 +67,42 @@ async function openCounts(bytes: Uint8Array, fileName: string, info: WorkspaceIn
   return ws;
 }
 
+/** The server's counts (Arrow IPC, entry-id order, checked there) → counts by id. */
+function servedCounts(bytes: Uint8Array): Float64Array {
+  const col = tableFromIPC(bytes).getChild("count");
+  if (!col) throw new Error("the workspace's counts came without a count column");
+  return Float64Array.from(col.toArray() as ArrayLike<number>);
+}
+
 export async function loadServerWorkspace(name: string, step: LoadStep): Promise<LoadedWorkspace> {
-  getEngine().catch(() => {}); // instantiate DuckDB-WASM while the files arrive
-  parquetWasm().catch(() => {}); // and compile the parquet decoder the counts wait for
-  const base = `/api/workspaces/${encodeURIComponent(name)}/files`;
-  step("fetching manifest.json and entry_counts.parquet");
+  const ws0 = encodeURIComponent(name), base = `/api/workspaces/${ws0}/files`;
+  step("fetching manifest.json and the entry counts");
+  // the first figures need only the counts: the server sends them in entry-id order (preloaded by the page's head)
   const manifestP = fetch(`${base}/manifest.json`);
-  const countsP = fetchBytes(`${base}/entry_counts.parquet`, "entry_counts.parquet");
+  const countsP = fetch(`/api/workspaces/${ws0}/counts`).then(async (res) => {
+    if (!res.ok) throw await httpError(res, "entry_counts.parquet");
+    return { bytes: await wholeBody(res, "entry_counts.parquet"), hasSource: res.headers.get("X-Has-Source") === "1" };
+  });
   countsP.catch(() => {});
-  const previewP = fetchBytes(`${base}/preview.parquet`, "preview.parquet").catch(() => null);
-  const curveP = fetchBytes(`${base}/size_curve.parquet`, "size_curve.parquet").catch(() => null);
   const manifestRes = await manifestP;
   if (!manifestRes.ok) throw await httpError(manifestRes, `workspace "${name}"`);
   const manifest = (await manifestRes.json()) as ManifestJson;
-  const ws = await openCounts(await countsP, "entry_counts.parquet", {
+  const counts = await countsP;
+  step("decoding the entry counts");
+  const countsById = servedCounts(counts.bytes);
+  const ws = new LoadedWorkspace({
     label: name, server: name, metadataFile: null, t: manifest.balance?.t ?? null, seed: manifest.balance?.seed ?? null,
     metadataHash: manifest.match?.metadata?.metadataHash ?? null, rowsRead: manifest.match?.rows_read ?? null, rowsMatched: manifest.match?.rows_matched ?? null,
-  }, step);
+  }, countsById, new CountDistribution(countsById), counts.hasSource);
+  // then what the figures do not wait for: DuckDB-WASM and the entries table, the matches, previews and size curve
+  getEngine().catch(() => {});
+  ws.startEntriesTable(fetchBytes(`${base}/entry_counts.parquet`, "entry_counts.parquet").then((b) => parquetToIpc(b, "entry_counts.parquet")), "entry_counts.parquet");
   ws.startMatches({ url: `${base}/matches.parquet` }, "matches.parquet");
+  const previewP = fetchBytes(`${base}/preview.parquet`, "preview.parquet").catch(() => null);
+  const curveP = fetchBytes(`${base}/size_curve.parquet`, "size_curve.parquet").catch(() => null);
   ws.startPreview(previewP.then(async (b) => (b ? previewFromTable(await readParquetTable(b, "preview.parquet"), "preview.parquet") : null)));
   ws.setImageShards(null);
-  void fetch(`/api/workspaces/${encodeURIComponent(name)}/shards`).then((r) => (r.ok ? r.json() : null))
+  void fetch(`/api/workspaces/${ws0}/shards`).then((r) => (r.ok ? r.json() : null))
     .then((s: { images?: number } | null) => ws.setImageShards(s?.images ?? 0), () => ws.setImageShards(0));
   void curveP.then(async (b) => { if (b) ws.setSizeCurve(sizeCurveFromTable(await readParquetTable(b, "size_curve.parquet"))); }).catch(() => {});
   return ws;

@@ -101,10 +101,11 @@ export class LoadedWorkspace {
     return () => this.listeners.delete(f);
   }
 
-  /** Loads the entry_counts Arrow IPC stream into DuckDB as `entries` (the bytes are handed over). */
-  startEntriesTable(ipc: Uint8Array, fileName: string): void {
+  /** Loads the entry_counts Arrow IPC stream (or the promise of it) into DuckDB as `entries` (the bytes are handed over). */
+  startEntriesTable(ipcOrPromise: Uint8Array | Promise<Uint8Array>, fileName: string): void {
     const previous = tableQueue;
     this.entriesDb = (async () => {
+      const ipc = await ipcOrPromise;
       await previous.catch(() => {});
       const { conn } = await getEngine();
       await conn.query("DROP TABLE IF EXISTS entries_raw");
