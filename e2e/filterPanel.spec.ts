@@ -110,4 +110,6 @@ test("\"Curate at this t\" can filter first: the job is the experiment's filter-
   const clipWs = path.join(E2E_DATA, EXPERIMENT, "clip30-ws");
   expect(manifest(clipWs).balance.seed).toBe(ws.balance.seed);
   for (const f of ["curated.parquet", "subset.npy", "entry_counts.parquet"]) expect(readFileSync(path.join(E2E_DATA, out, f)).equals(readFileSync(path.join(clipWs, f))), f).toBe(true);
+  // gone again: a served copy of clip30-ws would otherwise be the workspace /evals names for the experiment's runs
+  rmSync(path.join(E2E_DATA, out), { recursive: true, force: true });
 });
