@@ -89,7 +89,7 @@ export function FilterPanel({ ws, t, form, onForm }: { ws: LoadedWorkspace; t: n
               </label>
               {form.name === "clip_score" && (
                 <label className="flex flex-col">keep
-                  <select data-testid="filter-mode" value={form.mode} className={field} onChange={(e) => set({ mode: e.target.value as PanelForm["mode"], value: e.target.value === "fraction" ? "0.3" : "0.3" })}>
+                  <select data-testid="filter-mode" value={form.mode} className={field} onChange={(e) => set({ mode: e.target.value as PanelForm["mode"], value: "0.3" })}>
                     <option value="fraction">the top fraction</option><option value="threshold">score ≥ threshold</option>
                   </select>
                 </label>

@@ -22,7 +22,7 @@ export type WorkerRequest =
   | { type: "filter"; id: number; choice: FilterChoice; t: number };
 
 /** What filter_columns.parquet offers the panel. */
-export interface ColumnsSummary { rows: number; scoreColumns: string[]; languages: string[]; sizes: boolean; poolRows: boolean }
+export interface ColumnsSummary { rows: number; scoreColumns: string[]; languages: string[]; sizes: boolean }
 
 /** A filter previewed and composed with balancing at t (lib/filters/preview.ts). */
 export interface FilterReply {
@@ -84,7 +84,7 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
         if (res.status === 404) { post({ type: "columns", summary: null }); return; }
         if (!res.ok) throw await httpError(res, m.fileName);
         columns = filterColumnsFromArrow(tableFromIPC(await parquetToIpc(await wholeBody(res, m.fileName), m.fileName)), m.fileName);
-        post({ type: "columns", summary: { rows: columns.rows, scoreColumns: Object.keys(columns.scores), languages: Object.keys(columns.english), sizes: columns.width !== null, poolRows: poolRow !== null } });
+        post({ type: "columns", summary: { rows: columns.rows, scoreColumns: Object.keys(columns.scores), languages: Object.keys(columns.english), sizes: columns.width !== null } });
       } catch (e) {
         post({ type: "columnsError", message: e instanceof Error ? e.message : String(e) });
       }

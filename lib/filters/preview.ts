@@ -6,7 +6,7 @@
  */
 import { InputError } from "../errors";
 import { ExpectedSize, keepProbability } from "../curation/balance";
-import { conditionsOf, fractionIndex, meets, type Condition, type FilterParams, type FilterRow } from "./rules";
+import { conditionsOf, fractionIndex, keepsRow, type Condition, type FilterParams, type FilterRow } from "./rules";
 
 /** Every pool row's filter inputs, in pool order. */
 export interface FilterColumns {
@@ -74,14 +74,7 @@ export function previewFilter(cols: FilterColumns, params: FilterParams, fractio
     row.height = cols.height && !Number.isNaN(cols.height[r]) ? cols.height[r] : null;
     row.score = score && !Number.isNaN(score[r]) ? score[r] : null;
     row.language = english ? (english[r] ? "en" : "") : null;
-    let keep = true;
-    for (let c = 0; c < conditions.length; c++) {
-      if (meets(conditions[c], row, resolved)) continue;
-      counts[c].alone++;
-      if (keep) counts[c].inOrder++;
-      keep = false;
-    }
-    if (keep) { kept[r] = 1; rowsKept++; }
+    if (keepsRow(conditions, row, resolved, counts)) { kept[r] = 1; rowsKept++; }
   }
   return {
     rows: cols.rows, rowsKept, threshold: resolved.threshold, kept,

@@ -79,6 +79,21 @@ export function meets(c: Condition, row: FilterRow, p: FilterParams): boolean {
   }
 }
 
+/** A condition's tally: rows that fail it whatever the others say, and rows that fail it having met every condition before it. */
+export interface ConditionTally { alone: number; inOrder: number }
+
+/** Whether the row meets every condition, counting each condition it fails in `tallies` (one per condition, in order). */
+export function keepsRow(conditions: readonly Condition[], row: FilterRow, p: FilterParams, tallies: ConditionTally[]): boolean {
+  let keep = true;
+  for (let c = 0; c < conditions.length; c++) {
+    if (meets(conditions[c], row, p)) continue;
+    tallies[c].alone++;
+    if (keep) tallies[c].inOrder++;
+    keep = false;
+  }
+  return keep;
+}
+
 /** DataComp's --fraction threshold: position ⌊N·f⌋ of the scores sorted descending, NaN (and null) last. */
 export function fractionIndex(rows: number, fraction: number): number {
   return Math.floor(rows * fraction);

@@ -8,7 +8,7 @@
 import { BIGINT, DOUBLE, VARCHAR } from "@duckdb/node-api";
 import { InputError } from "../errors";
 import { filterParams, type FilterChoice } from "../filters/params";
-import { conditionsOf, fractionIndex, meets, type Condition, type FilterName, type FilterParams, type FilterRow, type LidEngine } from "../filters/rules";
+import { conditionsOf, fractionIndex, keepsRow, type Condition, type FilterName, type FilterParams, type FilterRow, type LidEngine } from "../filters/rules";
 import { pythonLength, pythonWordCount } from "../filters/pythonText";
 import { loadLanguageId, type LanguageId } from "../filters/languageId";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
@@ -188,14 +188,7 @@ export async function runFilter(outDir: string, opts: FilterOptions): Promise<Fi
               if (nLang === CHUNK_ROWS) flushLang();
             }
             const row: FilterRow = { words: text === null || !countsWords ? null : pythonWordCount(text), chars: text === null || !countsWords ? null : pythonLength(text), width: ws ? ws[r] : null, height: hs ? hs[r] : null, score, language };
-            let keep = true;
-            for (let c = 0; c < conditions.length; c++) {
-              if (meets(conditions[c], row, params)) continue;
-              counts[c].alone++;
-              if (keep) counts[c].inOrder++;
-              keep = false;
-            }
-            if (!keep) continue;
+            if (!keepsRow(conditions, row, params, counts)) continue;
             rowsKept++;
             setInt64(keptWords, nKept++, poolRow);
             if (nKept === CHUNK_ROWS) flushKept();
