@@ -360,7 +360,7 @@ function collectMatchedSql(): string {
  * repeat. In pool order without a sort: `matched` was filled in k order, and with
  * preserve_insertion_order a scan returns a table's rows in the order they were inserted.
  */
-function matchesSql(target: string): string {
+export function matchesSql(target: string): string {
   return `COPY (SELECT uid, entry_ids, pool_row FROM ${MATCHED_TABLE})
     TO ${sqlString(target)} (${PARQUET_ROW_OPTIONS})`;
 }

@@ -1,7 +1,7 @@
 /**
  * `metacurate merge`: a sharded job's balanced shards and its reduce → one workspace, as one
  * `curate` of the whole pool writes it: entry_counts.parquet and size_curve.parquet from the reduce,
- * matches.parquet the shards' rows in pool order, curated.parquet and preview.parquet written from
+ * matches.parquet the shards' rows in pool order (the single process's row groups), curated.parquet and preview.parquet written from
  * those and the shards' kept rows by the single process's own code, subset.npy the shards' sorted
  * uids merged.
  */
@@ -9,12 +9,12 @@ import { stageTimer } from "../util/stageTimer";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../errors";
-import { PARQUET_ROW_OPTIONS, queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
+import { queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { readManifest, requireArtifact } from "../workspace/artifacts";
 import type { BalanceSection, Manifest, MatchSection } from "../workspace/manifest";
 import type { Pool } from "../pool/pool";
 import { CURATED_ONE_STATEMENT_MAX, CURATED_SLICE_ROWS, DRAW_RULE, KEPT_TABLE, writeCurated } from "./balance";
-import { MATCHED_TABLE, writePreview } from "./match";
+import { MATCHED_TABLE, matchesSql, writePreview } from "./match";
 import { REDUCE_OUTPUTS } from "./reduce";
 import { memoryLimitGb, peakRssMb, runStaged } from "./stagedRun";
 import { mergeSubsetNpy } from "./subsetNpy";
@@ -46,10 +46,12 @@ export async function runMerge(shardDirs: string[], reducedDir: string, outDir: 
     const time = stageTimer(timings, opts.onStage);
     const steps = 4;
     opts.onProgress?.(0, steps);
-    const matched = await time("write_matches_ms", async () => concat(con, await files("matches.parquet"), "uid, entry_ids, pool_row", out.file("matches.parquet")));
+    const matched = await time("write_matches_ms", async () => {
+      const n = await collectMatched(con, await files("matches.parquet"), shards.map((m) => m.match.rows_matched));
+      await con.run(matchesSql(out.file("matches.parquet")));
+      return n;
+    });
     if (matched !== reduce.rows_matched) throw new InputError(`the shards' matches.parquet hold ${matched} rows; the reduce counted ${reduce.rows_matched}`);
-    // the merged matches as the single process has them in DuckDB: k (pool order), uid, entry_ids, pool_row
-    await con.run(`CREATE VIEW ${MATCHED_TABLE} AS SELECT file_row_number AS k, uid, entry_ids, pool_row FROM read_parquet(${sqlString(out.file("matches.parquet"))}, file_row_number = true)`);
     opts.onProgress?.(1, steps);
     // the shards' kept rows, their k made pool-wide, then curated.parquet written as one curate writes it
     const kept = await time("write_curated_ms", async () => {
@@ -107,12 +109,26 @@ function mergedMatchTimings(match: MatchSection): MatchSection {
 }
 
 /**
- * The files' rows, one file after another, into one parquet file; returns its row count. DuckDB's
- * multi-file scan keeps the files' order and each file's row order (insertion order is preserved).
+ * The shards' matched rows, one file after another, into the table `matched` as the single process
+ * has it (k in pool order, uid, entry_ids, pool_row); returns its row count. Filled on one thread, so
+ * the table's row groups are full ones in order, as the single process's are: matches.parquet, written
+ * from it, then has the single process's row groups and bytes (a parallel fill, or a copy straight from
+ * the shards' files, cuts them elsewhere once the pool has more than one row group of matches).
  */
-async function concat(con: DuckDBConnection, sources: string[], columns: string, target: string): Promise<number> {
+async function collectMatched(con: DuckDBConnection, sources: string[], rowsMatched: number[]): Promise<number> {
   for (const f of sources) if ((await stat(f)).size === 0) throw new InputError(`${f} is empty`);
-  const list = `[${sources.map(sqlString).join(", ")}]`;
-  const [r] = await queryRows(con, `COPY (SELECT ${columns} FROM read_parquet(${list})) TO ${sqlString(target)} (${PARQUET_ROW_OPTIONS})`);
-  return Number(Object.values(r)[0]);
+  let offset = 0;
+  const parts = sources.map((f, i) => {
+    const part = `SELECT file_row_number + ${offset} AS k, uid, entry_ids, pool_row FROM read_parquet(${sqlString(f)}, file_row_number = true)`;
+    offset += rowsMatched[i];
+    return part;
+  });
+  await con.run("SET threads = 1");
+  try {
+    await con.run(`CREATE TABLE ${MATCHED_TABLE} AS ${parts.join(" UNION ALL ")}`);
+  } finally {
+    await con.run("RESET threads");
+  }
+  const [r] = await queryRows(con, `SELECT count(*) AS n FROM ${MATCHED_TABLE}`);
+  return Number(r.n);
 }
