@@ -442,6 +442,11 @@ const commands: Record<string, Command> = {
       process.exit(code); // a Slurm job's monitor may leave timers behind: the runner's work is done
     },
   },
+  "job task-host": {
+    summary: "run a local job's tasks for its runner, one after another, in one process (what the runner starts per slot; not typed)",
+    flags: { "data-dir": dataDirFlag, job: idFlag, help },
+    run: async (f) => (await import("./taskHost")).serveTasks(main, f["data-dir"] as string, f.job as string),
+  },
   "cluster step": {
     summary: "run one step script of a cluster training job (what its tasks run; normally not typed)",
     flags: { script: { kind: "string", value: "FILE", required: true, help: "the job's cluster/reshard.sh, train.sh or evaluate.sh" }, progress: progressFlag, help },

@@ -2,12 +2,12 @@
 // (by hand through the CLI, and as a sharded curate job) give one `curate`'s entry_counts,
 // size_curve and subset.npy byte for byte, and its matches, curated and preview rows in its order.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { JobStore } from "../lib/jobs/store";
 import type { JobRecord } from "../lib/jobs/types";
+import { openDuckDB, sqlString } from "../lib/pool/duckdb";
 import { splitPool } from "../lib/pool/poolSplit";
 import { cli, cliWith } from "./support/cli";
 import { LAION_SKIP, tempDir } from "./support/fixtures";
@@ -67,6 +67,29 @@ test("by hand: 6 shards cut between row groups, at a target size, equal one cura
   assert.equal(cli("match", "--metadata", metadata, "--pool", ...pool, "--shard", "6/6", "--out", path.join(dir, "w")).code, 2);
 });
 
+test("a merge of shards holding more than one row group of matches writes one curate's matches.parquet byte for byte", { skip: LAION_SKIP, timeout: 300_000 }, async (t) => {
+  const dir = tempDir(t);
+  const { metadata, pool: small } = await laionPool(dir);
+  // 3 files of 100,000 rows: 224,640 matched rows, so matches.parquet has a full row group and a part
+  const pool = [0, 1, 2].map((i) => path.join(dir, `big-${i}.parquet`));
+  const con = await openDuckDB();
+  try {
+    for (const f of pool) await con.run(`COPY (SELECT URL, TEXT FROM read_parquet(${sqlString(small[0])}), range(10)) TO ${sqlString(f)} (FORMAT parquet)`);
+  } finally {
+    con.closeSync();
+  }
+  const run = (...args: string[]) => { const r = cli(...args, "--progress", "none"); assert.equal(r.code, 0, `${args[0]}: ${r.stderr}`); };
+  run("curate", "--metadata", metadata, "--pool", ...pool, "--out", path.join(dir, "ref"), "--t", "300");
+  const shards = pool.map((_, i) => path.join(dir, `s${i}`));
+  for (let i = 0; i < 3; i++) run("match", "--metadata", metadata, "--pool", ...pool, "--shard", `${i}/3`, "--out", shards[i]);
+  run("reduce", "--shards", ...shards, "--out", path.join(dir, "red"), "--t", "300");
+  for (const s of shards) run("balance", "--in", s, "--reduced", path.join(dir, "red"), "--out", s + "b");
+  run("merge", "--shards", ...shards.map((s) => s + "b"), "--reduced", path.join(dir, "red"), "--out", path.join(dir, "merged"));
+  const rowsMatched = JSON.parse(readFileSync(path.join(dir, "merged", "manifest.json"), "utf8")).balance.rows_matched;
+  assert.ok(rowsMatched > 122_880, `${rowsMatched} matched rows: more than one of DuckDB's row groups`);
+  await assertEqualsCurate(path.join(dir, "ref"), path.join(dir, "merged"));
+});
+
 test("a 4-shard curate job equals the CLI; killed with -9 midway, it resumes from its finished tasks", { skip: LAION_SKIP, timeout: 400_000 }, async (t) => {
   const data = tempDir(t);
   mkdirSync(path.join(data, "in"));
@@ -115,11 +138,13 @@ test("a local task killed mid-run is retried once, alone, and the job still equa
   const store = new JobStore(data);
   let pid: number | null = null;
   for (let i = 0; i < 600 && pid === null; i++) {
-    const line = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" }).split("\n").find((l) => l.includes(store.dir(id)) && l.includes("--shard 2/3"));
-    if (line && readFileSync(store.file(id, "log.txt"), "utf8").includes("[match-2] metacurate: paused at commit:staged")) pid = Number(line.trim().split(/\s+/)[0]);
+    // the process running match-2 (its task host), as the job records it
+    const task = (await store.read(id)).tasks.find((x) => x.name === "match-2")!;
+    if (task.pid && existsSync(store.file(id, "log.txt")) && readFileSync(store.file(id, "log.txt"), "utf8").includes("[match-2] metacurate: paused at commit:staged")) pid = task.pid;
     else await new Promise((r) => setTimeout(r, 100));
   }
   assert.ok(pid, "never saw match-2 paused");
+  assert.deepEqual(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").slice(2, 8), ["job", "task-host", "--data-dir", store.dataDir, "--job", id], "a task host of the job, named so in ps");
   process.kill(pid, "SIGKILL");
   writeFileSync(release, "");
   const done = await waitEnded(store, id);

@@ -12,7 +12,7 @@ export function parseProgressLine(line: string, task: string): JobProgress | nul
   };
 }
 
-export const COMMAND_PREFIX = /^metacurate [a-z ]+: /;
+export const COMMAND_PREFIX = /^metacurate [a-z -]+: /;
 
 export function messageOf(line: string): string {
   return line.replace(COMMAND_PREFIX, "").slice(0, 500);

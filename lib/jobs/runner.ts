@@ -17,7 +17,7 @@ import { clearDeadRun, holderIsDead, procStart } from "../util/stagedOutput";
 import { readLockRecord, tryLock, type Release } from "./fileLock";
 import { SlurmCancelled, superviseSlurm } from "./slurm";
 import { byCreation, type JobStore } from "./store";
-import { TASK_MARK, groupExists, signalGroup, startTask, type TaskRun } from "./taskProcess";
+import { TASK_MARK, TaskHost, groupExists, signalGroup, type TaskRun } from "./taskProcess";
 import { isTerminalState, type JobEvent, type JobRecord, type ProcessId, type TaskRecord } from "./types";
 
 export const DEFAULT_RETRIES = 1;
@@ -40,7 +40,9 @@ export interface RunnerOptions {
 
 interface Active {
   job: JobRecord;
-  running: Map<string, TaskRun & { pid: number }>;
+  running: Map<string, TaskRun>;
+  /** The job's task hosts, busy or idle (at most `slots` across all jobs). */
+  hosts: TaskHost[];
   /** Why the job is ending with tasks still to stop: a cancel or a task that failed for good. */
   ending: "cancel" | "fail" | null;
   failure: string | null;
@@ -152,7 +154,7 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
       if (isTerminalState(record.state)) finished.add(id);
       return null;
     }
-    const a: Active = { job: record, running: new Map(), ending: null, failure: null, slurm: null, slurmEnd: null, lastSave: 0, saving: Promise.resolve(), killTimer: null };
+    const a: Active = { job: record, running: new Map(), hosts: [], ending: null, failure: null, slurm: null, slurmEnd: null, lastSave: 0, saving: Promise.resolve(), killTimer: null };
     if (record.executor === "local") {
       // its running tasks' processes are gone (ended above): they run again
       let left = false;
@@ -162,16 +164,13 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
     return a;
   };
 
-  /** Ends the task processes a dead runner left running (by recorded pid, and by the mark in their environment). */
+  /** Ends the task processes a dead runner left running (by recorded pid, and every host marked with the job in its environment). */
   const endLeftovers = async (job: JobRecord): Promise<void> => {
     if (!job.tasks.some((t) => t.state === "running")) return;
-    const marked = await processesMarked(job.id);
-    for (const t of job.tasks) {
-      if (t.state !== "running") continue;
-      const pids = [...(t.pid && (await processAlive({ pid: t.pid, procStart: t.procStart ?? null })) ? [t.pid] : []), ...(marked.get(t.name) ?? [])];
-      for (const pid of pids) signalGroup(pid, "SIGKILL");
-      for (let i = 0; i < 200 && pids.some(groupExists); i++) await new Promise((r) => setTimeout(r, 25));
-    }
+    const pids = await processesMarked(job.id);
+    for (const t of job.tasks) if (t.state === "running" && t.pid && (await processAlive({ pid: t.pid, procStart: t.procStart ?? null }))) pids.push(t.pid);
+    for (const pid of pids) signalGroup(pid, "SIGKILL");
+    for (let i = 0; i < 200 && pids.some(groupExists); i++) await new Promise((r) => setTimeout(r, 25));
   };
 
   const discover = async () => {
@@ -206,7 +205,7 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
       a.job = Object.assign(before, { cancelRequested: a.job.cancelRequested });
       return false;
     }
-    const run = startTaskMarked(a, task);
+    const run = await startTaskMarked(a, task);
     task.pid = run.pid; task.procStart = await procStart(run.pid);
     a.running.set(task.name, run);
     await save(a);
@@ -214,19 +213,48 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
     return true;
   };
 
-  const startTaskMarked = (a: Active, task: TaskRecord): TaskRun & { pid: number } => {
-    const run = startTask(store, a.job, task, slots, (progress) => {
+  const startTaskMarked = async (a: Active, task: TaskRecord): Promise<TaskRun> => {
+    const host = await hostFor(a);
+    return host.run(store, task, slots, (progress) => {
       a.job.progress = progress;
       const t = a.job.tasks.find((x) => x.name === task.name);
       if (t) t.progress = progress;
       void store.appendEvent(a.job.id, { time: now(), type: "progress", ...progress }).catch(() => {});
       if (Date.now() - a.lastSave > 500) void save(a).catch(() => {});
     });
-    return Object.assign(run, { pid: run.child.pid ?? -1 });
+  };
+
+  /** An idle host of the job, else a new one (letting an idle host of another job go, so hosts stay within the slots). */
+  const hostFor = async (a: Active): Promise<TaskHost> => {
+    for (const x of active.values()) x.hosts = x.hosts.filter((h) => h.alive);
+    const idle = a.hosts.find((h) => !h.busy);
+    if (idle) return idle;
+    const all = [...active.values()].flatMap((x) => x.hosts);
+    const spare = all.length >= slots ? all.find((h) => !h.busy && h.job.id !== a.job.id) : undefined;
+    if (spare) {
+      for (const x of active.values()) x.hosts = x.hosts.filter((h) => h !== spare);
+      await spare.close();
+    }
+    const used = new Set(a.hosts.map((h) => h.index));
+    let index = 0;
+    while (used.has(index)) index++;
+    const host = new TaskHost(store, a.job, index);
+    a.hosts.push(host);
+    return host;
+  };
+
+  const closeHosts = async (a: Active): Promise<void> => {
+    const hosts = a.hosts;
+    a.hosts = [];
+    await Promise.all(hosts.map((h) => h.close()));
   };
 
   const onExit = async (a: Active, task: TaskRecord, code: number, lastError: string | null) => {
+    const run = a.running.get(task.name);
     a.running.delete(task.name);
+    // a task that failed leaves nothing of its state behind: its retry, or any other task, gets a fresh host
+    const host = code !== 0 && run ? a.hosts.find((h) => h.pid === run.pid) : undefined;
+    if (host) { a.hosts = a.hosts.filter((h) => h !== host); await host.close(); }
     task.pid = null; task.procStart = null;
     const events: JobEvent[] = [];
     if (a.ending === "cancel") {
@@ -256,6 +284,7 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
   /** The job's last change: succeeded when every task did (even if a cancel came too late), else cancelled or failed. */
   const finish = async (a: Active) => {
     if (a.killTimer) clearTimeout(a.killTimer);
+    await closeHosts(a);
     await a.saving;
     const all = a.job.tasks.every((t) => t.state === "succeeded");
     const state = all ? "succeeded" : a.ending === "cancel" || (a.slurmEnd && !a.slurmEnd.ok && a.slurmEnd.cancelled) ? "cancelled" : "failed";
@@ -324,7 +353,7 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
     for (;;) {
       if (stopping) {
         // stopped by a signal: its tasks end with it; the next runner takes the jobs up again
-        for (const a of active.values()) for (const run of a.running.values()) signalGroup(run.pid, "SIGTERM");
+        for (const a of active.values()) { for (const run of a.running.values()) signalGroup(run.pid, "SIGTERM"); void closeHosts(a); }
         return true;
       }
       try {
@@ -371,17 +400,14 @@ async function anyJobToRun(store: JobStore, finished: Set<string>): Promise<bool
   return false;
 }
 
-/** Processes (by /proc environ) that a runner started for a job's tasks: task name → pids. */
-async function processesMarked(jobId: string): Promise<Map<string, number[]>> {
-  const out = new Map<string, number[]>();
+/** Processes (by /proc environ) that a runner started for a job's tasks: its task hosts and what they started. */
+async function processesMarked(jobId: string): Promise<number[]> {
+  const out: number[] = [];
   const prefix = `${TASK_MARK}=${jobId}/`;
   for (const name of await readdir("/proc").catch(() => [] as string[])) {
     if (!/^\d+$/.test(name)) continue;
     const env = await readFile(`/proc/${name}/environ`, "latin1").catch(() => "");
-    const entry = env.split("\0").find((e) => e.startsWith(prefix));
-    if (!entry) continue;
-    const task = entry.slice(prefix.length);
-    out.set(task, [...(out.get(task) ?? []), Number(name)]);
+    if (env.split("\0").some((e) => e.startsWith(prefix))) out.push(Number(name));
   }
   return out;
 }

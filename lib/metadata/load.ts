@@ -9,7 +9,7 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, firstLine } from "../errors";
 import { openDuckDB, queryRows, sqlString } from "../pool/duckdb";
-import { sha256File, sha256Text } from "../util/files";
+import { sha256Bytes, sha256Text } from "../util/files";
 
 export interface Metadata {
   entries: string[];
@@ -40,18 +40,28 @@ export function metadataFormat(file: string): Metadata["report"]["format"] {
   return "txt";
 }
 
+/**
+ * The last metadata loaded in this process, by its absolute path: a job's task host (bin/taskHost.ts)
+ * runs task after task on the same file. Reused only when the file's bytes hash the same now.
+ */
+let last: Metadata | null = null;
+
 export async function loadMetadata(file: string): Promise<Metadata> {
   const s = await stat(file).catch(() => null);
   if (!s) throw new InputError(`metadata file ${file} does not exist`);
   if (!s.isFile()) throw new InputError(`metadata ${file} is not a file`);
   const format = metadataFormat(file);
+  const bytes = await readFile(file);
+  const fileSha256 = sha256Bytes(bytes);
+  if (last && last.report.file === path.resolve(file) && last.report.fileSha256 === fileSha256 && last.report.bytes === bytes.length) return last;
   let entries: string[];
   let sources: (string | null)[] | null = null;
-  if (format === "json") entries = parseJsonMetadata(file, await readFile(file, "utf8"));
-  else if (format === "txt") entries = parseTextMetadata(await readFile(file, "utf8"));
+  if (format === "json") entries = parseJsonMetadata(file, bytes.toString("utf8"));
+  else if (format === "txt") entries = parseTextMetadata(bytes.toString("utf8"));
   else ({ entries, sources } = await readParquetMetadata(file));
   if (entries.length === 0) throw new InputError(`metadata ${file} has no entries`);
-  return { entries, sources, report: await describe(file, format, s.size, entries) };
+  last = { entries, sources, report: describe(file, format, bytes.length, fileSha256, entries) };
+  return last;
 }
 
 export function parseJsonMetadata(file: string, text: string): string[] {
@@ -128,7 +138,7 @@ export function firstOccurrences(entries: readonly string[]): Int32Array {
   return first;
 }
 
-async function describe(file: string, format: MetadataReport["format"], bytes: number, entries: string[]): Promise<MetadataReport> {
+function describe(file: string, format: MetadataReport["format"], bytes: number, fileSha256: string, entries: string[]): MetadataReport {
   const emptyIds: number[] = [];
   let emptyEntries = 0;
   const dupIds = new Map<string, number[]>();
@@ -145,7 +155,7 @@ async function describe(file: string, format: MetadataReport["format"], bytes: n
   }
   return {
     file: path.resolve(file), format, bytes,
-    fileSha256: await sha256File(file),
+    fileSha256,
     metadataHash: sha256Text(JSON.stringify(entries)),
     entries: entries.length, emptyEntries, duplicateEntries, emptyIds,
     duplicateExamples: [...dupIds].map(([entry, ids]) => ({ entry, ids })),

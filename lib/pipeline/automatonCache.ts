@@ -18,12 +18,20 @@ export function cacheFile(dir: string, metadataHash: string): string {
   return path.join(dir, `automaton-${metadataHash.slice(0, 32)}-${TOOL_VERSION}-f${FORMAT}.bin`);
 }
 
+/** The last tables this process read or built, by metadata hash: a job's task host runs shard after shard on them. */
+let last: { metadataHash: string; tables: AutomatonTables } | null = null;
+
 /** The tables for `entries` (whose hash is metadataHash): read from the cache folder, else built and stored there. */
 export async function cachedAutomaton(dir: string, metadataHash: string, entries: readonly string[]): Promise<{ tables: AutomatonTables; cached: boolean }> {
+  if (last?.metadataHash === metadataHash && last.tables.entryCount === entries.length) return { tables: last.tables, cached: true };
   const file = cacheFile(dir, metadataHash);
   const read = await readFile(file).then(decode, () => null);
-  if (read && read.entryCount === entries.length) return { tables: read, cached: true };
+  if (read && read.entryCount === entries.length) {
+    last = { metadataHash, tables: read };
+    return { tables: read, cached: true };
+  }
   const tables = buildAutomaton(entries);
+  last = { metadataHash, tables };
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
     await mkdir(dir, { recursive: true });

@@ -2,6 +2,7 @@
  * One pipeline command's run: a staged output folder and the DuckDB that writes into it, capped in
  * memory and spilling into the staging folder; committed when the work succeeds, removed when not.
  */
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { InputError, OutputError, UsageError, UserError, firstLine } from "../errors";
@@ -23,7 +24,13 @@ export function defaultMemoryLimitGb(): number {
 
 /** Peak resident memory of this process so far, in MB (Linux reports maxRSS in KB). */
 export function peakRssMb(): number {
-  return Math.round(process.resourceUsage().maxRSS / 1024);
+  // VmHWM, which a job's task host resets before each task (bin/taskHost.ts); maxRSS is the process's whole life
+  const hwm = /^VmHWM:\s*(\d+) kB$/m.exec(readProcStatus());
+  return Math.round((hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS) / 1024);
+}
+
+function readProcStatus(): string {
+  try { return readFileSync("/proc/self/status", "utf8"); } catch { return ""; }
 }
 
 /**

@@ -45,6 +45,10 @@ export function sha256FilesInWorker(files: string[]): FileHashing {
   return { digests, stop: async () => { await worker.terminate(); } };
 }
 
+export function sha256Bytes(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
 export function sha256Text(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
