@@ -12,7 +12,7 @@ import { UsageError } from "../lib/errors";
 import { END_MARK, type HostRequest } from "../lib/jobs/taskHostProtocol";
 
 export async function serveTasks(main: (argv: string[]) => Promise<number>, dataDir: string, jobId: string): Promise<number> {
-  if (!process.send) throw new UsageError("job task-host runs a job's tasks for its runner, over the runner's IPC channel; it is not typed");
+  if (!process.send) throw new UsageError("this command runs a local job's tasks for the job runner that starts it (over the runner's IPC channel); it is not typed");
   // every task writes only inside the data directory (lib/util/outputConfinement)
   process.env.METACURATE_OUT_ROOT = dataDir;
   let busy = false, disconnected = false;
