@@ -180,6 +180,12 @@ const workerModule = new URL("./matchWorker.ts", import.meta.url).href;
  */
 const MATCHED_PACKS = "matched_packs";
 const PACK_ROWS = 64;
+/**
+ * The appender is flushed into matched_packs every this many packs (~65k matched rows). Left to itself
+ * it holds every appended row until 204,800 packs (13M matched rows), outside DuckDB's memory limit:
+ * a 10M-row match peaked at 2.8 GB with --memory-limit 1, and at 1.8 GB flushed so (the same bytes out).
+ */
+const APPENDER_FLUSH_PACKS = 1024;
 
 /** The match worker threads, started early; the first failure of any is kept (never an unhandled error event). */
 class MatchWorkers {
@@ -215,6 +221,7 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
   const pending = new Map<number, BatchResult>();
   const groupOf = new Map<number, { rows: number; poolRow: number }>();
   let nextToWrite = 0;
+  let packsSinceFlush = 0;
   let inFlight = 0;
   let rowsDone = 0;
   let matchedRows = 0, totalMatches = 0, nullRows = 0;
@@ -240,6 +247,11 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
         writer.intLists(2, packs, packStarts, r.rows);
         writer.intListsOfLists(4, packs, packStarts, r.idStarts, r.ids);
         writer.append(packs);
+        packsSinceFlush += packs;
+        if (packsSinceFlush >= APPENDER_FLUSH_PACKS) {
+          appender.flushSync();
+          packsSinceFlush = 0;
+        }
         spool.write(r);
       }
       matchedRows += r.matchedRows;
