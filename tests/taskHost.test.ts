@@ -87,7 +87,9 @@ test("a host killed mid-task ends that task with the signal's exit code, its lin
     await new Promise((r) => setTimeout(r, 50));
   }
   process.kill(host.pid, "SIGKILL");
-  assert.equal((await run.done).code, 137);
+  const ended = await run.done;
+  assert.equal(ended.code, 137);
+  assert.equal(ended.lastError, `its task host (pid ${host.pid}) was ended by SIGKILL`, "the error says what ended the task, not its last line");
   assert.equal(host.alive, false);
   assert.match(readFileSync(store.file(id, "log.txt"), "utf8"), /^metacurate: paused at commit:staged$/m, "one task: its lines unmarked");
 });

@@ -191,7 +191,9 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
 
   const startLocal = async (a: Active, task: TaskRecord): Promise<boolean> => {
     // claimed on disk first (job and task running), so a cancel of a queued job can no longer win after the spawn
-    const before = structuredClone(a.job);
+    // what a refused claim puts back, in place: the job's other tasks are objects their exits still update
+    const before = { job: { state: a.job.state, started: a.job.started, error: a.job.error },
+      task: { state: task.state, attempts: task.attempts, started: task.started, error: task.error, exitCode: task.exitCode, pid: task.pid, procStart: task.procStart } };
     const events: JobEvent[] = [];
     if (a.job.state !== "running") {
       a.job.state = "running";
@@ -202,7 +204,8 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
     task.state = "running"; task.attempts++; task.started = now(); task.error = null; task.exitCode = null; task.pid = null; task.procStart = null;
     events.push({ time: now(), type: "task", task: task.name, state: "running", attempt: task.attempts });
     if (!(await save(a, events, (disk) => !disk.cancelRequested))) {
-      a.job = Object.assign(before, { cancelRequested: a.job.cancelRequested });
+      Object.assign(a.job, before.job);
+      Object.assign(task, before.task);
       return false;
     }
     const run = await startTaskMarked(a, task);

@@ -65,7 +65,7 @@ export class TaskHost {
     this.log = store.file(job.id, "log.txt");
     this.child.on("error", () => {}); // a failed spawn shows as its exit (127 below)
     this.child.once("error", (e) => this.exited(127, `cannot start: ${e.message}`));
-    this.child.once("exit", (c, signal) => this.exited(c ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
+    this.child.once("exit", (c, signal) => this.exited(c ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1), signal ? `its task host (pid ${this.pid}) was ended by ${signal}` : undefined));
     this.readLines(this.child.stdout!, "out");
     this.readLines(this.child.stderr!, "err");
   }
