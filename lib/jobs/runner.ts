@@ -315,7 +315,7 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
     const disk = await store.read(a.job.id).catch(() => null);
     if (!disk || isTerminalState(disk.state) || !sameProcess(disk.supervisor, me)) {
       // ended by a client (a queued job cancelled) or gone
-      if (a.running.size === 0 && !a.slurm) { active.delete(a.job.id); if (disk) finished.add(a.job.id); }
+      if (a.running.size === 0 && !a.slurm) { await closeHosts(a); active.delete(a.job.id); if (disk) finished.add(a.job.id); }
       return;
     }
     a.job.cancelRequested = disk.cancelRequested ?? null;

@@ -15,7 +15,7 @@ import { sortedCounts } from "../curation/threshold";
 import { UsageError, firstLine } from "../errors";
 import { loadMetadata, type Metadata } from "../metadata/load";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
-import { PARQUET_OPTIONS, PARQUET_ROW_OPTIONS, sqlString, type DuckDBConnection } from "../pool/duckdb";
+import { anotherConnection, PARQUET_OPTIONS, PARQUET_ROW_OPTIONS, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { fileOffsets, inspectPool, poolRelation, textGroups, DERIVED_UID_RULE, GROUP_ROWS, type Pool, type PoolColumnFlags, type PoolOptions, type TextGroup } from "../pool/pool";
 import { z } from "zod";
 import { workersField } from "../options/fields";
@@ -209,7 +209,9 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
   spool: MatchSpool, onProgress?: MatchOptions["onProgress"]): Promise<MatchStats> {
   const workers = matchWorkers.workers, workerCount = workers.length;
   await con.run(`CREATE OR REPLACE TABLE ${MATCHED_PACKS} (pool_row BIGINT, first_k BIGINT, rows INTEGER[], uids VARCHAR, ids INTEGER[][])`);
-  const appender = await con.createAppender(MATCHED_PACKS);
+  // the appender's own connection: its flushes commit while the pool's next window is being read on `con`
+  const appendCon = await anotherConnection(con);
+  const appender = await appendCon.createAppender(MATCHED_PACKS);
   let appenderOpen = true;
   const writer = new ChunkWriter(appender, [BIGINT, BIGINT, LIST(INTEGER), VARCHAR, LIST(LIST(INTEGER))]);
   const maxPacks = Math.ceil(GROUP_ROWS / PACK_ROWS);
@@ -299,6 +301,7 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
   } finally {
     for (const w of workers) w.removeAllListeners("message");
     if (appenderOpen) { try { appender.closeSync(); } catch { /* the run failed already; that error is the one to report */ } }
+    appendCon.closeSync();
   }
 }
 

@@ -16,6 +16,20 @@ export async function openDuckDB(spillDir?: string, memoryLimitGb?: number): Pro
     ...(spillDir ? { temp_directory: spillDir } : {}),
     ...(memoryLimitGb ? { memory_limit: `${Math.round(memoryLimitGb * 1024)}MB` } : {}),
   });
+  const con = await instance.connect();
+  instances.set(con, instance);
+  return con;
+}
+
+const instances = new WeakMap<DuckDBConnection, DuckDBInstance>();
+
+/**
+ * A second connection to the database of `con` (opened by openDuckDB): its statements run beside a
+ * query still pending on `con` (an appender's flush on `con` itself fails that query).
+ */
+export async function anotherConnection(con: DuckDBConnection): Promise<DuckDBConnection> {
+  const instance = instances.get(con);
+  if (!instance) throw new Error("anotherConnection: not a connection openDuckDB opened");
   return instance.connect();
 }
 
