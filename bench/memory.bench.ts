@@ -5,26 +5,17 @@
 // the highest RSS sampled in each stage, to show where it grows. `-- --rows N` sets the large pool's rows, `-- --memory-limit GB` the cap (1).
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { openDuckDB, sqlString } from "../lib/pool/duckdb";
-import { LAION_10K, REPO, hasLaion, laionCaptions } from "../tests/support/fixtures";
-import { list500k } from "../tests/support/metadataLists";
+import { LAION_10K, REPO } from "../tests/support/fixtures";
+import { laionBenchInputs } from "./laionInputs";
 
 const arg = (name: string, fallback: number) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : fallback; };
 const SMALL = 1_000_000;
 const LARGE = arg("--rows", 10_000_000);
 const LIMIT = arg("--memory-limit", 1);
-const OUT = path.join(REPO, "bench/out");
-if (!hasLaion) {
-  console.log(`bench:memory needs ${LAION_10K}`);
-  process.exit(1);
-}
-mkdirSync(OUT, { recursive: true });
-
-const captions = await laionCaptions();
-const metadata = path.join(OUT, "metadata-500k.json");
-if (!existsSync(metadata)) writeFileSync(metadata, JSON.stringify(await list500k(captions)));
+const { out: OUT, captions, metadata500k: metadata } = await laionBenchInputs("bench:memory");
 
 /** N distinct rows (url + "#" + n, caption + " " + n % 997), in files of 1M rows. */
 async function pool(rows: number): Promise<string[]> {

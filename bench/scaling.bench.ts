@@ -6,24 +6,15 @@
 // stage spread over the workers), the measured speedup curve against Amdahl's 1 / (s + (1 − s) / N),
 // and what Amdahl's law gives at 16 cores: the goal is ≥ 0.7 × 16 = 11.2.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDuckDB, sqlString } from "../lib/pool/duckdb";
-import { LAION_10K, REPO, hasLaion, laionCaptions } from "../tests/support/fixtures";
-import { list500k } from "../tests/support/metadataLists";
+import { LAION_10K, REPO } from "../tests/support/fixtures";
+import { laionBenchInputs } from "./laionInputs";
 
 const ROWS = 1_000_000;
-const OUT = path.join(REPO, "bench/out");
-if (!hasLaion) {
-  console.log(`bench:scaling needs ${LAION_10K}`);
-  process.exit(1);
-}
-mkdirSync(OUT, { recursive: true });
-
-const captions = await laionCaptions();
-const metadata = path.join(OUT, "metadata-500k.json");
-if (!existsSync(metadata)) writeFileSync(metadata, JSON.stringify(await list500k(captions)));
+const { out: OUT, captions, metadata500k: metadata } = await laionBenchInputs("bench:scaling");
 const pool = path.join(OUT, "laion-1m.parquet");
 if (!existsSync(pool)) {
   const con = await openDuckDB();

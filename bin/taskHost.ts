@@ -10,6 +10,7 @@
 import { writeFileSync } from "node:fs";
 import { UsageError } from "../lib/errors";
 import { END_MARK, type HostRequest } from "../lib/jobs/taskHostProtocol";
+import { PIPE_CLOSED_EXIT } from "./closedPipes";
 
 export async function serveTasks(main: (argv: string[]) => Promise<number>, dataDir: string, jobId: string): Promise<number> {
   if (!process.send) throw new UsageError("this command runs a local job's tasks for the job runner that starts it (over the runner's IPC channel); it is not typed");
@@ -27,8 +28,8 @@ export async function serveTasks(main: (argv: string[]) => Promise<number>, data
       process.stdout.write(`${END_MARK}${code}\n`);
       process.stderr.write(`${END_MARK}${code}\n`);
       busy = false;
-      // a reader gone (141) or a runner gone: nothing more to do here
-      if (disconnected || process.exitCode === 141) process.exit(process.exitCode ?? 0);
+      // a reader gone or a runner gone: nothing more to do here
+      if (disconnected || process.exitCode === PIPE_CLOSED_EXIT) process.exit(process.exitCode ?? 0);
     })();
   });
   return new Promise<number>(() => {});

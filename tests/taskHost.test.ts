@@ -32,18 +32,18 @@ async function setup(t: Parameters<typeof tempDir>[0]) {
 test("a task host runs a job's tasks one after another in one process, each with its code, its marked lines and its progress", { timeout: 120_000 }, async (t) => {
   const { data, store, id, match, job } = await setup(t);
   const tasks = [match("a"), task("bad", ["balance", "--in", path.join(data, "nowhere"), "--t", "5"]), match("b")];
-  const host = new TaskHost(store, job(tasks), 0);
+  const host = new TaskHost(store, job(tasks));
   t.after(() => host.kill());
   const progress: JobProgress[] = [];
-  const first = await host.run(store, tasks[0], 2, (p) => progress.push(p)).done;
+  const first = await host.run(tasks[0], 2, (p) => progress.push(p)).done;
   assert.deepEqual(first, { code: 0, lastError: null });
   assert.ok(progress.length > 0 && progress.every((p) => p.task === "match-a"), "progress lines are the task's");
-  const second = host.run(store, tasks[1], 2, () => {});
+  const second = host.run(tasks[1], 2, () => {});
   assert.equal(second.pid, host.pid, "the same process runs the next task");
   const bad = await second.done;
   assert.equal(bad.code, 3);
   assert.match(bad.lastError ?? "", /nowhere/);
-  assert.equal((await host.run(store, tasks[2], 2, () => {}).done).code, 0, "a task that failed leaves the host able to run the next");
+  assert.equal((await host.run(tasks[2], 2, () => {}).done).code, 0, "a task that failed leaves the host able to run the next");
   const log = readFileSync(store.file(id, "log.txt"), "utf8").split("\n").filter(Boolean);
   assert.ok(log.some((l) => l.startsWith("[match-a] matched ")), log.join("\n"));
   assert.ok(log.some((l) => l.startsWith("[bad] metacurate balance: ") && l.includes("nowhere")), "a failing task's message, marked with its name");
@@ -58,10 +58,10 @@ test("a task's environment is its own: an array task's thread share does not rea
   // four array siblings on four slots: a quarter of the cores each (at least 1); the task after them has no array: all cores
   const siblings = ["a", "b", "c", "d"].map((x) => ({ ...match(x), array: "match" }));
   const after = match("e");
-  const host = new TaskHost(store, job([...siblings, after]), 0);
+  const host = new TaskHost(store, job([...siblings, after]));
   t.after(() => host.kill());
-  assert.equal((await host.run(store, siblings[0], 4, () => {}).done).code, 0);
-  assert.equal((await host.run(store, after, 4, () => {}).done).code, 0);
+  assert.equal((await host.run(siblings[0], 4, () => {}).done).code, 0);
+  assert.equal((await host.run(after, 4, () => {}).done).code, 0);
   const workers = (ws: string) => JSON.parse(readFileSync(path.join(data, ws, "manifest.json"), "utf8")).match.workers;
   assert.equal(workers("a"), Math.max(1, Math.floor(os.availableParallelism() / 4)));
   assert.equal(workers("e"), os.availableParallelism());
@@ -75,13 +75,13 @@ test("a host killed mid-task ends that task with the signal's exit code, its lin
   const tasks = [match("a")];
   let host: TaskHost;
   try {
-    host = new TaskHost(store, job(tasks), 0);
+    host = new TaskHost(store, job(tasks));
   } finally {
     delete process.env.METACURATE_PAUSE_AT;
     delete process.env.METACURATE_PAUSE_UNTIL;
   }
   t.after(() => host.kill());
-  const run = host.run(store, tasks[0], 2, () => {});
+  const run = host.run(tasks[0], 2, () => {});
   for (let i = 0; !(existsSync(store.file(id, "log.txt")) && readFileSync(store.file(id, "log.txt"), "utf8").includes("paused at commit:staged")); i++) {
     assert.ok(i < 600, "the task never reached its pause point");
     await new Promise((r) => setTimeout(r, 50));
@@ -97,10 +97,10 @@ test("a host killed mid-task ends that task with the signal's exit code, its lin
 test("a host runs its own job's tasks only", { timeout: 60_000 }, async (t) => {
   const { data, store, id, match, job } = await setup(t);
   const tasks = [match("a")];
-  const host = new TaskHost(store, job(tasks), 0);
+  const host = new TaskHost(store, job(tasks));
   t.after(() => host.kill());
   host.job.id = "20261207-000000-fedcba"; // what the runner never does: hand a host another job's task
-  const r = await host.run(store, tasks[0], 2, () => {}).done;
+  const r = await host.run(tasks[0], 2, () => {}).done;
   assert.equal(r.code, 2);
   assert.equal(r.lastError, `refused a task of job 20261207-000000-fedcba; this host runs job ${id}'s`);
   assert.equal(existsSync(path.join(data, "a")), false, "nothing ran");

@@ -218,7 +218,7 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
 
   const startTaskMarked = async (a: Active, task: TaskRecord): Promise<TaskRun> => {
     const host = await hostFor(a);
-    return host.run(store, task, slots, (progress) => {
+    return host.run(task, slots, (progress) => {
       a.job.progress = progress;
       const t = a.job.tasks.find((x) => x.name === task.name);
       if (t) t.progress = progress;
@@ -238,10 +238,7 @@ export async function runQueue(store: JobStore, opts: RunnerOptions = {}): Promi
       for (const x of active.values()) x.hosts = x.hosts.filter((h) => h !== spare);
       await spare.close();
     }
-    const used = new Set(a.hosts.map((h) => h.index));
-    let index = 0;
-    while (used.has(index)) index++;
-    const host = new TaskHost(store, a.job, index);
+    const host = new TaskHost(store, a.job);
     a.hosts.push(host);
     return host;
   };

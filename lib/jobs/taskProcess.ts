@@ -55,16 +55,15 @@ export class TaskHost {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly log: string;
 
-  constructor(store: JobStore, readonly job: JobRecord, readonly index: number) {
+  constructor(private readonly store: JobStore, readonly job: JobRecord) {
     this.child = spawn(process.execPath, [launcher(), "job", "task-host", "--data-dir", store.dataDir, "--job", job.id], {
       detached: true,
       stdio: ["ignore", "pipe", "pipe", "ipc"],
-      env: { ...process.env, FORCE_COLOR: "0", [TASK_MARK]: `${job.id}/host-${index}` },
+      env: { ...process.env, FORCE_COLOR: "0", [TASK_MARK]: `${job.id}/host` },
     });
     this.pid = this.child.pid ?? -1;
     this.log = store.file(job.id, "log.txt");
-    this.child.on("error", () => {}); // a failed spawn shows as its exit (127 below)
-    this.child.once("error", (e) => this.exited(127, `cannot start: ${e.message}`));
+    this.child.on("error", (e) => this.exited(127, `cannot start: ${e.message}`));
     this.child.once("exit", (c, signal) => this.exited(c ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1), signal ? `its task host (pid ${this.pid}) was ended by ${signal}` : undefined));
     this.readLines(this.child.stdout!, "out");
     this.readLines(this.child.stderr!, "err");
@@ -75,7 +74,7 @@ export class TaskHost {
   }
 
   /** Runs one task (the host must be idle). */
-  run(store: JobStore, task: TaskRecord, slots: number, onProgress: (p: JobProgress) => void): TaskRun {
+  run(task: TaskRecord, slots: number, onProgress: (p: JobProgress) => void): TaskRun {
     if (this.current || !this.alive) throw new Error(`task host ${this.pid} is ${this.alive ? "busy" : "gone"}`);
     const job = this.job;
     const done = new Promise<{ code: number; lastError: string | null }>((resolve) => {
@@ -93,7 +92,7 @@ export class TaskHost {
       env: {
         ...threadEnv(job, task, slots),
         // the job's own output is guarded: what appeared there after the submission is not replaced without "replace"
-        METACURATE_JOB_OUT: path.join(store.dataDir, job.out), METACURATE_JOB_ID: job.id, METACURATE_JOB_REPLACE: job.replace ? "1" : "",
+        METACURATE_JOB_OUT: path.join(this.store.dataDir, job.out), METACURATE_JOB_ID: job.id, METACURATE_JOB_REPLACE: job.replace ? "1" : "",
       },
     };
     this.child.send(request, (e) => { if (e) this.kill(); });

@@ -27,17 +27,39 @@ export async function requireArtifact(dir: string, name: string): Promise<string
 /** Counts in entry_id order; entry ids must be 0..n-1. */
 export async function readEntryCounts(con: DuckDBConnection, dir: string): Promise<Float64Array> {
   const file = await requireArtifact(dir, "entry_counts.parquet");
-  let rows;
+  let q: EntryCountsQuery;
   try {
-    rows = await queryRows(con, `SELECT to_json(list(CAST(count AS DOUBLE) ORDER BY entry_id)) AS c, count(*) AS n,
-      min(entry_id) AS lo, max(entry_id) AS hi, count(DISTINCT entry_id) AS d FROM read_parquet(${sqlString(file)})`);
+    q = await queryEntryCounts(con, file);
   } catch (e) {
     throw new InputError(`${file} is not a valid entry_counts.parquet: ${firstLine(e)}`);
   }
-  const { c, n, lo, hi, d } = rows[0] as { c: string; n: number; lo: number; hi: number; d: number };
-  if (Number(n) === 0) throw new InputError(`${file} has no entries`);
-  if (Number(lo) !== 0 || Number(hi) !== Number(n) - 1 || Number(d) !== Number(n)) throw new InputError(`${file}: entry_id must run from 0 to ${Number(n) - 1} without gaps`);
-  return Float64Array.from(JSON.parse(c) as number[]);
+  if (q.entries === 0) throw new InputError(`${file} has no entries`);
+  if (!q.idsInOrder) throw new InputError(`${file}: entry_id must run from 0 to ${q.entries - 1} without gaps`);
+  return q.counts;
+}
+
+export interface EntryCountsQuery {
+  /** The counts in entry_id order. */
+  counts: Float64Array;
+  entries: number;
+  /** entry_id runs 0..entries-1, each once. */
+  idsInOrder: boolean;
+  /** Counts that are null, negative or not integers. */
+  badCounts: number;
+}
+
+/** An entry_counts.parquet's counts and what checks them, in one query; DuckDB's error as it comes (callers name the file as they show it). */
+export async function queryEntryCounts(con: DuckDBConnection, file: string): Promise<EntryCountsQuery> {
+  const [r] = await queryRows(con, `SELECT to_json(list(CAST(count AS DOUBLE) ORDER BY entry_id)) AS c, count(*) AS n,
+    min(entry_id) AS lo, max(entry_id) AS hi, count(DISTINCT entry_id) AS d,
+    count(*) FILTER (WHERE count IS NULL OR count < 0 OR count <> floor(count)) AS bad FROM read_parquet(${sqlString(file)})`);
+  const entries = Number(r.n);
+  return {
+    counts: Float64Array.from((JSON.parse(String(r.c)) as number[] | null) ?? []),
+    entries,
+    idsInOrder: Number(r.lo) === 0 && Number(r.hi) === entries - 1 && Number(r.d) === entries,
+    badCounts: Number(r.bad),
+  };
 }
 
 /** Arrow offsets (32- or 64-bit) as numbers. */

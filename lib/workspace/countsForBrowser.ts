@@ -9,6 +9,7 @@ import path from "node:path";
 import { Float64, makeVector, Table, tableToIPC } from "apache-arrow";
 import { openDuckDB, queryRows, sqlString } from "../pool/duckdb";
 import { InputError, firstLine } from "../errors";
+import { queryEntryCounts, type EntryCountsQuery } from "./artifacts";
 import { realInside } from "./confined";
 
 export interface BrowserCounts {
@@ -37,21 +38,19 @@ export async function countsForBrowser(dir: string): Promise<BrowserCounts> {
 async function build(file: string): Promise<BrowserCounts> {
   const con = await openDuckDB();
   try {
-    let r: Record<string, unknown>;
+    let q: EntryCountsQuery;
     let hasSource: boolean;
     try {
       hasSource = (await queryRows(con, `DESCRIBE SELECT * FROM read_parquet(${sqlString(file)})`)).some((c) => c.column_name === "source");
-      [r] = await queryRows(con, `SELECT to_json(list(CAST(count AS DOUBLE) ORDER BY entry_id)) AS c, count(*) AS n, min(entry_id) AS lo, max(entry_id) AS hi,
-        count(DISTINCT entry_id) AS d, count(*) FILTER (WHERE count IS NULL OR count < 0 OR count <> floor(count)) AS bad FROM read_parquet(${sqlString(file)})`);
+      q = await queryEntryCounts(con, file);
     } catch (e) {
       throw new InputError(`entry_counts.parquet is not a readable entry_counts file: ${firstLine(e)}`);
     }
-    const n = Number(r.n);
-    if (n === 0) throw new InputError("entry_counts.parquet has no entries");
-    if (Number(r.lo) !== 0 || Number(r.hi) !== n - 1 || Number(r.d) !== n) throw new InputError(`entry_counts.parquet: entry_id must run from 0 to ${n - 1} without gaps or repeats`);
-    if (Number(r.bad) > 0) throw new InputError(`entry_counts.parquet: ${r.bad} entries have a null, negative or non-integer count`);
-    const counts = Float64Array.from(JSON.parse(String(r.c)) as number[]);
-    return { ipc: tableToIPC(new Table({ count: makeVector({ type: new Float64(), data: counts }) }), "stream"), hasSource };
+    // named as the dashboard knows the file: no server path in a response
+    if (q.entries === 0) throw new InputError("entry_counts.parquet has no entries");
+    if (!q.idsInOrder) throw new InputError(`entry_counts.parquet: entry_id must run from 0 to ${q.entries - 1} without gaps or repeats`);
+    if (q.badCounts > 0) throw new InputError(`entry_counts.parquet: ${q.badCounts} entries have a null, negative or non-integer count`);
+    return { ipc: tableToIPC(new Table({ count: makeVector({ type: new Float64(), data: q.counts }) }), "stream"), hasSource };
   } finally {
     con.closeSync();
   }
