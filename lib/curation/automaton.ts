@@ -148,18 +148,22 @@ class BucketTable {
   }
 }
 
-/** Builds the trie; entry id = index in `entries`; duplicates keep their own ids. */
-export function buildAutomaton(entries: readonly string[]): AutomatonTables {
+/**
+ * Builds the trie; entry id = index in `entries`; duplicates keep their own ids. A null entry keeps
+ * its id but is not in the trie: it never matches (a worldwide list's entries that another matcher finds).
+ */
+export function buildAutomaton(entries: readonly (string | null)[]): AutomatonTables {
   const entryCount = entries.length;
   // 1. all entries as WTF-8 in one buffer; count tokens (split on " " only: entries are not normalised)
   let totalBytes = 0;
-  for (let e = 0; e < entryCount; e++) totalBytes += wtf8Length(entries[e]);
+  for (let e = 0; e < entryCount; e++) totalBytes += entries[e] === null ? 0 : wtf8Length(entries[e]!);
   const bytes = new Uint8Array(totalBytes);
   const starts = new Int32Array(entryCount + 1);
   let pos = 0, totalTokens = 0;
   for (let e = 0; e < entryCount; e++) {
     starts[e] = pos;
-    pos = encodeWtf8Into(entries[e], bytes, pos);
+    if (entries[e] === null) continue;
+    pos = encodeWtf8Into(entries[e]!, bytes, pos);
     for (let i = starts[e]; i < pos; i++) if (bytes[i] === 0x20) totalTokens++;
     totalTokens++;
   }
@@ -181,6 +185,7 @@ export function buildAutomaton(entries: readonly string[]): AutomatonTables {
   for (let e = 0; e < entryCount; e++) maxEntryBytes = Math.max(maxEntryBytes, starts[e + 1] - starts[e]);
   for (let e = 0; e < entryCount; e++) {
     entryTokenStart[e] = nt;
+    if (entries[e] === null) continue;
     let s = starts[e];
     const end = starts[e + 1];
     for (let i = s; i <= end; i++) {
@@ -211,7 +216,7 @@ export function buildAutomaton(entries: readonly string[]): AutomatonTables {
   const heat = new Float64Array(tokenCount + 1);
   for (let k = 0; k < nt; k++) heat[entryTokens[k]] += 1;
   const begins = new Uint8Array(tokenCount + 1);
-  for (let e = 0; e < entryCount; e++) begins[entryTokens[entryTokenStart[e]]] = 1;
+  for (let e = 0; e < entryCount; e++) if (entryTokenStart[e + 1] > entryTokenStart[e]) begins[entryTokens[entryTokenStart[e]]] = 1;
   const byHeat = Array.from({ length: tokenCount }, (_, i) => i + 1).sort((x, y) => heat[y] - heat[x] || x - y);
   const finalId = new Int32Array(tokenCount + 1);
   let rootChildren = 0;
@@ -247,6 +252,7 @@ export function buildAutomaton(entries: readonly string[]): AutomatonTables {
   let nodeCount = rootChildren + 1;
   for (let e = 0; e < entryCount; e++) {
     const first = entryTokenStart[e], last = entryTokenStart[e + 1];
+    if (first === last) continue; // a null entry
     let node = entryTokens[first];
     for (let k = first + 1; k < last; k++) {
       const a = entryTokens[k];
