@@ -68,11 +68,11 @@ export function worldwideTablesBytes(t: WorldwideTables, tokenBytes: number): nu
 export class WorldwideMatcher {
   readonly tables: WorldwideTables;
   private readonly token: TokenMatcher;
-  private bytes = new Uint8Array(0);
+  private bytes: Uint8Array = new Uint8Array(0);
   private found: number[] = [];
   private idsOut = new Int32Array(1024);
   private idStartsOut = new Int32Array(MATCH_BATCH + 1);
-  private idsView = new Int32Array(0);
+  private idsView: Int32Array = new Int32Array(0);
   private counts: Float64Array | null = null;
 
   constructor(tables: WorldwideTables, module?: WebAssembly.Module) {
