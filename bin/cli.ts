@@ -22,12 +22,14 @@ import path from "node:path";
 
 const progressFlag: FlagSpec = { kind: "string", value: "MODE", help: "progress on stderr: bar (on a terminal; the default), json (one {step, done, total, rate} object per line) or none" };
 const poolFlags: Record<string, FlagSpec> = {
-  metadata: { kind: "string", value: "FILE", required: true, help: "metadata: MetaCLIP metadata.json, .txt (one entry per line) or .parquet" },
+  metadata: { kind: "string", value: "FILE", required: true, help: "metadata: MetaCLIP metadata.json, .txt (one entry per line) or .parquet; or MetaCLIP 2's folder of {lang}.json lists (worldwide: needs --lang-col)" },
   pool: { kind: "strings", value: "FILE [FILE...]", required: true, help: "pool parquet file(s), LAION (URL, TEXT) or DataComp (uid, url, text) style" },
   out: { kind: "string", value: "DIR", required: true, help: "output folder (created if missing; written atomically)" },
   "text-col": { kind: "string", value: "C", help: "caption column (default: text, TEXT or caption)" },
   "url-col": { kind: "string", value: "C", help: "url column (default: url or URL, if present)" },
   "uid-col": { kind: "string", value: "C", help: "uid column (default: uid if present, else derived: md5(url \\t text))" },
+  "lang-col": { kind: "string", value: "C", help: "worldwide: each caption's language, a metadata language or \"other\" (matches nothing)" },
+  "lid-map": { kind: "string", value: "FILE", help: "worldwide: a JSON object from --lang-col's labels to metadata languages; unmapped labels and nulls go to \"other\"" },
   "skip-null-text": { kind: "boolean", help: "skip rows with a null caption (default: refuse such a pool)" },
   workers: { kind: "number", value: "N", help: `matching threads (default: all cores, here ${defaultWorkers()})` },
   "memory-limit": memoryFlag(),
@@ -532,6 +534,7 @@ const commands: Record<string, Command> = {
 };
 
 function matchOptions(f: ParsedFlags): MatchOptions {
+  if (f["lid-map"] !== undefined && f["lang-col"] === undefined) throw new UsageError("--lid-map maps the labels of a language column: give --lang-col C too");
   return {
     metadata: f.metadata as string,
     pool: f.pool as string[],
@@ -540,6 +543,7 @@ function matchOptions(f: ParsedFlags): MatchOptions {
     workers: f.workers as number | undefined,
     memoryLimitGb: f["memory-limit"] as number | undefined,
     tablesCache: f["tables-cache"] as string | undefined,
+    language: f["lang-col"] === undefined ? undefined : { column: f["lang-col"] as string, map: f["lid-map"] as string | undefined },
     // "I/S", checked by the schema (lib/options/commands)
     shard: f.shard === undefined ? undefined : (([index, count]) => ({ index, count }))((f.shard as string).split("/").map(Number)),
   };

@@ -4,23 +4,29 @@
  * Entry id = position in the file; nothing is ever reordered or dropped, duplicates and empty
  * entries keep their ids and are reported.
  */
-import { jsonErrorMessage } from "../util/jsonError";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, firstLine } from "../errors";
 import { openDuckDB, queryRows, sqlString } from "../pool/duckdb";
-import { sha256Bytes, sha256Text } from "../util/files";
+import { sha256Bytes } from "../util/files";
+import { readMetadataFolder, type LanguageList } from "./folder";
+import { describeEntries, parseJsonMetadata } from "./entryList";
 
 export interface Metadata {
   entries: string[];
   /** Source per entry (e.g. "wordnet"), when the file says. */
   sources: (string | null)[] | null;
   report: MetadataReport;
+  /** A worldwide metadata folder's lists, in id order (lib/metadata/folder); absent for one list. */
+  languages?: LanguageList[];
 }
+
+export { firstOccurrences, parseJsonMetadata } from "./entryList";
 
 export interface MetadataReport {
   file: string;
-  format: "json" | "txt" | "parquet";
+  /** "folder": MetaCLIP 2's folder of {lang}.json lists (fileSha256 then hashes each list's file, in order). */
+  format: "json" | "txt" | "parquet" | "folder";
   bytes: number;
   fileSha256: string;
   /** sha256 of the entry list as a JSON array: the same list gives the same hash in any format. */
@@ -33,7 +39,7 @@ export interface MetadataReport {
   duplicateExamples: { entry: string; ids: number[] }[];
 }
 
-export function metadataFormat(file: string): Metadata["report"]["format"] {
+export function metadataFormat(file: string): Exclude<MetadataReport["format"], "folder"> {
   const ext = path.extname(file).toLowerCase();
   if (ext === ".json") return "json";
   if (ext === ".parquet") return "parquet";
@@ -49,6 +55,7 @@ let last: Metadata | null = null;
 export async function loadMetadata(file: string): Promise<Metadata> {
   const s = await stat(file).catch(() => null);
   if (!s) throw new InputError(`metadata file ${file} does not exist`);
+  if (s.isDirectory()) return { ...(await readMetadataFolder(file)), sources: null };
   if (!s.isFile()) throw new InputError(`metadata ${file} is not a file`);
   const format = metadataFormat(file);
   const bytes = await readFile(file);
@@ -62,19 +69,6 @@ export async function loadMetadata(file: string): Promise<Metadata> {
   if (entries.length === 0) throw new InputError(`metadata ${file} has no entries`);
   last = { entries, sources, report: describe(file, format, bytes.length, fileSha256, entries) };
   return last;
-}
-
-export function parseJsonMetadata(file: string, text: string): string[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`metadata ${file} is not valid JSON: ${jsonErrorMessage(text, e)}`);
-  }
-  if (!Array.isArray(value)) throw new InputError(`metadata ${file} must be a JSON array of strings (MetaCLIP metadata.json)`);
-  const bad = value.findIndex((v) => typeof v !== "string");
-  if (bad >= 0) throw new InputError(`metadata ${file}: entry ${bad} is ${JSON.stringify(value[bad])?.slice(0, 40)}, not a string`);
-  return value as string[];
 }
 
 /** One entry per line; a final newline does not add an entry; CRLF line ends are accepted. */
@@ -113,51 +107,6 @@ async function readParquetMetadata(file: string): Promise<{ entries: string[]; s
   }
 }
 
-/**
- * For each entry, the id of its first occurrence: an open-addressing table of ids keyed by an FNV-1a
- * hash of the UTF-16 code units, equal strings compared with ===. About 3x faster than a Map of
- * 500,000 strings, which rehashes as it grows.
- */
-export function firstOccurrences(entries: readonly string[]): Int32Array {
-  const first = new Int32Array(entries.length);
-  let size = 1024;
-  while (size < 2 * entries.length) size *= 2;
-  const mask = size - 1, slots = new Int32Array(size).fill(-1);
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    let h = 0x811c9dc5;
-    for (let j = 0; j < e.length; j++) h = Math.imul(h ^ e.charCodeAt(j), 0x01000193);
-    let at = (h ^ (h >>> 15)) & mask;
-    for (;;) {
-      const id = slots[at];
-      if (id < 0) { slots[at] = i; first[i] = i; break; }
-      if (entries[id] === e) { first[i] = id; break; }
-      at = (at + 1) & mask;
-    }
-  }
-  return first;
-}
-
 function describe(file: string, format: MetadataReport["format"], bytes: number, fileSha256: string, entries: string[]): MetadataReport {
-  const emptyIds: number[] = [];
-  let emptyEntries = 0;
-  const dupIds = new Map<string, number[]>();
-  let duplicateEntries = 0;
-  const firstIds = firstOccurrences(entries);
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    if (e === "") { emptyEntries++; if (emptyIds.length < 10) emptyIds.push(i); }
-    const first = firstIds[i];
-    if (first === i) continue;
-    duplicateEntries++;
-    const ids = dupIds.get(e);
-    if (ids) ids.push(i); else if (dupIds.size < 10) dupIds.set(e, [first, i]);
-  }
-  return {
-    file: path.resolve(file), format, bytes,
-    fileSha256,
-    metadataHash: sha256Text(JSON.stringify(entries)),
-    entries: entries.length, emptyEntries, duplicateEntries, emptyIds,
-    duplicateExamples: [...dupIds].map(([entry, ids]) => ({ entry, ids })),
-  };
+  return { file: path.resolve(file), format, bytes, fileSha256, ...describeEntries(entries) };
 }

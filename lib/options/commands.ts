@@ -18,6 +18,8 @@ export const poolInputs = {
   "text-col": columnField.optional(),
   "url-col": columnField.optional(),
   "uid-col": columnField.optional(),
+  "lang-col": columnField.optional(),
+  "lid-map": pathField.optional(),
   "skip-null-text": z.boolean().optional(),
   workers: workersField.optional(),
   "memory-limit": memoryLimitField.optional(),

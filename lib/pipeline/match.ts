@@ -9,6 +9,9 @@ import { stageTimer } from "../util/stageTimer";
 import { Worker } from "node:worker_threads";
 import { BIGINT, INTEGER, LIST, VARCHAR } from "@duckdb/node-api";
 import { buildAutomaton, automatonBytes, type AutomatonTables } from "../curation/automaton";
+import { buildWorldwideTables, NO_LANGUAGE, worldwideTablesBytes, type WorldwideTables } from "../curation/worldwideMatcher";
+import { ENGLISH, languageOfId, WorldwideSizeCurve, WorldwideThresholds, type LanguageRange } from "../curation/worldwideBalance";
+import { languageColumn, readLanguageMap, type LanguageColumn, type LanguageMap } from "../pool/languages";
 import { sizeCurveGrid } from "../curation/sizeCurve";
 import { SizeCurveKernel } from "../curation/sizeCurveKernel";
 import { sortedCounts } from "../curation/threshold";
@@ -27,7 +30,7 @@ import { cachedAutomaton } from "./automatonCache";
 import { MatchSpool } from "./matchSpool";
 import { memoryLimitGb, runStaged, peakRssMb } from "./stagedRun";
 import { defaultWorkers } from "./workers";
-import { TOOL_VERSION, type Manifest, type MatchSection } from "../workspace/manifest";
+import { TOOL_VERSION, type LanguageSection, type Manifest, type MatchSection } from "../workspace/manifest";
 
 export interface MatchOptions {
   metadata: string;
@@ -41,6 +44,8 @@ export interface MatchOptions {
   shard?: { index: number; count: number };
   /** A folder where the built matcher tables are kept for the next run on the same metadata (lib/pipeline/automatonCache). */
   tablesCache?: string;
+  /** A worldwide match's caption languages (metadata: a folder of {lang}.json): a pool column, and a map of its labels. */
+  language?: { column: string; map?: string };
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
   onStage?: (stage: string) => void;
 }
@@ -75,37 +80,59 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
   let poolHashing: FileHashing | null = null;
   try {
     const metadata = await time("load_metadata_ms", () => loadMetadata(opts.metadata));
-    const pool = await time("inspect_pool_ms", () => inspectPool(con, opts.pool, opts.columns, { skipNullText: opts.skipNullText, shard: opts.shard }));
+    const worldwide = metadata.languages ?? null;
+    if (worldwide && !opts.language) throw new UsageError(`metadata ${opts.metadata} is a folder of per-language lists (MetaCLIP 2): give each caption's language with --lang-col C`);
+    if (!worldwide && opts.language) throw new UsageError(`--lang-col needs worldwide metadata, a folder of {lang}.json lists; ${opts.metadata} is one list`);
+    const langCodes = worldwide?.map((l) => l.lang) ?? [];
+    const langMap: LanguageMap | null = worldwide && opts.language?.map ? await readLanguageMap(opts.language.map, langCodes) : null;
+    const pool = await time("inspect_pool_ms", () => inspectPool(con, opts.pool, { ...opts.columns, ...(opts.language ? { lang: opts.language.column } : {}) },
+      { skipNullText: opts.skipNullText, shard: opts.shard }));
     const range = pool.range ?? { from: 0, to: pool.rows };
+    const langs: LanguageColumn | null = worldwide ? await time("read_languages_ms", () => languageColumn(con, pool, opts.language!.column, langCodes, langMap, NO_LANGUAGE, pool.range)) : null;
     // hashed on a thread of its own while this one builds the tables (a core is free then) and after;
     // a shard hashes the files that start in it, so each file is hashed once across a job
     const hashed = pool.files.map((_f, i) => ownsFile(pool, i, range));
     poolHashing = sha256FilesInWorker(pool.files.filter((_f, i) => hashed[i]).map((f) => f.path));
-    const groups = textGroups(con, pool, pool.range); // DuckDB starts reading while the tables are built
+    const groups = textGroups(con, pool, pool.range, langs?.indexSql); // DuckDB starts reading while the tables are built
     const rssBefore = process.memoryUsage().rss;
     let fromCache = false;
-    const tables = await time("build_automaton_ms", async () => {
-      if (!opts.tablesCache) return buildAutomaton(metadata.entries);
+    const tables: MatcherTables = await time("build_automaton_ms", async () => {
+      if (worldwide) {
+        let at = 0;
+        return { worldwide: buildWorldwideTables(worldwide.map((l) => ({ lang: l.lang, entries: metadata.entries.slice(at, (at += l.entries)) }))) };
+      }
+      if (!opts.tablesCache) return { tokens: buildAutomaton(metadata.entries) };
       const { tables, cached } = await cachedAutomaton(opts.tablesCache, metadata.report.metadataHash, metadata.entries);
       fromCache = cached;
-      return tables;
+      return { tokens: tables };
     });
-    const automaton = { nodes: tables.nodeCount, table_bytes: automatonBytes(tables), rss_growth_bytes: process.memoryUsage().rss - rssBefore, ...(opts.tablesCache ? { from_cache: fromCache } : {}) };
+    const tokenTables = tables.worldwide?.tokens ?? tables.tokens!;
+    const automaton = {
+      nodes: tokenTables.nodeCount,
+      table_bytes: tables.worldwide ? worldwideTablesBytes(tables.worldwide, automatonBytes(tokenTables)) : automatonBytes(tokenTables),
+      rss_growth_bytes: process.memoryUsage().rss - rssBefore, ...(opts.tablesCache ? { from_cache: fromCache } : {}),
+    };
 
     const rowsRead = range.to - range.from;
     const stats = await time("match_ms", () => matchPool(groups, con, rowsRead, tables, matchWorkers, spool, opts.onProgress));
+    const ranges = worldwide ?? [];
+    const matchedByLang = new Float64Array(ranges.length);
+    if (worldwide) await spool.forEach((_row, _uids, _us, _ue, ids, start) => { matchedByLang[languageOfId(ranges, ids[start])]++; });
     const counts = stats.counts;
     await time("collect_matches_ms", async () => { await con.run(collectMatchedSql()); await con.run(`DROP TABLE ${MATCHED_PACKS}`); });
 
     // a shard's counts are read only by the reduce, which writes the entries' text: ids and counts suffice
     await time("write_entry_counts_ms", () => writeEntryCounts(con, opts.shard ? null : metadata, counts, out.file("entry_counts.parquet")));
     // DuckDB writes the parquet files on its own threads while this thread sums the size curve
-    const curveSums = sizeCurveSums(counts, spool, stats.matchedRows);
+    // English's t is a worldwide workspace's t: without an English match there is no curve (balance says why)
+    const thresholds = worldwide && ranges.some((l) => l.lang === ENGLISH && counts.subarray(l.offset, l.offset + l.entries).some((c) => c > 0))
+      ? new WorldwideThresholds(ranges, counts) : null;
+    const curveSums = worldwide && !thresholds ? Promise.resolve({ grid: [], sums: new Float64Array(0) }) : sizeCurveSums(counts, spool, stats.matchedRows, thresholds);
     curveSums.catch(() => {}); // awaited below; a failure of a write before then must not leave it unhandled
-    await time("write_matches_ms", () => con.run(matchesSql(out.file("matches.parquet"))));
+    await time("write_matches_ms", () => con.run(matchesSql(out.file("matches.parquet"), worldwide)));
     // a shard's preview would be re-picked pool-wide by the merge: the merge writes it, once
     if (!opts.shard) await time("write_preview_ms", () => writePreview(con, pool, out.file("preview.parquet"), stats.matchedRows));
-    const curve = await time("size_curve_ms", async () => writeSizeCurve(con, counts, await curveSums, stats.matchedRows, out.file("size_curve.parquet")));
+    const curve = await time("size_curve_ms", async () => writeSizeCurve(con, counts, await curveSums, stats.matchedRows, out.file("size_curve.parquet"), thresholds));
 
     const digests = await poolHashing.digests;
     pool.files.filter((_f, i) => hashed[i]).forEach((f, i) => { f.sha256 = digests[i]; });
@@ -136,6 +163,20 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
       timings_ms: timings,
       rows_per_second: Math.round(rowsRead / (timings.total_ms / 1000)),
     };
+    if (worldwide) {
+      match.languages = worldwide.map((l, i): LanguageSection => {
+        let matches = 0, zeroes = 0, max = 0;
+        for (let id = l.offset; id < l.offset + l.entries; id++) { const c = counts[id]; matches += c; if (c === 0) zeroes++; if (c > max) max = c; }
+        return { lang: l.lang, offset: l.offset, entries: l.entries, rows: langs!.rows.get(l.lang) ?? 0, rows_matched: matchedByLang[i],
+          total_count: matches, entries_matched: l.entries - zeroes, max_count: max,
+          metadata: { file: l.file, fileSha256: l.fileSha256, metadataHash: l.metadataHash, emptyEntries: l.emptyEntries, duplicateEntries: l.duplicateEntries } };
+      });
+      match.language_source = {
+        column: opts.language!.column,
+        map: langMap ? { file: langMap.file, sha256: langMap.sha256, labels: Object.keys(langMap.labels).length } : null,
+        rows_other: [...langs!.rows].filter(([lang]) => !langCodes.includes(lang)).reduce((n, [, r]) => n + r, 0),
+      };
+    }
     if (opts.shard) match.shard = { index: opts.shard.index, count: opts.shard.count, rows_from: range.from, rows_to: range.to };
     return { manifest: { tool: "metacurate", version: TOOL_VERSION, match }, run: { counts, spool } };
   } finally {
@@ -157,7 +198,8 @@ function ownsFile(pool: Pool, i: number, range: { from: number; to: number }): b
 
 /** The files a match reads: none may be overwritten by its outputs. */
 export function matchInputs(opts: MatchOptions): RunInput[] {
-  return [{ flag: "metadata", path: opts.metadata }, ...opts.pool.map((p) => ({ flag: "pool", path: p }))];
+  return [{ flag: "metadata", path: opts.metadata }, ...opts.pool.map((p) => ({ flag: "pool", path: p })),
+    ...(opts.language?.map ? [{ flag: "lid-map", path: opts.language.map }] : [])];
 }
 
 interface MatchStats {
@@ -205,7 +247,10 @@ class MatchWorkers {
   }
 }
 
-async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection, rowsTotal: number, tables: AutomatonTables, matchWorkers: MatchWorkers,
+/** One list's token tables, or a worldwide folder's. */
+type MatcherTables = { tokens: AutomatonTables; worldwide?: undefined } | { worldwide: WorldwideTables; tokens?: undefined };
+
+async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection, rowsTotal: number, tables: MatcherTables, matchWorkers: MatchWorkers,
   spool: MatchSpool, onProgress?: MatchOptions["onProgress"]): Promise<MatchStats> {
   const workers = matchWorkers.workers, workerCount = workers.length;
   await con.run(`CREATE OR REPLACE TABLE ${MATCHED_PACKS} (pool_row BIGINT, first_k BIGINT, rows INTEGER[], uids VARCHAR, ids INTEGER[][])`);
@@ -218,7 +263,7 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
   const poolRows = new BigInt64Array(maxPacks), poolRowWords = new Uint32Array(poolRows.buffer);
   const firstKs = new BigInt64Array(maxPacks), firstKWords = new Uint32Array(firstKs.buffer);
   const packStarts = new Int32Array(maxPacks + 1);
-  for (const w of workers) w.postMessage({ type: "tables", tables });
+  for (const w of workers) w.postMessage(tables.worldwide ? { type: "worldwide", tables: tables.worldwide } : { type: "tables", tables: tables.tokens });
   let failure: Error | null = matchWorkers.failure;
   const pending = new Map<number, BatchResult>();
   const groupOf = new Map<number, { rows: number; poolRow: number }>();
@@ -283,14 +328,15 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
       const g: TextGroup = group;
       groupOf.set(seq, { rows: g.rows, poolRow: g.poolRow });
       inFlight++;
-      workers[seq % workerCount].postMessage({ type: "group", seq, group: g }, [g.bytes.buffer as ArrayBuffer, g.uids.buffer as ArrayBuffer]);
+      workers[seq % workerCount].postMessage({ type: "group", seq, group: g },
+        [g.bytes.buffer as ArrayBuffer, g.uids.buffer as ArrayBuffer, ...(g.langs ? [g.langs.buffer as ArrayBuffer] : [])]);
       seq++;
     }
     while (inFlight > 0 && !failure) await new Promise<void>((r) => { wake = r; });
     if (failure) throw failure;
     appender.closeSync();
     appenderOpen = false;
-    const counts = new Float64Array(tables.entryCount);
+    const counts = new Float64Array((tables.worldwide ?? tables.tokens).entryCount);
     const parts = await Promise.all(workers.map((w) => new Promise<Float64Array>((resolve, reject) => {
       w.on("message", (m: { type: string; counts: Float64Array }) => { if (m.type === "counts") resolve(m.counts); });
       w.once("error", reject);
@@ -358,7 +404,12 @@ export async function writeEntryCounts(con: DuckDBConnection, metadata: Metadata
   } finally {
     appender.closeSync();
   }
-  await con.run(`COPY entry_counts TO ${sqlString(target)} (${PARQUET_OPTIONS})`);
+  // a worldwide list's entries also carry their language and their id in its {lang}.json
+  const langs = metadata.languages;
+  const copied = langs
+    ? `(SELECT entry_id, ${languageOfIdSql("entry_id", langs)} AS lang, CAST(entry_id - ${languageOfIdSql("entry_id", langs, true)} AS INTEGER) AS lang_entry_id, entry, count${hasSource ? ", source" : ""} FROM entry_counts)`
+    : "entry_counts";
+  await con.run(`COPY ${copied} TO ${sqlString(target)} (${PARQUET_OPTIONS})`);
   await con.run("DROP TABLE entry_counts");
 }
 
@@ -375,9 +426,17 @@ function collectMatchedSql(): string {
  * repeat. In pool order without a sort: `matched` was filled in k order, and with
  * preserve_insertion_order a scan returns a table's rows in the order they were inserted.
  */
-export function matchesSql(target: string): string {
-  return `COPY (SELECT uid, entry_ids, pool_row FROM ${MATCHED_TABLE})
+export function matchesSql(target: string, languages: readonly LanguageRange[] | null = null): string {
+  // a worldwide row's language is its first id's: every id of a row is in its caption's language's range
+  return `COPY (SELECT uid, entry_ids, pool_row${languages ? `, ${languageOfIdSql("entry_ids[1]", languages)} AS lang` : ""} FROM ${MATCHED_TABLE})
     TO ${sqlString(target)} (${PARQUET_ROW_OPTIONS})`;
+}
+
+/** SQL: the language (or, with `offset`, the list's first id) of the workspace-wide entry id `id`. */
+export function languageOfIdSql(id: string, languages: readonly LanguageRange[], offset = false): string {
+  const value = (l: LanguageRange) => (offset ? String(l.offset) : sqlString(l.lang));
+  const cases = languages.slice(1).map((l, i) => `WHEN ${id} < ${l.offset} THEN ${value(languages[i])}`);
+  return cases.length === 0 ? value(languages[0]) : `CASE ${cases.join(" ")} ELSE ${value(languages[languages.length - 1])} END`;
 }
 
 /**
@@ -414,22 +473,41 @@ export async function writePreview(con: DuckDBConnection, pool: Pool, target: st
   await con.run(previewSql(pool, target, limit));
 }
 
-/** E(t) on the grid, summed over the id lists in a few slices that yield to the event loop between them. */
-async function sizeCurveSums(counts: Float64Array, spool: MatchSpool, matchedRows: number): Promise<{ grid: number[]; sums: Float64Array }> {
-  let maxCount = 0;
-  for (let i = 0; i < counts.length; i++) if (counts[i] > maxCount) maxCount = counts[i];
-  const grid = sizeCurveGrid(maxCount);
-  const acc = new SizeCurveKernel(grid, counts);
+/**
+ * E(t) on the grid, summed over the id lists in a few slices that yield to the event loop between them.
+ * A worldwide workspace's grid is English's t, each row summed at its own language's t.
+ */
+async function sizeCurveSums(counts: Float64Array, spool: MatchSpool, matchedRows: number, worldwide: WorldwideThresholds | null): Promise<{ grid: number[]; sums: Float64Array }> {
+  const grid = sizeCurveGrid(maxOf(worldwide ? englishCounts(counts, worldwide) : counts));
+  const acc = worldwide ? new WorldwideSizeCurve(grid, counts, worldwide) : new SizeCurveKernel(grid, counts);
   await new Promise((r) => setImmediate(r));
   await spool.forEach((_row, _uids, _us, _ue, ids, start, end) => acc.addRow(ids, start, end));
   if (acc.rows !== matchedRows) throw new Error(`size curve saw ${acc.rows} rows, expected ${matchedRows}`);
   return { grid, sums: acc.values() };
 }
 
-export async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array, curve: { grid: number[]; sums: Float64Array }, matchedRows: number, target: string): Promise<number> {
+function maxOf(counts: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < counts.length; i++) if (counts[i] > max) max = counts[i];
+  return max;
+}
+
+/** English's counts: its t is a worldwide workspace's t. */
+export function englishCounts(counts: Float64Array, worldwide: WorldwideThresholds): Float64Array {
+  const en = worldwide.ranges[worldwide.english];
+  return counts.subarray(en.offset, en.offset + en.entries);
+}
+
+/**
+ * size_curve.parquet: t, E(t), keep rate, tail share and head entries (count > t) at each grid point.
+ * Worldwide: t is English's, the tail share English's, head entries every language's at its own t.
+ */
+export async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array, curve: { grid: number[]; sums: Float64Array }, matchedRows: number, target: string,
+  worldwide: WorldwideThresholds | null = null): Promise<number> {
   const { grid, sums } = curve;
-  const total = counts.reduce((a, b) => a + b, 0);
-  const sorted = sortedCounts(counts);
+  const own = worldwide ? englishCounts(counts, worldwide) : counts;
+  const total = own.reduce((a, b) => a + b, 0);
+  const sorted = sortedCounts(own);
   // one sweep up the sorted counts for the ascending grid: the tail (counts < t) and the head (counts > t).
   // Counts are integers, so the tail sums exactly, in any order: the same bits as tToP(counts, t)
   let below = 0, notAbove = 0, tail = 0;
@@ -438,11 +516,13 @@ export async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array
     if (notAbove < below) notAbove = below;
     while (notAbove < sorted.length && sorted[notAbove] <= t) notAbove++;
     const p = total > 0 ? tail / total : 1;
-    return `(${t}, ${sums[k]}, ${matchedRows > 0 ? sums[k] / matchedRows : 0}, ${p}, ${sorted.length - notAbove})`;
+    const head = worldwide ? worldwide.at(t).reduce<number>((n, tl, l) => n + (tl === null ? 0 : worldwide.shares[l].headEntries(tl)), 0) : sorted.length - notAbove;
+    return `(${t}, ${sums[k]}, ${matchedRows > 0 ? sums[k] / matchedRows : 0}, ${p}, ${head})`;
   });
+  if (values.length === 0) values.push("(1, 0, 0, 0, 0)"); // typed by a row that the WHERE drops: an empty curve
   await con.run(`COPY (SELECT CAST(t AS BIGINT) AS t, CAST(e AS DOUBLE) AS expected_size, CAST(k AS DOUBLE) AS keep_rate,
       CAST(p AS DOUBLE) AS tail_share, CAST(h AS BIGINT) AS head_entries
-      FROM (VALUES ${values.join(", ")}) v(t, e, k, p, h) ORDER BY t)
+      FROM (VALUES ${values.join(", ")}) v(t, e, k, p, h) WHERE ${grid.length > 0} ORDER BY t)
     TO ${sqlString(target)} (${PARQUET_OPTIONS})`);
   return grid.length;
 }

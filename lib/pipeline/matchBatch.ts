@@ -2,8 +2,19 @@
  * Matching one TextGroup: the unit of work of a match worker. Produces, for the matched rows in
  * row order, their offsets in the group, their entry ids and their uids.
  */
-import { MATCH_BATCH, type TokenMatcher } from "../curation/automaton";
+import { MATCH_BATCH } from "../curation/automaton";
+import { NO_LANGUAGE } from "../curation/worldwideMatcher";
 import type { TextGroup } from "../pool/pool";
+
+/** What matchGroup needs of a matcher: TokenMatcher, or WorldwideMatcher (which reads each text's language). */
+export interface GroupMatcher {
+  setTexts(bytes: Uint8Array): void;
+  textLineEnds(expected: number): Int32Array;
+  lineEnds(bytes: Uint8Array, expected: number): Int32Array;
+  matchBatch(bounds: Int32Array, count: number, langs: ArrayLike<number>): void;
+  readonly ids: Int32Array;
+  readonly idStarts: Int32Array;
+}
 
 export interface BatchResult {
   matchedRows: number;
@@ -41,7 +52,7 @@ class Int32Builder {
  * Row boundaries come from the kernel's line scan, each batch's ids, already in row order, are
  * copied in one piece, and so are the uids of each run of consecutive matched rows.
  */
-export function matchGroup(matcher: TokenMatcher, group: TextGroup): BatchResult {
+export function matchGroup(matcher: GroupMatcher, group: TextGroup): BatchResult {
   const bytes = group.bytes, uidBytes = group.uids, n = group.rows;
   const uidEnds = matcher.lineEnds(uidBytes, n - 1);
   matcher.setTexts(bytes);
@@ -65,9 +76,10 @@ export function matchGroup(matcher: TokenMatcher, group: TextGroup): BatchResult
   let nullIdx = 0;
   const bounds = new Int32Array(2 * MATCH_BATCH);
   const rows = new Int32Array(MATCH_BATCH);
+  const langs = group.langs, batchLangs = new Uint16Array(MATCH_BATCH);
   let pending = 0;
   const flush = () => {
-    matcher.matchBatch(bounds, pending);
+    matcher.matchBatch(bounds, pending, batchLangs);
     const found = matcher.ids, foundStarts = matcher.idStarts;
     ids.pushAll(found, 0, foundStarts[pending]);
     const base = ids.length - foundStarts[pending];
@@ -86,6 +98,10 @@ export function matchGroup(matcher: TokenMatcher, group: TextGroup): BatchResult
   };
   for (let r = 0; r < n; r++) {
     if (nullIdx < group.nullRows.length && group.nullRows[nullIdx] === r) { nullIdx++; continue; }
+    if (langs) {
+      if (langs[r] === NO_LANGUAGE) continue; // a language without a list: nothing to match
+      batchLangs[pending] = langs[r];
+    }
     bounds[2 * pending] = r === 0 ? 0 : textEnds[r - 1] + 1;
     bounds[2 * pending + 1] = r === n - 1 ? bytes.length : textEnds[r];
     rows[pending++] = r;

@@ -5,26 +5,29 @@
  */
 import { parentPort } from "node:worker_threads";
 import { TokenMatcher, type AutomatonTables } from "../curation/automaton";
+import { WorldwideMatcher, type WorldwideTables } from "../curation/worldwideMatcher";
 import { tokenWalkModule } from "../curation/wasmKernel";
 import type { TextGroup } from "../pool/pool";
-import { matchGroup } from "./matchBatch";
+import { matchGroup, type GroupMatcher } from "./matchBatch";
 
 export type WorkerRequest =
   | { type: "tables"; tables: AutomatonTables }
+  | { type: "worldwide"; tables: WorldwideTables }
   | { type: "group"; seq: number; group: TextGroup }
   | { type: "finish" };
 
 const kernel = tokenWalkModule();
-let matcher: TokenMatcher | null = null;
+let matcher: (GroupMatcher & { takeCounts(into: Float64Array): void }) | null = null;
 let counts = new Float64Array(0);
 let rowsSinceTake = 0;
 /** The kernel counts in u32: fold them into `counts` long before any could overflow. */
 const TAKE_EVERY_ROWS = 1 << 30;
 
 parentPort!.on("message", (msg: WorkerRequest) => {
-  if (msg.type === "tables") {
-    matcher = new TokenMatcher(msg.tables, kernel);
-    matcher.countInKernel();
+  if (msg.type === "tables" || msg.type === "worldwide") {
+    const m = msg.type === "tables" ? new TokenMatcher(msg.tables, kernel) : new WorldwideMatcher(msg.tables, kernel);
+    m.countInKernel();
+    matcher = m;
     counts = new Float64Array(msg.tables.entryCount);
   } else if (msg.type === "group") {
     const result = matchGroup(matcher!, msg.group);

@@ -16,6 +16,8 @@ export interface PoolColumnFlags {
   text?: string;
   url?: string;
   uid?: string;
+  /** A worldwide match's caption language column. */
+  lang?: string;
 }
 
 export interface PoolOptions {
@@ -212,6 +214,8 @@ export interface TextGroup {
   uids: Uint8Array;
   /** Row offsets (within the group) whose text is null: they never match. */
   nullRows: number[];
+  /** A worldwide match's: each row's language index (lib/pool/languages). */
+  langs?: Uint16Array;
 }
 
 export const GROUP_ROWS = 8192;
@@ -222,7 +226,7 @@ const WINDOW_GROUPS = 16;
  * window (WINDOW_GROUPS groups) in flight plus the one being read ahead. The first window is
  * requested at once, so DuckDB reads it while the caller is still busy (building the automaton).
  */
-export function textGroups(con: DuckDBConnection, pool: Pool, rows?: { from: number; to: number }): AsyncIterable<TextGroup> {
+export function textGroups(con: DuckDBConnection, pool: Pool, rows?: { from: number; to: number }, langIndexSql?: string): AsyncIterable<TextGroup> {
   const text = columnOrNull(pool.textColumn);
   const offsets = fileOffsets(pool);
   const windows: { file: number; start: number; end: number }[] = [];
@@ -240,6 +244,7 @@ export function textGroups(con: DuckDBConnection, pool: Pool, rows?: { from: num
         encode(string_agg(${oneLine}, chr(10) ORDER BY file_row_number)) AS b,
         list((file_row_number - ${w.start}) % ${GROUP_ROWS} ORDER BY file_row_number) FILTER (WHERE ${text} IS NULL) AS nulls,
         encode(string_agg(${uidSql(pool)}, chr(10) ORDER BY file_row_number)) AS u
+        ${langIndexSql ? `, list(CAST(${langIndexSql} AS USMALLINT) ORDER BY file_row_number) AS langs` : ""}
       FROM read_parquet(${sqlString(pool.files[w.file].path)}, file_row_number = true)
       WHERE file_row_number >= ${w.start} AND file_row_number < ${w.end}
       GROUP BY g ORDER BY g`;
@@ -251,12 +256,13 @@ export function textGroups(con: DuckDBConnection, pool: Pool, rows?: { from: num
     }
     const groups: TextGroup[] = [];
     for (const row of reader.getRows()) {
-      const [g, n, b, nulls, u] = row as [bigint, bigint, { bytes: Uint8Array } | null, { items: bigint[] } | null, { bytes: Uint8Array }];
+      const [g, n, b, nulls, u, langs] = row as [bigint, bigint, { bytes: Uint8Array } | null, { items: bigint[] } | null, { bytes: Uint8Array }, { items: number[] } | undefined];
       groups.push({
         poolRow: offsets[w.file] + w.start + Number(g) * GROUP_ROWS, rows: Number(n),
         bytes: b ? b.bytes : new Uint8Array(0),
         uids: u.bytes,
         nullRows: nulls ? nulls.items.map(Number) : [],
+        ...(langs ? { langs: Uint16Array.from(langs.items) } : {}),
       });
     }
     return groups;

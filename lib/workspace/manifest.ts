@@ -29,8 +29,37 @@ export interface MatchSection {
   peak_rss_mb: number;
   timings_ms: Record<string, number>;
   rows_per_second: number;
+  /** A worldwide match (metadata: a folder of {lang}.json lists): each language's list and rows, in id order. */
+  languages?: LanguageSection[];
+  /** Where a worldwide match's caption languages came from. */
+  language_source?: { column: string; map: { file: string; sha256: string; labels: number } | null; rows_other: number };
   /** A sharded job's match task: shard `index` of `count`, pool rows [rows_from, rows_to); files outside it have sha256 "". */
   shard?: { index: number; count: number; rows_from: number; rows_to: number };
+}
+
+export interface LanguageSection {
+  lang: string;
+  /** Workspace-wide id of the list's first entry: entry_id = offset + the id in {lang}.json. */
+  offset: number;
+  entries: number;
+  /** Rows read whose caption is in this language. */
+  rows: number;
+  rows_matched: number;
+  /** Matches (sum of the language's entry counts). */
+  total_count: number;
+  entries_matched: number;
+  max_count: number;
+  metadata: { file: string; fileSha256: string; metadataHash: string; emptyEntries: number; duplicateEntries: number };
+}
+
+/** A worldwide balance, per language: t from English's tail share (null: the language has no match). */
+export interface BalanceLanguage {
+  lang: string;
+  t: number | null;
+  tail_share: number | null;
+  rows_matched: number;
+  rows_kept: number;
+  expected_size: number;
 }
 
 export interface BalanceSection {
@@ -43,6 +72,8 @@ export interface BalanceSection {
   target_size_requested?: number | null;
   seed: number;
   draw: string;
+  /** A worldwide workspace's: t above is English's; every language's t, from English's tail share. */
+  languages?: BalanceLanguage[];
   rows_matched: number;
   rows_kept: number;
   expected_size: number;

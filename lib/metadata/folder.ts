@@ -1,0 +1,63 @@
+/**
+ * MetaCLIP 2's metadata layout: a folder of `{lang}.json` lists, one per language, each a JSON array of
+ * strings whose ids are positions in its own list. Loaded as one workspace-wide list: the languages in
+ * code order, each list's ids offset by the lists before it (lib/curation/worldwideMatcher). English's
+ * list is required: its t sets every other language's.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { InputError } from "../errors";
+import { sha256Bytes, sha256Text } from "../util/files";
+import { describeEntries, parseJsonMetadata } from "./entryList";
+import type { MetadataReport } from "./load";
+
+export const ENGLISH = "en";
+/** A language code as a file name: Wikipedia's codes (zh, zh_yue, be-tarask, …). */
+const LANGUAGE_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+export interface LanguageList {
+  lang: string;
+  /** Workspace-wide id of the list's first entry. */
+  offset: number;
+  entries: number;
+  file: string;
+  fileSha256: string;
+  metadataHash: string;
+  emptyEntries: number;
+  duplicateEntries: number;
+}
+
+export async function readMetadataFolder(dir: string): Promise<{ entries: string[]; languages: LanguageList[]; report: MetadataReport }> {
+  const names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.name.toLowerCase().endsWith(".json")).map((d) => d.name).sort();
+  if (names.length === 0) throw new InputError(`metadata folder ${dir} holds no {lang}.json lists (MetaCLIP 2's layout: en.json, de.json, …)`);
+  const entries: string[] = [];
+  const languages: LanguageList[] = [];
+  let bytes = 0;
+  for (const name of names) {
+    const lang = name.slice(0, -".json".length);
+    const file = path.join(dir, name);
+    if (!LANGUAGE_CODE.test(lang)) throw new InputError(`metadata folder ${dir}: ${JSON.stringify(name)} is not named {lang}.json with a language code (letters, digits, _ and -)`);
+    const raw = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+      throw new InputError(`metadata ${file} cannot be read: ${e.code === "EISDIR" ? "it is a folder" : e.message}`);
+    });
+    const list = parseJsonMetadata(file, raw.toString("utf8"));
+    if (list.length === 0) throw new InputError(`metadata ${file} has no entries`);
+    const described = describeEntries(list);
+    languages.push({ lang, offset: entries.length, entries: list.length, file: path.resolve(file), fileSha256: sha256Bytes(raw),
+      metadataHash: described.metadataHash, emptyEntries: described.emptyEntries, duplicateEntries: described.duplicateEntries });
+    for (const e of list) entries.push(e);
+    bytes += raw.length;
+  }
+  if (!languages.some((l) => l.lang === ENGLISH)) {
+    throw new InputError(`metadata folder ${dir} has no ${ENGLISH}.json: English's t sets every other language's t (MetaCLIP 2), so its list is needed (languages: ${languages.map((l) => l.lang).join(", ")})`);
+  }
+  // the folder's identity: each language's code and list hash, in order (the same lists give the same hash wherever they are)
+  const identity = JSON.stringify(languages.map((l) => [l.lang, l.metadataHash]));
+  const report: MetadataReport = {
+    file: path.resolve(dir), format: "folder", bytes, fileSha256: sha256Text(JSON.stringify(languages.map((l) => [l.lang, l.fileSha256]))),
+    metadataHash: sha256Text(identity), entries: entries.length,
+    emptyEntries: languages.reduce((n, l) => n + l.emptyEntries, 0), duplicateEntries: languages.reduce((n, l) => n + l.duplicateEntries, 0),
+    emptyIds: [], duplicateExamples: [],
+  };
+  return { entries, languages, report };
+}
