@@ -575,11 +575,20 @@ function printManifest(m: Manifest): void {
   lines.push(`pool      ${mt.rows_read.toLocaleString("en")} rows in ${mt.pool.files.length} file(s), ${mt.rows_null_text} null captions; uid ${mt.pool.uid}`);
   lines.push(`matched   ${mt.rows_matched.toLocaleString("en")} rows (${(100 * matchedShare(mt.rows_matched, mt.rows_read)).toFixed(2)}%), ${mt.total_matches.toLocaleString("en")} matches; ${mt.zero_count_entries.toLocaleString("en")} entries never match`);
   lines.push(`note      ${matchedShareNote(mt.rows_matched, mt.rows_read)}`);
+  if (mt.languages) {
+    const other = mt.language_source?.rows_other ?? 0;
+    lines.push(`languages ${mt.languages.length} lists (${mt.languages.map((l) => l.lang).join(", ")}), captions' language from column "${mt.language_source?.column}"${other > 0 ? `; ${other.toLocaleString("en")} rows in other languages match nothing` : ""}`);
+    for (const l of mt.languages) lines.push(`  ${l.lang.padEnd(8)}${l.rows_matched.toLocaleString("en").padStart(12)} of ${l.rows.toLocaleString("en")} rows matched, ${l.total_count.toLocaleString("en")} matches on ${l.entries_matched.toLocaleString("en")} of ${l.entries.toLocaleString("en")} entries`);
+  }
   lines.push(`speed     ${mt.rows_per_second.toLocaleString("en")} rows/s (${mt.timings_ms.total_ms} ms, ${mt.workers} workers)`);
   if (m.balance) {
     const b = m.balance;
     const from = b.target_size_requested != null ? `, from target size ${b.target_size_requested.toLocaleString("en")}` : b.p_requested !== null ? `, from p = ${b.p_requested}` : "";
-    lines.push(`balance   t = ${b.t} (tail share ${b.tail_share.toFixed(4)}${from}), seed ${b.seed}: kept ${b.rows_kept.toLocaleString("en")} of ${b.rows_matched.toLocaleString("en")} (expected ${b.expected_size.toFixed(1)})${b.subset_npy ? ", subset.npy written" : ""}`);
+    lines.push(`balance   ${b.languages ? "English's " : ""}t = ${b.t} (tail share ${b.tail_share.toFixed(4)}${from}), seed ${b.seed}: kept ${b.rows_kept.toLocaleString("en")} of ${b.rows_matched.toLocaleString("en")} (expected ${b.expected_size.toFixed(1)})${b.subset_npy ? ", subset.npy written" : ""}`);
+    for (const l of b.languages ?? []) {
+      const t = l.t === null ? "no match, no t" : l.t === 0 ? "t = 0 (p_to_t lands on a zero count: keeps none)" : `t = ${l.t}`;
+      lines.push(`  ${l.lang.padEnd(8)}${t}: kept ${l.rows_kept.toLocaleString("en")} of ${l.rows_matched.toLocaleString("en")} (expected ${l.expected_size.toFixed(1)})`);
+    }
     lines.push(`matches   of ${b.source}`);
   }
   process.stdout.write(lines.join("\n") + "\n");
@@ -598,17 +607,24 @@ function formatStats(s: Stats): string {
   if (s.at_t) {
     const a = s.at_t;
     lines.push(
-      `t                ${n(a.t)}${a.p_requested !== null ? ` (from p = ${a.p_requested})` : ""}`,
+      `t                ${n(a.t)}${a.p_requested !== null ? ` (from p = ${a.p_requested})` : ""}${s.languages ? " (English's; tail share, head and capped matches are English's too)" : ""}`,
       `tail share p     ${a.tail_share.toFixed(6)} (matches of entries with count < t)`,
       `head entries     ${n(a.head_entries)} with count > t, ${(a.head_share * 100).toFixed(2)}% of matches`,
       `capped matches   ${n(a.capped_matches)} (sum of min(count, t))`,
       `expected size    ${a.expected_size.toFixed(2)} rows, keep rate ${(a.keep_rate * 100).toFixed(2)}% of matched rows (exact)`,
     );
   }
+  if (s.languages) {
+    lines.push("", `languages (t is each language's at ${s.at_t ? `English's t = ${n(s.at_t.t)}` : "English's t, given with --t or --p"}):`,
+      `  ${"lang".padEnd(8)}${"t".padStart(10)}${"rows".padStart(12)}${"matched".padStart(12)}${"entries".padStart(10)}${"matches".padStart(12)}${"expected".padStart(12)}`);
+    for (const l of s.languages) {
+      lines.push(`  ${l.lang.padEnd(8)}${(l.t === null ? "-" : n(l.t)).padStart(10)}${n(l.rows).padStart(12)}${n(l.rows_matched).padStart(12)}${n(l.entries).padStart(10)}${n(l.matches).padStart(12)}${(l.expected_size === null ? "-" : l.expected_size.toFixed(1)).padStart(12)}`);
+    }
+  }
   if (s.top_entries.length > 0) {
     const withP = s.top_entries[0].p_e !== undefined;
     lines.push("", `top ${s.top_entries.length} entries by count:`, `  ${"count".padStart(12)}  ${withP ? `${"p_e at t".padStart(8)}  ` : ""}entry`);
-    for (const e of s.top_entries) lines.push(`  ${n(e.count).padStart(12)}  ${e.p_e !== undefined ? e.p_e.toFixed(4).padStart(8) + "  " : ""}${JSON.stringify(e.entry)}`);
+    for (const e of s.top_entries) lines.push(`  ${n(e.count).padStart(12)}  ${e.p_e !== undefined ? e.p_e.toFixed(4).padStart(8) + "  " : ""}${e.lang !== undefined ? `${e.lang}: ` : ""}${JSON.stringify(e.entry)}`);
   }
   return lines.join("\n") + "\n";
 }

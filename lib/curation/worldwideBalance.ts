@@ -118,9 +118,10 @@ export class WorldwideThresholds {
     return out;
   }
 
-  /** English's t whose p gives `p` (for --p): p_to_t of English's counts. */
-  englishTForShare(p: number): number {
-    return this.shares[this.english].tForShare(p);
+  /** English's counts: a worldwide workspace's t is English's. */
+  englishCounts(counts: Float64Array): Float64Array {
+    const en = this.ranges[this.english];
+    return counts.subarray(en.offset, en.offset + en.entries);
   }
 }
 

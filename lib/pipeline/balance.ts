@@ -10,6 +10,7 @@ import { ExpectedSize, keepProbability } from "../curation/balance";
 import { drawBytes } from "../curation/draw";
 import { SizeCurveKernel } from "../curation/sizeCurveKernel";
 import { tForTargetSize } from "../curation/targetSize";
+import { keepProbabilityByEntry, languageOfId, WorldwideSizeCurve, WorldwideThresholds, type LanguageRange } from "../curation/worldwideBalance";
 import { pToT, tToP } from "../curation/threshold";
 import { z } from "zod";
 import { oneThreshold, thresholdFields } from "../options/fields";
@@ -21,7 +22,7 @@ import { isHexUid } from "../pool/npy";
 import { poolOtherColumns, poolRelation, type Pool } from "../pool/pool";
 import type { StagedOutput } from "../util/stagedOutput";
 import { forEachMatchRow, readEntryCounts, readManifest, requireArtifact } from "../workspace/artifacts";
-import type { BalanceSection, Manifest } from "../workspace/manifest";
+import type { BalanceLanguage, BalanceSection, Manifest } from "../workspace/manifest";
 import type { MatchRowVisitor } from "./matchSpool";
 import { MATCH_OUTPUTS } from "./match";
 import { memoryLimitGb, peakRssMb, runStaged } from "./stagedRun";
@@ -49,6 +50,25 @@ export interface BalanceOptions {
 }
 
 export const DEFAULT_SEED = 0;
+export const WORLDWIDE_DRAW_RULE = "u = draw(seed, uid) (murmur3 x86_32 of the uid's UTF-8, two seeds, 53 bits); keep iff u < 1 - prod(1 - t_lang/max(count_e, t_lang)), t_lang its caption's language's t: t for English, p_to_t(counts_lang, t_to_p(counts_en, t)) otherwise";
+
+/** A worldwide workspace's thresholds, or a clear error when English's t cannot set them. */
+function worldwideThresholds(languages: readonly LanguageRange[], counts: Float64Array): WorldwideThresholds {
+  try {
+    return new WorldwideThresholds(languages, counts);
+  } catch (e) {
+    throw new InputError(`cannot balance this worldwide workspace: ${firstLine(e)}`);
+  }
+}
+
+function balanceLanguages(worldwide: WorldwideThresholds, tEn: number, tally: LanguageTally): BalanceLanguage[] {
+  const byLang = worldwide.at(tEn);
+  return worldwide.ranges.map((r, i) => ({
+    lang: r.lang, t: byLang[i],
+    tail_share: byLang[i] === null ? null : byLang[i]! >= 1 ? worldwide.shares[i].tailShare(byLang[i]!) : 0,
+    rows_matched: tally.rows[i], rows_kept: tally.kept[i], expected_size: tally.expected[i].value,
+  }));
+}
 export const DRAW_RULE = "u = draw(seed, uid) (murmur3 x86_32 of the uid's UTF-8, two seeds, 53 bits); keep iff u < 1 - prod(1 - t/max(count_e, t))";
 
 /** Checks --t / --p / --target-size / --seed before any work is done, by the options' own schema. */
@@ -106,16 +126,23 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
   const started = performance.now();
   opts.onStage?.("balance");
   if (counts.length !== manifest.match.entries) throw new InputError(`entry_counts.parquet has ${counts.length} entries, the manifest says ${manifest.match.entries}`);
+  const languages = manifest.match.languages ?? null;
+  const worldwide = languages ? worldwideThresholds(languages, counts) : null;
   let t: number;
   if (opts.targetSize !== undefined) {
     opts.onStage?.("target_size");
     const t0 = performance.now();
     if (counts.every((c) => c === 0)) throw new InputError("no entry has a match, so no t reaches a target size");
-    t = (await tForTargetSize((visit) => rows.forEach((_row, _uids, _us, _ue, ids, s, e) => visit(ids, s, e)), counts, opts.targetSize, (grid) => new SizeCurveKernel(grid, counts))).t;
+    // a worldwide workspace's t is English's: searched over English's counts, each row summed at its language's t
+    const searched = worldwide ? worldwide.englishCounts(counts) : counts;
+    t = (await tForTargetSize((visit) => rows.forEach((_row, _uids, _us, _ue, ids, s, e) => visit(ids, s, e)), searched, opts.targetSize,
+      (grid) => (worldwide ? new WorldwideSizeCurve(grid, counts, worldwide) : new SizeCurveKernel(grid, counts)))).t;
     timings.target_size_ms = Math.round(performance.now() - t0);
   } else {
-    t = resolveT(counts, opts);
+    t = resolveT(worldwide ? worldwide.englishCounts(counts) : counts, opts);
   }
+  const entryT = worldwide ? worldwide.entryThresholds(t, counts.length) : null;
+  const keep: KeepRule = entryT ? (ids, s, e) => keepProbabilityByEntry(ids, s, e, counts, entryT) : (ids, s, e) => keepProbability(ids, s, e, counts, t);
   const total = counts.reduce((a, b) => a + b, 0);
   const pool: Pool = {
     files: manifest.match.pool.files,
@@ -134,7 +161,7 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
   // derived uids are md5 hex digits by construction; a uid column's values are checked one by one
   const checkHex = manifest.match.pool.columns.uid !== null;
   const subsetNpy = new SubsetNpyWriter((i) => out.file(`subset-run-${i}.bin`), opts.subsetRunRecords);
-  const { kept, expected, rows: rowCount, hexUids } = await drawRows(con, rows, counts, t, seed, checkHex, subsetNpy, manifest.match.rows_matched, opts.onProgress);
+  const { kept, expected, rows: rowCount, hexUids, byLanguage } = await drawRows(con, rows, counts.length, keep, languages, seed, checkHex, subsetNpy, manifest.match.rows_matched, opts.onProgress);
   timings.draw_ms = Math.round(performance.now() - t0);
 
   // DuckDB writes curated.parquet on its own threads while this thread sorts and writes subset.npy
@@ -158,11 +185,12 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
   const section: BalanceSection = {
     metadata_hash: manifest.match.metadata.metadataHash,
     t,
-    tail_share: total > 0 ? tToP(counts, t) : 1,
+    tail_share: worldwide ? worldwide.tailShare(t) : total > 0 ? tToP(counts, t) : 1,
     p_requested: opts.p ?? null,
     target_size_requested: opts.targetSize ?? null,
     seed,
-    draw: DRAW_RULE,
+    draw: worldwide ? WORLDWIDE_DRAW_RULE : DRAW_RULE,
+    ...(worldwide ? { languages: balanceLanguages(worldwide, t, byLanguage!) } : {}),
     rows_matched: rowCount,
     rows_kept: kept,
     expected_size: expected,
@@ -232,9 +260,18 @@ export async function writeCurated(con: DuckDBConnection, matched: string, pool:
   return Number(written.getRows()[0]?.[0] ?? -1);
 }
 
-/** Draws every matched row; the kept ones (k, p_keep) go into the table `kept`, appended in bulk. */
-async function drawRows(con: DuckDBConnection, rows: MatchedRows, counts: Float64Array, t: number, seed: number, checkHex: boolean,
-  subsetNpy: SubsetNpyWriter, rowsTotal: number, onProgress?: BalanceOptions["onProgress"]): Promise<{ kept: number; expected: number; rows: number; hexUids: boolean }> {
+/** A matched row's keep probability: keepProbability at t, or each entry at its language's t (worldwide). */
+type KeepRule = (ids: ArrayLike<number>, start: number, end: number) => number;
+
+/** Per language (worldwide): matched rows, kept rows and E, each row by its first id's language. */
+interface LanguageTally { rows: Float64Array; kept: Float64Array; expected: ExpectedSize[] }
+
+/**
+ * Draws every matched row; the kept ones (k, p_keep) go into the table `kept`, appended in bulk.
+ * With `languages` (worldwide), also tallies each language's rows.
+ */
+async function drawRows(con: DuckDBConnection, rows: MatchedRows, entryCount: number, keep: KeepRule, languages: readonly LanguageRange[] | null, seed: number, checkHex: boolean,
+  subsetNpy: SubsetNpyWriter, rowsTotal: number, onProgress?: BalanceOptions["onProgress"]): Promise<{ kept: number; expected: number; rows: number; hexUids: boolean; byLanguage: LanguageTally | null }> {
   await con.run(`CREATE OR REPLACE TABLE ${KEPT_TABLE} (k BIGINT, p_keep DOUBLE)`);
   const appender = await con.createAppender(KEPT_TABLE);
   const writer = new ChunkWriter(appender, [BIGINT, DOUBLE]);
@@ -251,13 +288,18 @@ async function drawRows(con: DuckDBConnection, rows: MatchedRows, counts: Float6
   let kept = 0;
   let hexUids = true, checking = checkHex;
   const expected = new ExpectedSize();
+  const L = languages?.length ?? 0;
+  const tally: LanguageTally | null = languages ? { rows: new Float64Array(L), kept: new Float64Array(L), expected: Array.from({ length: L }, () => new ExpectedSize()) } : null;
   try {
     const n = await rows.forEach((row, uids, us, ue, ids, is, ie) => {
-      for (let k = is; k < ie; k++) if (ids[k] >= counts.length || ids[k] < 0) throw new InputError(`matches.parquet row ${row} has entry id ${ids[k]}, outside the ${counts.length} entries`);
-      const pKeep = keepProbability(ids, is, ie, counts, t);
+      for (let k = is; k < ie; k++) if (ids[k] >= entryCount || ids[k] < 0) throw new InputError(`matches.parquet row ${row} has entry id ${ids[k]}, outside the ${entryCount} entries`);
+      const pKeep = keep(ids, is, ie);
       expected.add(pKeep);
+      const lang = tally && ie > is ? languageOfId(languages!, ids[is]) : -1;
+      if (lang >= 0) { tally!.rows[lang]++; tally!.expected[lang].add(pKeep); }
       if (drawBytes(seed, uids, us, ue) < pKeep) {
         kept++;
+        if (lang >= 0) tally!.kept[lang]++;
         if (hexUids) {
           if (checking && !isHexUid(uids, us, ue)) { hexUids = checking = false; subsetNpy.discard(); }
           else subsetNpy.add(uids, us);
@@ -268,7 +310,7 @@ async function drawRows(con: DuckDBConnection, rows: MatchedRows, counts: Float6
       }
     }, (done) => onProgress?.(done, rowsTotal));
     flush();
-    return { kept, expected: expected.value, rows: n, hexUids };
+    return { kept, expected: expected.value, rows: n, hexUids, byLanguage: tally };
   } finally {
     appender.closeSync();
   }

@@ -478,7 +478,7 @@ export async function writePreview(con: DuckDBConnection, pool: Pool, target: st
  * A worldwide workspace's grid is English's t, each row summed at its own language's t.
  */
 async function sizeCurveSums(counts: Float64Array, spool: MatchSpool, matchedRows: number, worldwide: WorldwideThresholds | null): Promise<{ grid: number[]; sums: Float64Array }> {
-  const grid = sizeCurveGrid(maxOf(worldwide ? englishCounts(counts, worldwide) : counts));
+  const grid = sizeCurveGrid(maxOf(worldwide ? worldwide.englishCounts(counts) : counts));
   const acc = worldwide ? new WorldwideSizeCurve(grid, counts, worldwide) : new SizeCurveKernel(grid, counts);
   await new Promise((r) => setImmediate(r));
   await spool.forEach((_row, _uids, _us, _ue, ids, start, end) => acc.addRow(ids, start, end));
@@ -492,12 +492,6 @@ function maxOf(counts: ArrayLike<number>): number {
   return max;
 }
 
-/** English's counts: its t is a worldwide workspace's t. */
-export function englishCounts(counts: Float64Array, worldwide: WorldwideThresholds): Float64Array {
-  const en = worldwide.ranges[worldwide.english];
-  return counts.subarray(en.offset, en.offset + en.entries);
-}
-
 /**
  * size_curve.parquet: t, E(t), keep rate, tail share and head entries (count > t) at each grid point.
  * Worldwide: t is English's, the tail share English's, head entries every language's at its own t.
@@ -505,7 +499,7 @@ export function englishCounts(counts: Float64Array, worldwide: WorldwideThreshol
 export async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array, curve: { grid: number[]; sums: Float64Array }, matchedRows: number, target: string,
   worldwide: WorldwideThresholds | null = null): Promise<number> {
   const { grid, sums } = curve;
-  const own = worldwide ? englishCounts(counts, worldwide) : counts;
+  const own = worldwide ? worldwide.englishCounts(counts) : counts;
   const total = own.reduce((a, b) => a + b, 0);
   const sorted = sortedCounts(own);
   // one sweep up the sorted counts for the ascending grid: the tail (counts < t) and the head (counts > t).
