@@ -135,8 +135,8 @@ test("SortedShares gives tToP's and pToT's values at every point (the size curve
   const next = rng(11);
   for (let trial = 0; trial < 300; trial++) {
     const n = 1 + Math.floor(next() * 40);
-    const counts = Array.from({ length: n }, () => (next() < 0.3 ? 0 : Math.floor(next() ** 3 * 1000)));
-    if (counts.every((c) => c === 0)) counts[0] = 1;
+    const counts: number[] = Array.from({ length: n }, () => (next() < 0.3 ? 0 : Math.floor(next() ** 3 * 1000)));
+    if (!counts.some((c) => c > 0)) counts[0] = 1;
     const shares = new SortedShares(counts);
     for (const p of [0, 1, next(), next(), 0.5]) assert.equal(shares.tForShare(p), pToT(counts, p), `p_to_t(${JSON.stringify(counts)}, ${p})`);
     for (const t of [1, 2, 1 + Math.floor(next() * 1000)]) assert.equal(shares.tailShare(t), tToP(counts, t));

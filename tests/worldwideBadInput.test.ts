@@ -1,0 +1,96 @@
+// Worldwide input that is wrong gets a clear error naming the problem, and leaves no output: a language
+// missing from the metadata folder, a language column with nulls or labels no list has, a {lang}.json
+// that is not a list of strings, a folder without English, flags that do not fit together.
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { cli } from "./support/cli";
+import { readParquet, tempDir } from "./support/fixtures";
+import { worldwideRows, writeWorldwide } from "./support/worldwidePool";
+
+async function setup(t: { after: (fn: () => void) => void }, opts: { labels?: boolean; nulls?: boolean } = {}) {
+  const dir = tempDir(t);
+  const { meta, pool } = await writeWorldwide(dir, worldwideRows(400, 5, opts));
+  return { dir, meta, pool, out: path.join(dir, "ws") };
+}
+
+function refused(r: { code: number; stderr: string }, pattern: RegExp, out: string): void {
+  assert.notEqual(r.code, 0, "refused");
+  assert.match(r.stderr, pattern);
+  assert.equal(existsSync(out), false, "no output folder is left");
+}
+
+test("a caption language with no list in the folder is named with its rows, unless a --lid-map sends it to other", async (t) => {
+  const { dir, meta, pool, out } = await setup(t);
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--out", out), /language column "lang" holds 1 value\(s\) with no \{lang\}\.json in the metadata folder: "fr" \(31 rows\); add their lists, or map them with --lid-map/, out);
+  const map = path.join(dir, "map.json");
+  writeFileSync(map, JSON.stringify({ en: "en", de: "de", zh: "zh", ja: "ja", th: "th", fr: "fr" }));
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out), /label "fr" maps to language "fr", which the metadata folder has no fr\.json for/, out);
+  writeFileSync(map, JSON.stringify({ en: "en", de: "de", zh: "zh", ja: "ja", th: "th" }));
+  const ok = cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /31 rows in other languages match nothing/);
+  const matched = await readParquet(path.join(out, "matches.parquet"));
+  assert.ok(matched.every((m) => m.lang !== "fr" && m.lang !== "other"));
+});
+
+test("nulls in the language column: an error naming the column, their count and the first row; with a map they are other", async (t) => {
+  const { dir, meta, pool, out } = await setup(t, { nulls: true });
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--out", out), /language column "lang" has 19 null values \(first at pool row 7\)/, out);
+  const map = path.join(dir, "map.json");
+  writeFileSync(map, JSON.stringify({ en: "en", de: "de", zh: "zh", ja: "ja", th: "th" }));
+  const run = cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /50 rows in other languages match nothing/, "31 fr + 19 nulls");
+});
+
+test("an unknown language-ID label: an error without a map, other with one", async (t) => {
+  const { dir, meta, pool, out } = await setup(t, { labels: true });
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--out", out), /"__label__[a-z]+" \(\d+ rows\)/, out);
+  const map = path.join(dir, "map.json");
+  writeFileSync(map, JSON.stringify({ __label__en: "en", en: "en" }));
+  const ok = cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /languages 5 lists/);
+  assert.match(ok.stdout, /\n {2}de +0 of 0 rows matched/, "a label the map does not hold is other (here every one but English's)");
+  assert.match(ok.stdout, /\n {2}en +\d+ of \d+ rows matched/);
+});
+
+test("a {lang}.json that is not a list of strings, an empty one, a badly named one, a folder without English", async (t) => {
+  const { meta, pool, out } = await setup(t);
+  const run = () => cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--out", out);
+  const de = path.join(meta, "de.json");
+  writeFileSync(de, JSON.stringify({ Hund: 1 }));
+  refused(run(), /metadata .*de\.json must be a JSON array of strings/, out);
+  writeFileSync(de, JSON.stringify(["Hund", 7]));
+  refused(run(), /metadata .*de\.json: entry 1 is 7, not a string/, out);
+  writeFileSync(de, '["Hund", ');
+  refused(run(), /metadata .*de\.json is not valid JSON/, out);
+  writeFileSync(de, "[]");
+  refused(run(), /metadata .*de\.json has no entries/, out);
+  writeFileSync(de, '["Hund"]');
+  writeFileSync(path.join(meta, "de fr.json"), '["x"]');
+  refused(run(), /"de fr\.json" is not named \{lang\}\.json with a language code/, out);
+  rmSync(path.join(meta, "de fr.json"));
+  mkdirSync(path.join(meta, "xx.json"));
+  refused(run(), /metadata .*xx\.json cannot be read: it is a folder/, out);
+  rmSync(path.join(meta, "xx.json"), { recursive: true });
+  rmSync(path.join(meta, "en.json"));
+  refused(run(), /has no en\.json: English's t sets every other language's t/, out);
+});
+
+test("flags that do not fit: a folder without --lang-col, --lang-col with one list, --lid-map alone, a missing column, a bad map", async (t) => {
+  const { dir, meta, pool, out } = await setup(t);
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--out", out), /is a folder of per-language lists \(MetaCLIP 2\): give each caption's language with --lang-col C/, out);
+  const single = path.join(dir, "metadata.json");
+  writeFileSync(single, '["dog"]');
+  refused(cli("match", "--metadata", single, "--pool", pool, "--lang-col", "lang", "--out", out), /--lang-col needs worldwide metadata, a folder of \{lang\}\.json lists/, out);
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--lid-map", single, "--out", out), /--lid-map maps the labels of a language column: give --lang-col C too/, out);
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "language", "--out", out), /has no column "language" \(--lang-col\)/, out);
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", single, "--out", out), /--lid-map .*metadata\.json must be a JSON object from labels to metadata languages/, out);
+  const map = path.join(dir, "map.json");
+  writeFileSync(map, JSON.stringify({ en: ["en"] }));
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out), /label "en" maps to \["en"\], not a language code/, out);
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", path.join(dir, "none.json"), "--out", out), /--lid-map .*none\.json cannot be read: no such file/, out);
+});
