@@ -15,6 +15,9 @@ export interface CurateInputs {
   "text-col"?: string;
   "url-col"?: string;
   "uid-col"?: string;
+  /** A worldwide workspace's caption language column and the map of its labels. */
+  "lang-col"?: string;
+  "lid-map"?: string;
   /** What a filter job on this workspace reads: the pool its filter columns came from (it may hold a score the match pool lacks) and its size columns. */
   filter?: { pool: string[]; "width-col"?: string; "height-col"?: string };
 }
@@ -38,6 +41,8 @@ export function curateInputsOf(manifest: Manifest, roots: PathRoots): CurateInpu
     ...(c.text ? { "text-col": c.text } : {}),
     ...(c.url ? { "url-col": c.url } : {}),
     ...(c.uid ? { "uid-col": c.uid } : {}),
+    ...(m.language_source ? { "lang-col": m.language_source.column } : {}),
+    ...(m.language_source?.map ? { "lid-map": relative(m.language_source.map.file, "language map") } : {}),
     ...(manifest.filter_columns ? { filter: filterInputs(manifest.filter_columns, relative) } : {}),
   };
 }

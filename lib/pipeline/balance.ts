@@ -53,7 +53,7 @@ export const DEFAULT_SEED = 0;
 export const WORLDWIDE_DRAW_RULE = "u = draw(seed, uid) (murmur3 x86_32 of the uid's UTF-8, two seeds, 53 bits); keep iff u < 1 - prod(1 - t_lang/max(count_e, t_lang)), t_lang its caption's language's t: t for English, p_to_t(counts_lang, t_to_p(counts_en, t)) otherwise";
 
 /** A worldwide workspace's thresholds, or a clear error when English's t cannot set them. */
-function worldwideThresholds(languages: readonly LanguageRange[], counts: Float64Array): WorldwideThresholds {
+export function worldwideThresholds(languages: readonly LanguageRange[], counts: Float64Array): WorldwideThresholds {
   try {
     return new WorldwideThresholds(languages, counts);
   } catch (e) {

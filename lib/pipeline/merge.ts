@@ -13,7 +13,7 @@ import { queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { readManifest, requireArtifact } from "../workspace/artifacts";
 import type { BalanceSection, Manifest, MatchSection } from "../workspace/manifest";
 import type { Pool } from "../pool/pool";
-import { CURATED_ONE_STATEMENT_MAX, CURATED_SLICE_ROWS, DRAW_RULE, KEPT_TABLE, writeCurated } from "./balance";
+import { CURATED_ONE_STATEMENT_MAX, CURATED_SLICE_ROWS, DRAW_RULE, KEPT_TABLE, WORLDWIDE_DRAW_RULE, writeCurated } from "./balance";
 import { MATCHED_TABLE, matchesSql, writePreview } from "./match";
 import { REDUCE_OUTPUTS } from "./reduce";
 import { memoryLimitGb, peakRssMb, runStaged } from "./stagedRun";
@@ -48,7 +48,7 @@ export async function runMerge(shardDirs: string[], reducedDir: string, outDir: 
     opts.onProgress?.(0, steps);
     const matched = await time("write_matches_ms", async () => {
       const n = await collectMatched(con, await files("matches.parquet"), shards.map((m) => m.match.rows_matched));
-      await con.run(matchesSql(out.file("matches.parquet")));
+      await con.run(matchesSql(out.file("matches.parquet"), m.languages ?? null));
       return n;
     });
     if (matched !== reduce.rows_matched) throw new InputError(`the shards' matches.parquet hold ${matched} rows; the reduce counted ${reduce.rows_matched}`);
@@ -80,7 +80,14 @@ export async function runMerge(shardDirs: string[], reducedDir: string, outDir: 
       p_requested: reduce.p_requested,
       target_size_requested: reduce.target_size_requested,
       seed: reduce.seed,
-      draw: DRAW_RULE,
+      draw: reduce.languages_expected_size ? WORLDWIDE_DRAW_RULE : DRAW_RULE,
+      // every shard was balanced at the same per-language t (the pool's counts); rows add up, E is the reduce's, summed in pool order
+      ...(reduce.languages_expected_size ? {
+        languages: shards[0].balance!.languages!.map((l, i) => ({ ...l,
+          rows_matched: shards.reduce((n, m) => n + m.balance!.languages![i].rows_matched, 0),
+          rows_kept: shards.reduce((n, m) => n + m.balance!.languages![i].rows_kept, 0),
+          expected_size: reduce.languages_expected_size![i] })),
+      } : {}),
       rows_matched: matched,
       rows_kept: kept,
       expected_size: reduce.expected_size,

@@ -10,11 +10,12 @@ import { sizeCurveGrid } from "../curation/sizeCurve";
 import { SizeCurveKernel } from "../curation/sizeCurveKernel";
 import { tForTargetSize } from "../curation/targetSize";
 import { tToP } from "../curation/threshold";
+import { keepProbabilityByEntry, languageOfId, WorldwideSizeCurve, WorldwideThresholds } from "../curation/worldwideBalance";
 import { InputError } from "../errors";
 import { loadMetadata } from "../metadata/load";
 import { forEachMatchRow, readEntryCounts, readManifest } from "../workspace/artifacts";
-import type { Manifest, MatchSection, ReduceSection } from "../workspace/manifest";
-import { DEFAULT_SEED, resolveT, validateBalanceOptions, type BalanceOptions } from "./balance";
+import type { LanguageSection, Manifest, MatchSection, ReduceSection } from "../workspace/manifest";
+import { DEFAULT_SEED, resolveT, validateBalanceOptions, worldwideThresholds, type BalanceOptions } from "./balance";
 import { writeEntryCounts, writeSizeCurve } from "./match";
 import { peakRssMb, runStaged } from "./stagedRun";
 
@@ -53,30 +54,49 @@ export async function runReduce(shardDirs: string[], outDir: string, opts: Balan
     if (metadata.report.metadataHash !== first.metadata.metadataHash) throw new InputError(`metadata ${first.metadata.file} changed since the shards were matched; match again`);
     await time("write_entry_counts_ms", () => writeEntryCounts(con, metadata, counts, out.file("entry_counts.parquet")));
 
+    // a worldwide pool's t is English's, each language balanced at its own t (lib/curation/worldwideBalance)
+    const ranges = first.languages ?? null;
+    const worldwide = ranges ? worldwideThresholds(ranges, counts) : null;
+    const tCounts = worldwide ? worldwide.englishCounts(counts) : counts;
     let maxCount = 0;
-    for (let i = 0; i < counts.length; i++) if (counts[i] > maxCount) maxCount = counts[i];
+    for (let i = 0; i < tCounts.length; i++) if (tCounts[i] > maxCount) maxCount = tCounts[i];
     const grid = sizeCurveGrid(maxCount);
-    const curve = new SizeCurveKernel(grid, counts);
+    const sums = (g: number[]) => (worldwide ? new WorldwideSizeCurve(g, counts, worldwide) : new SizeCurveKernel(g, counts));
+    const curve = sums(grid);
+    const keep = (at: number) => {
+      const entryT = worldwide ? worldwide.entryThresholds(at, counts.length) : null;
+      return (ids: Int32Array, s: number, e: number) => (entryT ? keepProbabilityByEntry(ids, s, e, counts, entryT) : keepProbability(ids, s, e, counts, at));
+    };
+    // E(t), and each language's, summed in pool order: the bits one process gets
+    const byLang = (ranges ?? []).map(() => new ExpectedSize());
+    const addExpected = (rule: ReturnType<typeof keep>, ids: Int32Array, s: number, e: number) => {
+      const p = rule(ids, s, e);
+      expected.add(p);
+      if (ranges && e > s) byLang[languageOfId(ranges, ids[s])].add(p);
+    };
     // with t known from --t or --p, E(t) is summed in the same pass as the curve
-    let t = opts.targetSize === undefined ? resolveT(counts, opts) : null;
+    let t = opts.targetSize === undefined ? resolveT(tCounts, opts) : null;
     let expected = new ExpectedSize();
+    const rule = t === null ? null : keep(t);
     await time("size_curve_ms", () => visitAll((ids, s, e) => {
       curve.addRow(ids, s, e);
-      if (t !== null) expected.add(keepProbability(ids, s, e, counts, t));
+      if (rule) addExpected(rule, ids, s, e);
     }));
-    const points = await writeSizeCurve(con, counts, { grid, sums: curve.values() }, rowsMatched, out.file("size_curve.parquet"));
+    const points = await writeSizeCurve(con, counts, { grid, sums: curve.values() }, rowsMatched, out.file("size_curve.parquet"), worldwide);
     if (t === null) {
       if (counts.every((c) => c === 0)) throw new InputError("no entry has a match, so no t reaches a target size");
-      t = (await time("target_size_ms", () => tForTargetSize((visit) => visitAll(visit), counts, opts.targetSize!, (g) => new SizeCurveKernel(g, counts)))).t;
-      const at = t;
+      t = (await time("target_size_ms", () => tForTargetSize((visit) => visitAll(visit), tCounts, opts.targetSize!, sums))).t;
+      const at = keep(t);
       expected = new ExpectedSize();
-      await time("expected_size_ms", () => visitAll((ids, s, e) => expected.add(keepProbability(ids, s, e, counts, at))));
+      byLang.forEach((_e, i) => { byLang[i] = new ExpectedSize(); });
+      await time("expected_size_ms", () => visitAll((ids, s, e) => addExpected(at, ids, s, e)));
     }
     timings.total_ms = Math.round(performance.now() - started);
     const total = counts.reduce((a, b) => a + b, 0);
     const reduce: ReduceSection = {
       t,
-      tail_share: total > 0 ? tToP(counts, t) : 1,
+      tail_share: worldwide ? worldwide.tailShare(t) : total > 0 ? tToP(counts, t) : 1,
+      ...(ranges ? { languages_expected_size: byLang.map((e) => e.value) } : {}),
       p_requested: opts.p ?? null,
       target_size_requested: opts.targetSize ?? null,
       seed: opts.seed ?? DEFAULT_SEED,
@@ -134,5 +154,12 @@ function combinedMatch(manifests: Manifest[], counts: Float64Array, points: numb
     peak_rss_mb: Math.max(peakRssMb(), ...manifests.map((m) => m.match.peak_rss_mb)),
     timings_ms: { shards_total_ms: matchMs },
     rows_per_second: Math.round(sum((m) => m.rows_read) / (Math.max(1, matchMs) / 1000)),
+    ...(first.languages ? { languages: first.languages.map((l, i): LanguageSection => {
+      let matches = 0, zeroes = 0, max = 0;
+      for (let id = l.offset; id < l.offset + l.entries; id++) { const c = counts[id]; matches += c; if (c === 0) zeroes++; if (c > max) max = c; }
+      return { ...l, rows: manifests.reduce((n, m) => n + m.match.languages![i].rows, 0), rows_matched: manifests.reduce((n, m) => n + m.match.languages![i].rows_matched, 0),
+        total_count: matches, entries_matched: l.entries - zeroes, max_count: max };
+    }) } : {}),
+    ...(first.language_source ? { language_source: { ...first.language_source, rows_other: manifests.reduce((n, m) => n + (m.match.language_source?.rows_other ?? 0), 0) } } : {}),
   };
 }

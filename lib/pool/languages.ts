@@ -8,6 +8,7 @@
  * A caption in `other` (or in a language without a list) is read and counted but matches nothing.
  */
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { InputError } from "../errors";
 import { sha256Bytes } from "../util/files";
 import { jsonErrorMessage } from "../util/jsonError";
@@ -46,7 +47,7 @@ export async function readLanguageMap(file: string, languages: readonly string[]
     }
     labels[label] = lang;
   }
-  return { file, sha256: sha256Bytes(raw), labels };
+  return { file: path.resolve(file), sha256: sha256Bytes(raw), labels };
 }
 
 export interface LanguageColumn {

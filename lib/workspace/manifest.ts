@@ -95,6 +95,8 @@ export interface ReduceSection {
   seed: number;
   /** Exact E(t) over every matched row of the pool, summed in pool order (the single process's bits). */
   expected_size: number;
+  /** A worldwide pool's: each language's E at its t, in the match section's language order, summed the same way. */
+  languages_expected_size?: number[];
   rows_matched: number;
   shards: ShardSummary[];
   timings_ms: Record<string, number>;

@@ -3,6 +3,7 @@
  * entries, captions built from fragments of every script (seeded), a `lang` column with values that
  * are metadata languages, `other`, labels a map must translate (`__label__de`) and, optionally, nulls.
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { writeParquet, type Row } from "./fixtures";
@@ -56,17 +57,27 @@ export function worldwideRows(rows: number, seed: number, opts: { labels?: boole
     if (i % 13 === 5) value = "fr";
     else if (opts.labels && i % 17 === 3) value = `__label__${lang}`;
     else if (opts.nulls && i % 19 === 7) value = null;
-    out.push({ uid: `u${String(i).padStart(6, "0")}`, url: `https://example.org/${i}.jpg`, text, lang: value });
+    out.push({ uid: createHash("md5").update(`${seed}/${i}`).digest("hex"), url: `https://example.org/${i}.jpg`, text, lang: value });
   }
   return out;
 }
 
-/** Writes the lists as {lang}.json into `dir`/meta and the rows as `dir`/pool.parquet. */
+/** Writes the lists as {lang}.json into `dir`/meta and the rows as `dir`/pool.parquet (or `files` files pool-0.parquet, …). */
 export async function writeWorldwide(dir: string, rows: WorldwideRow[], lists = WORLDWIDE_LISTS): Promise<{ meta: string; pool: string }> {
+  const { meta, pools } = await writeWorldwideFiles(dir, rows, 1, lists);
+  return { meta, pool: pools[0] };
+}
+
+export async function writeWorldwideFiles(dir: string, rows: WorldwideRow[], files: number, lists = WORLDWIDE_LISTS): Promise<{ meta: string; pools: string[] }> {
   const meta = path.join(dir, "meta");
   mkdirSync(meta, { recursive: true });
   for (const [lang, entries] of Object.entries(lists)) writeFileSync(path.join(meta, `${lang}.json`), JSON.stringify(entries));
-  const pool = path.join(dir, "pool.parquet");
-  await writeParquet(pool, rows as unknown as Row[]);
-  return { meta, pool };
+  const pools: string[] = [];
+  const per = Math.ceil(rows.length / files);
+  for (let f = 0; f < files; f++) {
+    const pool = path.join(dir, files === 1 ? "pool.parquet" : `pool-${f}.parquet`);
+    await writeParquet(pool, rows.slice(f * per, (f + 1) * per) as unknown as Row[]);
+    pools.push(pool);
+  }
+  return { meta, pools };
 }

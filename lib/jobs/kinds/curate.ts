@@ -44,7 +44,10 @@ export const curateKind: JobKind = {
     const metadata = resolveInput(spec.metadata as string, "metadata", roots);
     const pool = (spec.pool as string[]).map((p, i) => resolveInput(p, `pool[${i}]`, roots));
     const outDir = path.join(roots.dataDir, out);
-    refuseInputsInside(outDir, out, [["metadata", metadata], ...pool.map((p, i): [string, string] => [`pool[${i}]`, p])]);
+    // a worldwide curate's caption languages: a pool column, and the map of its labels (an input file like the pool)
+    const lidMap = spec["lid-map"] === undefined ? null : resolveInput(spec["lid-map"] as string, "lid-map", roots);
+    refuseInputsInside(outDir, out, [["metadata", metadata], ...pool.map((p, i): [string, string] => [`pool[${i}]`, p]), ...(lidMap ? [["lid-map", lidMap] as [string, string]] : [])]);
+    const language = [...optionFlags(spec, ["lang-col"]), ...(lidMap ? ["--lid-map", lidMap] : [])];
     const shards = (spec.shards as number | undefined) ?? 1;
     const memory = optionFlags(spec, ["memory-limit"]);
     const filter = spec.filter as Record<string, unknown> | undefined;
@@ -56,13 +59,13 @@ export const curateKind: JobKind = {
           const filtered = path.join(jobDir, "filtered");
           return [
             { name: "filter", after: [], argv: ["filter", "--pool", ...pool, "--out", filtered, ...optionFlags(filter, FILTER_OPTIONS), ...optionFlags(spec, ["text-col", "url-col", "uid-col", "memory-limit"])] },
-            { name: "curate", after: ["filter"], argv: ["curate", "--metadata", metadata, "--pool", path.join(filtered, "filtered.parquet"), "--out", outDir, ...optionFlags(spec, [...POOL_OPTIONS, ...THRESHOLD_OPTIONS])] },
+            { name: "curate", after: ["filter"], argv: ["curate", "--metadata", metadata, "--pool", path.join(filtered, "filtered.parquet"), "--out", outDir, ...optionFlags(spec, [...POOL_OPTIONS, ...THRESHOLD_OPTIONS]), ...language] },
           ];
         },
       };
     }
     if (shards === 1) {
-      const argv = ["curate", "--metadata", metadata, "--pool", ...pool, "--out", outDir, ...optionFlags(spec, [...POOL_OPTIONS, ...THRESHOLD_OPTIONS])];
+      const argv = ["curate", "--metadata", metadata, "--pool", ...pool, "--out", outDir, ...optionFlags(spec, [...POOL_OPTIONS, ...THRESHOLD_OPTIONS]), ...language];
       return { out, tasks: () => [{ name: "curate", argv, after: [] }] };
     }
     return {
@@ -76,7 +79,7 @@ export const curateKind: JobKind = {
         const matchNames = index.map((i) => `match-${i}`), balanceNames = index.map((i) => `balance-${i}`);
         const tasks: TaskPlan[] = [
           ...index.map((i) => ({ name: matchNames[i], array: "match", after: [],
-            argv: ["match", "--metadata", metadata, "--pool", ...pool, "--shard", `${i}/${shards}`, "--out", matched[i], "--tables-cache", path.join(jobDir, "cache"), ...optionFlags(spec, POOL_OPTIONS)] })),
+            argv: ["match", "--metadata", metadata, "--pool", ...pool, "--shard", `${i}/${shards}`, "--out", matched[i], "--tables-cache", path.join(jobDir, "cache"), ...optionFlags(spec, POOL_OPTIONS), ...language] })),
           { name: "reduce", after: matchNames, argv: ["reduce", "--shards", ...matched, "--out", reduced, ...optionFlags(spec, THRESHOLD_OPTIONS), ...memory] },
           ...index.map((i) => ({ name: balanceNames[i], array: "balance", after: ["reduce"],
             argv: ["balance", "--in", matched[i], "--reduced", reduced, "--out", balanced[i], ...memory] })),
