@@ -29,7 +29,8 @@ const poolFlags: Record<string, FlagSpec> = {
   "url-col": { kind: "string", value: "C", help: "url column (default: url or URL, if present)" },
   "uid-col": { kind: "string", value: "C", help: "uid column (default: uid if present, else derived: md5(url \\t text))" },
   "lang-col": { kind: "string", value: "C", help: "worldwide: each caption's language, a metadata language or \"other\" (matches nothing)" },
-  "lid-map": { kind: "string", value: "FILE", help: "worldwide: a JSON object from --lang-col's labels to metadata languages; unmapped labels and nulls go to \"other\"" },
+  lid: { kind: "string", value: "ENGINE", help: "worldwide, instead of --lang-col: each caption's language by fasttext (lid.176.ftz) or cld3, shipped in their packages; written per row to languages.parquet" },
+  "lid-map": { kind: "string", value: "FILE", help: "worldwide: a JSON object from --lang-col's or --lid's labels to metadata languages; unmapped labels and nulls go to \"other\"" },
   "skip-null-text": { kind: "boolean", help: "skip rows with a null caption (default: refuse such a pool)" },
   workers: { kind: "number", value: "N", help: `matching threads (default: all cores, here ${defaultWorkers()})` },
   "memory-limit": memoryFlag(),
@@ -534,7 +535,7 @@ const commands: Record<string, Command> = {
 };
 
 function matchOptions(f: ParsedFlags): MatchOptions {
-  if (f["lid-map"] !== undefined && f["lang-col"] === undefined) throw new UsageError("--lid-map maps the labels of a language column: give --lang-col C too");
+  if (f["lid-map"] !== undefined && f["lang-col"] === undefined && f.lid === undefined) throw new UsageError("--lid-map maps the labels of a language column or model: give --lang-col C or --lid ENGINE too");
   return {
     metadata: f.metadata as string,
     pool: f.pool as string[],
@@ -543,7 +544,8 @@ function matchOptions(f: ParsedFlags): MatchOptions {
     workers: f.workers as number | undefined,
     memoryLimitGb: f["memory-limit"] as number | undefined,
     tablesCache: f["tables-cache"] as string | undefined,
-    language: f["lang-col"] === undefined ? undefined : { column: f["lang-col"] as string, map: f["lid-map"] as string | undefined },
+    language: f["lang-col"] === undefined && f.lid === undefined ? undefined
+      : { column: f["lang-col"] as string | undefined, lid: f.lid as "fasttext" | "cld3" | undefined, map: f["lid-map"] as string | undefined },
     // "I/S", checked by the schema (lib/options/commands)
     shard: f.shard === undefined ? undefined : (([index, count]) => ({ index, count }))((f.shard as string).split("/").map(Number)),
   };
@@ -577,7 +579,7 @@ function printManifest(m: Manifest): void {
   lines.push(`note      ${matchedShareNote(mt.rows_matched, mt.rows_read)}`);
   if (mt.languages) {
     const other = mt.language_source?.rows_other ?? 0;
-    lines.push(`languages ${mt.languages.length} lists (${mt.languages.map((l) => l.lang).join(", ")}), captions' language from column "${mt.language_source?.column}"${other > 0 ? `; ${other.toLocaleString("en")} rows in other languages match nothing` : ""}`);
+    lines.push(`languages ${mt.languages.length} lists (${mt.languages.map((l) => l.lang).join(", ")}), captions' language ${mt.language_source?.column ? `from column "${mt.language_source.column}"` : `by ${mt.language_source?.lid} (languages.parquet)`}${other > 0 ? `; ${other.toLocaleString("en")} rows in other languages match nothing` : ""}`);
     for (const l of mt.languages) lines.push(`  ${l.lang.padEnd(8)}${l.rows_matched.toLocaleString("en").padStart(12)} of ${l.rows.toLocaleString("en")} rows matched, ${l.total_count.toLocaleString("en")} matches on ${l.entries_matched.toLocaleString("en")} of ${l.entries.toLocaleString("en")} entries`);
   }
   lines.push(`speed     ${mt.rows_per_second.toLocaleString("en")} rows/s (${mt.timings_ms.total_ms} ms, ${mt.workers} workers)`);

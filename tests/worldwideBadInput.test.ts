@@ -82,11 +82,11 @@ test("a {lang}.json that is not a list of strings, an empty one, a badly named o
 
 test("flags that do not fit: a folder without --lang-col, --lang-col with one list, --lid-map alone, a missing column, a bad map", async (t) => {
   const { dir, meta, pool, out } = await setup(t);
-  refused(cli("match", "--metadata", meta, "--pool", pool, "--out", out), /is a folder of per-language lists \(MetaCLIP 2\): give each caption's language with --lang-col C/, out);
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--out", out), /is a folder of per-language lists \(MetaCLIP 2\): give each caption's language with --lang-col C or --lid fasttext\|cld3/, out);
   const single = path.join(dir, "metadata.json");
   writeFileSync(single, '["dog"]');
   refused(cli("match", "--metadata", single, "--pool", pool, "--lang-col", "lang", "--out", out), /--lang-col needs worldwide metadata, a folder of \{lang\}\.json lists/, out);
-  refused(cli("match", "--metadata", meta, "--pool", pool, "--lid-map", single, "--out", out), /--lid-map maps the labels of a language column: give --lang-col C too/, out);
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--lid-map", single, "--out", out), /--lid-map maps the labels of a language column or model: give --lang-col C or --lid ENGINE too/, out);
   refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "language", "--out", out), /has no column "language" \(--lang-col\)/, out);
   refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", single, "--out", out), /--lid-map .*metadata\.json must be a JSON object from labels to metadata languages/, out);
   const map = path.join(dir, "map.json");

@@ -19,6 +19,7 @@ export const poolInputs = {
   "url-col": columnField.optional(),
   "uid-col": columnField.optional(),
   "lang-col": columnField.optional(),
+  lid: z.enum(["fasttext", "cld3"], { error: (i) => `must be fasttext or cld3 (got ${JSON.stringify(i.input)})` }).optional(),
   "lid-map": pathField.optional(),
   "skip-null-text": z.boolean().optional(),
   workers: workersField.optional(),

@@ -25,6 +25,7 @@ import { forEachMatchRow, readEntryCounts, readManifest, requireArtifact } from 
 import type { BalanceLanguage, BalanceSection, Manifest } from "../workspace/manifest";
 import type { MatchRowVisitor } from "./matchSpool";
 import { MATCH_OUTPUTS } from "./match";
+import { LANGUAGES_FILE } from "./lidRows";
 import { memoryLimitGb, peakRssMb, runStaged } from "./stagedRun";
 import { SubsetNpyWriter } from "./subsetNpy";
 
@@ -345,6 +346,6 @@ export async function runBalance(inDir: string, outDir: string | undefined, opts
     inputs: MATCH_OUTPUTS.map((name) => ({ flag: "in", path: path.join(inDir, name) })),
     // the match outputs go with the balance (hard links where they can), so the output is a whole workspace
     // and the filter panel's per-row columns, when the workspace has them
-    carry: { from: inDir, names: [...MATCH_OUTPUTS, "filter_columns.parquet"] },
+    carry: { from: inDir, names: [...MATCH_OUTPUTS, LANGUAGES_FILE, "filter_columns.parquet"] },
   });
 }

@@ -1,6 +1,6 @@
 /** `metacurate curate`: match then balance, into one output folder, committed together. */
 import { balanceInto, validateBalanceOptions, type BalanceOptions } from "./balance";
-import { matchInputs, matchInto, MATCH_OUTPUTS, MATCHED_TABLE, type MatchOptions } from "./match";
+import { matchInputs, matchInto, matchOutputs, MATCHED_TABLE, type MatchOptions } from "./match";
 import type { Manifest } from "../workspace/manifest";
 import { runStaged } from "./stagedRun";
 
@@ -12,6 +12,6 @@ export function runCurate(outDir: string, opts: MatchOptions & BalanceOptions): 
     const rows = { forEach: run.spool.forEach.bind(run.spool), relation: `SELECT k, uid, entry_ids, pool_row FROM ${MATCHED_TABLE}` };
     const { section, files } = await balanceInto(out, con, rows, run.counts, manifest, opts);
     section.source = out.dir;
-    return { manifest: { ...manifest, balance: section }, files: [...MATCH_OUTPUTS, ...files] };
+    return { manifest: { ...manifest, balance: section }, files: [...matchOutputs(opts), ...files] };
   }, { inputs: matchInputs(opts) });
 }

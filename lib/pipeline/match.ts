@@ -11,7 +11,10 @@ import { BIGINT, INTEGER, LIST, VARCHAR } from "@duckdb/node-api";
 import { buildAutomaton, automatonBytes, type AutomatonTables } from "../curation/automaton";
 import { buildWorldwideTables, NO_LANGUAGE, worldwideTablesBytes, type WorldwideTables } from "../curation/worldwideMatcher";
 import { ENGLISH, languageOfId, WorldwideSizeCurve, WorldwideThresholds, type LanguageRange } from "../curation/worldwideBalance";
-import { languageColumn, readLanguageMap, type LanguageColumn, type LanguageMap } from "../pool/languages";
+import { languageColumn, lidLanguages, readLanguageMap, type LanguageColumn, type LanguageMap } from "../pool/languages";
+import { LANGUAGES_FILE, LidRows } from "./lidRows";
+import type { LidRequest } from "./matchLid";
+import { loadLanguageId } from "../filters/languageId";
 import { sizeCurveGrid } from "../curation/sizeCurve";
 import { SizeCurveKernel } from "../curation/sizeCurveKernel";
 import { sortedCounts } from "../curation/threshold";
@@ -44,8 +47,11 @@ export interface MatchOptions {
   shard?: { index: number; count: number };
   /** A folder where the built matcher tables are kept for the next run on the same metadata (lib/pipeline/automatonCache). */
   tablesCache?: string;
-  /** A worldwide match's caption languages (metadata: a folder of {lang}.json): a pool column, and a map of its labels. */
-  language?: { column: string; map?: string };
+  /**
+   * A worldwide match's caption languages (metadata: a folder of {lang}.json): a pool column or a
+   * language-ID model (one of them), and a map of their labels to metadata languages.
+   */
+  language?: { column?: string; lid?: "fasttext" | "cld3"; map?: string };
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
   onStage?: (stage: string) => void;
 }
@@ -53,6 +59,11 @@ export interface MatchOptions {
 export const MATCH_OUTPUTS = ["matches.parquet", "entry_counts.parquet", "size_curve.parquet", "preview.parquet"];
 /** A match shard's: no preview (the merge picks it pool-wide). */
 export const SHARD_OUTPUTS = MATCH_OUTPUTS.filter((f) => f !== "preview.parquet");
+
+/** The files a match writes: a language-ID match also writes every row's language (languages.parquet). */
+export function matchOutputs(opts: Pick<MatchOptions, "shard" | "language">): string[] {
+  return [...(opts.shard ? SHARD_OUTPUTS : MATCH_OUTPUTS), ...(opts.language?.lid ? [LANGUAGES_FILE] : [])];
+}
 
 /** Matched pairs kept with their url and text for the dashboard's previews. */
 export const PREVIEW_ROWS = 20_000;
@@ -81,14 +92,19 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
   try {
     const metadata = await time("load_metadata_ms", () => loadMetadata(opts.metadata));
     const worldwide = metadata.languages ?? null;
-    if (worldwide && !opts.language) throw new UsageError(`metadata ${opts.metadata} is a folder of per-language lists (MetaCLIP 2): give each caption's language with --lang-col C`);
-    if (!worldwide && opts.language) throw new UsageError(`--lang-col needs worldwide metadata, a folder of {lang}.json lists; ${opts.metadata} is one list`);
+    const language = opts.language;
+    if (worldwide && !language?.column && !language?.lid) throw new UsageError(`metadata ${opts.metadata} is a folder of per-language lists (MetaCLIP 2): give each caption's language with --lang-col C or --lid fasttext|cld3`);
+    if (!worldwide && language) throw new UsageError(`${language.column ? "--lang-col" : "--lid"} needs worldwide metadata, a folder of {lang}.json lists; ${opts.metadata} is one list`);
+    if (language?.column && language.lid) throw new UsageError("give the captions' language one way: --lang-col C or --lid ENGINE, not both");
     const langCodes = worldwide?.map((l) => l.lang) ?? [];
     const langMap: LanguageMap | null = worldwide && opts.language?.map ? await readLanguageMap(opts.language.map, langCodes) : null;
-    const pool = await time("inspect_pool_ms", () => inspectPool(con, opts.pool, { ...opts.columns, ...(opts.language ? { lang: opts.language.column } : {}) },
+    const pool = await time("inspect_pool_ms", () => inspectPool(con, opts.pool, { ...opts.columns, ...(language?.column ? { lang: language.column } : {}) },
       { skipNullText: opts.skipNullText, shard: opts.shard }));
     const range = pool.range ?? { from: 0, to: pool.rows };
-    const langs: LanguageColumn | null = worldwide ? await time("read_languages_ms", () => languageColumn(con, pool, opts.language!.column, langCodes, langMap, NO_LANGUAGE, pool.range)) : null;
+    const langs: LanguageColumn | null = worldwide && language?.column ? await time("read_languages_ms", () => languageColumn(con, pool, language.column!, langCodes, langMap, NO_LANGUAGE, pool.range)) : null;
+    const lid: LidRequest | null = worldwide && language?.lid ? { engine: language.lid, languages: lidLanguages(langCodes, langMap) } : null;
+    // loaded here too: its package and version go in the manifest, and a model that cannot load fails the run before the workers start
+    const lidModel = lid ? (await time("load_lid_ms", () => loadLanguageId(lid.engine))).model : null;
     // hashed on a thread of its own while this one builds the tables (a core is free then) and after;
     // a shard hashes the files that start in it, so each file is hashed once across a job
     const hashed = pool.files.map((_f, i) => ownsFile(pool, i, range));
@@ -114,7 +130,9 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
     };
 
     const rowsRead = range.to - range.from;
-    const stats = await time("match_ms", () => matchPool(groups, con, rowsRead, tables, matchWorkers, spool, opts.onProgress));
+    const lidRows = lid ? new LidRows(con, langCodes, lid) : null;
+    const stats = await time("match_ms", () => matchPool(groups, con, rowsRead, tables, matchWorkers, spool, lidRows, opts.onProgress));
+    const rowsByLang = langs?.rows ?? lidRows?.rowsByLanguage() ?? new Map<string, number>();
     const ranges = worldwide ?? [];
     const matchedByLang = new Float64Array(ranges.length);
     if (worldwide) await spool.forEach((_row, _uids, _us, _ue, ids, start) => { matchedByLang[languageOfId(ranges, ids[start])]++; });
@@ -132,6 +150,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
     await time("write_matches_ms", () => con.run(matchesSql(out.file("matches.parquet"), worldwide)));
     // a shard's preview would be re-picked pool-wide by the merge: the merge writes it, once
     if (!opts.shard) await time("write_preview_ms", () => writePreview(con, pool, out.file("preview.parquet"), stats.matchedRows));
+    if (lidRows) await time("write_languages_ms", () => lidRows.write(out.file(LANGUAGES_FILE)));
     const curve = await time("size_curve_ms", async () => writeSizeCurve(con, counts, await curveSums, stats.matchedRows, out.file("size_curve.parquet"), thresholds));
 
     const digests = await poolHashing.digests;
@@ -167,14 +186,14 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
       match.languages = worldwide.map((l, i): LanguageSection => {
         let matches = 0, zeroes = 0, max = 0;
         for (let id = l.offset; id < l.offset + l.entries; id++) { const c = counts[id]; matches += c; if (c === 0) zeroes++; if (c > max) max = c; }
-        return { lang: l.lang, offset: l.offset, entries: l.entries, rows: langs!.rows.get(l.lang) ?? 0, rows_matched: matchedByLang[i],
+        return { lang: l.lang, offset: l.offset, entries: l.entries, rows: rowsByLang.get(l.lang) ?? 0, rows_matched: matchedByLang[i],
           total_count: matches, entries_matched: l.entries - zeroes, max_count: max,
           metadata: { file: l.file, fileSha256: l.fileSha256, metadataHash: l.metadataHash, emptyEntries: l.emptyEntries, duplicateEntries: l.duplicateEntries } };
       });
       match.language_source = {
-        column: opts.language!.column,
+        ...(language!.column ? { column: language!.column } : { lid: lidModel! }),
         map: langMap ? { file: langMap.file, sha256: langMap.sha256, labels: Object.keys(langMap.labels).length } : null,
-        rows_other: [...langs!.rows].filter(([lang]) => !langCodes.includes(lang)).reduce((n, [, r]) => n + r, 0),
+        rows_other: [...rowsByLang].filter(([lang]) => !langCodes.includes(lang)).reduce((n, [, r]) => n + r, 0),
       };
     }
     if (opts.shard) match.shard = { index: opts.shard.index, count: opts.shard.count, rows_from: range.from, rows_to: range.to };
@@ -186,7 +205,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
 }
 
 export function runMatch(outDir: string, opts: MatchOptions): Promise<Manifest> {
-  return runStaged(outDir, opts.memoryLimitGb, async (out, con) => ({ manifest: (await matchInto(out, con, opts)).manifest, files: opts.shard ? SHARD_OUTPUTS : MATCH_OUTPUTS }),
+  return runStaged(outDir, opts.memoryLimitGb, async (out, con) => ({ manifest: (await matchInto(out, con, opts)).manifest, files: matchOutputs(opts) }),
     { inputs: matchInputs(opts) });
 }
 
@@ -251,7 +270,7 @@ class MatchWorkers {
 type MatcherTables = { tokens: AutomatonTables; worldwide?: undefined } | { worldwide: WorldwideTables; tokens?: undefined };
 
 async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection, rowsTotal: number, tables: MatcherTables, matchWorkers: MatchWorkers,
-  spool: MatchSpool, onProgress?: MatchOptions["onProgress"]): Promise<MatchStats> {
+  spool: MatchSpool, lidRows: LidRows | null, onProgress?: MatchOptions["onProgress"]): Promise<MatchStats> {
   const workers = matchWorkers.workers, workerCount = workers.length;
   await con.run(`CREATE OR REPLACE TABLE ${MATCHED_PACKS} (pool_row BIGINT, first_k BIGINT, rows INTEGER[], uids VARCHAR, ids INTEGER[][])`);
   // the appender's own connection: its flushes commit while the pool's next window is being read on `con`
@@ -263,7 +282,8 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
   const poolRows = new BigInt64Array(maxPacks), poolRowWords = new Uint32Array(poolRows.buffer);
   const firstKs = new BigInt64Array(maxPacks), firstKWords = new Uint32Array(firstKs.buffer);
   const packStarts = new Int32Array(maxPacks + 1);
-  for (const w of workers) w.postMessage(tables.worldwide ? { type: "worldwide", tables: tables.worldwide } : { type: "tables", tables: tables.tokens });
+  for (const w of workers) w.postMessage(tables.worldwide ? { type: "worldwide", tables: tables.worldwide, ...(lidRows ? { lid: lidRows.request } : {}) } : { type: "tables", tables: tables.tokens });
+  await lidRows?.open();
   let failure: Error | null = matchWorkers.failure;
   const pending = new Map<number, BatchResult>();
   const groupOf = new Map<number, { rows: number; poolRow: number }>();
@@ -279,6 +299,7 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
       pending.delete(nextToWrite);
       const g = groupOf.get(nextToWrite)!;
       groupOf.delete(nextToWrite);
+      if (lidRows) lidRows.add(g.poolRow, g.rows, r.lid!);
       if (r.matchedRows > 0) {
         const packs = Math.ceil(r.matchedRows / PACK_ROWS);
         writer.begin();
@@ -336,6 +357,7 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
     if (failure) throw failure;
     appender.closeSync();
     appenderOpen = false;
+    lidRows?.close();
     const counts = new Float64Array((tables.worldwide ?? tables.tokens).entryCount);
     const parts = await Promise.all(workers.map((w) => new Promise<Float64Array>((resolve, reject) => {
       w.on("message", (m: { type: string; counts: Float64Array }) => { if (m.type === "counts") resolve(m.counts); });
@@ -347,6 +369,7 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
   } finally {
     for (const w of workers) w.removeAllListeners("message");
     if (appenderOpen) { try { appender.closeSync(); } catch { /* the run failed already; that error is the one to report */ } }
+    lidRows?.close();
     appendCon.closeSync();
   }
 }

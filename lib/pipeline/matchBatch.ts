@@ -5,6 +5,7 @@
 import { MATCH_BATCH } from "../curation/automaton";
 import { NO_LANGUAGE } from "../curation/worldwideMatcher";
 import type { TextGroup } from "../pool/pool";
+import type { GroupLanguages } from "./matchLid";
 
 /** What matchGroup needs of a matcher: TokenMatcher, or WorldwideMatcher (which reads each text's language). */
 export interface GroupMatcher {
@@ -27,6 +28,8 @@ export interface BatchResult {
   /** Matched row i's uid is uids[uidStarts[i], uidStarts[i + 1] - 1), each uid followed by "\n". */
   uidStarts: Int32Array;
   uids: Uint8Array;
+  /** A language-ID match's: every row's label and confidence (lib/pipeline/matchLid). */
+  lid?: GroupLanguages;
 }
 
 class Int32Builder {

@@ -9,7 +9,7 @@ import { stageTimer } from "../util/stageTimer";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../errors";
-import { queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
+import { PARQUET_ROW_OPTIONS, queryRows, sqlString, type DuckDBConnection } from "../pool/duckdb";
 import { readManifest, requireArtifact } from "../workspace/artifacts";
 import type { BalanceSection, Manifest, MatchSection } from "../workspace/manifest";
 import type { Pool } from "../pool/pool";
@@ -18,6 +18,7 @@ import { MATCHED_TABLE, matchesSql, writePreview } from "./match";
 import { REDUCE_OUTPUTS } from "./reduce";
 import { memoryLimitGb, peakRssMb, runStaged } from "./stagedRun";
 import { mergeSubsetNpy } from "./subsetNpy";
+import { LANGUAGES_FILE } from "./lidRows";
 
 export interface MergeOptions {
   memoryLimitGb?: number;
@@ -98,8 +99,15 @@ export async function runMerge(shardDirs: string[], reducedDir: string, outDir: 
       peak_rss_mb: Math.max(peakRssMb(), ...shards.map((m) => m.balance!.peak_rss_mb)),
       timings_ms: timings,
     };
+    // a language-ID match's every row's language: the shards' in pool order
+    const lid = reduced.match.language_source?.lid !== undefined;
+    if (lid) {
+      await time("write_languages_ms", async () => con.run(`COPY (SELECT * FROM read_parquet([${(await files(LANGUAGES_FILE)).map(sqlString).join(", ")}]) ORDER BY pool_row)
+        TO ${sqlString(out.file(LANGUAGES_FILE))} (${PARQUET_ROW_OPTIONS})`));
+    }
     const summary = reduce.shards.map((s, i) => ({ ...s, rows_kept: shards[i].balance!.rows_kept, balance_ms: shards[i].balance!.timings_ms.total_ms }));
-    return { manifest: { tool: "metacurate", version: reduced.version, match: mergedMatchTimings(reduced.match), balance, shards: summary }, files: ["matches.parquet", "curated.parquet", "preview.parquet", ...(subsetNpy ? ["subset.npy"] : [])] };
+    return { manifest: { tool: "metacurate", version: reduced.version, match: mergedMatchTimings(reduced.match), balance, shards: summary },
+      files: ["matches.parquet", "curated.parquet", "preview.parquet", ...(subsetNpy ? ["subset.npy"] : []), ...(lid ? [LANGUAGES_FILE] : [])] };
   }, {
     inputs: [...shardDirs, reducedDir].map((d) => ({ flag: "shards", path: path.join(d, "manifest.json") })),
     carry: { from: reducedDir, names: REDUCE_OUTPUTS },

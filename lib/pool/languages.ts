@@ -100,3 +100,17 @@ export async function languageColumn(con: DuckDBConnection, pool: Pool, column: 
   }
   return { column, rows, indexSql: cases.length > 0 ? `CASE ${value} ${cases.join(" ")} ELSE ${none} END` : `${none}` };
 }
+
+/**
+ * A language-ID model's labels → language index: the map's (a label it does not hold is `other`), or
+ * without a map each metadata language's own code (fastText's and CLD3's labels are ISO codes: en, de, zh…).
+ */
+export function lidLanguages(languages: readonly string[], map: LanguageMap | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (map) {
+    for (const [label, lang] of Object.entries(map.labels)) { const i = languages.indexOf(lang); if (i >= 0) out[label] = i; }
+  } else {
+    languages.forEach((lang, i) => { out[lang] = i; });
+  }
+  return out;
+}

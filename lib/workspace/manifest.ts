@@ -32,7 +32,13 @@ export interface MatchSection {
   /** A worldwide match (metadata: a folder of {lang}.json lists): each language's list and rows, in id order. */
   languages?: LanguageSection[];
   /** Where a worldwide match's caption languages came from. */
-  language_source?: { column: string; map: { file: string; sha256: string; labels: number } | null; rows_other: number };
+  language_source?: {
+    /** The pool column the languages were read from, or the language-ID model (package, version) that guessed them (languages.parquet). */
+    column?: string;
+    lid?: string;
+    map: { file: string; sha256: string; labels: number } | null;
+    rows_other: number;
+  };
   /** A sharded job's match task: shard `index` of `count`, pool rows [rows_from, rows_to); files outside it have sha256 "". */
   shard?: { index: number; count: number; rows_from: number; rows_to: number };
 }

@@ -47,7 +47,7 @@ export const curateKind: JobKind = {
     // a worldwide curate's caption languages: a pool column, and the map of its labels (an input file like the pool)
     const lidMap = spec["lid-map"] === undefined ? null : resolveInput(spec["lid-map"] as string, "lid-map", roots);
     refuseInputsInside(outDir, out, [["metadata", metadata], ...pool.map((p, i): [string, string] => [`pool[${i}]`, p]), ...(lidMap ? [["lid-map", lidMap] as [string, string]] : [])]);
-    const language = [...optionFlags(spec, ["lang-col"]), ...(lidMap ? ["--lid-map", lidMap] : [])];
+    const language = [...optionFlags(spec, ["lang-col", "lid"]), ...(lidMap ? ["--lid-map", lidMap] : [])];
     const shards = (spec.shards as number | undefined) ?? 1;
     const memory = optionFlags(spec, ["memory-limit"]);
     const filter = spec.filter as Record<string, unknown> | undefined;
