@@ -84,9 +84,9 @@ async function mixedPool(file: string, english: string, vocab: Record<string, st
   const con = await openDuckDB();
   try {
     await con.run(`COPY (SELECT URL, TEXT, lang FROM (
-        SELECT URL, TEXT, lang, 2 * (row_number() OVER () - 1) AS k FROM read_parquet(${sqlString(english)}) LIMIT ${half}
+        (SELECT URL, TEXT, lang, 2 * (row_number() OVER () - 1) AS k FROM read_parquet(${sqlString(english)}) LIMIT ${half})
         UNION ALL
-        SELECT URL, TEXT, lang, 2 * (row_number() OVER () - 1) + 1 AS k FROM read_json(${sqlString(json)}, format = 'newline_delimited', columns = {URL: 'VARCHAR', TEXT: 'VARCHAR', lang: 'VARCHAR'}))
+        (SELECT URL, TEXT, lang, 2 * (row_number() OVER () - 1) + 1 AS k FROM read_json(${sqlString(json)}, format = 'newline_delimited', columns = {URL: 'VARCHAR', TEXT: 'VARCHAR', lang: 'VARCHAR'})))
         ORDER BY k) TO ${sqlString(file + ".tmp")} (FORMAT parquet)`);
     renameSync(file + ".tmp", file);
   } finally {
