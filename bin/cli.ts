@@ -333,6 +333,7 @@ const commands: Record<string, Command> = {
       out: { kind: "string", value: "DIR", help: "workspace folder (default: workspaces/demo)" },
       rows: { kind: "number", value: "N", help: "rows in the demo pool (default 15000)" },
       webdataset: { kind: "boolean", help: "put the images in webdataset tar shards (source/shards/*.tar, as img2dataset writes them) instead of files" },
+      worldwide: { kind: "boolean", help: "captions in English, German, Spanish, Chinese, Japanese and Thai, one metadata list per language (source/metadata/{lang}.json), curated by MetaCLIP 2's rules (default out: workspaces/demo-worldwide)" },
       experiment: { kind: "boolean", help: "then measure the MetaCLIP effect: a tiny CLIP on raw, matched and balanced (a sweep of t) pairs, and on DataComp's CLIP-score top 30% (alone and then balanced), at equal samples seen, into OUT-experiment/" },
       seeds: { kind: "number", value: "N", help: "seeds per condition of --experiment (default 3)" },
       passes: { kind: "number", value: "N", help: "samples seen by every run of --experiment, in passes over the raw pool (default 2: DataComp's regime)" },
@@ -341,15 +342,17 @@ const commands: Record<string, Command> = {
     },
     schema: options.demoOptions,
     run: async (f, progress) => {
-      const out = path.resolve((f.out as string | undefined) ?? "workspaces/demo");
+      const worldwide = f.worldwide === true;
+      const out = path.resolve((f.out as string | undefined) ?? (worldwide ? "workspaces/demo-worldwide" : "workspaces/demo"));
       const rows = (f.rows as number | undefined) ?? 15_000;
       const source = path.join(out, "source");
       mkdirSync(source, { recursive: true });
       const [{ writeDemoPool, writeDemoEvalTask }, { runCurate }, { computeStats }] = await Promise.all([import("../lib/demo/demoPool"), import("../lib/pipeline/curate"), import("../lib/pipeline/stats")]);
-      if (!existsSync(path.join(source, "pool.parquet"))) await writeDemoPool(source, { rows, urlPrefix: "source/", webdataset: f.webdataset === true });
+      if (!existsSync(path.join(source, "pool.parquet"))) await writeDemoPool(source, { rows, urlPrefix: "source/", webdataset: f.webdataset === true, worldwide });
       if (!existsSync(path.join(source, "eval.json"))) writeDemoEvalTask(source);
       printManifest(await runCurate(out, {
-        metadata: path.join(source, "metadata.parquet"), pool: [path.join(source, "pool.parquet")], columns: {}, p: 0.06, seed: 0,
+        metadata: path.join(source, worldwide ? "metadata" : "metadata.parquet"), pool: [path.join(source, "pool.parquet")], columns: {}, p: 0.06, seed: 0,
+        ...(worldwide ? { language: { column: "lang" } } : {}),
         ...progressHooks(progress),
       }));
       process.stdout.write((formatStats(await computeStats(out, { p: 0.06, top: 10 }))));

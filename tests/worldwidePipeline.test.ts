@@ -8,9 +8,9 @@ import path from "node:path";
 import { test } from "node:test";
 import { bruteForceMatch } from "../lib/curation/bruteForce";
 import { draw } from "../lib/curation/draw";
-import { pToT, tToP } from "../lib/curation/threshold";
+import { tToP } from "../lib/curation/threshold";
 import { languageThresholds } from "../lib/curation/worldwide";
-import { SortedShares } from "../lib/curation/worldwideBalance";
+import { WorldwideThresholds } from "../lib/curation/worldwideBalance";
 import { cli } from "./support/cli";
 import { readParquet, tempDir } from "./support/fixtures";
 import { rng, WORLDWIDE_LISTS, worldwideRows, writeWorldwide, type WorldwideRow } from "./support/worldwidePool";
@@ -131,14 +131,19 @@ test("worldwide: nested in English's t and byte-identical from run to run and fr
   assert.equal(s.at_t.expected_size, point.expected_size);
 });
 
-test("SortedShares gives tToP's and pToT's values at every point (the size curve's and the dashboard's fast path)", () => {
+test("each language's t from WorldwideThresholds (sorted once, the dashboard's and the size curve's path) equals the notes' p_to_t by pToT", () => {
   const next = rng(11);
-  for (let trial = 0; trial < 300; trial++) {
-    const n = 1 + Math.floor(next() * 40);
-    const counts: number[] = Array.from({ length: n }, () => (next() < 0.3 ? 0 : Math.floor(next() ** 3 * 1000)));
-    if (!counts.some((c) => c > 0)) counts[0] = 1;
-    const shares = new SortedShares(counts);
-    for (const p of [0, 1, next(), next(), 0.5]) assert.equal(shares.tForShare(p), pToT(counts, p), `p_to_t(${JSON.stringify(counts)}, ${p})`);
-    for (const t of [1, 2, 1 + Math.floor(next() * 1000)]) assert.equal(shares.tailShare(t), tToP(counts, t));
+  for (let trial = 0; trial < 200; trial++) {
+    const lists = ["de", "en", "zh"].map((lang) => ({ lang, n: 1 + Math.floor(next() * 30) }));
+    const counts: number[] = [];
+    const ranges = lists.map(({ lang, n }) => { const offset = counts.length; for (let i = 0; i < n; i++) counts.push(next() < 0.3 ? 0 : Math.floor(next() ** 3 * 1000)); return { lang, offset, entries: n }; });
+    const en = ranges[1];
+    if (!counts.slice(en.offset, en.offset + en.entries).some((c) => c > 0)) counts[en.offset] = 1;
+    const w = new WorldwideThresholds(ranges, counts);
+    for (const tEn of [1, 2, 1 + Math.floor(next() * 1000)]) {
+      const want = languageThresholds(new Map(ranges.map((r) => [r.lang, counts.slice(r.offset, r.offset + r.entries)])), tEn);
+      assert.deepEqual(w.at(tEn), ranges.map((r) => want.get(r.lang)), `t_en ${tEn} over ${JSON.stringify(counts)}`);
+      assert.equal(w.tailShare(tEn), tToP(counts.slice(en.offset, en.offset + en.entries), tEn));
+    }
   }
 });

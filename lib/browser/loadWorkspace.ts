@@ -11,7 +11,19 @@ import { countsFromArrow, entryNamesById } from "./entryCounts";
 import { matchRowsFromArrow } from "./matchRows";
 import { metadataHash, metadataMismatch, parseMetadataJson } from "./metadataCheck";
 import { parquetToIpc } from "./parquet";
-import { LoadedWorkspace, type LoadStep, type PreviewPair, type SizeCurvePoint, type WorkspaceInfo } from "./workspace";
+import { LoadedWorkspace, type LanguageInfo, type LoadStep, type PreviewPair, type SizeCurvePoint, type WorkspaceInfo } from "./workspace";
+
+/** A worldwide manifest's languages, checked to be ranges of ids back to back from 0. */
+function languagesOf(manifest: ManifestJson): LanguageInfo[] | null {
+  const list = manifest.match?.languages;
+  if (!list) return null;
+  let next = 0;
+  return list.map((l, i) => {
+    if (typeof l?.lang !== "string" || l.offset !== next || !Number.isInteger(l.entries) || l.entries < 1) throw new Error(`the manifest's language ${i} (${JSON.stringify(l?.lang)}) is not a range of entry ids following the one before`);
+    next += l.entries;
+    return { lang: l.lang, offset: l.offset, entries: l.entries, rows: Number(l.rows), rowsMatched: Number(l.rows_matched) };
+  });
+}
 
 export interface LocalFiles {
   entryCounts: File;
@@ -23,7 +35,8 @@ export interface LocalFiles {
 }
 
 interface ManifestJson {
-  match?: { rows_read?: number; rows_matched?: number; metadata?: { metadataHash?: string } };
+  match?: { rows_read?: number; rows_matched?: number; metadata?: { metadataHash?: string };
+    languages?: { lang: string; offset: number; entries: number; rows: number; rows_matched: number }[] };
   balance?: { t?: number; seed?: number };
 }
 
@@ -93,6 +106,7 @@ export async function loadServerWorkspace(name: string, step: LoadStep): Promise
   const ws = new LoadedWorkspace({
     label: name, server: name, metadataFile: null, t: manifest.balance?.t ?? null, seed: manifest.balance?.seed ?? null,
     metadataHash: manifest.match?.metadata?.metadataHash ?? null, rowsRead: manifest.match?.rows_read ?? null, rowsMatched: manifest.match?.rows_matched ?? null,
+    languages: languagesOf(manifest),
   }, countsById, new CountDistribution(countsById), counts.hasSource);
   // then what the figures do not wait for: DuckDB-WASM and the entries table, the matches, previews and size curve
   getEngine().catch(() => {});
@@ -119,6 +133,7 @@ export async function loadLocalWorkspace(files: LocalFiles, step: LoadStep): Pro
   const info: WorkspaceInfo = {
     label: "local files", server: null, metadataFile: null, t: manifest.balance?.t ?? null, seed: manifest.balance?.seed ?? null,
     metadataHash: manifest.match?.metadata?.metadataHash ?? null, rowsRead: manifest.match?.rows_read ?? null, rowsMatched: manifest.match?.rows_matched ?? null,
+    languages: languagesOf(manifest),
   };
   const metadata = files.metadata;
   const checkMetadata = metadata && (async (table: Table) => {

@@ -5,6 +5,7 @@
 import { tableFromIPC } from "apache-arrow";
 import { ExpectedSize, keepProbability } from "../curation/balance";
 import { tForTargetSize } from "../curation/targetSize";
+import { keepProbabilityByEntry, languageOfId, WorldwideSizeCurve, WorldwideThresholds, type LanguageRange } from "../curation/worldwideBalance";
 import { filterColumnsFromArrow, poolRowsFromArrow } from "../filters/columnsArrow";
 import { filterParams, type FilterChoice } from "../filters/params";
 import { composeWithBalance, previewFilter, type FilterColumns } from "../filters/preview";
@@ -15,7 +16,7 @@ import { parquetToIpc } from "./parquet";
 export type WorkerRequest =
   | { type: "load"; url: string; fileName: string }
   | { type: "loadBytes"; bytes: Uint8Array; fileName: string }
-  | { type: "counts"; counts: Float64Array }
+  | { type: "counts"; counts: Float64Array; languages: LanguageRange[] | null }
   | { type: "expected"; id: number; t: number }
   | { type: "target"; id: number; size: number }
   | { type: "loadColumns"; url: string; fileName: string }
@@ -34,7 +35,7 @@ export interface FilterReply {
 
 export type WorkerReply =
   | { type: "loaded"; rows: number; maxId: number; totalRows: number | null; sampleRows: number | null; ms: number }
-  | { type: "expected"; id: number; t: number; value: number; ms: number }
+  | { type: "expected"; id: number; t: number; value: number; ms: number; byLanguage?: number[] }
   | { type: "target"; id: number; t: number; value: number; largest: number; ms: number }
   | { type: "columns"; summary: ColumnsSummary | null }
   | ({ type: "filter"; id: number } & FilterReply)
@@ -43,6 +44,8 @@ export type WorkerReply =
 
 let rows: MatchRows | null = null;
 let counts: Float64Array | null = null;
+/** A worldwide workspace's: t is English's, each entry balanced at its language's t. */
+let worldwide: WorldwideThresholds | null = null;
 /** Each matched row's pool row (matches.parquet's pool_row), for the filter panel. */
 let poolRow: Float64Array | null = null;
 let columns: FilterColumns | null = null;
@@ -71,11 +74,24 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       await load(m.bytes, m.fileName, null, null, performance.now());
     } else if (m.type === "counts") {
       counts = m.counts;
+      worldwide = m.languages ? new WorldwideThresholds(m.languages, m.counts) : null;
     } else if (m.type === "expected") {
       if (!rows || !counts) throw new Error("matches or counts not loaded");
       const t0 = performance.now();
       const sum = new ExpectedSize();
       const { starts, ids } = rows;
+      if (worldwide) {
+        // the engine's sums (lib/pipeline/stats): each row at its language's t, per language and in all
+        const entryT = worldwide.entryThresholds(m.t, counts.length), ranges = worldwide.ranges;
+        const byLanguage = ranges.map(() => new ExpectedSize());
+        for (let r = 0; r < rows.rows; r++) {
+          const p = keepProbabilityByEntry(ids, starts[r], starts[r + 1], counts, entryT);
+          sum.add(p);
+          if (starts[r + 1] > starts[r]) byLanguage[languageOfId(ranges, ids[starts[r]])].add(p);
+        }
+        post({ type: "expected", id: m.id, t: m.t, value: sum.value, ms: performance.now() - t0, byLanguage: byLanguage.map((e) => e.value) });
+        return;
+      }
       for (let r = 0; r < rows.rows; r++) sum.add(keepProbability(ids, starts[r], starts[r + 1], counts, m.t));
       post({ type: "expected", id: m.id, t: m.t, value: sum.value, ms: performance.now() - t0 });
     } else if (m.type === "loadColumns") {
@@ -100,7 +116,10 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       if (!rows || !counts) throw new Error("matches or counts not loaded");
       const t0 = performance.now();
       const { starts, ids } = rows, n = rows.rows;
-      const solved = await tForTargetSize((visit) => { for (let r = 0; r < n; r++) visit(ids, starts[r], starts[r + 1]); }, counts, m.size);
+      // a worldwide t is English's: searched over English's counts, each row summed at its language's t
+      const ww = worldwide, all = counts;
+      const solved = await tForTargetSize((visit) => { for (let r = 0; r < n; r++) visit(ids, starts[r], starts[r + 1]); }, ww ? ww.englishCounts(all) : all, m.size,
+        ww ? (grid) => new WorldwideSizeCurve(grid, all, ww) : undefined);
       post({ type: "target", id: m.id, t: solved.t, value: solved.expectedSize, largest: solved.largest, ms: performance.now() - t0 });
     }
   } catch (e) {

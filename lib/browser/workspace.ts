@@ -4,7 +4,8 @@
  * preview pairs and the matches (a worker, for the exact expected size) arrive after it.
  */
 import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
-import type { CountDistribution } from "../curation/distribution";
+import { CountDistribution } from "../curation/distribution";
+import { WorldwideThresholds, type LanguageRange } from "../curation/worldwideBalance";
 import { getEngine } from "./duckdb";
 import { emit } from "./events";
 import { createEntriesSql } from "./sql";
@@ -36,6 +37,14 @@ export interface WorkspaceInfo {
   metadataHash: string | null;
   rowsRead: number | null;
   rowsMatched: number | null;
+  /** A worldwide workspace's languages (MetaCLIP 2), in id order; null for one list. */
+  languages: LanguageInfo[] | null;
+}
+
+/** A worldwide workspace's language: its range of entry ids, and its rows read and matched (the manifest's). */
+export interface LanguageInfo extends LanguageRange {
+  rows: number;
+  rowsMatched: number;
 }
 
 export type MatchesState =
@@ -81,11 +90,18 @@ export class LoadedWorkspace {
   private matchesReady: Promise<void> = notYet<void>("no matches.parquet");
   private settleMatches: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private nextId = 1;
-  private pending = new Map<number, (r: { value: number; ms: number; t?: number; largest?: number } | Error) => void>();
+  private pending = new Map<number, (r: { value: number; ms: number; t?: number; largest?: number; byLanguage?: number[] } | Error) => void>();
   private listeners = new Set<() => void>();
   /** filter_columns.parquet in the worker (served workspaces only), loaded when the filter panel asks. */
   filterColumns: FilterColumnsState = { state: "unloaded" };
   private filterPending = new Map<number, (r: FilterReply | Error) => void>();
+  /**
+   * A worldwide workspace's thresholds (English's t sets every language's), or null; `worldwideError`
+   * says why a worldwide workspace has none (English has no match).
+   */
+  readonly worldwide: WorldwideThresholds | null = null;
+  readonly worldwideError: string | null = null;
+  private languageDists = new Map<number, CountDistribution>();
 
   constructor(
     readonly info: WorkspaceInfo,
@@ -94,6 +110,29 @@ export class LoadedWorkspace {
     readonly hasSource: boolean,
   ) {
     this.entriesDb.catch(() => {});
+    const languages = info.languages;
+    if (languages) {
+      const last = languages[languages.length - 1];
+      if (!last || last.offset + last.entries !== countsById.length) throw new Error(`the manifest's languages cover ${last ? last.offset + last.entries : 0} entries; the entry counts have ${countsById.length}`);
+      try { this.worldwide = new WorldwideThresholds(languages, countsById); } catch (e) { this.worldwideError = e instanceof Error ? e.message : String(e); }
+    }
+  }
+
+  /** The counts distribution of language i (a worldwide workspace's), or every entry's for -1. */
+  languageDist(i: number): CountDistribution {
+    if (i < 0 || !this.info.languages) return this.dist;
+    let d = this.languageDists.get(i);
+    if (!d) {
+      const l = this.info.languages[i];
+      d = new CountDistribution(this.countsById.subarray(l.offset, l.offset + l.entries));
+      this.languageDists.set(i, d);
+    }
+    return d;
+  }
+
+  /** The distribution t is read on: English's in a worldwide workspace (its t is English's), else every entry's. */
+  get tDist(): CountDistribution {
+    return this.worldwide ? this.languageDist(this.worldwide.english) : this.dist;
   }
 
   subscribe(f: () => void): () => void {
@@ -168,7 +207,7 @@ export class LoadedWorkspace {
           this.matches = { state: "error", message: `${fileName} refers to entry id ${m.maxId}, but the entry counts have ${this.countsById.length} entries: they are not from the same workspace` };
           this.settleMatches?.reject(new Error(this.matches.message));
         } else {
-          worker.postMessage({ type: "counts", counts: this.countsById } satisfies WorkerRequest);
+          worker.postMessage({ type: "counts", counts: this.countsById, languages: this.worldwide ? this.info.languages : null } satisfies WorkerRequest);
           const totalRows = m.totalRows ?? m.rows;
           this.matches = { state: "ready", sampleRows: m.rows, totalRows, sampled: m.rows < totalRows };
           this.settleMatches?.resolve();
@@ -186,7 +225,7 @@ export class LoadedWorkspace {
         this.filterPending.get(m.id)?.(m);
         this.filterPending.delete(m.id);
       } else if (m.type === "expected" || m.type === "target") {
-        this.pending.get(m.id)?.(m.type === "target" ? { value: m.value, ms: m.ms, t: m.t, largest: m.largest } : { value: m.value, ms: m.ms });
+        this.pending.get(m.id)?.(m.type === "target" ? { value: m.value, ms: m.ms, t: m.t, largest: m.largest } : { value: m.value, ms: m.ms, byLanguage: m.byLanguage });
         this.pending.delete(m.id);
       } else if (m.id !== undefined) {
         this.pending.get(m.id)?.(new Error(m.message));
@@ -204,8 +243,8 @@ export class LoadedWorkspace {
     else worker.postMessage({ type: "loadBytes", bytes: source.bytes, fileName } satisfies WorkerRequest, [source.bytes.buffer as ArrayBuffer]);
   }
 
-  /** Exact Σ 1 − ∏(1 − p_e) over the loaded matched rows (all of them, or the sample) at t. */
-  expectedSize(t: number): Promise<{ value: number; ms: number }> {
+  /** Exact Σ 1 − ∏(1 − p_e) over the loaded matched rows (all of them, or the sample) at t; worldwide, each language's too. */
+  expectedSize(t: number): Promise<{ value: number; ms: number; byLanguage?: number[] }> {
     if (!this.worker || this.matches.state !== "ready") return Promise.reject(new Error("matches are not loaded"));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@
  * Isomorphic: the CLI, the jobs and the dashboard share it.
  */
 import { ExpectedSize } from "./balance";
-import { assertP, assertT } from "./threshold";
+import { CountDistribution } from "./distribution";
 
 export interface LanguageRange {
   lang: string;
@@ -27,59 +27,6 @@ export function languageOfId(ranges: readonly LanguageRange[], id: number): numb
   return lo;
 }
 
-/**
- * One language's counts sorted once, so t_to_p and p_to_t at many points cost a binary search each and
- * give the same bits as tToP / pToT (lib/curation/threshold): integer sums are exact in any order.
- */
-export class SortedShares {
-  readonly sorted: Float64Array;
-  readonly total: number;
-  private readonly cum: Float64Array;
-
-  constructor(counts: ArrayLike<number>) {
-    this.sorted = Float64Array.from(counts as ArrayLike<number>).sort();
-    this.cum = new Float64Array(this.sorted.length);
-    let s = 0;
-    for (let i = 0; i < this.sorted.length; i++) { s += this.sorted[i]; this.cum[i] = s; }
-    this.total = s;
-  }
-
-  /** Index of the first sorted count >= t. */
-  private firstAtLeast(t: number): number {
-    let lo = 0, hi = this.sorted.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.sorted[mid] < t) lo = mid + 1; else hi = mid; }
-    return lo;
-  }
-
-  /** t_to_p: the share of matches on entries with count < t. */
-  tailShare(t: number): number {
-    assertT(t);
-    if (this.total === 0) throw new RangeError("no matches: the tail share is undefined");
-    const i = this.firstAtLeast(t);
-    return (i === 0 ? 0 : this.cum[i - 1]) / this.total;
-  }
-
-  /** Entries with count > t. */
-  headEntries(t: number): number {
-    let lo = 0, hi = this.sorted.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.sorted[mid] <= t) lo = mid + 1; else hi = mid; }
-    return this.sorted.length - lo;
-  }
-
-  /** p_to_t: the count at the first argmin of |cumsum / total − p|. */
-  tForShare(p: number): number {
-    assertP(p);
-    if (this.total === 0) throw new RangeError("no matches: t for a tail share is undefined");
-    const n = this.sorted.length, d = (i: number) => Math.abs(this.cum[i] / this.total - p);
-    let lo = 0, hi = n;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.cum[mid] / this.total < p) lo = mid + 1; else hi = mid; }
-    if (lo === n) return this.sorted[n - 1];
-    if (lo === 0) return this.sorted[0];
-    // equal shares before lo are runs of zero counts: the first of them holds the same count
-    return d(lo) < d(lo - 1) ? this.sorted[lo] : this.sorted[lo - 1];
-  }
-}
-
 export interface LanguageThreshold {
   lang: string;
   /** null: the language has no match, so no t. */
@@ -88,14 +35,15 @@ export interface LanguageThreshold {
 
 /** Every language's t for English's t, and English's tail share p. */
 export class WorldwideThresholds {
-  readonly shares: SortedShares[];
+  /** Each language's counts, sorted once: t_to_p and p_to_t at many t in O(log n) each, the bits of tToP and pToT. */
+  readonly shares: CountDistribution[];
   readonly english: number;
 
   constructor(readonly ranges: readonly LanguageRange[], counts: ArrayLike<number>) {
     this.english = ranges.findIndex((r) => r.lang === ENGLISH);
     if (this.english < 0) throw new RangeError(`no English list ("${ENGLISH}"): its t sets every other language's`);
     const sub = (r: LanguageRange) => Array.prototype.slice.call(counts, r.offset, r.offset + r.entries) as number[];
-    this.shares = ranges.map((r) => new SortedShares(sub(r)));
+    this.shares = ranges.map((r) => new CountDistribution(sub(r)));
     if (this.shares[this.english].total === 0) throw new RangeError("English has no match: its tail share, which sets every language's t, is undefined");
   }
 
@@ -104,10 +52,16 @@ export class WorldwideThresholds {
     return this.shares[this.english].tailShare(tEn);
   }
 
+  /** Entries of language i with count > t (t = 0: every matched entry). */
+  headEntries(i: number, t: number): number {
+    const s = this.shares[i];
+    return s.entries - s.firstAbove(t);
+  }
+
   /** Each language's t (by range index): tEn for English, p_to_t of its counts otherwise, null without matches. */
   at(tEn: number): (number | null)[] {
     const p = this.tailShare(tEn);
-    return this.shares.map((s, i) => (i === this.english ? tEn : s.total === 0 ? null : s.tForShare(p)));
+    return this.shares.map((s, i) => (i === this.english ? tEn : s.total === 0 ? null : s.tForTailShare(p)));
   }
 
   /** Each entry's t: its language's (0 for a language without matches, whose entries never match). */
@@ -138,33 +92,44 @@ export function keepProbabilityByEntry(ids: ArrayLike<number>, start: number, en
   return 1 - prod;
 }
 
-/** E(t_en) on a grid of English's t: each row at its own language's t for each grid point, summed as ExpectedSize. */
+/**
+ * E(t_en) on a grid of English's t: each row at its own language's t for each grid point, summed as
+ * ExpectedSize sums (rows kept for sure counted apart, the others' probabilities added in row order).
+ */
 export class WorldwideSizeCurve {
   rows = 0;
-  private readonly sums: ExpectedSize[];
-  /** tByLang[k * languages + l]: language l's t at grid point k (0: none). */
+  private readonly certain: Float64Array;
+  private readonly partial: Float64Array;
+  /** tByLang[l * grid + k]: language l's t at grid point k (0: none). */
   private readonly tByLang: Float64Array;
+  private rowCounts = new Float64Array(64);
 
   constructor(readonly grid: readonly number[], private readonly counts: ArrayLike<number>, private readonly thresholds: WorldwideThresholds) {
-    const L = thresholds.ranges.length;
-    this.tByLang = new Float64Array(grid.length * L);
-    grid.forEach((t, k) => thresholds.at(t).forEach((tl, l) => { this.tByLang[k * L + l] = tl ?? 0; }));
-    this.sums = grid.map(() => new ExpectedSize());
+    const L = thresholds.ranges.length, G = grid.length;
+    this.tByLang = new Float64Array(G * L);
+    grid.forEach((t, k) => thresholds.at(t).forEach((tl, l) => { this.tByLang[l * G + k] = tl ?? 0; }));
+    this.certain = new Float64Array(G);
+    this.partial = new Float64Array(G);
   }
 
   addRow(ids: ArrayLike<number>, start: number, end: number): void {
     this.rows++;
-    if (end === start) return;
-    const ranges = this.thresholds.ranges, L = ranges.length, l = languageOfId(ranges, ids[start]);
-    for (let k = 0; k < this.grid.length; k++) {
-      const t = this.tByLang[k * L + l];
+    const n = end - start;
+    if (n === 0) return;
+    if (n > this.rowCounts.length) this.rowCounts = new Float64Array(2 * n);
+    const c = this.rowCounts;
+    for (let i = 0; i < n; i++) c[i] = this.counts[ids[start + i]];
+    const G = this.grid.length, base = languageOfId(this.thresholds.ranges, ids[start]) * G, tByLang = this.tByLang;
+    for (let k = 0; k < G; k++) {
+      const t = tByLang[base + k];
       let prod = 1;
-      for (let i = start; i < end; i++) { const c = this.counts[ids[i]]; prod *= t === 0 ? 1 : 1 - t / (c > t ? c : t); }
-      this.sums[k].add(1 - prod);
+      if (t !== 0) for (let i = 0; i < n; i++) prod *= 1 - t / (c[i] > t ? c[i] : t);
+      const p = 1 - prod;
+      if (p === 1) this.certain[k]++; else this.partial[k] += p;
     }
   }
 
   values(): Float64Array {
-    return Float64Array.from(this.sums, (s) => s.value);
+    return Float64Array.from(this.certain, (c, k) => c + this.partial[k]);
   }
 }

@@ -9,6 +9,7 @@ import path from "node:path";
 import { openDuckDB, sqlString } from "../pool/duckdb";
 import { synsetNames, wordnetDbDir } from "../metadata/wordnet";
 import { makeCaption, mulberry32, SURFACE_FORMS } from "./captions";
+import { DEMO_LANGUAGES, languageList, makeWorldwideCaption, pickLanguage } from "./worldwideCaptions";
 import { CLASS_NAMES, FASHION_SIDE, fashionMnistDir, loadFashionSplit } from "./fashionMnist";
 import { encodeGrayPng } from "./png";
 import { tarArchive } from "./tarWriter";
@@ -47,7 +48,7 @@ export const DEMO_IMAGE_HOST = "https://fashion-mnist.invalid/";
  * the workspace); or, with `webdataset`, tar shards `shards/SSSSS.tar` as img2dataset writes them
  * (KEY.png, KEY.txt, KEY.json with uid, url and caption), each url then on DEMO_IMAGE_HOST.
  */
-export async function writeDemoPool(dir: string, opts: { rows?: number; seed?: number; urlPrefix?: string; webdataset?: boolean } = {}): Promise<DemoPool> {
+export async function writeDemoPool(dir: string, opts: { rows?: number; seed?: number; urlPrefix?: string; webdataset?: boolean; worldwide?: boolean } = {}): Promise<DemoPool> {
   const rows = opts.rows ?? 15_000;
   const seed = opts.seed ?? 0;
   const rng = mulberry32(1000 + seed);
@@ -70,9 +71,11 @@ export async function writeDemoPool(dir: string, opts: { rows?: number; seed?: n
     const name = `${String(i).padStart(6, "0")}.png`;
     const png = encodeGrayPng(train.pixels.subarray(image * 784, (image + 1) * 784), 28, 28);
     const uid = createHash("md5").update(`fashion-demo:${seed}:${i}`).digest("hex");
-    const { text } = makeCaption(label, NOISE_FRACTION, rng);
+    // worldwide: each caption in a language of its own (lib/demo/worldwideCaptions), recorded in a `lang` column
+    const lang = opts.worldwide ? pickLanguage(rng) : null;
+    const { text } = lang ? makeWorldwideCaption(lang, label, NOISE_FRACTION, rng) : makeCaption(label, NOISE_FRACTION, rng);
     const url = opts.webdataset ? `${DEMO_IMAGE_HOST}${name}` : `${opts.urlPrefix ?? ""}images/${name}`;
-    lines.push(JSON.stringify({ uid, url, text, label, original_width: FASHION_SIDE, original_height: FASHION_SIDE }));
+    lines.push(JSON.stringify({ uid, url, text, label, original_width: FASHION_SIDE, original_height: FASHION_SIDE, ...(lang ? { lang } : {}) }));
     if (!opts.webdataset) { writeFileSync(path.join(images, name), png); return; }
     const key = String(i).padStart(9, "0");
     shard.push({ name: `${key}.png`, data: png }, { name: `${key}.txt`, data: Buffer.from(text) },
@@ -89,6 +92,13 @@ export async function writeDemoPool(dir: string, opts: { rows?: number; seed?: n
     for (const entry of entries) if (entry !== "" && !seen.has(entry)) { seen.add(entry); metadata.push(JSON.stringify({ entry, source })); }
   }
 
+  if (opts.worldwide) {
+    // MetaCLIP 2's layout: metadata/{lang}.json; English's is the English demo's list
+    const folder = path.join(dir, "metadata");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, "en.json"), JSON.stringify(metadata.map((m) => (JSON.parse(m) as { entry: string }).entry)));
+    for (const lang of DEMO_LANGUAGES) if (lang !== "en") writeFileSync(path.join(folder, `${lang}.json`), JSON.stringify(languageList(lang)));
+  }
   const poolJson = path.join(dir, "pool.ndjson.tmp");
   const metaJson = path.join(dir, "metadata.ndjson.tmp");
   writeFileSync(poolJson, lines.join("\n") + "\n");
@@ -96,7 +106,7 @@ export async function writeDemoPool(dir: string, opts: { rows?: number; seed?: n
   const con = await openDuckDB();
   try {
     await con.run(`COPY (SELECT * FROM read_json(${sqlString(poolJson)}, format = 'newline_delimited',
-        columns = {'uid': 'VARCHAR', 'url': 'VARCHAR', 'text': 'VARCHAR', 'label': 'INTEGER', 'original_width': 'INTEGER', 'original_height': 'INTEGER'}))
+        columns = {'uid': 'VARCHAR', 'url': 'VARCHAR', 'text': 'VARCHAR', 'label': 'INTEGER', 'original_width': 'INTEGER', 'original_height': 'INTEGER'${opts.worldwide ? ", 'lang': 'VARCHAR'" : ""}}))
       TO ${sqlString(path.join(dir, "pool.parquet"))} (FORMAT parquet)`);
     await con.run(`COPY (SELECT * FROM read_json(${sqlString(metaJson)}, format = 'newline_delimited',
         columns = {'entry': 'VARCHAR', 'source': 'VARCHAR'}))

@@ -236,6 +236,7 @@ export const demoOptions = z.strictObject({
   out: pathField.optional(),
   rows: z.number().refine((n) => Number.isInteger(n) && n >= 100, { error: (i) => `must be an integer >= 100 (got ${i.input})` }).optional(),
   webdataset: z.boolean().optional(),
+  worldwide: z.boolean().optional(),
   experiment: z.boolean().optional(),
   seeds: z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= 20, { error: (i) => `must be a whole number from 1 to 20 (got ${i.input})` }).optional(),
   passes: z.number().refine((x) => Number.isFinite(x) && x > 0 && x <= 100, { error: (i) => `must be a number of passes in (0, 100] (got ${i.input})` }).optional(),

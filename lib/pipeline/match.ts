@@ -533,7 +533,7 @@ export async function writeSizeCurve(con: DuckDBConnection, counts: Float64Array
     if (notAbove < below) notAbove = below;
     while (notAbove < sorted.length && sorted[notAbove] <= t) notAbove++;
     const p = total > 0 ? tail / total : 1;
-    const head = worldwide ? worldwide.at(t).reduce<number>((n, tl, l) => n + (tl === null ? 0 : worldwide.shares[l].headEntries(tl)), 0) : sorted.length - notAbove;
+    const head = worldwide ? worldwide.at(t).reduce<number>((n, tl, l) => n + (tl === null ? 0 : worldwide.headEntries(l, tl)), 0) : sorted.length - notAbove;
     return `(${t}, ${sums[k]}, ${matchedRows > 0 ? sums[k] / matchedRows : 0}, ${p}, ${head})`;
   });
   if (values.length === 0) values.push("(1, 0, 0, 0, 0)"); // typed by a row that the WHERE drops: an empty curve
