@@ -333,7 +333,7 @@ const commands: Record<string, Command> = {
       out: { kind: "string", value: "DIR", help: "workspace folder (default: workspaces/demo)" },
       rows: { kind: "number", value: "N", help: "rows in the demo pool (default 15000)" },
       webdataset: { kind: "boolean", help: "put the images in webdataset tar shards (source/shards/*.tar, as img2dataset writes them) instead of files" },
-      worldwide: { kind: "boolean", help: "captions in English, German, Spanish, Chinese, Japanese and Thai, one metadata list per language (source/metadata/{lang}.json), curated by MetaCLIP 2's rules (default out: workspaces/demo-worldwide)" },
+      worldwide: { kind: "boolean", help: "captions in English, German, Spanish, Chinese, Japanese, Thai and Arabic, one metadata list per language (source/metadata/{lang}.json), curated by MetaCLIP 2's rules (default out: workspaces/demo-worldwide)" },
       experiment: { kind: "boolean", help: "then measure the MetaCLIP effect: a tiny CLIP on raw, matched and balanced (a sweep of t) pairs, and on DataComp's CLIP-score top 30% (alone and then balanced), at equal samples seen, into OUT-experiment/" },
       seeds: { kind: "number", value: "N", help: "seeds per condition of --experiment (default 3)" },
       passes: { kind: "number", value: "N", help: "samples seen by every run of --experiment, in passes over the raw pool (default 2: DataComp's regime)" },

@@ -16,6 +16,8 @@ import { checkedChoice } from "./filters/checkedChoice";
 import { defaultT, effectiveT } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
+import { LanguageSelect, LanguageTable } from "./languages/LanguageTable";
+import type { ExpectedAtT } from "./controls/useExpectedSize";
 
 export function DistributionView() {
   const [view, update] = useView();
@@ -33,6 +35,12 @@ function DistributionBody({ ws, urlT, urlTRejected, overlays, update }: { ws: Pa
   const [showOverlays, setShowOverlays] = useState(overlays);
   const [filterForm, setFilterForm] = useState<PanelForm | null>(null);
   const expected = useExpectedSize(ws, t);
+  // a worldwide workspace (MetaCLIP 2): t is English's; the figures, charts and tables show one language at its own t
+  const worldwide = ws.info.languages !== null;
+  const [lang, setLang] = useState(() => (worldwide ? Math.max(0, ws.worldwide?.english ?? 0) : -1));
+  const langT = worldwide ? (ws.worldwide?.at(t)[lang] ?? null) : t;
+  const shownDist = ws.languageDist(lang);
+  const shownExpected = worldwide ? languageExpected(expected, lang, ws.info.languages![lang].rowsMatched) : expected;
   const onT = (next: number) => {
     performance.mark("metacurate:t-change");
     setT(next);
@@ -59,20 +67,36 @@ function DistributionBody({ ws, urlT, urlTRejected, overlays, update }: { ws: Pa
         )}
       </header>
       <UrlTNotice rejected={rejected} shownT={t} what={defaultT(ws).what} />
-      <ThresholdControl dist={ws.dist} t={t} onT={onT} target={(size) => ws.tForTargetSize(size)} expected={expected} />
-      {ws.info.server && <JobForm workspace={ws.info.server} t={t} seed={ws.info.seed ?? 0} maxCount={ws.dist.maxCount}
+      {worldwide && <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="worldwide-note">
+        A worldwide workspace (MetaCLIP 2): t below is English&apos;s. Every other language&apos;s t is p_to_t of its own counts at English&apos;s tail share, so moving t moves them all.
+      </p>}
+      <ThresholdControl dist={ws.tDist} t={t} onT={onT} target={(size) => ws.tForTargetSize(size)} expected={expected} />
+      {ws.info.server && <JobForm workspace={ws.info.server} t={t} seed={ws.info.seed ?? 0} maxCount={ws.tDist.maxCount}
         largestSize={ws.info.rowsMatched} filterChoice={filterChoiceOf(filterForm)} />}
-      <Figures ws={ws} t={t} expected={expected} />
+      {worldwide && <LanguageTable ws={ws} tEn={t} expected={expected} selected={lang} onSelect={setLang} />}
+      {worldwide && <LanguageSelect ws={ws} selected={lang} onSelect={setLang} />}
+      {langT !== null && langT >= 1 ? <>
+      <Figures ws={ws} dist={shownDist} t={langT} expected={shownExpected} label={worldwide ? `${ws.info.languages![lang].lang} at t = ${langT}` : undefined} />
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={showOverlays} data-testid="toggle-overlays"
           onChange={(e) => { setShowOverlays(e.target.checked); update({ overlays: e.target.checked }); }} />
         overlay MetaCLIP&apos;s t = 20k, 90k, 170k (scaled by this pool&apos;s share of Pool 1&apos;s 5.6B matches)
       </label>
-      <DistributionCharts dist={ws.dist} t={t} overlays={showOverlays} distKey={ws.info.label} />
-      <BalanceTables ws={ws} t={t} />
-      {ws.info.server && <FilterPanel ws={ws} t={t} form={filterForm} onForm={setFilterForm} />}
+      <DistributionCharts dist={shownDist} t={langT} overlays={showOverlays} distKey={`${ws.info.label}|${lang}`} />
+      <BalanceTables ws={ws} t={langT} dist={shownDist} range={worldwide ? ws.info.languages![lang] : null} />
+      </> : <p className="text-sm text-amber-700 dark:text-amber-400" data-testid="language-no-t">
+        {ws.info.languages![lang].lang} has {langT === null ? "no match, so no t" : "t = 0 at this English t: p_to_t lands on a zero count, so balancing keeps none of its pairs (MetaCLIP 2's rule); raise t"}.
+      </p>}
+      {ws.info.server && !worldwide && <FilterPanel ws={ws} t={t} form={filterForm} onForm={setFilterForm} />}
     </main>
   );
+}
+
+/** The expected size of language i's rows, as the figures show it (its rows are the total they are a share of). */
+function languageExpected(expected: ExpectedAtT, i: number, rowsMatched: number): ExpectedAtT {
+  if (expected.status !== "ready" || !expected.byLanguage) return expected.status === "ready" ? { status: "computing", t: expected.t } : expected;
+  const scale = expected.sampled ? expected.sampleRows / expected.totalRows : 1;
+  return { ...expected, value: expected.byLanguage[i], totalRows: rowsMatched, sampleRows: Math.round(rowsMatched * scale) };
 }
 
 function filterChoiceOf(form: PanelForm | null) {

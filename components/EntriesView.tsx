@@ -15,6 +15,7 @@ import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
 import { DEFAULT_VIEW, MAX_SEARCH_CHARS, viewQuery, type ViewState } from "../lib/browser/viewState";
 import Link from "next/link";
+import { LanguageFilter, languageRange, pairLanguages } from "./languages/LanguageFilter";
 
 export function EntriesView() {
   const [view, update] = useView();
@@ -25,7 +26,10 @@ function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewStat
   const t = effectiveT(ws, view.t);
   const seed = effectiveSeed(ws, view.seed);
   const [search, setSearch] = useState(view.q);
-  const [query, setQuery] = useState({ search: view.q, sort: view.sort, desc: view.desc });
+  const [query, setQuery] = useState({ search: view.q, sort: view.sort, desc: view.desc, range: languageRange(ws, view.lang) });
+  const [lang, setLang] = useState(languageRange(ws, view.lang) ? view.lang : null);
+  const chooseLang = (code: string | null) => { setLang(code); setQuery((q) => ({ ...q, range: languageRange(ws, code) })); update({ lang: code }); };
+  const entryT = ws.entryThresholds(t);
   const [selected, setSelected] = useState<number | null>(view.entry);
   useEffect(() => {
     const h = setTimeout(() => { setQuery((q) => ({ ...q, search })); update({ q: search }); }, 120);
@@ -56,9 +60,10 @@ function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewStat
               {s}{query.sort === s ? (query.desc ? " ↓" : " ↑") : ""}
             </button>
           ))}
-          <span className="text-sm text-zinc-500">p_e at t = {fmtInt(t)}</span>
+          <LanguageFilter ws={ws} lang={lang} onLang={chooseLang} className="rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700" />
+          <span className="text-sm text-zinc-500">p_e at {entryT ? `each language's t (English's t = ${fmtInt(t)})` : `t = ${fmtInt(t)}`}</span>
         </div>
-        <EntriesTable db={ws.entriesDb} query={query} t={t} selected={selected} onSelect={select} hasSource={ws.hasSource} />
+        <EntriesTable db={ws.entriesDb} query={query} t={t} selected={selected} onSelect={select} hasSource={ws.hasSource} entryT={entryT} />
       </section>
       <section aria-label="entry detail">{selected !== null && <EntryDetail ws={ws} id={selected} t={t} seed={seed} remote={view.remote} workspace={view.workspace} />}</section>
     </main>
@@ -72,20 +77,22 @@ function EntryDetail({ ws, id, t, seed, remote, workspace }: { ws: LoadedWorkspa
   const version = useWorkspaceVersion(ws);
   const ids = useMemo(() => [id], [id]);
   const name = useEntryInfo(ws.entriesDb, ids)?.get(id)?.entry;
-  const all = useMemo(() => filterPairs(ws.preview, ws.countsById, t, seed, { keep: "all", entry: id, text: "" }), [ws, version, id, t, seed]);
+  const entryT = ws.entryThresholds(t);
+  const tOfEntry = entryT ? entryT[id] : t;
+  const all = useMemo(() => filterPairs(ws.preview, ws.countsById, t, seed, { keep: "all", entry: id, text: "" }, entryT), [ws, version, id, t, seed, entryT]);
   const pairs = useMemo(() => all.slice(0, SHOWN), [all]);
   if (count === undefined) return <p role="alert">No entry {id} in this workspace.</p>;
   const kept = all.filter((p) => p.kept).length;
   const pairsHref = workspace !== null ? `/pairs${viewQuery({ ...DEFAULT_VIEW, workspace, t, seed, entry: id })}` : null;
   return (
     <div className="space-y-3" data-testid="entry-detail" data-entry-id={id}>
-      <h2 className="text-lg font-semibold" data-testid="entry-detail-name">{name !== undefined ? `“${name}”` : "…"} <span className="text-sm font-normal text-zinc-500">entry {id}</span></h2>
-      <p className="text-sm">count {fmtInt(count)} · p_e at t = {fmtInt(t)}: {entryProbability(count, t).toPrecision(4)} · draw seed {seed}</p>
+      <h2 className="text-lg font-semibold" data-testid="entry-detail-name" dir="auto">{name !== undefined ? `“${name}”` : "…"} <span className="text-sm font-normal text-zinc-500">entry {id}</span></h2>
+      <p className="text-sm">count {fmtInt(count)} · {entryT && `${ws.info.languages![ws.languageOf(id)].lang}, `}p_e at t = {fmtInt(tOfEntry)}: {(tOfEntry === 0 ? 0 : entryProbability(count, tOfEntry)).toPrecision(4)} · draw seed {seed}</p>
       <p className="text-sm text-zinc-500" data-testid="entry-detail-pairs" data-matching={all.length} data-kept={kept}>
         {fmtInt(all.length)} preview pair{all.length === 1 ? "" : "s"} match it{all.length ? `; the balanced draw keeps ${fmtInt(kept)}` : ""} (preview: {fmtInt(ws.preview.length)} pairs sampled from the pool).
         {all.length > SHOWN && <> The first {SHOWN} are below{pairsHref ? <>; <Link href={pairsHref} className="text-sky-700 hover:underline dark:text-sky-400" data-testid="entry-detail-all-pairs">all {fmtInt(all.length)} on Pairs</Link></> : ""}.</>}
       </p>
-      <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={pairs} t={t} seed={seed} images={imageOptions(ws, remote)} context="entry" /></PreviewGate>
+      <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={pairs} t={t} seed={seed} images={imageOptions(ws, remote)} context="entry" worldwide={pairLanguages(ws, t)} /></PreviewGate>
     </div>
   );
 }

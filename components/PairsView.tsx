@@ -14,6 +14,7 @@ import { UrlTNotice } from "./controls/UrlTNotice";
 import { defaultT, effectiveSeed, effectiveT, imageOptions } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
+import { LanguageFilter, languageRange, pairLanguages } from "./languages/LanguageFilter";
 
 const PER_PAGE = 24;
 
@@ -57,8 +58,12 @@ function PairsBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState;
   }, [entryText, ws]);
   const [page, setPage] = useState(view.page);
   const [remote, setRemote] = useState(view.remote);
+  const [lang, setLang] = useState(languageRange(ws, view.lang) ? view.lang : null);
   const version = useWorkspaceVersion(ws);
-  const filtered = useMemo(() => filterPairs(ws.preview, ws.countsById, t, seed, { keep, entry, text }), [ws, version, t, seed, keep, entry, text]);
+  const entryT = ws.entryThresholds(t);
+  const worldwide = useMemo(() => pairLanguages(ws, t), [ws, t]);
+  const filtered = useMemo(() => filterPairs(ws.preview, ws.countsById, t, seed, { keep, entry, text, lang: languageRange(ws, lang) }, entryT),
+    [ws, version, t, seed, keep, entry, text, lang, entryT]);
   const pages = Math.max(1, Math.ceil(filtered.length / PER_PAGE));
   const current = Math.min(page, pages - 1);
   const shown = useMemo(() => filtered.slice(current * PER_PAGE, (current + 1) * PER_PAGE), [filtered, current]);
@@ -70,7 +75,7 @@ function PairsBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState;
       <header className="flex flex-wrap items-baseline gap-3">
         <h1 className="text-xl font-semibold">Pairs</h1>
         <p className="text-sm text-zinc-500" data-testid="pairs-summary">
-          {fmtInt(filtered.length)} of {fmtInt(ws.preview.length)} preview pairs · t = {fmtT(t)} · seed {seed} (the engine&apos;s draw: kept iff murmur3 draw &lt; P(keep))
+          {fmtInt(filtered.length)} of {fmtInt(ws.preview.length)} preview pairs · {worldwide ? `English's t = ${fmtT(t)}, each language at its own t` : `t = ${fmtT(t)}`} · seed {seed} (the engine&apos;s draw: kept iff murmur3 draw &lt; P(keep))
           {!!ws.imageShards && <span data-testid="shard-note"> · images from {fmtInt(ws.imageShards)} in the workspace&apos;s webdataset tar shards</span>}
         </p>
       </header>
@@ -91,13 +96,14 @@ function PairsBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState;
         </label>
         {entry !== null && !entryError && <span className="self-end pb-1 text-zinc-500" data-testid="filter-entry-name">filtering on {entryName !== undefined ? `“${entryName}”` : "…"} (entry {entry})</span>}
         {entryError && <span role="alert" className="self-end pb-1 text-red-700 dark:text-red-400" data-testid="filter-entry-error">{entryError}</span>}
+        <LanguageFilter ws={ws} lang={lang} className={input} onLang={(code) => { setLang(code); setPage(0); set({ lang: code, page: 0 }); }} />
         <label className="flex items-center gap-2">
           <input type="checkbox" checked={remote} data-testid="toggle-remote" onChange={(e) => { setRemote(e.target.checked); set({ remote: e.target.checked }); }} />
           load images from the pool&apos;s http(s) URLs (off: only the workspace&apos;s own images)
         </label>
       </div>
       <Pager current={current} pages={pages} go={go} />
-      <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={shown} t={t} seed={seed} images={imageOptions(ws, remote)} context="grid" /></PreviewGate>
+      <PreviewGate ws={ws}><PairList db={ws.entriesDb} pairs={shown} t={t} seed={seed} images={imageOptions(ws, remote)} context="grid" worldwide={worldwide} /></PreviewGate>
       {filtered.length === 0 && <p className="text-sm text-zinc-500" data-testid="pairs-empty">No preview pair passes these filters.</p>}
       {pages > 1 && <Pager current={current} pages={pages} go={(p) => { go(p); window.scrollTo({ top: 0 }); }} bottom />}
     </main>

@@ -4,9 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
-# Debian packages: Chromium (e2e), Fashion-MNIST (the demo), WordNet 3.0 (metadata-building tests)
+# Debian packages: Chromium (e2e), Fashion-MNIST (the demo), WordNet 3.0 (metadata-building tests), and fonts
+# for the worldwide pages' Chinese, Japanese and Thai (the e2e screenshots show the scripts, not boxes)
 need=()
 command -v chromium >/dev/null || need+=(chromium)
+[ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-zenhei)
+[ -d /usr/share/fonts/opentype/tlwg-loma ] || need+=(fonts-tlwg-loma-otf)
 [ -d /usr/share/datasets/fashion-mnist ] || need+=(dataset-fashion-mnist)
 [ -f /usr/share/wordnet/data.noun ] || need+=(wordnet-base)
 if [ ${#need[@]} -gt 0 ] && command -v apt-get >/dev/null; then

@@ -3,6 +3,7 @@ import { useEffect } from "react";
 import { emit } from "../../lib/browser/events";
 import { fmtInt, fmtNum, fmtP, fmtPct } from "../../lib/browser/format";
 import type { LoadedWorkspace } from "../../lib/browser/workspace";
+import type { CountDistribution } from "../../lib/curation/distribution";
 import type { ExpectedAtT } from "./useExpectedSize";
 
 function Stat({ id, label, value, text, note }: { id: string; label: string; value: number | string; text: string; note?: string }) {
@@ -20,15 +21,16 @@ function Stat({ id, label, value, text, note }: { id: string; label: string; val
  * follow one convention: MetaCLIP's p is a fraction, as the paper writes it; every other share is a
  * percentage, written with "%".
  */
-export function Figures({ ws, t, expected }: { ws: LoadedWorkspace; t: number; expected: ExpectedAtT }) {
-  const f = ws.dist.figuresAt(t);
+export function Figures({ ws, dist = ws.dist, t, expected, label }: { ws: LoadedWorkspace; dist?: CountDistribution; t: number; expected: ExpectedAtT; label?: string }) {
+  const f = dist.figuresAt(t);
 
   useEffect(() => {
     emit({ type: "figures", t, headEntries: f.headEntries, headShare: f.headShare, tailShare: f.tailShare });
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ws, t]);
+  }, [ws, dist, t]);
 
-  const curvePoint = ws.sizeCurve.filter((p) => p.t <= t).at(-1);
+  // the size curve is over the workspace's t (English's in a worldwide one): shown only for every entry
+  const curvePoint = dist === ws.dist ? ws.sizeCurve.filter((p) => p.t <= t).at(-1) : undefined;
   let expectedText = "…", expectedNote = "computing…", expectedValue: number | string = "";
   if (expected.status === "none") { expectedText = "—"; expectedNote = "open matches.parquet to compute it"; }
   else if (expected.status === "error") { expectedText = "—"; expectedNote = expected.message; }
@@ -43,14 +45,14 @@ export function Figures({ ws, t, expected }: { ws: LoadedWorkspace; t: number; e
   }
   const sampled = ws.matches.state === "ready" && ws.matches.sampled;
   return (
-    <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6" aria-live="polite">
-      <Stat id="stat-head-entries" label="head entries (count > t)" value={f.headEntries} text={fmtInt(f.headEntries)} note={`of ${fmtInt(ws.dist.entries)} entries`} />
+    <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6" aria-live="polite" aria-label={label} data-label={label}>
+      <Stat id="stat-head-entries" label="head entries (count > t)" value={f.headEntries} text={fmtInt(f.headEntries)} note={`of ${fmtInt(dist.entries)} entries${label ? ` (${label})` : ""}`} />
       <Stat id="stat-head-share" label="head share of matches (%)" value={f.headShare} text={fmtPct(f.headShare, 3)} note="matches in entries with count > t" />
       <Stat id="stat-tail-share" label="tail share p = t_to_p(t)" value={f.tailShare} text={fmtP(f.tailShare)}
         note="a fraction, as in the paper: the share of matches in entries with count < t" />
-      <Stat id="stat-zero-entries" label="zero-count entries" value={ws.dist.zeroEntries} text={fmtInt(ws.dist.zeroEntries)} />
+      <Stat id="stat-zero-entries" label="zero-count entries" value={dist.zeroEntries} text={fmtInt(dist.zeroEntries)} />
       <Stat id="stat-capped-matches" label="matches kept, Σ min(count, t)" value={f.cappedMatches} text={fmtInt(f.cappedMatches)}
-        note={`of ${fmtInt(ws.dist.total)} matches: ${fmtPct(ws.dist.total ? f.cappedMatches / ws.dist.total : 0)}`} />
+        note={`of ${fmtInt(dist.total)} matches: ${fmtPct(dist.total ? f.cappedMatches / dist.total : 0)}`} />
       <Stat id="stat-expected-size" label={sampled ? "expected curated size (sample, scaled)" : "expected curated size (exact)"} value={expectedValue} text={expectedText} note={expectedNote} />
     </dl>
   );

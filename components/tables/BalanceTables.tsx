@@ -5,6 +5,7 @@ import { emit } from "../../lib/browser/events";
 import { fmtInt, fmtPctSmall } from "../../lib/browser/format";
 import { bandTableSql, PAPER_BANDS, scaledBands, sourceTableSql } from "../../lib/browser/sql";
 import type { LoadedWorkspace } from "../../lib/browser/workspace";
+import type { CountDistribution } from "../../lib/curation/distribution";
 
 interface BandRow { band: number; entries: number; before: number; after: number }
 interface SourceRow { source: string; entries: number; zero: number; before: number; after: number }
@@ -17,19 +18,19 @@ const paperLabel = (paper: number[]) => {
 };
 
 /** Before/after balancing by count band (MetaCLIP Table 13, scaled to this pool) and by metadata source. */
-export function BalanceTables({ ws, t }: { ws: LoadedWorkspace; t: number }) {
+export function BalanceTables({ ws, t, dist = ws.dist, range = null }: { ws: LoadedWorkspace; t: number; dist?: CountDistribution; range?: { offset: number; entries: number } | null }) {
   const [bands, setBands] = useState<BandRow[]>([]);
   const [sources, setSources] = useState<SourceRow[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const groups = scaledBands(ws.dist.total);
+  const groups = scaledBands(dist.total);
   const edges = groups.map((g) => g.lower);
   const merged = groups.filter((g) => g.paper.length > 1);
   useEffect(() => {
     let live = true;
     void (async () => {
       const conn = await ws.entriesDb;
-      const b = await rows<BandRow>(conn, bandTableSql(edges, t));
-      const s = ws.hasSource ? await rows<SourceRow>(conn, sourceTableSql(t)) : [];
+      const b = await rows<BandRow>(conn, bandTableSql(edges, t, range));
+      const s = ws.hasSource ? await rows<SourceRow>(conn, sourceTableSql(t, range)) : [];
       if (!live) return;
       setBands(b);
       setSources(s);
@@ -38,15 +39,15 @@ export function BalanceTables({ ws, t }: { ws: LoadedWorkspace; t: number }) {
     })().catch((e: Error) => live && setError(e.message));
     return () => { live = false; };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ws, t]);
-  const total = ws.dist.total || 1;
-  const capped = ws.dist.figuresAt(t).cappedMatches || 1;
+  }, [ws, t, range]);
+  const total = dist.total || 1;
+  const capped = dist.figuresAt(t).cappedMatches || 1;
   const th = "px-2 py-1 text-left font-medium", td = "px-2 py-1 tabular-nums";
   if (error) return <p role="alert" className="text-sm text-red-700 dark:text-red-400">The band and source tables need DuckDB: {error}</p>;
   return (
     <div className="grid gap-6 lg:grid-cols-2">
       <table className="self-start text-sm" data-testid="band-table">
-        <caption className="mb-1 text-left text-sm font-medium">By count band (MetaCLIP Table 13, scaled to {fmtInt(ws.dist.total)} matches)</caption>
+        <caption className="mb-1 text-left text-sm font-medium">By count band (MetaCLIP Table 13, scaled to {fmtInt(dist.total)} matches)</caption>
         <thead><tr className="border-b border-zinc-200 dark:border-zinc-800"><th className={th}>paper band</th><th className={th}>here</th><th className={th}>entries</th><th className={th}>matches before (% of all)</th><th className={th}>after, Σ min(c, t) (% of kept)</th></tr></thead>
         <tbody>
           {groups.map((g, i) => ({ g, i, b: bands.find((x) => x.band === i) ?? { band: i, entries: 0, before: 0, after: 0 } })).map(({ g, i, b }) => (

@@ -7,6 +7,9 @@ import { fmtInt } from "../../lib/browser/format";
 import { entriesByIdSql, entryOrderSql, entryPageSql, type EntryQuery } from "../../lib/browser/sql";
 import { entryProbability } from "../../lib/curation/threshold";
 
+/** p_e at the entry's t (0: its language keeps none). */
+const pE = (count: number, t: number) => (t === 0 ? 0 : entryProbability(count, t));
+
 export interface EntryRow { entry_id: number; entry: string; count: number; source: string | null }
 
 const ROW = 30, PAGE = 200, HEIGHT = 560;
@@ -14,8 +17,10 @@ const ROW = 30, PAGE = 200, HEIGHT = 560;
 const DEEP_PAGE = 10;
 
 /** All entries, filtered and sorted in DuckDB, drawn as a virtual list (only the visible rows exist). */
-export function EntriesTable({ db, query, t, selected, onSelect, hasSource }: { db: Promise<AsyncDuckDBConnection>; query: EntryQuery; t: number; selected: number | null; onSelect: (id: number) => void; hasSource: boolean }) {
-  const qkey = `${query.search}|${query.sort}|${query.desc}`;
+export function EntriesTable({ db, query, t, selected, onSelect, hasSource, entryT = null }: { db: Promise<AsyncDuckDBConnection>; query: EntryQuery; t: number; selected: number | null; onSelect: (id: number) => void; hasSource: boolean;
+  /** A worldwide workspace's t per entry (its language's). */
+  entryT?: ArrayLike<number> | null }) {
+  const qkey = `${query.search}|${query.sort}|${query.desc}|${query.range ? `${query.range.offset}+${query.range.entries}` : ""}`;
   const [total, setTotal] = useState<{ key: string; n: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pages, setPages] = useState<Map<number, EntryRow[]>>(new Map());
@@ -107,9 +112,9 @@ export function EntriesTable({ db, query, t, selected, onSelect, hasSource }: { 
               className={`grid grid-cols-[5rem_1fr_7rem_6rem_7rem] items-center px-2 text-left text-sm tabular-nums focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${row?.entry_id === selected ? "bg-sky-100 font-medium text-sky-950 dark:bg-sky-700 dark:text-white" : "hover:bg-zinc-100 dark:hover:bg-zinc-900"}`}>
               {row ? (<>
                 <span className={row.entry_id === selected ? "" : "text-zinc-500"}>{row.entry_id}</span>
-                <span className="truncate" data-testid="entry-name">{row.entry}</span>
+                <span className="truncate" data-testid="entry-name" dir="auto">{row.entry}</span>
                 <span className="text-right">{fmtInt(row.count)}</span>
-                <span className="text-right">{entryProbability(row.count, t).toPrecision(3)}</span>
+                <span className="text-right">{pE(row.count, entryT ? entryT[row.entry_id] : t).toPrecision(3)}</span>
                 <span className={`truncate pl-3 text-xs ${row.entry_id === selected ? "" : "text-zinc-500"}`}>{row.source ?? ""}</span>
               </>) : <span className="col-span-5 text-xs text-zinc-400">loading…</span>}
             </button>

@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { serve } from "../../bin/serve";
 import { openDuckDB, queryRows, sqlString } from "../../lib/pool/duckdb";
-import { BROKEN, E2E_DATA, FIXTURE, JOB_GATE, LOWERCASE, REPO, WEBDATASET } from "./workspaces";
+import { BROKEN, E2E_DATA, FIXTURE, JOB_GATE, LOWERCASE, REPO, WEBDATASET, WORLDWIDE } from "./workspaces";
 
 const port = Number(process.argv[2] ?? 3210);
 rmSync(E2E_DATA, { recursive: true, force: true });
@@ -16,6 +16,8 @@ const r = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"),
 if (r.status !== 0) throw new Error("could not build the fixture workspace");
 const wds = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "demo", "--out", path.join(E2E_DATA, WEBDATASET), "--rows", "1500", "--webdataset"], { stdio: "inherit" });
 if (wds.status !== 0) throw new Error("could not build the webdataset fixture workspace");
+const worldwide = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "demo", "--worldwide", "--out", path.join(E2E_DATA, WORLDWIDE), "--rows", "3000"], { stdio: "inherit" });
+if (worldwide.status !== 0) throw new Error("could not build the worldwide fixture workspace");
 // a short lower-case list over the same pool: the case-sensitivity note
 writeFileSync(path.join(E2E_DATA, "lowercase-list.json"), JSON.stringify(["jumper", "tee", "kicks"]));
 const lower = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "curate", "--metadata", path.join(E2E_DATA, "lowercase-list.json"), "--pool", path.join(fixture, "source", "pool.parquet"), "--out", path.join(E2E_DATA, LOWERCASE), "--t", "50", "--progress", "none"], { stdio: "inherit" });

@@ -10,6 +10,8 @@ export const BROKEN = "broken";
 export const LOWERCASE = "lowercase";
 /** the demo with its images in webdataset tar shards, pool URLs on a host that is never contacted */
 export const WEBDATASET = "fixture-wds";
+/** the worldwide demo (metacurate demo --worldwide): captions in seven languages, one metadata list per language */
+export const WORLDWIDE = "fixture-worldwide";
 /** the fixture's training experiment (metacurate demo --experiment): the runs /evals shows */
 export const EXPERIMENT = "fixture-experiment";
 /**

@@ -1,5 +1,7 @@
 /** The keep decision for preview pairs: the engine's draw and keep probability, so the page agrees with `balance`. */
 import { keepProbability } from "../curation/balance";
+import { keepProbabilityByEntry } from "../curation/worldwideBalance";
+import type { IdRange } from "./sql";
 import { draw } from "../curation/draw";
 import type { PreviewPair } from "./workspace";
 
@@ -9,8 +11,9 @@ export interface JudgedPair extends PreviewPair {
   kept: boolean;
 }
 
-export function judgePair(pair: PreviewPair, counts: ArrayLike<number>, t: number, seed: number): JudgedPair {
-  const pKeep = keepProbability(pair.entryIds, 0, pair.entryIds.length, counts, t);
+/** `entryT`: a worldwide workspace's t per entry (its language's), which replaces t. */
+export function judgePair(pair: PreviewPair, counts: ArrayLike<number>, t: number, seed: number, entryT: ArrayLike<number> | null = null): JudgedPair {
+  const pKeep = entryT ? keepProbabilityByEntry(pair.entryIds, 0, pair.entryIds.length, counts, entryT) : keepProbability(pair.entryIds, 0, pair.entryIds.length, counts, t);
   const u = draw(seed, pair.uid);
   return { ...pair, pKeep, u, kept: u < pKeep };
 }
@@ -19,15 +22,18 @@ export interface PairFilter {
   keep: "all" | "kept" | "dropped";
   entry: number | null;
   text: string;
+  /** A worldwide workspace's language: pairs whose entries are in its range of ids. */
+  lang?: IdRange | null;
 }
 
-export function filterPairs(pairs: readonly PreviewPair[], counts: ArrayLike<number>, t: number, seed: number, f: PairFilter): JudgedPair[] {
+export function filterPairs(pairs: readonly PreviewPair[], counts: ArrayLike<number>, t: number, seed: number, f: PairFilter, entryT: ArrayLike<number> | null = null): JudgedPair[] {
   const needle = f.text.toLowerCase();
   const out: JudgedPair[] = [];
   for (const p of pairs) {
     if (f.entry !== null && !p.entryIds.includes(f.entry)) continue;
     if (needle && !p.text.toLowerCase().includes(needle)) continue;
-    const j = judgePair(p, counts, t, seed);
+    if (f.lang && !(p.entryIds[0] >= f.lang.offset && p.entryIds[0] < f.lang.offset + f.lang.entries)) continue;
+    const j = judgePair(p, counts, t, seed, entryT);
     if (f.keep === "kept" && !j.kept) continue;
     if (f.keep === "dropped" && j.kept) continue;
     out.push(j);

@@ -42,18 +42,25 @@ export function scaledBands(totalMatches: number): ScaledBand[] {
   return out;
 }
 
+/** A worldwide workspace's language: its entries are the ids [offset, offset + entries). */
+export interface IdRange { offset: number; entries: number }
+
+function inRange(range: IdRange | null | undefined, where = "WHERE"): string {
+  return range ? `${where} entry_id >= ${Math.floor(range.offset)} AND entry_id < ${Math.floor(range.offset + range.entries)}` : "";
+}
+
 /** Per count band: entries, matches before balancing, and Σ min(count, t) after. `lower` ascending from 0. */
-export function bandTableSql(lower: readonly number[], t: number): string {
+export function bandTableSql(lower: readonly number[], t: number, range?: IdRange | null): string {
   const cases = lower.map((lo, i) => `WHEN count >= ${lo}${i + 1 < lower.length ? ` AND count < ${lower[i + 1]}` : ""} THEN ${i}`).join(" ");
   return `SELECT band::INTEGER AS band, count(*)::INTEGER AS entries, sum(count)::DOUBLE AS before, sum(least(count, ${Number(t)}))::DOUBLE AS after
-    FROM (SELECT CASE ${cases} END AS band, count FROM entries) GROUP BY band ORDER BY band`;
+    FROM (SELECT CASE ${cases} END AS band, count FROM entries ${inRange(range)}) GROUP BY band ORDER BY band`;
 }
 
 /** Per metadata source: entries, zero-count entries, matches before, Σ min(count, t) after. */
-export function sourceTableSql(t: number): string {
+export function sourceTableSql(t: number, range?: IdRange | null): string {
   return `SELECT coalesce(source, '(none)') AS source, count(*)::INTEGER AS entries, count(*) FILTER (WHERE count = 0)::INTEGER AS zero,
     sum(count)::DOUBLE AS before, sum(least(count, ${Number(t)}))::DOUBLE AS after
-    FROM entries GROUP BY ALL ORDER BY before DESC, source`;
+    FROM entries ${inRange(range)} GROUP BY ALL ORDER BY before DESC, source`;
 }
 
 export type EntrySort = "count" | "entry" | "entry_id";
@@ -62,11 +69,14 @@ export interface EntryQuery {
   search: string;
   sort: EntrySort;
   desc: boolean;
+  /** A worldwide workspace's language filter: its range of ids. */
+  range?: IdRange | null;
 }
 
-/** Case-insensitive literal substring (no wildcards). */
-function entryFilter(search: string): string {
-  return search ? `WHERE contains(entry_lower, lower(${sqlString(search)}))` : "";
+/** Case-insensitive literal substring (no wildcards), within a language's ids when given. */
+function entryFilter(search: string, range?: IdRange | null): string {
+  const conditions = [search ? `contains(entry_lower, lower(${sqlString(search)}))` : "", inRange(range, "")].filter(Boolean);
+  return conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
 }
 
 function entryOrder(q: EntryQuery): string {
@@ -76,13 +86,13 @@ function entryOrder(q: EntryQuery): string {
 
 /** One window of the (filtered, sorted) entries table; `total` on every row is the number of matching entries. */
 export function entryPageSql(q: EntryQuery, offset: number, limit: number): string {
-  return `SELECT entry_id, entry, count::DOUBLE AS count, source, (count(*) OVER ())::INTEGER AS total FROM entries ${entryFilter(q.search)}
+  return `SELECT entry_id, entry, count::DOUBLE AS count, source, (count(*) OVER ())::INTEGER AS total FROM entries ${entryFilter(q.search, q.range)}
     ORDER BY ${entryOrder(q)} LIMIT ${Math.max(0, Math.floor(limit))} OFFSET ${Math.max(0, Math.floor(offset))}`;
 }
 
 /** Every matching entry id in display order: fetched once per search/sort, so any window is a lookup by id. */
 export function entryOrderSql(q: EntryQuery): string {
-  return `SELECT entry_id FROM entries ${entryFilter(q.search)} ORDER BY ${entryOrder(q)}`;
+  return `SELECT entry_id FROM entries ${entryFilter(q.search, q.range)} ORDER BY ${entryOrder(q)}`;
 }
 
 export function entriesByIdSql(ids: readonly number[]): string {

@@ -18,13 +18,15 @@ export interface ViewState {
   text: string;
   page: number;
   remote: boolean;
+  /** A worldwide workspace's language filter (its code), on /entries and /pairs. */
+  lang: string | null;
 }
 
 /** The longest search or filter text kept (in the box and the URL): longer ones made 20 kB URLs (HTTP 431 on reload). */
 export const MAX_SEARCH_CHARS = 200;
 
 export const DEFAULT_VIEW: ViewState = {
-  workspace: null, t: null, tRejected: null, seed: null, overlays: true, q: "", sort: "count", desc: true, entry: null, keep: "all", text: "", page: 0, remote: false,
+  workspace: null, t: null, tRejected: null, seed: null, overlays: true, q: "", sort: "count", desc: true, entry: null, keep: "all", text: "", page: 0, remote: false, lang: null,
 };
 
 const int = (s: string | null, min: number, max: number): number | null => {
@@ -52,6 +54,7 @@ export function parseView(params: URLSearchParams): ViewState {
     text: (params.get("text") ?? "").slice(0, MAX_SEARCH_CHARS),
     page: int(params.get("page"), 0, 1e9) ?? 0,
     remote: params.get("remote") === "1",
+    lang: /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/.test(params.get("lang") ?? "") ? params.get("lang") : null,
   };
 }
 
@@ -71,6 +74,7 @@ export function viewQuery(v: ViewState): string {
   if (v.text) p.set("text", v.text);
   if (v.page) p.set("page", String(v.page));
   if (v.remote) p.set("remote", "1");
+  if (v.lang) p.set("lang", v.lang);
   const s = p.toString();
   return s ? `?${s}` : "";
 }

@@ -5,7 +5,7 @@
  */
 import type { AsyncDuckDBConnection } from "@duckdb/duckdb-wasm";
 import { CountDistribution } from "../curation/distribution";
-import { WorldwideThresholds, type LanguageRange } from "../curation/worldwideBalance";
+import { languageOfId, WorldwideThresholds, type LanguageRange } from "../curation/worldwideBalance";
 import { getEngine } from "./duckdb";
 import { emit } from "./events";
 import { createEntriesSql } from "./sql";
@@ -128,6 +128,20 @@ export class LoadedWorkspace {
       this.languageDists.set(i, d);
     }
     return d;
+  }
+
+  private lastEntryT: { t: number; values: Float64Array } | null = null;
+
+  /** A worldwide workspace's t per entry at English's t (each its language's), or null: one t for all. */
+  entryThresholds(t: number): Float64Array | null {
+    if (!this.worldwide || !(t >= 1)) return null;
+    if (this.lastEntryT?.t !== t) this.lastEntryT = { t, values: this.worldwide.entryThresholds(t, this.countsById.length) };
+    return this.lastEntryT.values;
+  }
+
+  /** The language (index) of entry `id` in a worldwide workspace, else -1. */
+  languageOf(id: number): number {
+    return this.worldwide ? languageOfId(this.worldwide.ranges, id) : -1;
   }
 
   /** The distribution t is read on: English's in a worldwide workspace (its t is English's), else every entry's. */

@@ -1,17 +1,18 @@
 /**
  * The worldwide demo's captions: alt-text-like captions for Fashion-MNIST images in English, German,
- * Spanish, Chinese, Japanese and Thai (class names and templates written for the demo), each language
+ * Spanish, Chinese, Japanese, Thai and Arabic (class names and templates written for the demo; Arabic is
+ * written right to left), each language
  * with its own share of the pool, and each language's metadata list (MetaCLIP 2's layout). Chinese,
  * Japanese and Thai captions are written without spaces, as the web writes them, so their entries
  * match as substrings (MetaCLIP 2's padding rule) and a Latin-script list would miss them.
  */
 import { makeCaption, SURFACE_FORMS, type Rng } from "./captions";
 
-export const DEMO_LANGUAGES = ["en", "de", "es", "zh", "ja", "th"] as const;
+export const DEMO_LANGUAGES = ["en", "de", "es", "zh", "ja", "th", "ar"] as const;
 export type DemoLanguage = (typeof DEMO_LANGUAGES)[number];
 
 /** Each language's share of the demo pool: English the largest, as on the web, then a long tail of languages. */
-export const LANGUAGE_SHARES: Record<DemoLanguage, number> = { en: 0.4, de: 0.15, es: 0.15, zh: 0.12, ja: 0.1, th: 0.08 };
+export const LANGUAGE_SHARES: Record<DemoLanguage, number> = { en: 0.38, de: 0.14, es: 0.14, zh: 0.12, ja: 0.1, th: 0.07, ar: 0.05 };
 
 /** Five surface forms per class (Fashion-MNIST's order), the first the class's name in prompts. */
 export const FORMS: Record<Exclude<DemoLanguage, "en">, string[][]> = {
@@ -50,6 +51,13 @@ export const FORMS: Record<Exclude<DemoLanguage, "en">, string[][]> = {
     ["เสื้อเชิ้ต", "เสื้อเบลาส์", "เชิ้ตลายสก๊อต", "เชิ้ตขาว", "เสื้อทำงาน"], ["รองเท้าผ้าใบ", "รองเท้าวิ่ง", "รองเท้ากีฬา", "ผ้าใบ", "สนีกเกอร์"],
     ["กระเป๋า", "กระเป๋าถือ", "เป้", "กระเป๋าสะพาย", "กระเป๋าผ้า"], ["รองเท้าบูท", "บูท", "บูทสั้น", "ชูก้าบูท", "บูทหนัง"],
   ],
+  ar: [
+    ["تي شيرت", "تيشيرت", "قميص قطني", "بلوزة قصيرة", "قميص رياضي"], ["بنطلون", "بنطال", "جينز", "سروال", "بنطلون قماش"],
+    ["بلوفر", "كنزة", "سترة صوف", "هودي", "كارديجان"], ["فستان", "فستان صيفي", "فستان سهرة", "فستان طويل", "عباءة"],
+    ["معطف", "جاكيت", "سترة", "بليزر", "معطف شتوي"], ["صندل", "صنادل", "شبشب", "نعال", "صندل جلد"],
+    ["قميص", "بلوزة", "قميص رسمي", "قميص كاروهات", "قميص أبيض"], ["حذاء رياضي", "سنيكرز", "حذاء جري", "كوتشي", "حذاء رياضة"],
+    ["حقيبة", "حقيبة يد", "شنطة", "حقيبة ظهر", "محفظة"], ["بوت", "جزمة", "حذاء برقبة", "بوت قصير", "بوت جلد"],
+  ],
 };
 
 /** Words the templates use (colours, adjectives): also in each language's list, so some entries are heads shared by every class. */
@@ -59,6 +67,7 @@ const WORDS: Record<Exclude<DemoLanguage, "en">, { adj: string[]; color: string[
   zh: { adj: ["新款", "经典", "舒适", "便宜", "时尚", "保暖"], color: ["黑色", "白色", "红色", "蓝色", "绿色", "灰色"] },
   ja: { adj: ["新作", "定番", "快適", "格安", "おしゃれ", "暖かい"], color: ["黒", "白", "赤", "青", "緑", "グレー"] },
   th: { adj: ["ใหม่", "คลาสสิก", "ใส่สบาย", "ราคาถูก", "แฟชั่น", "อบอุ่น"], color: ["สีดำ", "สีขาว", "สีแดง", "สีฟ้า", "สีเขียว", "สีเทา"] },
+  ar: { adj: ["جديد", "كلاسيكي", "مريح", "رخيص", "أنيق", "دافئ"], color: ["أسود", "أبيض", "أحمر", "أزرق", "أخضر", "رمادي"] },
 };
 
 type Template = (x: string, adj: string, color: string, n: number) => string;
@@ -68,6 +77,7 @@ const TEMPLATES: Record<Exclude<DemoLanguage, "en">, Template[]> = {
   zh: [(x) => `${x}的照片`, (x) => x, (x, a) => `${a}${x}`, (x, _a, c) => `${c}${x}特价`, (x, a) => `${a}女款${x}包邮`, (x, _a, _c, n) => `${x}尺码${36 + (n % 8)}`, (x, a, c) => `【${a}】${c}${x}，正品`],
   ja: [(x) => `${x}の写真`, (x) => x, (x, a) => `${a}の${x}`, (x, _a, c) => `${c}の${x}セール`, (x, a) => `${a}${x}送料無料`, (x, _a, _c, n) => `${x}サイズ${36 + (n % 8)}`, (x, a) => `【${a}】レディース${x}`],
   th: [(x) => `รูป${x}`, (x) => x, (x, a) => `${x}${a}`, (x, _a, c) => `${x}${c}ลดราคา`, (x, a) => `${x}${a}ส่งฟรี`, (x, _a, _c, n) => `${x}ไซส์${36 + (n % 8)}`, (x, a, c) => `${x}${c}${a}`],
+  ar: [(x) => `صورة ${x}`, (x) => x, (x, a) => `${x} ${a}`, (x, _a, c) => `${x} ${c} تخفيضات`, (x, a) => `اشتري ${x} ${a} اون لاين`, (x, _a, _c, n) => `${x} مقاس ${36 + (n % 8)}`, (x) => `${x} نسائي شحن مجاني`],
 };
 
 const NOISE: Record<Exclude<DemoLanguage, "en">, string[]> = {
@@ -76,6 +86,7 @@ const NOISE: Record<Exclude<DemoLanguage, "en">, string[]> = {
   zh: ["新品上市", "点击查看", "本周特惠", "无标题", "夏季新品", "全场包邮"],
   ja: ["新着アイテム", "こちらをクリック", "今週のセール", "無題", "夏のコレクション", "送料無料"],
   th: ["สินค้าใหม่", "คลิกที่นี่", "โปรโมชั่นประจำสัปดาห์", "ไม่มีชื่อ", "คอลเลกชันฤดูร้อน", "ส่งฟรีทั่วประเทศ"],
+  ar: ["وصل حديثا", "اضغط هنا", "عرض الأسبوع", "بدون عنوان", "مجموعة الصيف", "شحن مجاني"],
 };
 
 const FORM_WEIGHTS = [0.3, 0.25, 0.2, 0.15, 0.1];

@@ -1,0 +1,98 @@
+// The worldwide demo on the dashboard (MetaCLIP 2): the language table's numbers equal `metacurate stats
+// --json`'s languages at English's t, tuning English's t moves every language's t, the language selector
+// shows one language at its own t, and /entries and /pairs filter by language and render every script
+// (CJK, Thai, Arabic written right to left).
+import { expect, test, type Page } from "@playwright/test";
+import { clearEvents, engineStats, waitEvent } from "./support/app";
+import { WORLDWIDE } from "./support/workspaces";
+
+interface EngineLanguage { lang: string; t: number | null; rows: number; rows_matched: number; entries: number; matches: number; expected_size: number }
+
+async function tableRows(page: Page) {
+  const rows = page.getByTestId("language-row");
+  const n = await rows.count();
+  const out: { lang: string; t: string; rows: string; matched: string; expected: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = rows.nth(i);
+    const v = async (id: string) => (await r.getByTestId(id).getAttribute("data-value")) ?? "";
+    out.push({ lang: (await r.getAttribute("data-lang")) ?? "", t: await v("lang-t"), rows: await v("lang-rows"), matched: await v("lang-rows-matched"), expected: await v("lang-expected") });
+  }
+  return out;
+}
+
+async function expectTableEqualsEngine(page: Page, tEn: number) {
+  const engine = engineStats(WORLDWIDE, "--t", String(tEn)).languages as EngineLanguage[];
+  // the expected sizes come from the matches worker: wait until every cell has one
+  await expect(page.getByTestId("lang-expected").filter({ hasText: "…" })).toHaveCount(0);
+  const shown = await tableRows(page);
+  expect(shown.map((r) => r.lang)).toEqual(engine.map((l) => l.lang));
+  for (const [i, l] of engine.entries()) {
+    expect({ lang: shown[i].lang, t: shown[i].t, rows: Number(shown[i].rows), matched: Number(shown[i].matched) },
+      `${l.lang} at English's t = ${tEn}`).toEqual({ lang: l.lang, t: l.t === null ? "" : String(l.t), rows: l.rows, matched: l.rows_matched });
+    expect(Number(shown[i].expected), `${l.lang}'s expected size`).toBe(l.expected_size);
+  }
+  return engine;
+}
+
+test("worldwide /distribution: the language table equals stats --json; English's t moves every language's t; the selector shows one language", async ({ page }) => {
+  const manifestT = engineStats(WORLDWIDE, "--p", "0.06").at_t.t as number;
+  await page.goto(`/distribution?workspace=${WORLDWIDE}`);
+  await expect(page.getByTestId("worldwide-note")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId("input-t")).toHaveValue(String(manifestT));
+  const first = await expectTableEqualsEngine(page, manifestT);
+  await waitEvent(page, "tables", { t: manifestT }); // the band table, from DuckDB-WASM, before the screenshot
+  await page.screenshot({ path: ".tmp/e2e-results/worldwide-distribution.png", fullPage: true });
+
+  // a larger English t: the engine's languages at it, and some language's t moved with it
+  const larger = manifestT * 4;
+  await page.getByTestId("input-t").fill(String(larger));
+  await page.getByTestId("input-t").press("Enter");
+  await expect(page.getByTestId("language-row").filter({ has: page.locator(`[data-testid=lang-t][data-value="${larger}"]`) })).toHaveCount(1);
+  const second = await expectTableEqualsEngine(page, larger);
+  expect(second.filter((l, i) => l.lang !== "en" && l.t !== first[i].t).length, "other languages' t follow English's").toBeGreaterThan(0);
+
+  // the selector: Chinese's figures at its own t, and its head entries as the table says
+  const zh = second.find((l) => l.lang === "zh")!;
+  await clearEvents(page);
+  await page.getByTestId("language-select").selectOption({ label: "zh" });
+  await expect(page.locator(`dl[data-label="zh at t = ${zh.t}"]`)).toBeVisible();
+  const zhRow = page.locator('[data-testid=language-row][data-lang="zh"]');
+  await expect(zhRow).toHaveAttribute("aria-selected", "true");
+  expect(await page.getByTestId("stat-head-entries").getAttribute("data-value")).toBe(await zhRow.getByTestId("lang-head").getAttribute("data-value"));
+  expect(Number(await page.getByTestId("stat-expected-size").getAttribute("data-value"))).toBe(zh.expected_size);
+  await waitEvent(page, "tables", { t: zh.t });
+  // the band table counts Chinese's entries only: its bands add up to Chinese's list
+  const bandEntries = await page.getByTestId("band-row").evaluateAll((rows) => rows.map((r) => Number(r.children[2].textContent!.replaceAll(",", ""))));
+  expect(bandEntries.reduce((a, b) => a + b, 0)).toBe(zh.entries);
+  await page.screenshot({ path: ".tmp/e2e-results/worldwide-distribution-zh.png", fullPage: true });
+});
+
+test("worldwide /entries and /pairs filter by language and render CJK, Thai and right-to-left Arabic", async ({ page }) => {
+  const languages = engineStats(WORLDWIDE, "--p", "0.06").languages as EngineLanguage[];
+  // the entries of Thai only: every row's id in Thai's range, the names in Thai script
+  await page.goto(`/entries?workspace=${WORLDWIDE}&lang=th`);
+  const th = languages.find((l) => l.lang === "th")!;
+  await expect(page.getByTestId("entries-total")).toContainText(`${th.entries}`, { timeout: 60_000 });
+  const names = await page.getByTestId("entry-name").allTextContents();
+  expect(names.length).toBeGreaterThan(5);
+  for (const name of names) expect(name, "a Thai entry").toMatch(/[\u0E00-\u0E7F]/);
+
+  // the pairs of Chinese only, then of Arabic, each caption in its own script, Arabic's read right to left
+  await page.goto(`/pairs?workspace=${WORLDWIDE}&lang=zh`);
+  await expect(page.getByTestId("pair").first()).toBeVisible({ timeout: 60_000 });
+  const zhLangs = await page.getByTestId("pair").evaluateAll((els) => els.map((e) => e.getAttribute("data-lang")));
+  expect(new Set(zhLangs)).toEqual(new Set(["zh"]));
+  await expect(page.getByTestId("pair-caption").first()).toHaveText(/[\u4E00-\u9FFF]/);
+  await expect(page.locator("mark").first()).toBeVisible(); // a CJK entry highlighted inside unspaced text
+  await page.screenshot({ path: ".tmp/e2e-results/worldwide-pairs-zh.png", fullPage: true });
+  await page.getByTestId("filter-lang").selectOption("ar");
+  await expect(page.getByTestId("pair").first()).toHaveAttribute("data-lang", "ar");
+  const caption = page.getByTestId("pair-caption").first();
+  await expect(caption).toHaveText(/[\u0600-\u06FF]/);
+  expect(await caption.evaluate((el) => getComputedStyle(el).direction), "an Arabic caption runs right to left").toBe("rtl");
+  await page.screenshot({ path: ".tmp/e2e-results/worldwide-pairs-ar.png", fullPage: true });
+  await page.getByTestId("filter-lang").selectOption("th");
+  await expect(page.getByTestId("pair").first()).toHaveAttribute("data-lang", "th");
+  await expect(page.getByTestId("pair-caption").first()).toHaveText(/[\u0E00-\u0E7F]/);
+  await page.screenshot({ path: ".tmp/e2e-results/worldwide-pairs-th.png", fullPage: true });
+});
