@@ -47,6 +47,11 @@ test("SQL builders and figures agree with the engine's stats, curated set and co
     assert.equal(dist.zeroEntries, e.zero_count_entries);
     // bands and sources partition the entries and sum to the same before/after totals
     const bands = await queryRows(con, bandTableSql(scaledBands(dist.total).map((b) => b.lower), tv));
+    // a worldwide language's range of ids: the bands over those entries alone
+    const half = { offset: 0, entries: Math.floor(countsById.length / 2) };
+    const inHalf = await queryRows(con, bandTableSql(scaledBands(dist.total).map((b) => b.lower), tv, half));
+    assert.equal(inHalf.reduce((n, b) => n + Number(b.entries), 0), half.entries, "the range's entries, every one in a band");
+    assert.equal(inHalf.reduce((n, b) => n + Number(b.before), 0), countsById.slice(0, half.entries).reduce((a, b) => a + b, 0));
     assert.equal(bands.reduce((a, b) => a + Number(b.entries), 0), engineCounts.length);
     assert.equal(bands.reduce((a, b) => a + Number(b.before), 0), dist.total);
     assert.equal(bands.reduce((a, b) => a + Number(b.after), 0), f.cappedMatches);

@@ -27,3 +27,16 @@ test("spans cover the matched entries in the original caption, overlapping match
 test("no span for an entry that only appears inside a word", () => {
   assert.deepEqual(matchSpans("doghouse hotdog", [{ id: 0, entry: "dog" }]), []);
 });
+
+test("worldwide spans: MetaCLIP 2's padding finds CJK and Thai entries inside unspaced text, Latin ones as whole words, kana ones only between spaces", () => {
+  const entries = ["猫", "可爱", "ねこ", "แมว", "dog", "東京tower"].map((entry, id) => ({ id, entry }));
+  const cases = ["我的猫很可爱", "かわいいねこです", "かわいい ねこ です", "แมวน่ารัก", "hotdog and a dog.", "在东京tower 上 東京tower 下"];
+  for (const text of cases) {
+    const spans = matchSpans(text, entries, "worldwide");
+    // every span is a matched entry's own characters in the caption, and every matched entry has one
+    for (const s of spans) assert.equal(text.slice(s.start, s.end), entries[s.entryId].entry, `${text}: ${JSON.stringify(s)}`);
+    assert.deepEqual([...new Set(spans.map((s) => s.entryId))].sort((a, b) => a - b), bruteForceMatch(text, entries.map((e) => e.entry), "worldwide"), text);
+  }
+  assert.deepEqual(matchSpans("我的猫很可爱", entries, "worldwide").map((s) => [s.start, s.end]), [[2, 3], [4, 6]]);
+  assert.deepEqual(matchSpans("我的猫很可爱", entries), [], "MetaCLIP 1's padding: nothing inside unspaced text");
+});
