@@ -309,10 +309,28 @@ const commands: Record<string, Command> = {
       project: { kind: "string", value: "P", help: "pageviews project code (default en)" },
       "min-views": { kind: "number", value: "N", help: "keep titles with summed views >= N (default 70, MetaCLIP)" },
       "top-titles": { kind: "number", value: "K", help: "or keep the K most viewed titles" },
+      lang: { kind: "string", value: "L", help: "MetaCLIP 2: build language L's list (OUT/L.json) by its rules and caps, from --lemmas, --unigrams/--corpus (segmented into words for languages written without spaces) and --pageviews (every project of L)" },
+      lemmas: { kind: "string", value: "FILE", help: "with --lang: the language's WordNet lemmas, one per line (stands in for NLTK's omw-1.4)" },
       progress: progressFlag,
       help,
     },
     run: async (f, progress) => {
+      if (f.lang !== undefined) {
+        const fixed = ["wordnet", "min-count", "bigram-pmi", "max-bigrams", "project", "min-views", "top-titles"].filter((k) => f[k] !== undefined);
+        if (fixed.length > 0) throw new UsageError(`--${fixed[0]} is MetaCLIP 1's; with --lang, MetaCLIP 2's sources and caps apply (--lemmas, --unigrams, --corpus, --pageviews)`);
+        const { buildLanguageMetadata } = await import("../lib/metadata/buildLanguage");
+        const s = await buildLanguageMetadata(f.out as string, {
+          lang: f.lang as string, lemmas: f.lemmas as string | undefined, unigrams: f.unigrams as string[] | undefined, corpus: f.corpus as string[] | undefined,
+          pageviews: f.pageviews as string[] | undefined, onStage: (stage) => progress.setStage(stage),
+        });
+        progress.done();
+        const per = Object.entries(s.added).map(([k, v]) => `${k} ${v.toLocaleString("en")}`).join(", ");
+        const cap = (n: number | null) => (n === null ? "-" : n.toLocaleString("en"));
+        process.stdout.write(`metadata  ${s.lang}: ${s.entries.toLocaleString("en")} entries (${per}); caps: unigrams ${cap(s.caps.unigrams)}, bigrams ${cap(s.caps.bigrams)}, titles ${cap(s.caps.titles)}\n`);
+        process.stdout.write(`output    ${path.join(f.out as string, `${s.lang}.json`)}\n`);
+        return;
+      }
+      if (f.lemmas !== undefined) throw new UsageError("--lemmas is a language's lemma list: give --lang L too");
       const { buildMetadata } = await import("../lib/metadata/build");
       const summary = await buildMetadata(f.out as string, {
         wordnet: f.wordnet as string | undefined, unigrams: f.unigrams as string[] | undefined, corpus: f.corpus as string[] | undefined,

@@ -13,7 +13,7 @@ import type { MetadataReport } from "./load";
 
 export const ENGLISH = "en";
 /** A language code as a file name: Wikipedia's codes (zh, zh_yue, be-tarask, …). */
-const LANGUAGE_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+export const LANGUAGE_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 export interface LanguageList {
   lang: string;
