@@ -352,7 +352,7 @@ const commands: Record<string, Command> = {
       rows: { kind: "number", value: "N", help: "rows in the demo pool (default 15000)" },
       webdataset: { kind: "boolean", help: "put the images in webdataset tar shards (source/shards/*.tar, as img2dataset writes them) instead of files" },
       worldwide: { kind: "boolean", help: "captions in English, German, Spanish, Chinese, Japanese, Thai and Arabic, one metadata list per language (source/metadata/{lang}.json), curated by MetaCLIP 2's rules (default out: workspaces/demo-worldwide)" },
-      experiment: { kind: "boolean", help: "then measure the MetaCLIP effect: a tiny CLIP on raw, matched and balanced (a sweep of t) pairs, and on DataComp's CLIP-score top 30% (alone and then balanced), at equal samples seen, into OUT-experiment/" },
+      experiment: { kind: "boolean", help: "then measure the MetaCLIP effect: a tiny CLIP on raw, matched and balanced (a sweep of t) pairs, and on DataComp's CLIP-score top 30% (alone and then balanced), at equal samples seen, into OUT-experiment/; with --worldwide: raw, English-only and worldwide curation, zero-shot in every language" },
       seeds: { kind: "number", value: "N", help: "seeds per condition of --experiment (default 3)" },
       passes: { kind: "number", value: "N", help: "samples seen by every run of --experiment, in passes over the raw pool (default 2: DataComp's regime)" },
       progress: progressFlag,
@@ -367,7 +367,7 @@ const commands: Record<string, Command> = {
       mkdirSync(source, { recursive: true });
       const [{ writeDemoPool, writeDemoEvalTask }, { runCurate }, { computeStats }] = await Promise.all([import("../lib/demo/demoPool"), import("../lib/pipeline/curate"), import("../lib/pipeline/stats")]);
       if (!existsSync(path.join(source, "pool.parquet"))) await writeDemoPool(source, { rows, urlPrefix: "source/", webdataset: f.webdataset === true, worldwide });
-      if (!existsSync(path.join(source, "eval.json"))) writeDemoEvalTask(source);
+      if (!existsSync(path.join(source, "eval.json"))) writeDemoEvalTask(source, undefined, worldwide);
       printManifest(await runCurate(out, {
         metadata: path.join(source, worldwide ? "metadata" : "metadata.parquet"), pool: [path.join(source, "pool.parquet")], columns: {}, p: 0.06, seed: 0,
         ...(worldwide ? { language: { column: "lang" } } : {}),
@@ -376,7 +376,13 @@ const commands: Record<string, Command> = {
       process.stdout.write((formatStats(await computeStats(out, { p: 0.06, top: 10 }))));
       // the filter panel's per-row columns (caption lengths, image sizes, language by fastText and CLD3)
       await (await import("../lib/pipeline/columns")).runColumns(out, { lid: ["fasttext", "cld3"], ...progressHooks(progress) });
-      if (f.experiment) {
+      if (f.experiment && worldwide) {
+        const { runWorldwideExperiment, worldwideExperimentTable } = await import("../lib/demo/experiment");
+        const passes = (f.passes as number | undefined) ?? 2;
+        const dir = `${out}-experiment${passes === 2 ? "" : `-x${passes}`}`;
+        const results = await runWorldwideExperiment(process.argv[1], out, dir, (f.seeds as number | undefined) ?? 3, (line) => process.stderr.write(line + "\n"), passes);
+        process.stdout.write(`\nEnglish-only against worldwide curation, zero-shot top-1 with each language's prompts (runs in ${dir}):\n` + worldwideExperimentTable(results));
+      } else if (f.experiment) {
         const { runExperiment, experimentTable } = await import("../lib/demo/experiment");
         const passes = (f.passes as number | undefined) ?? 2;
         const dir = `${out}-experiment${passes === 2 ? "" : `-x${passes}`}`;

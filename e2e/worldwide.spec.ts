@@ -1,10 +1,13 @@
 // The worldwide demo on the dashboard (MetaCLIP 2): the language table's numbers equal `metacurate stats
 // --json`'s languages at English's t, tuning English's t moves every language's t, the language selector
 // shows one language at its own t, and /entries and /pairs filter by language and render every script
-// (CJK, Thai, Arabic written right to left).
+// (CJK, Thai, Arabic written right to left); /evals charts the worldwide experiment per language.
 import { expect, test, type Page } from "@playwright/test";
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { clearEvents, engineStats, waitEvent } from "./support/app";
-import { WORLDWIDE } from "./support/workspaces";
+import { REPO, WORLDWIDE, WORLDWIDE_RUNS } from "./support/workspaces";
 
 interface EngineLanguage { lang: string; t: number | null; rows: number; rows_matched: number; entries: number; matches: number; expected_size: number }
 
@@ -95,4 +98,31 @@ test("worldwide /entries and /pairs filter by language and render CJK, Thai and 
   await expect(page.getByTestId("pair").first()).toHaveAttribute("data-lang", "th");
   await expect(page.getByTestId("pair-caption").first()).toHaveText(/[\u0E00-\u0E7F]/);
   await page.screenshot({ path: ".tmp/e2e-results/worldwide-pairs-th.png", fullPage: true });
+});
+
+test("/evals charts the worldwide experiment: zero-shot top-1 per language for raw, English-only and worldwide curation, as the runs' files say", async ({ page }) => {
+  // the runs are served apart from the data directory the other /evals tests count
+  const port = Number(process.env.E2E_PORT ?? 3210) + 7;
+  const server = spawn(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "serve", "--data-dir", WORLDWIDE_RUNS, "--port", String(port)], { stdio: "ignore" });
+  try {
+    // up when it answers (the server's own readiness, not a sleep)
+    await expect.poll(async () => (await fetch(`http://127.0.0.1:${port}/api/workspaces`).catch(() => null))?.status ?? 0, { timeout: 60_000 }).toBe(200);
+    const runs = readdirSync(WORLDWIDE_RUNS, { withFileTypes: true }).filter((d) => d.isDirectory() && /-s\d+$/.test(d.name)).map((d) => d.name);
+    expect(runs.sort()).toEqual(["english-only-s0", "raw-s0", "worldwide-s0"]);
+    await page.goto(`http://127.0.0.1:${port}/evals`);
+    const chart = page.getByTestId("language-chart");
+    await expect(chart).toHaveAttribute("data-conditions", "3", { timeout: 60_000 });
+    await expect(chart).toHaveAttribute("data-languages", "en,ar,de,es,ja,th,zh");
+    for (const run of runs) {
+      const metrics = JSON.parse(readFileSync(path.join(WORLDWIDE_RUNS, run, "eval_results.jsonl"), "utf8")).metrics as Record<string, number>;
+      for (const lang of ["en", "zh", "th", "ar"]) {
+        const value = lang === "en" ? metrics.acc1 : metrics[`acc1:${lang}`];
+        // each run is one dot: its title names the run and its top-1
+        await expect(chart.locator("svg title").filter({ hasText: `${run}: ${(100 * value).toFixed(1)}%` })).not.toHaveCount(0);
+      }
+    }
+    await chart.screenshot({ path: ".tmp/e2e-results/worldwide-evals-languages.png" });
+  } finally {
+    server.kill("SIGTERM");
+  }
 });

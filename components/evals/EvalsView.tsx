@@ -12,6 +12,7 @@ import { tSweeps } from "../../lib/evals/sweep";
 import { CompareCurations } from "./CompareCurations";
 import { FilterBalanceChart } from "./FilterBalanceChart";
 import { HeadTailChart } from "./HeadTailChart";
+import { LanguageChart } from "./LanguageChart";
 import { ImagenetAverageChart } from "./ImagenetAverageChart";
 import { ReferenceTable } from "./ReferenceTable";
 import { RunsDrop } from "./RunsDrop";
@@ -89,6 +90,7 @@ export function EvalsView() {
         {metric && runs.length > 0 && <SweepChart sweeps={sweeps} metric={metric} />}
         {series.length > 0 && <TaskChart series={series} />}
         {runs.length > 0 && <HeadTailChart runs={runs} selected={selected} />}
+        {runs.length > 0 && <LanguageChart runs={runs} />}
         {metric && runs.length > 0 && <FilterBalanceChart runs={runs} refs={REFERENCE_RUNS} metric={metric} />}
         <ImagenetAverageChart runs={runs} refs={REFERENCE_RUNS} selected={selected} />
       </div>

@@ -1,10 +1,10 @@
 /** Makes the e2e workspaces with the real engine (the demo pool, curated) and a broken one, then serves them. */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { serve } from "../../bin/serve";
 import { openDuckDB, queryRows, sqlString } from "../../lib/pool/duckdb";
-import { BROKEN, E2E_DATA, FIXTURE, JOB_GATE, LOWERCASE, REPO, WEBDATASET, WORLDWIDE } from "./workspaces";
+import { BROKEN, E2E_DATA, FIXTURE, JOB_GATE, LOWERCASE, REPO, WEBDATASET, WORLDWIDE, WORLDWIDE_RUNS } from "./workspaces";
 
 const port = Number(process.argv[2] ?? 3210);
 rmSync(E2E_DATA, { recursive: true, force: true });
@@ -16,8 +16,11 @@ const r = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"),
 if (r.status !== 0) throw new Error("could not build the fixture workspace");
 const wds = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "demo", "--out", path.join(E2E_DATA, WEBDATASET), "--rows", "1500", "--webdataset"], { stdio: "inherit" });
 if (wds.status !== 0) throw new Error("could not build the webdataset fixture workspace");
-const worldwide = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "demo", "--worldwide", "--out", path.join(E2E_DATA, WORLDWIDE), "--rows", "3000"], { stdio: "inherit" });
+// the worldwide demo and its experiment (one seed); the experiment's runs then move out of the data directory
+const worldwide = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "demo", "--worldwide", "--out", path.join(E2E_DATA, WORLDWIDE), "--rows", "3000", "--experiment", "--seeds", "1"], { stdio: "inherit" });
 if (worldwide.status !== 0) throw new Error("could not build the worldwide fixture workspace");
+rmSync(WORLDWIDE_RUNS, { recursive: true, force: true });
+renameSync(path.join(E2E_DATA, `${WORLDWIDE}-experiment`), WORLDWIDE_RUNS);
 // a short lower-case list over the same pool: the case-sensitivity note
 writeFileSync(path.join(E2E_DATA, "lowercase-list.json"), JSON.stringify(["jumper", "tee", "kicks"]));
 const lower = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "curate", "--metadata", path.join(E2E_DATA, "lowercase-list.json"), "--pool", path.join(fixture, "source", "pool.parquet"), "--out", path.join(E2E_DATA, LOWERCASE), "--t", "50", "--progress", "none"], { stdio: "inherit" });

@@ -12,6 +12,11 @@ export const LOWERCASE = "lowercase";
 export const WEBDATASET = "fixture-wds";
 /** the worldwide demo (metacurate demo --worldwide): captions in seven languages, one metadata list per language */
 export const WORLDWIDE = "fixture-worldwide";
+/**
+ * the worldwide demo's experiment runs (raw, English-only and worldwide curation, one seed), kept out of
+ * the data directory (the /evals tests count the fixture experiment's runs there) and served apart
+ */
+export const WORLDWIDE_RUNS = path.join(REPO, ".tmp", "e2e-worldwide-runs");
 /** the fixture's training experiment (metacurate demo --experiment): the runs /evals shows */
 export const EXPERIMENT = "fixture-experiment";
 /**

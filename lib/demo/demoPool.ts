@@ -9,7 +9,7 @@ import path from "node:path";
 import { openDuckDB, sqlString } from "../pool/duckdb";
 import { synsetNames, wordnetDbDir } from "../metadata/wordnet";
 import { makeCaption, mulberry32, SURFACE_FORMS } from "./captions";
-import { DEMO_LANGUAGES, languageList, makeWorldwideCaption, pickLanguage } from "./worldwideCaptions";
+import { classNames, DEMO_LANGUAGES, languageList, makeWorldwideCaption, pickLanguage, PROMPTS } from "./worldwideCaptions";
 import { CLASS_NAMES, FASHION_SIDE, fashionMnistDir, loadFashionSplit } from "./fashionMnist";
 import { encodeGrayPng } from "./png";
 import { tarArchive } from "./tarWriter";
@@ -124,11 +124,13 @@ export async function writeDemoPool(dir: string, opts: { rows?: number; seed?: n
  * Fashion-MNIST's 10,000 test images, prompts "a photo of a {class}" with each class's canonical name,
  * head and tail classes by the pool's `label` column, class-level retrieval on the demo's captions.
  */
-export function writeDemoEvalTask(sourceDir: string, mnistDir = fashionMnistDir()): void {
+export function writeDemoEvalTask(sourceDir: string, mnistDir = fashionMnistDir(), worldwide = false): void {
   const task = {
     key: "fashion_mnist", dataset: "Fashion-MNIST", format: "idx",
     images: path.join(mnistDir, "t10k-images-idx3-ubyte.gz"), labels: path.join(mnistDir, "t10k-labels-idx1-ubyte.gz"),
     classes: SURFACE_FORMS.map((forms) => forms[0]), prompt: "a photo of a {class}", class_column: "label", retrieval_captions: "fashion-demo",
+    // the worldwide demo: zero-shot with each language's class names and prompt too (metrics acc1:LANG)
+    ...(worldwide ? { languages: DEMO_LANGUAGES.filter((l) => l !== "en").map((lang) => ({ lang, classes: classNames(lang), prompt: PROMPTS[lang] })) } : {}),
   };
   writeFileSync(path.join(sourceDir, "eval.json"), JSON.stringify(task, null, 2) + "\n");
 }

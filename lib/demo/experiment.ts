@@ -40,6 +40,8 @@ export interface ConditionResult {
   acc_head: number[];
   acc_tail: number[];
   final_loss: number[];
+  /** The worldwide experiment's: zero-shot top-1 with each language's prompts (acc1:LANG), per seed. */
+  by_language?: Record<string, number[]>;
 }
 
 function runCli(cli: string, args: string[]): Promise<void> {
@@ -49,6 +51,74 @@ function runCli(cli: string, args: string[]): Promise<void> {
     child.stderr!.on("data", (d) => { err += d; });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`metacurate ${args[0]} failed (exit ${code}): ${err.trim().split("\n").at(-1)}`))));
   });
+}
+
+/** Trains every condition × seed (two at a time), skipping runs already done. */
+async function trainAll(cli: string, images: string, cs: readonly Condition[], seeds: number, samples: number, runDir: (c: Condition, seed: number) => string,
+  log: (line: string) => void, progress: { done: number; total: number }): Promise<void> {
+  const parallel = Math.max(1, Math.min(2, os.availableParallelism()));
+  const jobs = cs.flatMap((c) => Array.from({ length: seeds }, (_, seed) => ({ c, seed, run: runDir(c, seed) })));
+  let next = 0;
+  const worker = async () => {
+    for (let j = next++; j < jobs.length; j = next++) {
+      const { c, seed, run } = jobs[j];
+      if (!existsSync(path.join(run, "run.json"))) {
+        await runCli(cli, ["train", "--workspace", c.workspace, "--images-from", images, "--subset", c.subset, "--samples-seen", String(samples), "--seed", String(seed), "--out", run]);
+      }
+      log(`run ${++progress.done}/${progress.total}: ${c.name}, seed ${seed}`);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+}
+
+function conditionResult(c: Condition, seeds: number, runDir: (c: Condition, seed: number) => string, languages: readonly string[] = []): ConditionResult {
+  const runs = Array.from({ length: seeds }, (_, seed) => JSON.parse(readFileSync(path.join(runDir(c, seed), "run.json"), "utf8")));
+  return {
+    condition: c.name, subset: c.subset, t: c.t, subset_size: runs[0].subset_size, passes: runs[0].passes, seeds: runs.map((r) => r.seed),
+    acc1: runs.map((r) => r.eval.metrics.acc1), acc_head: runs.map((r) => r.eval.metrics.acc_head), acc_tail: runs.map((r) => r.eval.metrics.acc_tail),
+    final_loss: runs.map((r) => r.losses.at(-1).loss),
+    ...(languages.length ? { by_language: Object.fromEntries(languages.map((l) => [l, runs.map((r) => (l === "en" ? r.eval.metrics.acc1 : r.eval.metrics[`acc1:${l}`]))])) } : {}),
+  };
+}
+
+/**
+ * The worldwide demo's experiment (`demo --worldwide --experiment`): the same tiny CLIP at equal samples
+ * seen on the raw pool, on English-only curation (the pool matched against English's list alone, the
+ * MetaCLIP 1 way, balanced at the same English t and seed) and on worldwide curation (the demo workspace:
+ * every caption against its own language's list, each language at its own t), several seeds each,
+ * zero-shot in every language (acc1 with English prompts, acc1:LANG with each language's).
+ */
+export async function runWorldwideExperiment(cli: string, demo: string, out: string, seeds: number, log: (line: string) => void, passes = 2): Promise<ConditionResult[]> {
+  const manifest = await readManifest(demo);
+  const languages = manifest.match.languages?.map((l) => l.lang);
+  if (!manifest.balance || !languages) throw new InputError(`${demo} is not a balanced worldwide workspace: run "metacurate demo --worldwide" first`);
+  mkdirSync(out, { recursive: true });
+  const samples = Math.round(passes * manifest.match.rows_read);
+  const t = manifest.balance.t, seed0 = manifest.balance.seed;
+  const english = path.join(out, "english-only");
+  if (!existsSync(path.join(english, "manifest.json"))) {
+    const en = manifest.match.languages!.find((l) => l.lang === "en")!;
+    await runCli(cli, ["curate", "--metadata", en.metadata.file, "--pool", ...manifest.match.pool.files.map((f) => f.path), "--out", english, "--t", String(t), "--seed", String(seed0)]);
+  }
+  const conditions: Condition[] = [
+    { name: "raw", key: "raw", subset: "raw", t: null, workspace: demo },
+    { name: `English-only curation, t=${t}`, key: "english-only", subset: "curated", t, workspace: english },
+    { name: `worldwide curation, English's t=${t}`, key: "worldwide", subset: "curated", t, workspace: demo },
+  ];
+  const runDir = (c: Condition, seed: number) => path.join(out, `${c.key}-s${seed}`);
+  await trainAll(cli, demo, conditions, seeds, samples, runDir, log, { done: 0, total: conditions.length * seeds });
+  const results = conditions.map((c) => conditionResult(c, seeds, runDir, languages));
+  writeFileSync(path.join(out, "experiment.json"), JSON.stringify({ demo, kind: "worldwide", samples_seen: samples, passes_over_raw: passes, seeds, languages, results }, null, 2) + "\n");
+  return results;
+}
+
+/** The worldwide experiment's table: zero-shot top-1 per language (mean ± sd over seeds, in %), each condition a row. */
+export function worldwideExperimentTable(results: ConditionResult[]): string {
+  const languages = Object.keys(results[0]?.by_language ?? {});
+  const pct = (xs: number[]) => { const { mean, sd } = stats(xs); return `${(100 * mean).toFixed(1)} ± ${(100 * sd).toFixed(1)}`; };
+  const lines = [`| condition | pairs | ${languages.join(" | ")} |`, `|---|---|${languages.map(() => "---|").join("")}`];
+  for (const r of results) lines.push(`| ${r.condition} | ${r.subset_size.toLocaleString("en")} | ${languages.map((l) => pct(r.by_language![l])).join(" | ")} |`);
+  return lines.join("\n") + "\n";
 }
 
 /** Runs the experiment on the demo workspace `demo` into `out`; returns the table's rows. */

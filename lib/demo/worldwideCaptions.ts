@@ -112,6 +112,11 @@ export function makeWorldwideCaption(lang: DemoLanguage, label: number, noiseFra
   return { text: pick(rng, TEMPLATES[lang])(form, pick(rng, w.adj), pick(rng, w.color), Math.floor(rng() * 1000)), noisy: false };
 }
 
+/** Each language's zero-shot prompt (the first template of its captions). */
+export const PROMPTS: Record<Exclude<DemoLanguage, "en">, string> = {
+  de: "ein Foto von {class}", es: "una foto de {class}", zh: "{class}的照片", ja: "{class}の写真", th: "รูป{class}", ar: "صورة {class}",
+};
+
 /** A language's class names for zero-shot prompts. */
 export function classNames(lang: DemoLanguage): string[] {
   return lang === "en" ? SURFACE_FORMS.map((f) => f[0]) : FORMS[lang].map((f) => f[0]);

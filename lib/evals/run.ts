@@ -149,8 +149,11 @@ export function buildRun(id: string, evalText: string, runJsonText: string | nul
   return { id, name: baseName(id) || id, origin, results: parsed.results, problems, curation, training, chance };
 }
 
-/** Metrics a page needs beyond main_metric (the rest of a line stays on disk): keeps the wire small for 1,000s of runs. */
-const KEPT_METRICS = ["acc_head", "acc_tail"];
+/**
+ * Metrics a page needs beyond main_metric (the rest of a line stays on disk): keeps the wire small for
+ * 1,000s of runs. Head and tail; and a multilingual eval's top-1 per language (acc1, acc1:LANG).
+ */
+const kept = (k: string) => k === "acc_head" || k === "acc_tail" || k === "acc1" || k.startsWith("acc1:");
 
 export function compactRun(run: EvalRun): EvalRun {
   const { workspacePath: _, ...curation } = run.curation;
@@ -159,7 +162,7 @@ export function compactRun(run: EvalRun): EvalRun {
     curation,
     results: run.results.map((r) => ({
       key: r.key, dataset: r.dataset, main: r.main,
-      metrics: Object.fromEntries(KEPT_METRICS.filter((k) => typeof r.metrics[k] === "number").map((k) => [k, r.metrics[k]])),
+      metrics: Object.fromEntries(Object.entries(r.metrics).filter(([k, v]) => kept(k) && typeof v === "number")),
     })),
   };
 }

@@ -25,6 +25,16 @@ const schema = z.strictObject({
   class_column: z.string().min(1).optional(),
   /** Captions for class-level image→text retrieval: the demo's caption generator. */
   retrieval_captions: z.literal("fashion-demo").optional(),
+  /** Zero-shot in more languages: each language's class names (in `classes`' order) and prompt; metrics acc1:LANG. */
+  languages: z.array(z.strictObject({
+    lang: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, { error: "must be a language code" }),
+    classes: z.array(z.string().min(1).max(100)).min(2).max(1000),
+    prompt: z.string().refine((p) => p.includes("{class}"), { error: 'must hold "{class}"' }),
+  })).max(400).optional(),
+}).superRefine((o, ctx) => {
+  o.languages?.forEach((l, i) => {
+    if (l.classes.length !== o.classes.length) ctx.addIssue({ code: "custom", path: ["languages", i, "classes"], message: `must name the ${o.classes.length} classes, in order (it has ${l.classes.length})` });
+  });
 });
 export type EvalTaskSpec = z.infer<typeof schema>;
 
@@ -36,6 +46,8 @@ export interface EvalTask {
   pixels: Float32Array;
   labels: Uint8Array;
   prompts: string[];
+  /** The prompts of every other language the task declares. */
+  languages: { lang: string; prompts: string[] }[];
 }
 
 /** The task's declaration (no images read). */
@@ -59,5 +71,6 @@ export function loadEvalTask(file: string): EvalTask {
   for (let i = 0; i < idx.n; i++) if (idx.labels[i] >= spec.classes.length) throw new InputError(`${file}: test label ${idx.labels[i]} at ${i} has no class (${spec.classes.length} classes)`);
   const images = new Float32Array(idx.n * IMAGE_PIXELS);
   standardise(idx.pixels, images);
-  return { spec, file, n: idx.n, pixels: images, labels: idx.labels, prompts: spec.classes.map((c) => spec.prompt.replaceAll("{class}", c)) };
+  return { spec, file, n: idx.n, pixels: images, labels: idx.labels, prompts: spec.classes.map((c) => spec.prompt.replaceAll("{class}", c)),
+    languages: (spec.languages ?? []).map((l) => ({ lang: l.lang, prompts: l.classes.map((c) => l.prompt.replaceAll("{class}", c)) })) };
 }

@@ -80,9 +80,30 @@ export async function evaluateZeroShot(tf: Tf, model: TinyClip, vocab: Vocab, ta
     acc_tail: mean(tail),
   };
   perClass.forEach((a, c) => { metrics[`acc_class:${c}`] = a; });
+  // the same images against each other language's prompts: top-1 per language
+  for (const l of task.languages) metrics[`acc1:${l.lang}`] = top1Accuracy(zi, await textEmbeddings(tf, model, vocab, l.prompts), task.labels, task.n, classes);
   if (task.spec.retrieval_captions === "fashion-demo") metrics["image_text_class_recall@1"] = await classRecall(tf, model, vocab, task, zi);
   metrics.main_metric = metrics.acc1;
   return { key: task.spec.key, dataset: task.spec.dataset, metrics };
+}
+
+/** Top-1 zero-shot accuracy of image embeddings `zi` against class embeddings `zt` (ties go against the true class). */
+function top1Accuracy(zi: Float32Array, zt: Float32Array, labels: Uint8Array, n: number, classes: number): number {
+  let top1 = 0;
+  for (let i = 0; i < n; i++) {
+    const label = labels[i];
+    let own = 0;
+    for (let d = 0; d < 64; d++) own += zi[i * 64 + d] * zt[label * 64 + d];
+    let above = false;
+    for (let c = 0; c < classes && !above; c++) {
+      if (c === label) continue;
+      let s = 0;
+      for (let d = 0; d < 64; d++) s += zi[i * 64 + d] * zt[c * 64 + d];
+      above = s >= own;
+    }
+    if (!above) top1++;
+  }
+  return top1 / n;
 }
 
 /** Class-level image→text R@1 over the first 1,000 test images, each with a clean caption of its class drawn from a fixed seed. */

@@ -81,6 +81,8 @@ export interface RunRecord {
   steps: number;
   stopped_early: string | null;
   vocab_size: number;
+  /** How captions became words (lib/train/text): ICU's version decides how unspaced scripts are cut. */
+  tokenizer?: string;
   backend: Backend;
   eval_task: { file: string; key: string; dataset: string; sha256: string };
   head_classes: number[];
@@ -122,7 +124,7 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
     const task = await time("load_test_set_ms", () => loadEvalTask(taskFile));
     const pairs = await time("load_pairs_ms", () => loadPairs(workspace, manifest, opts.subset, imagesFrom, (d, t) => opts.onProgress?.(d, t, { unit: "images" })));
     await pausePoint("train:loaded");
-    const vocab = Vocab.build(pairs.texts, task.prompts);
+    const vocab = Vocab.build(pairs.texts, [...task.prompts, ...task.languages.flatMap((l) => l.prompts)]);
     const tokens = pairs.texts.map((t) => vocab.encode(t));
     const backend = opts.backend ?? "wasm";
     const tf = await loadTf(backend);
@@ -159,7 +161,7 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
         seed: opts.seed, samples_seen: result.samplesSeen, samples_seen_planned: result.stepsPlanned * result.batch,
         passes: result.samplesSeen / pairs.n, tower: opts.tower, batch: result.batch, lr: opts.lr, steps: result.steps,
         stopped_early: result.stoppedByCap ? `the wall-clock cap of ${opts.maxSeconds} s` : null,
-        vocab_size: vocab.size, backend,
+        vocab_size: vocab.size, tokenizer: `unicode words; no-space scripts by ICU ${process.versions.icu ?? "?"} word segmentation`, backend,
         eval_task: { file: taskFile, key: task.spec.key, dataset: task.spec.dataset, sha256: sha256(await readFile(taskFile)) },
         head_classes: head, classes: task.spec.classes.map((name, id) => ({ id, name, pool_rows: counts ? counts[id] : null })), losses: result.losses, eval: line, weights_sha256: sha256(weights),
         samples_per_second: Math.round(result.samplesSeen / Math.max(0.001, result.trainMs / 1000)), timings_ms: timings,

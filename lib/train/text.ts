@@ -1,13 +1,23 @@
 /**
- * The text side of the tiny CLIP (training-notes §6): lowercase, tokens /[a-z0-9][a-z0-9'_.%-]*\/g;
- * a vocabulary of the training captions' words seen at least twice, sorted, plus every prompt's words
- * (so no prompt encodes to nothing); a caption as a bag of words whose weights sum to 1.
+ * The text side of the tiny CLIP (training-notes §6): lowercase; words are runs of letters and digits
+ * (any script, with their combining marks and ' _ . % -), so ASCII text gives the tokens
+ * /[a-z0-9][a-z0-9'_.%-]*\/g always gave; a run in a script written without spaces (Han, kana, Thai,
+ * Lao, Khmer, Myanmar, Tibetan) is cut into words by ICU's word segmenter (Intl.Segmenter, the ICU
+ * version in run.json). A vocabulary of the training captions' words seen at least twice, sorted, plus
+ * every prompt's words (so no prompt encodes to nothing); a caption as a bag of words whose weights sum to 1.
  */
-const TOKEN = /[a-z0-9][a-z0-9'_.%-]*/g;
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}'_.%-]*/gu;
+const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
+const segmenter = new Intl.Segmenter(undefined, { granularity: "word" });
 export const MIN_COUNT = 2;
 
 export function tokenize(text: string): string[] {
-  return text.toLowerCase().match(TOKEN) ?? [];
+  const out: string[] = [];
+  for (const w of text.toLowerCase().match(WORD) ?? []) {
+    if (!NO_SPACE_SCRIPT.test(w)) { out.push(w); continue; }
+    for (const s of segmenter.segment(w)) if (s.isWordLike) out.push(s.segment);
+  }
+  return out;
 }
 
 export class Vocab {
