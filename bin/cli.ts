@@ -22,7 +22,7 @@ import path from "node:path";
 
 const progressFlag: FlagSpec = { kind: "string", value: "MODE", help: "progress on stderr: bar (on a terminal; the default), json (one {step, done, total, rate} object per line) or none" };
 const poolFlags: Record<string, FlagSpec> = {
-  metadata: { kind: "string", value: "FILE", required: true, help: "metadata: MetaCLIP metadata.json, .txt (one entry per line) or .parquet; or MetaCLIP 2's folder of {lang}.json lists (worldwide: needs --lang-col)" },
+  metadata: { kind: "string", value: "FILE", required: true, help: "metadata: MetaCLIP metadata.json, .txt (one entry per line) or .parquet; or MetaCLIP 2's folder of {lang}.json lists (worldwide: needs --lang-col or --lid)" },
   pool: { kind: "strings", value: "FILE [FILE...]", required: true, help: "pool parquet file(s), LAION (URL, TEXT) or DataComp (uid, url, text) style" },
   out: { kind: "string", value: "DIR", required: true, help: "output folder (created if missing; written atomically)" },
   "text-col": { kind: "string", value: "C", help: "caption column (default: text, TEXT or caption)" },

@@ -76,6 +76,19 @@ test("a {lang}.json that is not a list of strings, an empty one, a badly named o
   mkdirSync(path.join(meta, "xx.json"));
   refused(run(), /metadata .*xx\.json cannot be read: it is a folder/, out);
   rmSync(path.join(meta, "xx.json"), { recursive: true });
+  writeFileSync(path.join(meta, "DE.json"), '["Hund"]');
+  refused(run(), /DE\.json and de\.json name one language \(codes are compared without case\)|de\.json and DE\.json name one language/, out);
+  rmSync(path.join(meta, "DE.json"));
+  writeFileSync(path.join(meta, "other.json"), '["chat"]');
+  refused(run(), /"other\.json": "other" names the captions in no listed language, which match nothing; it cannot have a list/, out);
+  rmSync(path.join(meta, "other.json"));
+  writeFileSync(path.join(meta, "fr.JSON"), '["chat"]'); // not a .json file: not a list of the folder
+  const map = path.join(path.dirname(meta), "map.json");
+  writeFileSync(map, JSON.stringify({ en: "en", de: "de", zh: "zh", ja: "ja", th: "th" }));
+  const ok = cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /languages 5 lists \(de, en, ja, th, zh\)/);
+  rmSync(out, { recursive: true });
   rmSync(path.join(meta, "en.json"));
   refused(run(), /has no en\.json: English's t sets every other language's t/, out);
 });
@@ -93,4 +106,8 @@ test("flags that do not fit: a folder without --lang-col, --lang-col with one li
   writeFileSync(map, JSON.stringify({ en: ["en"] }));
   refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out), /label "en" maps to \["en"\], not a language code/, out);
   refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", path.join(dir, "none.json"), "--out", out), /--lid-map .*none\.json cannot be read: no such file/, out);
+  // a map none of whose keys is a label of the column: every caption would be other
+  writeFileSync(map, JSON.stringify({ __label__en: "en", __label__de: "de" }));
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out),
+    /no caption is in a language with a list \(de, en, ja, th, zh\): every row read is "other"\. Labels seen: "[a-z]+" \(\d+\).*; --lid-map .*map\.json maps "__label__en", "__label__de"/, out);
 });

@@ -124,6 +124,14 @@ test("worldwide: nested in English's t and byte-identical from run to run and fr
   for (const f of ["matches.parquet", "entry_counts.parquet", "size_curve.parquet", "curated.parquet", "preview.parquet"]) {
     assert.ok(readFileSync(path.join(dir, "t1", f)).equals(readFileSync(path.join(dir, "again", f))), `${f} is byte-identical (1 against 2 workers)`);
   }
+  // a target size of every matched row: the smallest English t keeping them all, one above English's largest count
+  // (only there is English's tail share 1, so every other language's t its own largest count)
+  const all = JSON.parse(readFileSync(path.join(dir, "t1", "manifest.json"), "utf8"));
+  const enMax = all.match.languages.find((l: { lang: string }) => l.lang === "en").max_count;
+  const whole = cli("balance", "--in", path.join(dir, "t1"), "--target-size", String(all.match.rows_matched), "--out", path.join(dir, "whole"));
+  assert.equal(whole.code, 0, whole.stderr);
+  const wholeBalance = JSON.parse(readFileSync(path.join(dir, "whole", "manifest.json"), "utf8")).balance;
+  assert.deepEqual([wholeBalance.t, wholeBalance.expected_size, wholeBalance.rows_kept], [enMax + 1, all.match.rows_matched, all.match.rows_matched]);
   // the size curve at a grid point equals stats' exact expected size there (one sum, the same bits)
   const curve = await readParquet(path.join(dir, "t1", "size_curve.parquet"));
   const point = curve.find((c) => Number(c.t) === 25) ?? curve[Math.floor(curve.length / 2)];

@@ -34,6 +34,18 @@ test("worldwide, by hand: 3 shards at a target size equal one curate", { timeout
   const r = JSON.parse(readFileSync(path.join(ref, "manifest.json"), "utf8")).match;
   assert.deepEqual(m.languages, r.languages);
   assert.deepEqual(m.language_source, r.language_source);
+
+  // shards whose languages came another way, or a shard of another cut, are refused by name
+  const other = path.join(dir, "other1");
+  run("match", "--metadata", meta, "--pool", ...pools, "--shard", "1/3", "--out", other, "--lid", "fasttext", "--lid-map", map);
+  const mixed = cli("reduce", "--shards", shards[0], other, shards[2], "--out", path.join(dir, "x"), "--t", "20");
+  assert.equal(mixed.code, 3);
+  assert.match(mixed.stderr, /other1 took its captions' languages otherwise than .*s0 \(fasttext\.wasm .* mapped by [0-9a-f]+ against column "lang" mapped by [0-9a-f]+\): match every shard the same way/);
+  const wrongCut = path.join(dir, "half1");
+  run("match", "--metadata", meta, "--pool", ...pools, "--shard", "1/2", "--out", wrongCut, ...lang);
+  const b = cli("balance", "--in", wrongCut, "--reduced", path.join(dir, "red"), "--out", path.join(dir, "y"));
+  assert.equal(b.code, 3);
+  assert.match(b.stderr, /half1 \(pool rows \d+–\d+\) is not one of the shards .*red was reduced from/);
 });
 
 test("worldwide: a 2-shard curate job (lang-col and lid-map as spec fields) equals one curate", { timeout: 300_000 }, async (t) => {

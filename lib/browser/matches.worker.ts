@@ -119,7 +119,7 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       // a worldwide t is English's: searched over English's counts, each row summed at its language's t
       const ww = worldwide, all = counts;
       const solved = await tForTargetSize((visit) => { for (let r = 0; r < n; r++) visit(ids, starts[r], starts[r + 1]); }, ww ? ww.englishCounts(all) : all, m.size,
-        ww ? (grid) => new WorldwideSizeCurve(grid, all, ww) : undefined);
+        ww ? (grid) => new WorldwideSizeCurve(grid, all, ww) : undefined, ww?.topT);
       post({ type: "target", id: m.id, t: solved.t, value: solved.expectedSize, largest: solved.largest, ms: performance.now() - t0 });
     }
   } catch (e) {

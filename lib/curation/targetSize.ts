@@ -31,8 +31,13 @@ export interface TargetSolution {
 /** Points evaluated per pass. */
 const POINTS = 64;
 
+/**
+ * `topT`: the t from which E stops growing: the largest count (every entry then keeps all its rows); a
+ * worldwide workspace's is English's largest count + 1 (only above it is English's tail share 1, and so every
+ * other language's t its own largest count).
+ */
 export async function tForTargetSize(forEachRow: ForEachRow, counts: ArrayLike<number>, target: number,
-  makeSums: (grid: number[]) => SizeSums = (grid) => new SizeCurveAccumulator(grid, counts)): Promise<TargetSolution> {
+  makeSums: (grid: number[]) => SizeSums = (grid) => new SizeCurveAccumulator(grid, counts), topT?: number): Promise<TargetSolution> {
   if (!(Number.isFinite(target) && target > 0)) throw new RangeError(`a target size must be a positive number (got ${target})`);
   let maxCount = 0;
   for (let i = 0; i < counts.length; i++) if (counts[i] > maxCount) maxCount = counts[i];
@@ -45,7 +50,7 @@ export async function tForTargetSize(forEachRow: ForEachRow, counts: ArrayLike<n
     return sums.values();
   };
   // bracket: E(lo) < goal <= E(hi); a target above every E(t) is met best by the smallest t reaching the top
-  let grid = logGrid(maxCount);
+  let grid = logGrid(topT ?? maxCount);
   let e = await evaluate(grid);
   const largest = e[e.length - 1];
   const goal = Math.min(target, largest);

@@ -6,6 +6,9 @@
  */
 import { pToT, tToP, type Counts } from "./threshold";
 
+/** The language of captions whose language has no list (MetaCLIP 2's `other`): they match nothing. */
+export const OTHER_LANGUAGE = "other";
+
 /** Python's `string.punctuation`: the 32 ASCII marks. */
 const ASCII_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 /** MetaCLIP 2's `additional_punctuation`: full-width and CJK marks. */

@@ -72,6 +72,11 @@ export class WorldwideThresholds {
     return out;
   }
 
+  /** English's t from which nothing changes: one above English's largest count (t_to_p is 1 only there, so every language keeps all). */
+  get topT(): number {
+    return this.shares[this.english].maxCount + 1;
+  }
+
   /** English's counts: a worldwide workspace's t is English's. */
   englishCounts(counts: Float64Array): Float64Array {
     const en = this.ranges[this.english];

@@ -9,6 +9,7 @@ import path from "node:path";
 import { InputError } from "../errors";
 import { sha256Bytes, sha256Text } from "../util/files";
 import { describeEntries, parseJsonMetadata } from "./entryList";
+import { OTHER_LANGUAGE } from "../curation/worldwide";
 import type { MetadataReport } from "./load";
 
 export const ENGLISH = "en";
@@ -28,7 +29,7 @@ export interface LanguageList {
 }
 
 export async function readMetadataFolder(dir: string): Promise<{ entries: string[]; languages: LanguageList[]; report: MetadataReport }> {
-  const names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.name.toLowerCase().endsWith(".json")).map((d) => d.name).sort();
+  const names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.name.endsWith(".json")).map((d) => d.name).sort();
   if (names.length === 0) throw new InputError(`metadata folder ${dir} holds no {lang}.json lists (MetaCLIP 2's layout: en.json, de.json, …)`);
   const entries: string[] = [];
   const languages: LanguageList[] = [];
@@ -37,6 +38,9 @@ export async function readMetadataFolder(dir: string): Promise<{ entries: string
     const lang = name.slice(0, -".json".length);
     const file = path.join(dir, name);
     if (!LANGUAGE_CODE.test(lang)) throw new InputError(`metadata folder ${dir}: ${JSON.stringify(name)} is not named {lang}.json with a language code (letters, digits, _ and -)`);
+    if (lang.toLowerCase() === OTHER_LANGUAGE) throw new InputError(`metadata folder ${dir}: ${JSON.stringify(name)}: "${OTHER_LANGUAGE}" names the captions in no listed language, which match nothing; it cannot have a list`);
+    const twin = languages.find((l) => l.lang.toLowerCase() === lang.toLowerCase());
+    if (twin) throw new InputError(`metadata folder ${dir}: ${twin.lang}.json and ${name} name one language (codes are compared without case)`);
     const raw = await readFile(file).catch((e: NodeJS.ErrnoException) => {
       throw new InputError(`metadata ${file} cannot be read: ${e.code === "EISDIR" ? "it is a folder" : e.message}`);
     });

@@ -137,7 +137,7 @@ export async function balanceInto(out: StagedOutput, con: DuckDBConnection, rows
     // a worldwide workspace's t is English's: searched over English's counts, each row summed at its language's t
     const searched = worldwide ? worldwide.englishCounts(counts) : counts;
     t = (await tForTargetSize((visit) => rows.forEach((_row, _uids, _us, _ue, ids, s, e) => visit(ids, s, e)), searched, opts.targetSize,
-      (grid) => (worldwide ? new WorldwideSizeCurve(grid, counts, worldwide) : new SizeCurveKernel(grid, counts)))).t;
+      (grid) => (worldwide ? new WorldwideSizeCurve(grid, counts, worldwide) : new SizeCurveKernel(grid, counts)), worldwide?.topT)).t;
     timings.target_size_ms = Math.round(performance.now() - t0);
   } else {
     t = resolveT(worldwide ? worldwide.englishCounts(counts) : counts, opts);
@@ -330,6 +330,14 @@ export async function runBalance(inDir: string, outDir: string | undefined, opts
     if (!reduce) throw new InputError(`${opts.reduced} is not a reduce folder (its manifest has no "reduce"); run "metacurate reduce" first`);
     if (!manifest.match.shard) throw new InputError(`${inDir} is not a match shard; --reduced balances the shards of a sharded job`);
     if (reduced.match.metadata.metadataHash !== manifest.match.metadata.metadataHash) throw new InputError(`${inDir} was matched against other metadata than ${opts.reduced} was reduced from`);
+    // the shard must be one of those reduced: the same pool, cut at the same rows, its languages taken the same way
+    const s = manifest.match.shard;
+    const samePool = JSON.stringify(reduced.match.pool.files.map((f) => [f.path, f.bytes, f.rows])) === JSON.stringify(manifest.match.pool.files.map((f) => [f.path, f.bytes, f.rows]));
+    if (!samePool || !reduce.shards.some((x) => x.rows_from === s.rows_from && x.rows_to === s.rows_to)) {
+      throw new InputError(`${inDir} (pool rows ${s.rows_from}–${s.rows_to}) is not one of the shards ${opts.reduced} was reduced from`);
+    }
+    const source = (m: Manifest) => JSON.stringify(m.match.language_source ? { ...m.match.language_source, rows_other: 0 } : null);
+    if (source(reduced) !== source(manifest)) throw new InputError(`${inDir} took its captions' languages otherwise than the shards ${opts.reduced} was reduced from`);
     opts = { ...opts, t: reduce.t, seed: reduce.seed };
     countsDir = opts.reduced!;
   }

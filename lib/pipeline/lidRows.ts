@@ -71,6 +71,11 @@ export class LidRows {
     return i === undefined ? OTHER : this.languages[i];
   }
 
+  /** Rows per model label (null: a null caption). */
+  labelRows(): { label: string | null; rows: number }[] {
+    return [...this.labels.map((label, id) => ({ label: label as string | null, rows: this.rowsByLabel[id] })), ...(this.nullRows > 0 ? [{ label: null, rows: this.nullRows }] : [])];
+  }
+
   rowsByLanguage(): Map<string, number> {
     const rows = new Map<string, number>();
     this.labels.forEach((label, id) => { const lang = this.languageOf(label); rows.set(lang, (rows.get(lang) ?? 0) + this.rowsByLabel[id]); });

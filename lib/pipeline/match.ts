@@ -18,7 +18,7 @@ import { loadLanguageId } from "../filters/languageId";
 import { sizeCurveGrid } from "../curation/sizeCurve";
 import { SizeCurveKernel } from "../curation/sizeCurveKernel";
 import { sortedCounts } from "../curation/threshold";
-import { UsageError, firstLine } from "../errors";
+import { InputError, UsageError, firstLine } from "../errors";
 import { loadMetadata, type Metadata } from "../metadata/load";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { anotherConnection, PARQUET_OPTIONS, PARQUET_ROW_OPTIONS, sqlString, type DuckDBConnection } from "../pool/duckdb";
@@ -102,6 +102,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
       { skipNullText: opts.skipNullText, shard: opts.shard }));
     const range = pool.range ?? { from: 0, to: pool.rows };
     const langs: LanguageColumn | null = worldwide && language?.column ? await time("read_languages_ms", () => languageColumn(con, pool, language.column!, langCodes, langMap, NO_LANGUAGE, pool.range)) : null;
+    if (langs) refuseAllOther(langs.rows, langCodes, langMap, [...langs.labels].map(([label, rows]) => ({ label, rows })));
     const lid: LidRequest | null = worldwide && language?.lid ? { engine: language.lid, languages: lidLanguages(langCodes, langMap) } : null;
     // loaded here too: its package and version go in the manifest, and a model that cannot load fails the run before the workers start
     const lidModel = lid ? (await time("load_lid_ms", () => loadLanguageId(lid.engine))).model : null;
@@ -133,6 +134,7 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
     const lidRows = lid ? new LidRows(con, langCodes, lid) : null;
     const stats = await time("match_ms", () => matchPool(groups, con, rowsRead, tables, matchWorkers, spool, lidRows, opts.onProgress));
     const rowsByLang = langs?.rows ?? lidRows?.rowsByLanguage() ?? new Map<string, number>();
+    if (lidRows) refuseAllOther(rowsByLang, langCodes, langMap, lidRows.labelRows());
     const ranges = worldwide ?? [];
     const matchedByLang = new Float64Array(ranges.length);
     if (worldwide) await spool.forEach((_row, _uids, _us, _ue, ids, start) => { matchedByLang[languageOfId(ranges, ids[start])]++; });
@@ -207,6 +209,17 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
 export function runMatch(outDir: string, opts: MatchOptions): Promise<Manifest> {
   return runStaged(outDir, opts.memoryLimitGb, async (out, con) => ({ manifest: (await matchInto(out, con, opts)).manifest, files: matchOutputs(opts) }),
     { inputs: matchInputs(opts) });
+}
+
+/**
+ * Every caption in `other` (no listed language) is a mistake, most often a map whose keys are not the
+ * labels: refused, naming the labels that were seen and the map's.
+ */
+function refuseAllOther(rows: Map<string, number>, languages: readonly string[], map: LanguageMap | null, labels: { label: string | null; rows: number }[]): void {
+  if (languages.some((l) => (rows.get(l) ?? 0) > 0)) return;
+  const seen = [...labels].sort((a, b) => b.rows - a.rows).slice(0, 6).map((l) => `${l.label === null ? "null" : JSON.stringify(l.label)} (${l.rows.toLocaleString("en")})`).join(", ");
+  throw new InputError(`no caption is in a language with a list (${languages.join(", ")}): every row read is "other". Labels seen: ${seen || "none"}`
+    + (map ? `; --lid-map ${map.file} maps ${Object.keys(map.labels).slice(0, 6).map((k) => JSON.stringify(k)).join(", ")}${Object.keys(map.labels).length > 6 ? ", …" : ""}` : ""));
 }
 
 /** Whether a run over `range` hashes pool file i: the run whose rows hold the file's first row (the last run, an empty file at the end). */
@@ -501,7 +514,8 @@ export async function writePreview(con: DuckDBConnection, pool: Pool, target: st
  * A worldwide workspace's grid is English's t, each row summed at its own language's t.
  */
 async function sizeCurveSums(counts: Float64Array, spool: MatchSpool, matchedRows: number, worldwide: WorldwideThresholds | null): Promise<{ grid: number[]; sums: Float64Array }> {
-  const grid = sizeCurveGrid(maxOf(worldwide ? worldwide.englishCounts(counts) : counts));
+  // a worldwide curve runs to English's largest count + 1, where every language keeps all
+  const grid = sizeCurveGrid(worldwide ? worldwide.topT : maxOf(counts));
   const acc = worldwide ? new WorldwideSizeCurve(grid, counts, worldwide) : new SizeCurveKernel(grid, counts);
   await new Promise((r) => setImmediate(r));
   await spool.forEach((_row, _uids, _us, _ue, ids, start, end) => acc.addRow(ids, start, end));

@@ -60,7 +60,7 @@ export async function runReduce(shardDirs: string[], outDir: string, opts: Balan
     const tCounts = worldwide ? worldwide.englishCounts(counts) : counts;
     let maxCount = 0;
     for (let i = 0; i < tCounts.length; i++) if (tCounts[i] > maxCount) maxCount = tCounts[i];
-    const grid = sizeCurveGrid(maxCount);
+    const grid = sizeCurveGrid(worldwide ? worldwide.topT : maxCount);
     const sums = (g: number[]) => (worldwide ? new WorldwideSizeCurve(g, counts, worldwide) : new SizeCurveKernel(g, counts));
     const curve = sums(grid);
     const keep = (at: number) => {
@@ -85,7 +85,7 @@ export async function runReduce(shardDirs: string[], outDir: string, opts: Balan
     const points = await writeSizeCurve(con, counts, { grid, sums: curve.values() }, rowsMatched, out.file("size_curve.parquet"), worldwide);
     if (t === null) {
       if (counts.every((c) => c === 0)) throw new InputError("no entry has a match, so no t reaches a target size");
-      t = (await time("target_size_ms", () => tForTargetSize((visit) => visitAll(visit), tCounts, opts.targetSize!, sums))).t;
+      t = (await time("target_size_ms", () => tForTargetSize((visit) => visitAll(visit), tCounts, opts.targetSize!, sums, worldwide?.topT))).t;
       const at = keep(t);
       expected = new ExpectedSize();
       byLang.forEach((_e, i) => { byLang[i] = new ExpectedSize(); });
@@ -122,12 +122,20 @@ export async function readShardManifests(dirs: string[]): Promise<Manifest[]> {
     if (s.count !== dirs.length || s.index !== i) throw new InputError(`${dirs[i]} is shard ${s.index} of ${s.count}; expected shard ${i} of ${dirs.length} (give the shards in order)`);
     if (m.match.metadata.metadataHash !== first.metadata.metadataHash) throw new InputError(`${dirs[i]} was matched against other metadata than ${dirs[0]}`);
     if (poolKey(m.match) !== poolKey(first)) throw new InputError(`${dirs[i]} is a shard of another pool than ${dirs[0]}`);
+    if (languageKey(m.match) !== languageKey(first)) throw new InputError(`${dirs[i]} took its captions' languages otherwise than ${dirs[0]} (${languageKey(m.match)} against ${languageKey(first)}): match every shard the same way`);
     if (s.rows_from !== next) throw new InputError(`${dirs[i]} starts at pool row ${s.rows_from}; the shard before it ended at ${next}`);
     next = s.rows_to;
   });
   const poolRows = first.pool.files.reduce((n, f) => n + f.rows, 0);
   if (next !== poolRows) throw new InputError(`the shards end at pool row ${next}; the pool has ${poolRows}`);
   return manifests;
+}
+
+/** Where a worldwide match's caption languages came from (column or model, and the map's hash): every shard's must be the same. */
+function languageKey(m: MatchSection): string {
+  const s = m.language_source;
+  if (!s) return "one list";
+  return s.column !== undefined ? `column "${s.column}"` + (s.map ? ` mapped by ${s.map.sha256.slice(0, 12)}` : "") : `${s.lid}` + (s.map ? ` mapped by ${s.map.sha256.slice(0, 12)}` : "");
 }
 
 /** The match section one process would have written for the whole pool. */

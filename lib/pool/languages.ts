@@ -14,8 +14,9 @@ import { sha256Bytes } from "../util/files";
 import { jsonErrorMessage } from "../util/jsonError";
 import { queryRows, sqlIdent, sqlString, type DuckDBConnection } from "./duckdb";
 import { fileOffsets, type Pool } from "./pool";
+import { OTHER_LANGUAGE } from "../curation/worldwide";
 
-export const OTHER = "other";
+export const OTHER = OTHER_LANGUAGE;
 
 export interface LanguageMap {
   file: string;
@@ -36,7 +37,7 @@ export async function readLanguageMap(file: string, languages: readonly string[]
     throw new InputError(`--lid-map ${file} is not valid JSON: ${jsonErrorMessage(text, e)}`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InputError(`--lid-map ${file} must be a JSON object from labels to metadata languages, e.g. {"__label__de": "de", "zh-Hant": "zh"}`);
+    throw new InputError(`--lid-map ${file} must be a JSON object from labels to metadata languages, e.g. {"de": "de", "yue": "zh", "zh-Latn": "other"}`);
   }
   const labels: Record<string, string> = {};
   const known = new Set(languages);
@@ -54,6 +55,8 @@ export interface LanguageColumn {
   column: string;
   /** Rows per language over the rows read (`other` included when any). */
   rows: Map<string, number>;
+  /** Rows per value of the column (null for nulls). */
+  labels: Map<string | null, number>;
   /** SQL: the row's language index (position in `languages`), or `none` for `other`; over the pool's columns. */
   indexSql: string;
 }
@@ -88,7 +91,7 @@ export async function languageColumn(con: DuckDBConnection, pool: Pool, column: 
     if (v === null) throw new Error("unreachable: nulls are refused above");
     if (v === OTHER || known.has(v)) return v;
     const unknown = [...counts.keys()].filter((x): x is string => x !== null && x !== OTHER && !known.has(x)).sort((a, b) => counts.get(b)! - counts.get(a)!);
-    throw new InputError(`language column "${column}" holds ${unknown.length} value(s) with no {lang}.json in the metadata folder: ${unknown.slice(0, 5).map((x) => `${JSON.stringify(x)} (${counts.get(x)!.toLocaleString("en")} rows)`).join(", ")}${unknown.length > 5 ? ", …" : ""}; add their lists, or map them with --lid-map FILE (languages: ${languages.join(", ")})`);
+    throw new InputError(`language column "${column}" holds ${unknown.length} value(s) with no {lang}.json in the metadata folder: ${unknown.slice(0, 5).map((x) => `${JSON.stringify(x)} (${counts.get(x)!.toLocaleString("en")} row${counts.get(x) === 1 ? "" : "s"})`).join(", ")}${unknown.length > 5 ? ", …" : ""}; add their lists, or map them with --lid-map FILE (languages: ${languages.join(", ")})`);
   };
   const rows = new Map<string, number>();
   const cases: string[] = [];
@@ -98,7 +101,7 @@ export async function languageColumn(con: DuckDBConnection, pool: Pool, column: 
     const index = languages.indexOf(lang);
     if (v !== null && index >= 0) cases.push(`WHEN ${sqlString(v)} THEN ${index}`);
   }
-  return { column, rows, indexSql: cases.length > 0 ? `CASE ${value} ${cases.join(" ")} ELSE ${none} END` : `${none}` };
+  return { column, rows, labels: counts, indexSql: cases.length > 0 ? `CASE ${value} ${cases.join(" ")} ELSE ${none} END` : `${none}` };
 }
 
 /**
