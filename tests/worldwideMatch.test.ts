@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { bruteForceMatch } from "../lib/curation/bruteForce";
 import { buildWorldwideTables, NO_LANGUAGE, WorldwideMatcher } from "../lib/curation/worldwideMatcher";
+import { mulberry32 as rng } from "../lib/util/rng";
 
 const LISTS = [
   { lang: "de", entries: ["Hund", "Katze", "rote Katze", "Inc.", "Haus", "dog", "(Band)", "猫"] },
@@ -14,18 +15,6 @@ const LISTS = [
   { lang: "th", entries: ["แมว", "สุนัข", "แมวดำ", "น่ารัก", "ดำ"] },
   { lang: "zh", entries: ["猫", "可爱", "东京", "东京tower", "可爱的猫", "猫猫", "猫猫猫", "（猫）", "𠀀", "a𠀀", "。", "，"] },
 ];
-
-/** A seeded generator (mulberry32), so a failure replays. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FRAGMENTS = [
   "dog", "cat", "hot", "Hund", "Katze", "rote", "Inc", ".", ",", " ", " ", "  ", "\t", "\n", "(", ")", "band", "Band", "St", "Louis", "U", "S",

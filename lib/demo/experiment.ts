@@ -139,25 +139,9 @@ export async function runExperiment(cli: string, demo: string, out: string, seed
       await runCli(cli, ["balance", "--in", demo, "--out", c.workspace, "--t", String(c.t), "--seed", String(seed0)]);
     }
   }
-  const parallel = Math.max(1, Math.min(2, os.availableParallelism()));
   const runDir = (c: Condition, seed: number) => path.join(out, `${c.key}-s${seed}`);
-  let done = 0;
-  const total = (conditions.length + 2) * seeds;
-  const train = async (cs: Condition[]) => {
-    const jobs = cs.flatMap((c) => Array.from({ length: seeds }, (_, seed) => ({ c, seed, run: runDir(c, seed) })));
-    let next = 0;
-    const worker = async () => {
-      for (let j = next++; j < jobs.length; j = next++) {
-        const { c, seed, run } = jobs[j];
-        if (!existsSync(path.join(run, "run.json"))) {
-          await runCli(cli, ["train", "--workspace", c.workspace, "--images-from", demo, "--subset", c.subset, "--samples-seen", String(samples), "--seed", String(seed), "--out", run]);
-        }
-        log(`run ${++done}/${total}: ${c.name}, seed ${seed}`);
-      }
-    };
-    await Promise.all(Array.from({ length: parallel }, worker));
-  };
-  await train(conditions);
+  const progress = { done: 0, total: (conditions.length + 2) * seeds };
+  await trainAll(cli, demo, conditions, seeds, samples, runDir, log, progress);
   // DataComp's CLIP-score filter, with the raw pool's own tiny CLIP as the scorer; then balanced at the demo's t too
   const scored = path.join(out, "scored"), clip = path.join(out, "clip30"), clipWs = path.join(out, "clip30-ws");
   if (!existsSync(path.join(scored, "manifest.json"))) await runCli(cli, ["score", "--run", runDir(conditions[0], 0), "--pool", ...manifest.match.pool.files.map((f) => f.path), "--images-from", demo, "--out", scored]);
@@ -171,16 +155,9 @@ export async function runExperiment(cli: string, demo: string, out: string, seed
     { name: `CLIP score top ${100 * CLIP_FRACTION}%`, key: "clip30", subset: "raw", t: null, workspace: clipWs },
     { name: `top ${100 * CLIP_FRACTION}%, then t=${demoT}`, key: `clip30-t${demoT}`, subset: "curated", t: demoT, workspace: clipWs },
   ];
-  await train(filtered);
+  await trainAll(cli, demo, filtered, seeds, samples, runDir, log, progress);
   conditions.push(...filtered);
-  const results = conditions.map((c): ConditionResult => {
-    const runs = Array.from({ length: seeds }, (_, seed) => JSON.parse(readFileSync(path.join(runDir(c, seed), "run.json"), "utf8")));
-    return {
-      condition: c.name, subset: c.subset, t: c.t, subset_size: runs[0].subset_size, passes: runs[0].passes, seeds: runs.map((r) => r.seed),
-      acc1: runs.map((r) => r.eval.metrics.acc1), acc_head: runs.map((r) => r.eval.metrics.acc_head), acc_tail: runs.map((r) => r.eval.metrics.acc_tail),
-      final_loss: runs.map((r) => r.losses.at(-1).loss),
-    };
-  });
+  const results = conditions.map((c) => conditionResult(c, seeds, runDir));
   writeFileSync(path.join(out, "experiment.json"), JSON.stringify({ demo, samples_seen: samples, passes_over_raw: passes, seeds, results }, null, 2) + "\n");
   return results;
 }

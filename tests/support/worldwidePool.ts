@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { mulberry32 } from "../../lib/util/rng";
 import { writeParquet, type Row } from "./fixtures";
 
 export const WORLDWIDE_LISTS: Record<string, string[]> = {
@@ -25,17 +26,8 @@ const FRAGMENTS: Record<string, string[]> = {
 };
 const SEPARATORS = [" ", " ", " ", "", ", ", ". ", "\t", "!"];
 
-/** A seeded generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator: the project's mulberry32. */
+export const rng = mulberry32;
 
 export interface WorldwideRow { uid: string; url: string; text: string; lang: string | null }
 
