@@ -14,6 +14,7 @@ import { openDuckDB, sqlString } from "../lib/pool/duckdb";
 import { cli, cliWith } from "./support/cli";
 import { LAION_10K, LAION_SKIP, tempDir } from "./support/fixtures";
 import { assertEqualsCurate, laionPool, waitEnded } from "./support/sharded";
+import { worldwideRows, writeWorldwideFiles } from "./support/worldwidePool";
 
 const unavailable = await slurmAvailable();
 if (unavailable && process.env.CI) throw new Error(`Slurm must run in CI (scripts/slurm-start.sh): ${unavailable}`);
@@ -137,4 +138,23 @@ test("a Slurm task killed mid-run is resubmitted once with what waits on it, and
   const events = readFileSync(store.file(id, "events.jsonl"), "utf8");
   assert.match(events, new RegExp(`"task":"${victim}","state":"failed","attempt":1,"exitCode":137`));
   await assertEqualsCurate(ref, path.join(data, "ws"));
+});
+
+test("a worldwide curate job on Slurm (metadata per language, lang-col and lid-map spec fields, 2 shards) equals one curate", { skip: unavailable ? `no Slurm here: ${unavailable}` : false, timeout: 300_000 }, async (t) => {
+  const data = tempDir(t, "mc-slurm-ww-");
+  const { meta, pools } = await writeWorldwideFiles(data, worldwideRows(3000, 43, { labels: true }), 2);
+  writeFileSync(path.join(data, "map.json"), JSON.stringify(Object.fromEntries(["de", "en", "ja", "th", "zh"].flatMap((c) => [[c, c], [`__label__${c}`, c]]))));
+  const ref = path.join(tempDir(t), "ref");
+  const r = cli("curate", "--metadata", meta, "--pool", ...pools, "--lang-col", "lang", "--lid-map", path.join(data, "map.json"), "--out", ref, "--t", "25", "--seed", "4", "--progress", "none");
+  assert.equal(r.code, 0, r.stderr);
+  const file = path.join(data, "spec.json");
+  writeFileSync(file, JSON.stringify({ kind: "curate", metadata: "meta", pool: pools.map((p) => path.basename(p)), "lang-col": "lang", "lid-map": "map.json", t: 25, seed: 4, shards: 2, out: "ws", "slurm-cpus": 1, "slurm-time": "10:00" }));
+  const submitted = cli("job", "submit", "--data-dir", data, "--spec", file, "--executor", "slurm");
+  assert.equal(submitted.code, 0, submitted.stderr);
+  const done = await waitEnded(new JobStore(data), submitted.stdout.trim());
+  assert.equal(done.state, "succeeded", done.error ?? "");
+  assert.equal(done.executor, "slurm");
+  await assertEqualsCurate(ref, path.join(data, "ws"));
+  const languages = (dir: string) => JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")).balance.languages;
+  assert.deepEqual(languages(path.join(data, "ws")), languages(ref));
 });
