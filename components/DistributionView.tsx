@@ -82,7 +82,7 @@ function DistributionBody({ ws, urlT, urlTRejected, overlays, update }: { ws: Pa
           onChange={(e) => { setShowOverlays(e.target.checked); update({ overlays: e.target.checked }); }} />
         overlay MetaCLIP&apos;s t = 20k, 90k, 170k (scaled by this pool&apos;s share of Pool 1&apos;s 5.6B matches)
       </label>
-      <DistributionCharts dist={shownDist} t={langT} overlays={showOverlays} distKey={`${ws.info.label}|${lang}`} />
+      <DistributionCharts dist={shownDist} t={langT} overlays={showOverlays} distKey={worldwide ? `${ws.info.label}|${ws.info.languages![lang].lang}` : ws.info.label} />
       <BalanceTables ws={ws} t={langT} dist={shownDist} range={worldwide ? ws.info.languages![lang] : null} />
       </> : <p className="text-sm text-amber-700 dark:text-amber-400" data-testid="language-no-t">
         {ws.info.languages![lang].lang} has {langT === null ? "no match, so no t" : "t = 0 at this English t: p_to_t lands on a zero count, so balancing keeps none of its pairs (MetaCLIP 2's rule); raise t"}.
