@@ -27,12 +27,6 @@ export function languageOfId(ranges: readonly LanguageRange[], id: number): numb
   return lo;
 }
 
-export interface LanguageThreshold {
-  lang: string;
-  /** null: the language has no match, so no t. */
-  t: number | null;
-}
-
 /** Every language's t for English's t, and English's tail share p. */
 export class WorldwideThresholds {
   /** Each language's counts, sorted once: t_to_p and p_to_t at many t in O(log n) each, the bits of tToP and pToT. */

@@ -6,7 +6,7 @@
 import { BIGINT, DOUBLE, INTEGER, type DuckDBAppender } from "@duckdb/node-api";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { PARQUET_ROW_OPTIONS, sqlString, type DuckDBConnection } from "../pool/duckdb";
-import { OTHER } from "../pool/languages";
+import { OTHER_LANGUAGE as OTHER } from "../curation/worldwide";
 import type { GroupLanguages, LidRequest } from "./matchLid";
 
 export const LANGUAGES_FILE = "languages.parquet";

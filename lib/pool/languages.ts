@@ -16,7 +16,7 @@ import { queryRows, sqlIdent, sqlString, type DuckDBConnection } from "./duckdb"
 import { fileOffsets, type Pool } from "./pool";
 import { OTHER_LANGUAGE } from "../curation/worldwide";
 
-export const OTHER = OTHER_LANGUAGE;
+const OTHER = OTHER_LANGUAGE;
 
 export interface LanguageMap {
   file: string;
