@@ -108,14 +108,17 @@ export class WorldwideMatcher {
       for (let i = tokenStarts[k]; i < tokenStarts[k + 1]; i++) { const id = tokenIds[i]; if (id >= lo && id < hi) found[n++] = id; }
       const fromTokens = n;
       n = findSubstrings(lang.substrings, this.bytes, bounds[2 * k], bounds[2 * k + 1], found, n);
-      if (n > fromTokens) {
-        const sorted = found.slice(0, n).sort((a, b) => a - b);
-        n = 0;
-        for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) found[n++] = sorted[i];
-      }
       if (m + n > this.idsOut.length) { const grown = new Int32Array(Math.max(m + n, 2 * this.idsOut.length)); grown.set(this.idsOut.subarray(0, m)); this.idsOut = grown; }
-      for (let i = 0; i < n; i++) this.idsOut[m + i] = found[i];
-      if (this.counts) for (let i = 0; i < n; i++) this.counts[found[i]]++;
+      const out = this.idsOut;
+      for (let i = 0; i < n; i++) out[m + i] = found[i];
+      // substring hits come in text order, repeated: sorted and made distinct in place (the token ids already are)
+      if (n > fromTokens) {
+        out.subarray(m, m + n).sort();
+        let w = m + 1;
+        for (let i = m + 1; i < m + n; i++) if (out[i] !== out[w - 1]) out[w++] = out[i];
+        n = w - m;
+      }
+      if (this.counts) for (let i = m; i < m + n; i++) this.counts[out[i]]++;
       m += n;
     }
     this.idStartsOut[count] = m;

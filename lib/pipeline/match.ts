@@ -132,12 +132,10 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
 
     const rowsRead = range.to - range.from;
     const lidRows = lid ? new LidRows(con, langCodes, lid) : null;
-    const stats = await time("match_ms", () => matchPool(groups, con, rowsRead, tables, matchWorkers, spool, lidRows, opts.onProgress));
+    const stats = await time("match_ms", () => matchPool(groups, con, rowsRead, tables, matchWorkers, spool, lidRows, worldwide, opts.onProgress));
     const rowsByLang = langs?.rows ?? lidRows?.rowsByLanguage() ?? new Map<string, number>();
     if (lidRows) refuseAllOther(rowsByLang, langCodes, langMap, lidRows.labelRows());
     const ranges = worldwide ?? [];
-    const matchedByLang = new Float64Array(ranges.length);
-    if (worldwide) await spool.forEach((_row, _uids, _us, _ue, ids, start) => { matchedByLang[languageOfId(ranges, ids[start])]++; });
     const counts = stats.counts;
     await time("collect_matches_ms", async () => { await con.run(collectMatchedSql()); await con.run(`DROP TABLE ${MATCHED_PACKS}`); });
 
@@ -185,13 +183,10 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
       rows_per_second: Math.round(rowsRead / (timings.total_ms / 1000)),
     };
     if (worldwide) {
-      match.languages = worldwide.map((l, i): LanguageSection => {
-        let matches = 0, zeroes = 0, max = 0;
-        for (let id = l.offset; id < l.offset + l.entries; id++) { const c = counts[id]; matches += c; if (c === 0) zeroes++; if (c > max) max = c; }
-        return { lang: l.lang, offset: l.offset, entries: l.entries, rows: rowsByLang.get(l.lang) ?? 0, rows_matched: matchedByLang[i],
-          total_count: matches, entries_matched: l.entries - zeroes, max_count: max,
-          metadata: { file: l.file, fileSha256: l.fileSha256, metadataHash: l.metadataHash, emptyEntries: l.emptyEntries, duplicateEntries: l.duplicateEntries } };
-      });
+      match.languages = worldwide.map((l, i): LanguageSection => ({
+        lang: l.lang, offset: l.offset, entries: l.entries, rows: rowsByLang.get(l.lang) ?? 0, rows_matched: stats.matchedByLang[i], ...languageCounts(l, counts),
+        metadata: { file: l.file, fileSha256: l.fileSha256, metadataHash: l.metadataHash, emptyEntries: l.emptyEntries, duplicateEntries: l.duplicateEntries },
+      }));
       match.language_source = {
         ...(language!.column ? { column: language!.column } : { lid: lidModel! }),
         map: langMap ? { file: langMap.file, sha256: langMap.sha256, labels: Object.keys(langMap.labels).length } : null,
@@ -237,6 +232,8 @@ export function matchInputs(opts: MatchOptions): RunInput[] {
 interface MatchStats {
   counts: Float64Array;
   matchedRows: number;
+  /** A worldwide match's matched rows per language (each row's language is its first id's). */
+  matchedByLang: Float64Array;
   totalMatches: number;
   nullRows: number;
 }
@@ -279,11 +276,19 @@ class MatchWorkers {
   }
 }
 
+/** A worldwide language's matches, matched entries and largest count, from the counts of its range of ids. */
+export function languageCounts(l: LanguageRange, counts: Float64Array): Pick<LanguageSection, "total_count" | "entries_matched" | "max_count"> {
+  let matches = 0, zeroes = 0, max = 0;
+  for (let id = l.offset; id < l.offset + l.entries; id++) { const c = counts[id]; matches += c; if (c === 0) zeroes++; if (c > max) max = c; }
+  return { total_count: matches, entries_matched: l.entries - zeroes, max_count: max };
+}
+
 /** One list's token tables, or a worldwide folder's. */
 type MatcherTables = { tokens: AutomatonTables; worldwide?: undefined } | { worldwide: WorldwideTables; tokens?: undefined };
 
 async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection, rowsTotal: number, tables: MatcherTables, matchWorkers: MatchWorkers,
-  spool: MatchSpool, lidRows: LidRows | null, onProgress?: MatchOptions["onProgress"]): Promise<MatchStats> {
+  spool: MatchSpool, lidRows: LidRows | null, ranges: readonly LanguageRange[] | null, onProgress?: MatchOptions["onProgress"]): Promise<MatchStats> {
+  const matchedByLang = new Float64Array(ranges?.length ?? 0);
   const workers = matchWorkers.workers, workerCount = workers.length;
   await con.run(`CREATE OR REPLACE TABLE ${MATCHED_PACKS} (pool_row BIGINT, first_k BIGINT, rows INTEGER[], uids VARCHAR, ids INTEGER[][])`);
   // the appender's own connection: its flushes commit while the pool's next window is being read on `con`
@@ -313,6 +318,7 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
       const g = groupOf.get(nextToWrite)!;
       groupOf.delete(nextToWrite);
       if (lidRows) lidRows.add(g.poolRow, g.rows, r.lid!);
+      if (ranges) for (let i = 0; i < r.matchedRows; i++) matchedByLang[languageOfId(ranges, r.ids[r.idStarts[i]])]++;
       if (r.matchedRows > 0) {
         const packs = Math.ceil(r.matchedRows / PACK_ROWS);
         writer.begin();
@@ -378,7 +384,7 @@ async function matchPool(groups: AsyncIterable<TextGroup>, con: DuckDBConnection
       w.postMessage({ type: "finish" });
     })));
     for (const part of parts) for (let i = 0; i < counts.length; i++) counts[i] += part[i];
-    return { counts, matchedRows, totalMatches, nullRows };
+    return { counts, matchedRows, matchedByLang, totalMatches, nullRows };
   } finally {
     for (const w of workers) w.removeAllListeners("message");
     if (appenderOpen) { try { appender.closeSync(); } catch { /* the run failed already; that error is the one to report */ } }

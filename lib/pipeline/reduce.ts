@@ -16,7 +16,7 @@ import { loadMetadata } from "../metadata/load";
 import { forEachMatchRow, readEntryCounts, readManifest } from "../workspace/artifacts";
 import type { LanguageSection, Manifest, MatchSection, ReduceSection } from "../workspace/manifest";
 import { DEFAULT_SEED, resolveT, validateBalanceOptions, worldwideThresholds, type BalanceOptions } from "./balance";
-import { writeEntryCounts, writeSizeCurve } from "./match";
+import { languageCounts, writeEntryCounts, writeSizeCurve } from "./match";
 import { peakRssMb, runStaged } from "./stagedRun";
 
 export const REDUCE_OUTPUTS = ["entry_counts.parquet", "size_curve.parquet"];
@@ -162,12 +162,10 @@ function combinedMatch(manifests: Manifest[], counts: Float64Array, points: numb
     peak_rss_mb: Math.max(peakRssMb(), ...manifests.map((m) => m.match.peak_rss_mb)),
     timings_ms: { shards_total_ms: matchMs },
     rows_per_second: Math.round(sum((m) => m.rows_read) / (Math.max(1, matchMs) / 1000)),
-    ...(first.languages ? { languages: first.languages.map((l, i): LanguageSection => {
-      let matches = 0, zeroes = 0, max = 0;
-      for (let id = l.offset; id < l.offset + l.entries; id++) { const c = counts[id]; matches += c; if (c === 0) zeroes++; if (c > max) max = c; }
-      return { ...l, rows: manifests.reduce((n, m) => n + m.match.languages![i].rows, 0), rows_matched: manifests.reduce((n, m) => n + m.match.languages![i].rows_matched, 0),
-        total_count: matches, entries_matched: l.entries - zeroes, max_count: max };
-    }) } : {}),
+    ...(first.languages ? { languages: first.languages.map((l, i): LanguageSection => ({
+      ...l, rows: manifests.reduce((n, m) => n + m.match.languages![i].rows, 0), rows_matched: manifests.reduce((n, m) => n + m.match.languages![i].rows_matched, 0),
+      ...languageCounts(l, counts),
+    })) } : {}),
     ...(first.language_source ? { language_source: { ...first.language_source, rows_other: manifests.reduce((n, m) => n + (m.match.language_source?.rows_other ?? 0), 0) } } : {}),
   };
 }

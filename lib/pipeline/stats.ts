@@ -7,6 +7,7 @@ import { InputError, firstLine } from "../errors";
 import { openDuckDB, queryRows, sqlString } from "../pool/duckdb";
 import { forEachMatchRow, readEntryCounts, requireArtifact } from "../workspace/artifacts";
 import { resolveT, validateBalanceOptions } from "./balance";
+import { languageCounts } from "./match";
 import { readManifest } from "../workspace/artifacts";
 
 export interface StatsOptions {
@@ -110,8 +111,7 @@ export async function computeStats(dir: string, opts: StatsOptions): Promise<Sta
     }
     const tOfLang = worldwide && atT ? worldwide.at(atT.t) : null;
     const languages: LanguageStats[] | undefined = ranges?.map((l, i) => {
-      let matches = 0;
-      for (let id = l.offset; id < l.offset + l.entries; id++) matches += counts[id];
+      const matches = languageCounts(l, counts).total_count;
       return { lang: l.lang, t: tOfLang ? tOfLang[i] : null, rows: l.rows, rows_matched: l.rows_matched, entries: l.entries, matches,
         expected_size: atT ? byLang[i].expected.value : null };
     });

@@ -86,13 +86,14 @@ export async function languageColumn(con: DuckDBConnection, pool: Pool, column: 
   if (!map && counts.has(null)) {
     throw new InputError(`language column "${column}" has ${counts.get(null)!.toLocaleString("en")} null values (first at pool row ${firstRow.get(null)}); fill them, or give --lid-map FILE, with which a null or unmapped label is "${OTHER}"`);
   }
-  const resolve = (v: string | null): string => {
-    if (map) return v === null ? OTHER : (map.labels[v] ?? OTHER);
-    if (v === null) throw new Error("unreachable: nulls are refused above");
-    if (v === OTHER || known.has(v)) return v;
+  if (!map) {
     const unknown = [...counts.keys()].filter((x): x is string => x !== null && x !== OTHER && !known.has(x)).sort((a, b) => counts.get(b)! - counts.get(a)!);
-    throw new InputError(`language column "${column}" holds ${unknown.length} value(s) with no {lang}.json in the metadata folder: ${unknown.slice(0, 5).map((x) => `${JSON.stringify(x)} (${counts.get(x)!.toLocaleString("en")} row${counts.get(x) === 1 ? "" : "s"})`).join(", ")}${unknown.length > 5 ? ", …" : ""}; add their lists, or map them with --lid-map FILE (languages: ${languages.join(", ")})`);
-  };
+    if (unknown.length > 0) {
+      throw new InputError(`language column "${column}" holds ${unknown.length} value(s) with no {lang}.json in the metadata folder: ${unknown.slice(0, 5).map((x) => `${JSON.stringify(x)} (${counts.get(x)!.toLocaleString("en")} row${counts.get(x) === 1 ? "" : "s"})`).join(", ")}${unknown.length > 5 ? ", …" : ""}; add their lists, or map them with --lid-map FILE (languages: ${languages.join(", ")})`);
+    }
+  }
+  // checked above: without a map every value is a language or other, and none is null
+  const resolve = (v: string | null): string => (map ? (v === null ? OTHER : (map.labels[v] ?? OTHER)) : v!);
   const rows = new Map<string, number>();
   const cases: string[] = [];
   for (const [v, n] of [...counts].sort(([a], [b]) => String(a).localeCompare(String(b)))) {
