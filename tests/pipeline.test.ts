@@ -137,8 +137,9 @@ test("same seed → same files; another seed → another sample; manifest record
   assert.equal(m.match.rows_read, 3000);
   assert.equal(m.match.pool.files[0].sha256, sha(pool));
   assert.ok(m.balance.rows_kept > 0 && m.balance.rows_kept < m.match.rows_matched);
-  // peak resident memory: at least the Node runtime's own, and it only grows from match to balance
-  assert.ok(m.match.peak_rss_mb > 20 && m.balance.peak_rss_mb >= m.match.peak_rss_mb, `${m.match.peak_rss_mb} / ${m.balance.peak_rss_mb} MB`);
+  // peak resident memory: at least the Node runtime's own, and it does not fall from match to balance (one
+  // process); Linux reads its RSS counters per CPU, approximately (6.2+), so a reading may be ~1 MB under the last
+  assert.ok(m.match.peak_rss_mb > 20 && m.balance.peak_rss_mb >= m.match.peak_rss_mb - 2, `${m.match.peak_rss_mb} / ${m.balance.peak_rss_mb} MB`);
 });
 
 test("preview.parquet holds the matched pairs whose md5(uid) sorts first, with their url, text and entry ids", async (t) => {
