@@ -87,7 +87,7 @@ function DistributionBody({ ws, urlT, urlTRejected, overlays, update }: { ws: Pa
       </> : <p className="text-sm text-amber-700 dark:text-amber-400" data-testid="language-no-t">
         {ws.info.languages![lang].lang} has {langT === null ? "no match, so no t" : "t = 0 at this English t: p_to_t lands on a zero count, so balancing keeps none of its pairs (MetaCLIP 2's rule); raise t"}.
       </p>}
-      {ws.info.server && !worldwide && <FilterPanel ws={ws} t={t} form={filterForm} onForm={setFilterForm} />}
+      {ws.info.server && <FilterPanel ws={ws} t={t} form={filterForm} onForm={setFilterForm} />}
     </main>
   );
 }

@@ -1,13 +1,15 @@
 // The worldwide demo on the dashboard (MetaCLIP 2): the language table's numbers equal `metacurate stats
 // --json`'s languages at English's t, tuning English's t moves every language's t, the language selector
 // shows one language at its own t, and /entries and /pairs filter by language and render every script
-// (CJK, Thai, Arabic written right to left); /evals charts the worldwide experiment per language.
+// (CJK, Thai, Arabic written right to left); /evals charts the worldwide experiment per language; the
+// filter panel composes DataComp's filters with worldwide balancing as curate does on the filtered pool.
 import { expect, test, type Page } from "@playwright/test";
-import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { clearEvents, engineStats, waitEvent } from "./support/app";
-import { REPO, WORLDWIDE, WORLDWIDE_RUNS } from "./support/workspaces";
+import { clearEvents, engineStats, waitEvent, type AppEvent } from "./support/app";
+import { E2E_DATA, REPO, WORLDWIDE, WORLDWIDE_RUNS } from "./support/workspaces";
 
 interface EngineLanguage { lang: string; t: number | null; rows: number; rows_matched: number; entries: number; matches: number; expected_size: number }
 
@@ -125,4 +127,48 @@ test("/evals charts the worldwide experiment: zero-shot top-1 per language for r
   } finally {
     server.kill("SIGTERM");
   }
+});
+
+test("worldwide filter panel: DataComp's filters at English's t, each language's t after the filter, as curate computes them on the filtered pool", async ({ page }) => {
+  test.setTimeout(180_000);
+  const ws = JSON.parse(readFileSync(path.join(E2E_DATA, WORLDWIDE, "manifest.json"), "utf8"));
+  const t = ws.balance.t as number;
+  await page.goto(`/distribution?workspace=${WORLDWIDE}`);
+  // the default, basic_filter at DataComp's min side of 200 px, keeps none of the demo's 28 px images: English has no match left to set every t
+  const first = await waitEvent(page, "filter:preview", { t });
+  expect(first.rowsKept).toBe(0);
+  expect(first.filterThenBalance).toBeNull();
+  await expect(page.getByTestId("filter-balance-problem")).toContainText("English has no match");
+  await expect(page.getByTestId("filter-size-filter-balance")).toHaveAttribute("data-value", "");
+
+  // at the images' own size: English kept by fastText, every other language's t over what is left, as curate on the filtered pool gives them
+  await page.getByTestId("filter-minSide").fill("28");
+  const ev = await page.waitForFunction(() => (window as unknown as { __metacurateEvents: AppEvent[] }).__metacurateEvents
+    .filter((e) => e.type === "filter:preview" && (e.choice as { minSide?: number }).minSide === 28).at(-1) ?? null).then((h) => h.jsonValue() as Promise<AppEvent>);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "mc-e2e-ww-filter-"));
+  try {
+    const cli = (...args: string[]) => {
+      const r = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), ...args, "--progress", "none"], { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(r.stderr);
+    };
+    cli("filter", "--pool", ws.match.pool.files[0].path, "--out", path.join(dir, "F"), "--name", "basic_filter", "--min-side", "28");
+    cli("curate", "--metadata", ws.match.metadata.file, "--pool", path.join(dir, "F", "filtered.parquet"), "--out", path.join(dir, "FB"), "--t", String(t), "--lang-col", "lang");
+    const f = JSON.parse(readFileSync(path.join(dir, "F", "manifest.json"), "utf8")).filter;
+    const fb = JSON.parse(readFileSync(path.join(dir, "FB", "manifest.json"), "utf8"));
+    expect(ev.rowsKept).toBe(f.rows_kept);
+    expect(ev.filterThenBalance).toBe(fb.balance.expected_size); // to the bit
+    expect(ev.balance).toBe(ws.balance.expected_size);
+    const languages = ev.languages as { lang: string; t: number | null; tAfterFilter: number | null; matchedKept: number }[];
+    expect(languages.map((l) => [l.lang, l.tAfterFilter, l.matchedKept])).toEqual(fb.balance.languages.map((l: { lang: string; t: number | null; rows_matched: number }) => [l.lang, l.t, l.rows_matched]));
+    expect(languages.map((l) => [l.lang, l.t])).toEqual(ws.balance.languages.map((l: { lang: string; t: number | null }) => [l.lang, l.t]));
+    const rows = page.getByTestId("filter-language");
+    await expect(rows).toHaveCount(languages.length);
+    for (const l of fb.balance.languages as { lang: string; t: number | null }[]) {
+      await expect(rows.and(page.locator(`[data-lang="${l.lang}"]`))).toHaveAttribute("data-t-after", l.t === null ? "" : String(l.t));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await waitEvent(page, "chart:drawn", { id: "filter-rank" });
+  await page.getByTestId("filter-panel").screenshot({ path: ".tmp/e2e-results/worldwide-filter-panel.png" });
 });

@@ -13,9 +13,15 @@ const COLOURS = ["#64748b", "#f59e0b", "#0284c7", "#8b5cf6", "#10b981"];
  */
 export function FilterCharts({ ws, t, reply, sizes }: { ws: LoadedWorkspace; t: number; reply: FilterReply; sizes: { id: string; label: string; value: number }[] }) {
   const counts = ws.countsById, after = reply.countsAfterFilter;
-  const capped = counts.map((c) => Math.min(c, t)), filteredCapped = after.map((c) => Math.min(c, t));
-  const balancedFiltered = after.map((c, e) => (counts[e] > 0 ? c * Math.min(1, t / counts[e]) : 0));
-  const points = [counts, after, capped, filteredCapped, balancedFiltered].flatMap((v, i) => rankSeriesOf(v, SERIES[i]));
+  // each entry's t: t, or on a worldwide workspace its language's (over the filtered counts after the filter)
+  const tOf = (e: number) => (reply.entryT ? reply.entryT[e] : t), tAfterOf = (e: number) => (reply.entryTAfterFilter ? reply.entryTAfterFilter[e] : reply.entryT ? 0 : t);
+  const capped = counts.map((c, e) => Math.min(c, tOf(e))), filteredCapped = after.map((c, e) => Math.min(c, tAfterOf(e)));
+  const balancedFiltered = after.map((c, e) => (counts[e] > 0 ? c * Math.min(1, tOf(e) / counts[e]) : 0));
+  const series = [counts, after, capped, ...(reply.filterThenBalance === null ? [] : [filteredCapped]), balancedFiltered];
+  const names = SERIES.filter((_s, i) => i !== 3 || reply.filterThenBalance !== null);
+  const points = series.flatMap((v, i) => rankSeriesOf(v, names[i]));
+  // room for the longest size label (~6.5 px a character at the chart's 10 px type)
+  const labelRoom = Math.max(230, Math.ceil(6.5 * Math.max(...sizes.map((s) => s.label.length))));
   const key = `${ws.info.label}|${t}|${reply.rowsKept}|${reply.threshold}|${reply.filterThenBalance}`;
   return (
     <div className="space-y-2">
@@ -27,11 +33,11 @@ export function FilterCharts({ ws, t, reply, sizes }: { ws: LoadedWorkspace; t: 
         marks: [
           Plot.line(points, { x: "rank", y: "count", stroke: "series", strokeWidth: 1.5 }),
           Plot.ruleY([t], { stroke: "#dc2626", strokeDasharray: "4 3" }),
-          Plot.text([t], { y: (d: number) => d, frameAnchor: "right", textAnchor: "end", dy: -6, text: () => `t = ${fmtT(t)}`, fill: "#dc2626", stroke: "var(--chart-halo)", strokeWidth: 3, paintOrder: "stroke" }),
+          Plot.text([t], { y: (d: number) => d, frameAnchor: "right", textAnchor: "end", dy: -6, text: () => `${reply.entryT ? "English's " : ""}t = ${fmtT(t)}`, fill: "#dc2626", stroke: "var(--chart-halo)", strokeWidth: 3, paintOrder: "stroke" }),
         ],
       })} />
       <PlotFigure id="filter-sizes" drawKey={key} label="Rows: pool, after the filter, after balancing, after both" build={(Plot, width) => Plot.plot({
-        width: Math.max(width, 230 + 70 + 200), height: 40 + 28 * sizes.length, marginLeft: 230, marginRight: 70,
+        width: Math.max(width, labelRoom + 70 + 200), height: 40 + 28 * sizes.length, marginLeft: labelRoom, marginRight: 70,
         x: { label: "rows (expected where balancing draws)", grid: true, nice: true },
         y: { domain: sizes.map((s) => s.label), label: null },
         marks: [

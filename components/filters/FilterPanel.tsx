@@ -9,6 +9,7 @@ import { checkedChoice } from "./checkedChoice";
 import { useWorkspaceVersion } from "../useWorkspace";
 import { FilterCharts } from "./FilterCharts";
 import { FilterJobButton } from "./FilterJobButton";
+import { FilterLanguages } from "./FilterLanguages";
 
 const CONDITION_LABELS: Record<string, string> = {
   language: "language is English", words: "words > min", chars: "characters > min", min_side: "min(width, height) ≥ min side", aspect: "aspect ≤ max", score: "score ≥ threshold",
@@ -39,7 +40,7 @@ export function FilterPanel({ ws, t, form, onForm }: { ws: LoadedWorkspace; t: n
       if (!live) return;
       setResult({ key, reply });
       emit({ type: "filter:preview", choice: checked.choice, t, rows: reply.rows, rowsKept: reply.rowsKept, threshold: reply.threshold, conditions: reply.conditions,
-        matchedKept: reply.matchedKept, balance: reply.balance, filterThenBalance: reply.filterThenBalance, balanceThenFilter: reply.balanceThenFilter, ms: reply.ms });
+        matchedKept: reply.matchedKept, balance: reply.balance, filterThenBalance: reply.filterThenBalance, balanceThenFilter: reply.balanceThenFilter, languages: reply.languages, ms: reply.ms });
     }, (e: Error) => live && setResult({ key, error: e.message }));
     return () => { live = false; };
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -49,7 +50,7 @@ export function FilterPanel({ ws, t, form, onForm }: { ws: LoadedWorkspace; t: n
   const set = (patch: Partial<PanelForm>) => form && onForm({ ...form, ...patch });
   return (
     <section aria-labelledby="h-filter" className="space-y-3 rounded border border-zinc-200 p-3 dark:border-zinc-800" data-testid="filter-panel">
-      <h2 id="h-filter" className="text-base font-semibold">DataComp&apos;s filters beside balancing at t = {fmtT(t)}</h2>
+      <h2 id="h-filter" className="text-base font-semibold">DataComp&apos;s filters beside balancing at {ws.info.languages ? "English's " : ""}t = {fmtT(t)}</h2>
       {cols.state === "loading" || cols.state === "unloaded" ? <p className="text-sm text-zinc-500">loading filter_columns.parquet…</p>
         : cols.state === "error" ? <p role="alert" className="text-sm text-red-700 dark:text-red-400" data-testid="filter-columns-error">{cols.message}</p>
         : cols.state === "none" ? (
@@ -112,10 +113,11 @@ function FilterResult({ reply: r, ws, t }: { reply: FilterReply; ws: LoadedWorks
   const sizes = [
     { id: "pool", label: "pool rows", value: r.rows },
     { id: "filter", label: "after the filter (rows kept)", value: r.rowsKept },
-    { id: "balance", label: `after balancing at t = ${fmtT(t)} (expected)`, value: r.balance },
+    { id: "balance", label: `after balancing at ${r.languages ? "English's " : ""}t = ${fmtT(t)} (expected)`, value: r.balance },
     { id: "filter-balance", label: "filter, then balance (expected)", value: r.filterThenBalance },
     { id: "balance-filter", label: "balance, then filter (expected)", value: r.balanceThenFilter },
   ];
+  const drawn = sizes.filter((s): s is { id: string; label: string; value: number } => s.value !== null);
   return (<>
     <div className="grid gap-4 lg:grid-cols-2">
       <div className="space-y-2">
@@ -137,16 +139,18 @@ function FilterResult({ reply: r, ws, t }: { reply: FilterReply; ws: LoadedWorks
         </p>
         <dl className="grid grid-cols-[auto_auto] gap-x-4 text-sm tabular-nums" data-testid="filter-sizes">
           {sizes.map((s) => (
-            <div key={s.id} className="contents" data-testid={`filter-size-${s.id}`} data-value={s.value}>
-              <dt className="text-zinc-500">{s.label}</dt><dd className="text-right">{Number.isInteger(s.value) ? fmtInt(s.value) : fmtNum(s.value, 1)}</dd>
+            <div key={s.id} className="contents" data-testid={`filter-size-${s.id}`} data-value={s.value ?? ""}>
+              <dt className="text-zinc-500">{s.label}</dt><dd className="text-right">{s.value === null ? "—" : Number.isInteger(s.value) ? fmtInt(s.value) : fmtNum(s.value, 1)}</dd>
             </div>
           ))}
         </dl>
+        {r.filterThenBalanceProblem && <p role="alert" data-testid="filter-balance-problem" className="text-sm text-amber-700 dark:text-amber-400">Filter, then balance: {r.filterThenBalanceProblem}; <code>curate</code> on the filtered pool refuses it too.</p>}
         <p className="text-xs text-zinc-500">
           Balance then filter applies the filter&apos;s threshold as resolved over the pool; <code>metacurate filter --fraction</code> on curated.parquet takes the top fraction of the curated rows instead.
         </p>
+        {r.languages && <FilterLanguages languages={r.languages} />}
       </div>
-      <FilterCharts ws={ws} t={t} reply={r} sizes={sizes} />
+      <FilterCharts ws={ws} t={t} reply={r} sizes={drawn} />
     </div>
   </>);
 }

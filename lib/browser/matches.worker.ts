@@ -8,7 +8,7 @@ import { tForTargetSize } from "../curation/targetSize";
 import { keepProbabilityByEntry, languageOfId, WorldwideSizeCurve, WorldwideThresholds, type LanguageRange } from "../curation/worldwideBalance";
 import { filterColumnsFromArrow, poolRowsFromArrow } from "../filters/columnsArrow";
 import { filterParams, type FilterChoice } from "../filters/params";
-import { composeWithBalance, previewFilter, type FilterColumns } from "../filters/preview";
+import { composeWithBalance, previewFilter, type FilterColumns, type LanguageComposition } from "../filters/preview";
 import { httpError, wholeBody } from "./http";
 import { matchRowsFromArrow, type MatchRows } from "./matchRows";
 import { parquetToIpc } from "./parquet";
@@ -29,8 +29,10 @@ export interface ColumnsSummary { rows: number; scoreColumns: string[]; language
 export interface FilterReply {
   rows: number; rowsKept: number; threshold: number | null;
   conditions: { condition: string; removedAlone: number; removedInOrder: number }[];
-  matchedKept: number; balance: number; filterThenBalance: number; balanceThenFilter: number;
+  matchedKept: number; balance: number; filterThenBalance: number | null; balanceThenFilter: number; filterThenBalanceProblem: string | null;
   countsAfterFilter: Float64Array; ms: number;
+  /** A worldwide workspace's: each entry's t before and after the filter, each language's part. */
+  entryT: Float64Array | null; entryTAfterFilter: Float64Array | null; languages: LanguageComposition[] | null;
 }
 
 export type WorkerReply =
@@ -108,10 +110,11 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       if (!rows || !counts || !columns || !poolRow) throw new Error("matches or filter columns not loaded");
       const t0 = performance.now();
       const preview = previewFilter(columns, filterParams(m.choice), m.choice.fraction);
-      const c = composeWithBalance({ rows: rows.rows, starts: rows.starts, ids: rows.ids, poolRow }, counts, preview.kept, m.t);
+      const c = composeWithBalance({ rows: rows.rows, starts: rows.starts, ids: rows.ids, poolRow }, counts, preview.kept, m.t, worldwide?.ranges ?? null);
       const reply: WorkerReply = { type: "filter", id: m.id, rows: preview.rows, rowsKept: preview.rowsKept, threshold: preview.threshold, conditions: preview.conditions,
-        matchedKept: c.matchedKept, balance: c.balance, filterThenBalance: c.filterThenBalance, balanceThenFilter: c.balanceThenFilter, countsAfterFilter: c.countsAfterFilter, ms: performance.now() - t0 };
-      (self as unknown as Worker).postMessage(reply, [c.countsAfterFilter.buffer]);
+        matchedKept: c.matchedKept, balance: c.balance, filterThenBalance: c.filterThenBalance, balanceThenFilter: c.balanceThenFilter, filterThenBalanceProblem: c.filterThenBalanceProblem,
+        countsAfterFilter: c.countsAfterFilter, entryT: c.entryT, entryTAfterFilter: c.entryTAfterFilter, languages: c.languages, ms: performance.now() - t0 };
+      (self as unknown as Worker).postMessage(reply, [c.countsAfterFilter, c.entryT, c.entryTAfterFilter].flatMap((a) => (a ? [a.buffer] : [])));
     } else if (m.type === "target") {
       if (!rows || !counts) throw new Error("matches or counts not loaded");
       const t0 = performance.now();

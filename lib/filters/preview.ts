@@ -6,6 +6,7 @@
  */
 import { InputError } from "../errors";
 import { ExpectedSize, keepProbability } from "../curation/balance";
+import { keepProbabilityByEntry, languageOfId, WorldwideThresholds, type LanguageRange } from "../curation/worldwideBalance";
 import { conditionsOf, fractionIndex, keepsRow, type Condition, type FilterParams, type FilterRow } from "./rules";
 
 /** Every pool row's filter inputs, in pool order. */
@@ -90,22 +91,45 @@ export interface MatchedRows {
   poolRow: Float64Array;
 }
 
+/** One language's part of a worldwide workspace's composition (t is English's; each language at its own). */
+export interface LanguageComposition {
+  lang: string;
+  /** Matched rows, and those the filter keeps. */
+  matched: number;
+  matchedKept: number;
+  /** The language's t over the workspace's counts, and over the filtered counts (null: no match). */
+  t: number | null;
+  tAfterFilter: number | null;
+  balance: number;
+  filterThenBalance: number | null;
+  balanceThenFilter: number;
+}
+
 export interface Composition {
   /** Entry counts over the matched rows the filter keeps (what `curate` on filtered.parquet counts). */
   countsAfterFilter: Float64Array;
   /** Matched rows the filter keeps. */
   matchedKept: number;
-  /** Expected sizes at t: balance alone, filter then balance (t over the filtered counts), balance then filter. */
+  /** Expected sizes at t: balance alone, filter then balance (t over the filtered counts; null when they cannot set one), balance then filter. */
   balance: number;
-  filterThenBalance: number;
+  filterThenBalance: number | null;
   balanceThenFilter: number;
+  /** Why filter then balance has no size: a worldwide filter that leaves English no match (its tail share sets every t). */
+  filterThenBalanceProblem: string | null;
+  /** Worldwide: each entry's t (its language's) over the counts and over the filtered counts (null: as above); else null. */
+  entryT: Float64Array | null;
+  entryTAfterFilter: Float64Array | null;
+  /** Worldwide: each language's rows, t and sizes, in the workspace's language order; else null. */
+  languages: LanguageComposition[] | null;
 }
 
 /**
  * The filter composed with balancing at t, in pool order with the engine's own summation, so filter
- * then balance is the expected size `curate --pool filtered.parquet --t t` records, to the bit.
+ * then balance is the expected size `curate --pool filtered.parquet --t t` records, to the bit. On a
+ * worldwide workspace (its language ranges given) t is English's and every row is balanced at its
+ * language's t (lib/curation/worldwideBalance), which the filtered counts set anew for filter then balance.
  */
-export function composeWithBalance(matched: MatchedRows, counts: Float64Array, kept: Uint8Array, t: number): Composition {
+export function composeWithBalance(matched: MatchedRows, counts: Float64Array, kept: Uint8Array, t: number, languages: readonly LanguageRange[] | null = null): Composition {
   const { starts, ids, poolRow } = matched;
   const countsAfterFilter = new Float64Array(counts.length);
   let matchedKept = 0;
@@ -114,6 +138,7 @@ export function composeWithBalance(matched: MatchedRows, counts: Float64Array, k
     matchedKept++;
     for (let k = starts[r]; k < starts[r + 1]; k++) countsAfterFilter[ids[k]]++;
   }
+  if (languages) return composeWorldwide(matched, counts, countsAfterFilter, matchedKept, kept, t, languages);
   const balance = new ExpectedSize(), both = new ExpectedSize(), after = new ExpectedSize();
   for (let r = 0; r < matched.rows; r++) {
     const p = keepProbability(ids, starts[r], starts[r + 1], counts, t);
@@ -122,5 +147,44 @@ export function composeWithBalance(matched: MatchedRows, counts: Float64Array, k
     after.add(p);
     both.add(keepProbability(ids, starts[r], starts[r + 1], countsAfterFilter, t));
   }
-  return { countsAfterFilter, matchedKept, balance: balance.value, filterThenBalance: both.value, balanceThenFilter: after.value };
+  return {
+    countsAfterFilter, matchedKept, balance: balance.value, filterThenBalance: both.value, balanceThenFilter: after.value,
+    filterThenBalanceProblem: null, entryT: null, entryTAfterFilter: null, languages: null,
+  };
+}
+
+function composeWorldwide(matched: MatchedRows, counts: Float64Array, countsAfterFilter: Float64Array, matchedKept: number, kept: Uint8Array, tEn: number, ranges: readonly LanguageRange[]): Composition {
+  const { starts, ids, poolRow } = matched;
+  const before = new WorldwideThresholds(ranges, counts);
+  let after: WorldwideThresholds | null = null, problem: string | null = null;
+  try {
+    after = new WorldwideThresholds(ranges, countsAfterFilter);
+  } catch (e) {
+    problem = `the filter leaves English no match: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const entryT = before.entryThresholds(tEn, counts.length), entryTAfter = after ? after.entryThresholds(tEn, counts.length) : null;
+  const sums = () => ({ balance: new ExpectedSize(), both: new ExpectedSize(), after: new ExpectedSize() });
+  const all = sums(), byLang = ranges.map(() => ({ ...sums(), matched: 0, matchedKept: 0 }));
+  for (let r = 0; r < matched.rows; r++) {
+    const s = starts[r], e = starts[r + 1];
+    if (e === s) continue;
+    const lang = byLang[languageOfId(ranges, ids[s])];
+    const p = keepProbabilityByEntry(ids, s, e, counts, entryT);
+    all.balance.add(p); lang.balance.add(p); lang.matched++;
+    if (!kept[poolRow[r]]) continue;
+    all.after.add(p); lang.after.add(p); lang.matchedKept++;
+    if (entryTAfter) {
+      const q = keepProbabilityByEntry(ids, s, e, countsAfterFilter, entryTAfter);
+      all.both.add(q); lang.both.add(q);
+    }
+  }
+  const tBefore = before.at(tEn), tAfter = after ? after.at(tEn) : ranges.map(() => null);
+  return {
+    countsAfterFilter, matchedKept, balance: all.balance.value, filterThenBalance: after ? all.both.value : null, balanceThenFilter: all.after.value,
+    filterThenBalanceProblem: problem, entryT, entryTAfterFilter: entryTAfter,
+    languages: ranges.map((range, i) => ({
+      lang: range.lang, matched: byLang[i].matched, matchedKept: byLang[i].matchedKept, t: tBefore[i], tAfterFilter: tAfter[i],
+      balance: byLang[i].balance.value, filterThenBalance: after ? byLang[i].both.value : null, balanceThenFilter: byLang[i].after.value,
+    })),
+  };
 }
