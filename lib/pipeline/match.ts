@@ -29,7 +29,7 @@ import { parseOptions } from "../options/validate";
 import { sha256FilesInWorker, type FileHashing } from "../util/files";
 import type { RunInput, StagedOutput } from "../util/stagedOutput";
 import type { BatchResult } from "./matchBatch";
-import { cachedAutomaton } from "./automatonCache";
+import { cachedTables } from "./tablesCache";
 import { MatchSpool } from "./matchSpool";
 import { memoryLimitGb, runStaged, peakRssMb } from "./stagedRun";
 import { defaultWorkers } from "./workers";
@@ -45,7 +45,7 @@ export interface MatchOptions {
   memoryLimitGb?: number;
   /** Match only shard I of S of the pool (lib/pool/poolSplit), for a sharded job's reduce to combine. */
   shard?: { index: number; count: number };
-  /** A folder where the built matcher tables are kept for the next run on the same metadata (lib/pipeline/automatonCache). */
+  /** A folder where the built matcher tables are kept for the next run on the same metadata (lib/pipeline/tablesCache). */
   tablesCache?: string;
   /**
    * A worldwide match's caption languages (metadata: a folder of {lang}.json): a pool column or a
@@ -115,11 +115,19 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
     let fromCache = false;
     const tables: MatcherTables = await time("build_automaton_ms", async () => {
       if (worldwide) {
-        let at = 0;
-        return { worldwide: buildWorldwideTables(worldwide.map((l) => ({ lang: l.lang, entries: metadata.entries.slice(at, (at += l.entries)) }))) };
+        const build = () => {
+          let at = 0;
+          return buildWorldwideTables(worldwide.map((l) => ({ lang: l.lang, entries: metadata.entries.slice(at, (at += l.entries)) })));
+        };
+        if (!opts.tablesCache) return { worldwide: build() };
+        const fits = (t: WorldwideTables) => t.entryCount === metadata.entries.length && t.languages.length === worldwide.length
+          && t.languages.every((l, i) => l.lang === worldwide[i].lang && l.offset === worldwide[i].offset && l.entries === worldwide[i].entries);
+        const { tables, cached } = await cachedTables(opts.tablesCache, "worldwide", metadata.report.metadataHash, build, fits);
+        fromCache = cached;
+        return { worldwide: tables };
       }
       if (!opts.tablesCache) return { tokens: buildAutomaton(metadata.entries) };
-      const { tables, cached } = await cachedAutomaton(opts.tablesCache, metadata.report.metadataHash, metadata.entries);
+      const { tables, cached } = await cachedTables(opts.tablesCache, "automaton", metadata.report.metadataHash, () => buildAutomaton(metadata.entries), (t) => t.entryCount === metadata.entries.length);
       fromCache = cached;
       return { tokens: tables };
     });
