@@ -54,3 +54,15 @@ export function firstLine(e: unknown): string {
 
 /** What the user asked for would replace or race with something that exists (exit 4; a server answers 409). */
 export class ConflictError extends OutputError {}
+
+/**
+ * A value from the input, for a message: quoted as JSON (control characters and lone surrogates
+ * escaped), with the invisible and direction-changing characters escaped too (a right-to-left
+ * override would reorder the terminal's line), and cut at `max` characters, its length said.
+ */
+export function quoted(value: string, max = 64): string {
+  const chars = [...value];
+  const cut = chars.length > max ? chars.slice(0, max).join("") : value;
+  const body = JSON.stringify(cut).replace(/[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return cut === value ? body : `${body.slice(0, -1)}…" (${chars.length.toLocaleString("en-US")} characters)`;
+}

@@ -7,33 +7,17 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { tableFromIPC, type Table } from "apache-arrow";
-import { filterColumnsFromArrow, poolRowsFromArrow } from "../lib/filters/columnsArrow";
+import { filterColumnsFromArrow } from "../lib/filters/columnsArrow";
 import { filterParams, type FilterChoice } from "../lib/filters/params";
-import { composeWithBalance, previewFilter, type MatchedRows } from "../lib/filters/preview";
+import { composeWithBalance, previewFilter } from "../lib/filters/preview";
 import { cli } from "./support/cli";
+import { arrow, matchedRows } from "./support/matchesArrow";
 import { readParquet, tempDir, writeParquet } from "./support/fixtures";
 import { rng, WORLDWIDE_LISTS, worldwideRows } from "./support/worldwidePool";
 
 const ok = (r: ReturnType<typeof cli>) => { assert.equal(r.code, 0, r.stderr); return r; };
 const manifestOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
 const T_EN = 40;
-
-async function arrow(file: string): Promise<Table> {
-  const { readParquet: read } = await import("parquet-wasm/node");
-  return tableFromIPC(read(readFileSync(file)).intoIPCStream());
-}
-
-function matchedRows(table: Table): MatchedRows {
-  const list = table.getChild("entry_ids")!;
-  const starts = new Int32Array(table.numRows + 1), ids: number[] = [];
-  for (let r = 0; r < table.numRows; r++) {
-    starts[r] = ids.length;
-    for (const id of list.get(r)!.toArray() as Int32Array) ids.push(Number(id));
-  }
-  starts[table.numRows] = ids.length;
-  return { rows: table.numRows, starts, ids: Int32Array.from(ids), poolRow: poolRowsFromArrow(table)! };
-}
 
 const countsOf = async (ws: string) => (await readParquet(path.join(ws, "entry_counts.parquet"))).sort((a, b) => Number(a.entry_id) - Number(b.entry_id)).map((r) => Number(r.count));
 

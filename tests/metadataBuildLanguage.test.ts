@@ -66,3 +66,39 @@ test("metadata build --lang th joins a bigram above PMI 30 without a space; de k
     assert.equal(list[101], lang === "th" ? `${a}${b}` : `${a} ${b}`);
   }
 });
+
+test("metadata build into one folder keeps the lists built before (each language's, and MetaCLIP 1's files), never replaces a list written by hand; bad codes are refused", (t) => {
+  const dir = tempDir(t);
+  const meta = path.join(dir, "meta");
+  const build = (...args: string[]) => cli("metadata", "build", ...args, "--out", meta);
+  writeFileSync(path.join(dir, "lemmas.txt"), "Katze\nHund\n");
+  writeFileSync(path.join(dir, "en.tsv"), "cat\t5\ndog\t3\n");
+  for (const lang of ["de", "th", "es"]) assert.equal(build("--lang", lang, "--lemmas", path.join(dir, "lemmas.txt")).code, 0);
+  assert.equal(build("--unigrams", path.join(dir, "en.tsv"), "--min-count", "1").code, 0, "MetaCLIP 1's build into the folder");
+  const read = (name: string) => JSON.parse(readFileSync(path.join(meta, name), "utf8")) as string[];
+  for (const lang of ["de", "th", "es"]) assert.deepEqual(read(`${lang}.json`).slice(100), ["Katze", "Hund"], `${lang}.json is still there`);
+  assert.ok(read("metadata.json").includes("cat"));
+  // rebuilt: the new list replaces its old one only
+  writeFileSync(path.join(dir, "lemmas2.txt"), "Maus\n");
+  assert.equal(build("--lang", "de", "--lemmas", path.join(dir, "lemmas2.txt")).code, 0);
+  assert.deepEqual(read("de.json").slice(100), ["Maus"]);
+  assert.deepEqual(read("th.json").slice(100), ["Katze", "Hund"]);
+  assert.ok(read("metadata.json").includes("cat"), "MetaCLIP 1's files stay too");
+
+  // a list written by hand: kept when another is built, refused as the target of a build
+  writeFileSync(path.join(meta, "zh.json"), JSON.stringify(["猫"]));
+  assert.equal(build("--lang", "ja", "--lemmas", path.join(dir, "lemmas.txt")).code, 0);
+  assert.deepEqual(read("zh.json"), ["猫"]);
+  const refused = build("--lang", "zh", "--lemmas", path.join(dir, "lemmas.txt"));
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /zh\.json exists and was not written by metacurate/);
+  assert.deepEqual(read("zh.json"), ["猫"], "the hand-written list is untouched");
+
+  // codes that cannot name a list
+  const other = build("--lang", "other", "--lemmas", path.join(dir, "lemmas.txt"));
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /"other" is where captions of no list go/);
+  const long = build("--lang", "x".repeat(301), "--lemmas", path.join(dir, "lemmas.txt"));
+  assert.equal(long.code, 2);
+  assert.match(long.stderr, /at most 32\), got "x{64}…" \(301 characters\)/);
+});

@@ -26,7 +26,7 @@ test("a caption language with no list in the folder is named with its rows, unle
   refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--out", out), /language column "lang" holds 1 value\(s\) with no \{lang\}\.json in the metadata folder: "fr" \(31 rows\); add their lists, or map them with --lid-map/, out);
   const map = path.join(dir, "map.json");
   writeFileSync(map, JSON.stringify({ en: "en", de: "de", zh: "zh", ja: "ja", th: "th", fr: "fr" }));
-  refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out), /label "fr" maps to language "fr", which the metadata folder has no fr\.json for/, out);
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out), /label "fr" maps to language "fr", which the metadata folder has no \{lang\}\.json for/, out);
   writeFileSync(map, JSON.stringify({ en: "en", de: "de", zh: "zh", ja: "ja", th: "th" }));
   const ok = cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out);
   assert.equal(ok.code, 0, ok.stderr);
@@ -110,4 +110,15 @@ test("flags that do not fit: a folder without --lang-col, --lang-col with one li
   writeFileSync(map, JSON.stringify({ __label__en: "en", __label__de: "de" }));
   refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out),
     /no caption is in a language with a list \(de, en, ja, th, zh\): every row read is "other"\. Labels seen: "[a-z]+" \(\d+\).*; --lid-map .*map\.json maps "__label__en", "__label__de"/, out);
+});
+
+test("a hostile language value is named short and escaped: cut at 64 characters with its length, a right-to-left override shown as \\u202e", async (t) => {
+  const dir = tempDir(t);
+  const rows = worldwideRows(200, 9).map((r, i) => ({ ...r, lang: i === 3 ? "\u202e" + "x".repeat(5000) : i === 4 ? "en\u202eevil" : r.lang === "fr" ? "en" : r.lang }));
+  const { meta, pool } = await writeWorldwide(dir, rows);
+  const r = cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--out", path.join(dir, "ws"));
+  refused(r, /"\\u202ex{63}…" \(5,001 characters\) \(1 row\)/, path.join(dir, "ws"));
+  assert.match(r.stderr, /"en\\u202eevil" \(1 row\)/);
+  assert.ok(!r.stderr.includes("\u202e"), "no raw override reaches the terminal");
+  assert.ok(r.stderr.length < 2000, `a short message (${r.stderr.length} characters)`);
 });

@@ -87,14 +87,15 @@ test("--lid cld3 identifies too; a bad engine and --lid with --lang-col are refu
   assert.match(both.stderr, /give the captions' language one way: --lang-col C or --lid ENGINE, not both/);
 });
 
-test("a --lid workspace's sources (what the dashboard's \"Curate at this t\" submits) name its model: the curate job they make writes the workspace again", { timeout: 200_000 }, async (t) => {
+test("a --lid workspace's sources (what the dashboard's \"Curate at this t\" submits) name its model (and that null captions were skipped): the curate job they make writes the workspace again", { timeout: 200_000 }, async (t) => {
   const data = tempDir(t);
-  const { meta, pools } = await writeWorldwideFiles(data, worldwideRows(800, 12), 1);
+  // some null captions: the workspace was matched with --skip-null-text, which its sources must say
+  const { meta, pools } = await writeWorldwideFiles(data, worldwideRows(800, 12).map((r, i) => ({ ...r, text: i % 50 === 7 ? null : r.text })) as never, 1);
   writeFileSync(path.join(data, "map.json"), JSON.stringify({ en: "en", de: "de", ja: "ja", th: "th", zh: "zh" }));
-  const run = cli("curate", "--metadata", meta, "--pool", ...pools, "--lid", "fasttext", "--lid-map", path.join(data, "map.json"), "--out", path.join(data, "ws"), "--t", "20", "--progress", "none");
+  const run = cli("curate", "--metadata", meta, "--pool", ...pools, "--lid", "fasttext", "--lid-map", path.join(data, "map.json"), "--skip-null-text", "--out", path.join(data, "ws"), "--t", "20", "--progress", "none");
   assert.equal(run.code, 0, run.stderr);
   const sources = curateInputsOf(JSON.parse(readFileSync(path.join(data, "ws", "manifest.json"), "utf8")), { dataDir: data, poolsDirs: [] });
-  assert.deepEqual(sources, { metadata: "meta", pool: ["pool.parquet"], "text-col": "text", "url-col": "url", "uid-col": "uid", lid: "fasttext", "lid-map": "map.json" });
+  assert.deepEqual(sources, { metadata: "meta", pool: ["pool.parquet"], "text-col": "text", "url-col": "url", "uid-col": "uid", lid: "fasttext", "lid-map": "map.json", "skip-null-text": true });
   writeFileSync(path.join(data, "spec.json"), JSON.stringify({ kind: "curate", ...sources, t: 20, out: "again" }));
   const submitted = cli("job", "submit", "--data-dir", data, "--spec", path.join(data, "spec.json"));
   assert.equal(submitted.code, 0, submitted.stderr);

@@ -19,6 +19,8 @@ export interface CurateInputs {
   "lang-col"?: string;
   lid?: "fasttext" | "cld3";
   "lid-map"?: string;
+  /** The workspace skipped null captions (it could not have been matched otherwise). */
+  "skip-null-text"?: true;
   /** What a filter job on this workspace reads: the pool its filter columns came from (it may hold a score the match pool lacks) and its size columns. */
   filter?: { pool: string[]; "width-col"?: string; "height-col"?: string };
 }
@@ -45,6 +47,7 @@ export function curateInputsOf(manifest: Manifest, roots: PathRoots): CurateInpu
     ...(m.language_source?.column ? { "lang-col": m.language_source.column } : {}),
     ...(m.language_source?.lid ? { lid: lidEngineOf(m.language_source.lid) } : {}),
     ...(m.language_source?.map ? { "lid-map": relative(m.language_source.map.file, "language map") } : {}),
+    ...(m.rows_null_text > 0 ? { "skip-null-text": true as const } : {}),
     ...(manifest.filter_columns ? { filter: filterInputs(manifest.filter_columns, relative) } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { writeFileSync } from "node:fs";
 import { UsageError } from "../errors";
 import { PARQUET_OPTIONS, openDuckDB, sqlString } from "../pool/duckdb";
 import { StagedOutput } from "../util/stagedOutput";
+import { builtLists } from "./folder";
 import { bigramEntries, countCorpus, unigramEntries } from "./ngrams";
 import { titleEntries } from "./titles";
 import { synsetNames } from "./wordnet";
@@ -65,7 +66,9 @@ export function validateBuildOptions(o: BuildOptions): void {
 /** Builds metadata.json, metadata.parquet and summary.json into `outDir` (written atomically). */
 export async function buildMetadata(outDir: string, o: BuildOptions): Promise<BuildSummary> {
   validateBuildOptions(o);
-  const out = await StagedOutput.open(outDir);
+  // a folder's {lang}.json lists built before (metadata build --lang) stay beside MetaCLIP 1's files
+  const own = ["metadata.json", "metadata.parquet", "summary.json"];
+  const out = await StagedOutput.open(outDir, { carry: { from: outDir, names: await builtLists(outDir, own) } });
   const con = await openDuckDB();
   try {
     const lists: [Source, string[]][] = [["number", Array.from({ length: 100 }, (_, i) => String(i))]];
@@ -127,7 +130,7 @@ export async function buildMetadata(outDir: string, o: BuildOptions): Promise<Bu
         columns = {'entry_id': 'INTEGER', 'entry': 'VARCHAR', 'sources': 'VARCHAR[]'}) ORDER BY entry_id)
       TO ${sqlString(out.file("metadata.parquet"))} (${PARQUET_OPTIONS})`);
     await out.writeJson("summary.json", summary);
-    await out.commit(["metadata.json", "metadata.parquet", "summary.json"]);
+    await out.commit(own);
     return summary;
   } catch (e) {
     await out.abort();

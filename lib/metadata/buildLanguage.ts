@@ -14,10 +14,12 @@
  * …); captions are never segmented.
  */
 import { readFile } from "node:fs/promises";
-import { InputError, UsageError } from "../errors";
+import path from "node:path";
+import { OTHER_LANGUAGE } from "../curation/worldwide";
+import { InputError, UsageError, quoted } from "../errors";
 import { openDuckDB, queryRows } from "../pool/duckdb";
 import { StagedOutput } from "../util/stagedOutput";
-import { LANGUAGE_CODE } from "./folder";
+import { builtLists, LANGUAGE_CODE, refuseReplacingOwnFile } from "./folder";
 import { bigramEntries, countCorpus, unigramEntries } from "./ngrams";
 import { languageTitles } from "./titles";
 
@@ -50,10 +52,14 @@ export interface LanguageBuildSummary {
 }
 
 export async function buildLanguageMetadata(outDir: string, o: LanguageBuildOptions): Promise<LanguageBuildSummary> {
-  if (!LANGUAGE_CODE.test(o.lang)) throw new UsageError(`--lang must be a language code (letters, digits, _ and -), got ${JSON.stringify(o.lang)}`);
+  if (!LANGUAGE_CODE.test(o.lang)) throw new UsageError(`--lang must be a language code (letters, digits, _ and -, at most 32), got ${quoted(o.lang)}`);
+  if (o.lang === OTHER_LANGUAGE) throw new UsageError(`--lang ${OTHER_LANGUAGE} is no language: "${OTHER_LANGUAGE}" is where captions of no list go, and matches nothing`);
   const corpus = (o.unigrams?.length ?? 0) + (o.corpus?.length ?? 0) > 0;
   if (!o.lemmas && !corpus && !o.pageviews?.length) throw new UsageError("give at least one source: --lemmas FILE, --unigrams FILE..., --corpus FILE... or --pageviews FILE...");
-  const out = await StagedOutput.open(outDir);
+  const own = `${o.lang}.json`;
+  await refuseReplacingOwnFile(path.join(outDir, own), path.join(outDir, own));
+  // the folder's other lists, built before, stay beside this one
+  const out = await StagedOutput.open(outDir, { carry: { from: outDir, names: await builtLists(outDir, [own]) } });
   const con = await openDuckDB();
   try {
     const entries: string[] = [];
@@ -110,8 +116,8 @@ export async function buildLanguageMetadata(outDir: string, o: LanguageBuildOpti
     }
     summary.entries = entries.length;
     o.onStage?.("writing");
-    await out.writeJson(`${o.lang}.json`, entries);
-    await out.commit([`${o.lang}.json`]);
+    await out.writeJson(own, entries);
+    await out.commit([own]);
     return summary;
   } catch (e) {
     await out.abort();

@@ -4,17 +4,18 @@
  * code order, each list's ids offset by the lists before it (lib/curation/worldwideMatcher). English's
  * list is required: its t sets every other language's.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import path from "node:path";
-import { InputError } from "../errors";
+import { InputError, OutputError, quoted } from "../errors";
 import { sha256Bytes, sha256Text } from "../util/files";
+import { CURRENT_LINK } from "../util/stagedOutput";
 import { describeEntries, parseJsonMetadata } from "./entryList";
 import { OTHER_LANGUAGE } from "../curation/worldwide";
 import type { MetadataReport } from "./load";
 
 export const ENGLISH = "en";
-/** A language code as a file name: Wikipedia's codes (zh, zh_yue, be-tarask, …). */
-export const LANGUAGE_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** A language code as a file name: Wikipedia's codes (zh, zh_yue, be-tarask, …), at most 32 characters (the dashboard's ?lang= takes no longer). */
+export const LANGUAGE_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
 export interface LanguageList {
   lang: string;
@@ -37,8 +38,8 @@ export async function readMetadataFolder(dir: string): Promise<{ entries: string
   for (const name of names) {
     const lang = name.slice(0, -".json".length);
     const file = path.join(dir, name);
-    if (!LANGUAGE_CODE.test(lang)) throw new InputError(`metadata folder ${dir}: ${JSON.stringify(name)} is not named {lang}.json with a language code (letters, digits, _ and -)`);
-    if (lang.toLowerCase() === OTHER_LANGUAGE) throw new InputError(`metadata folder ${dir}: ${JSON.stringify(name)}: "${OTHER_LANGUAGE}" names the captions in no listed language, which match nothing; it cannot have a list`);
+    if (!LANGUAGE_CODE.test(lang)) throw new InputError(`metadata folder ${dir}: ${quoted(name)} is not named {lang}.json with a language code (letters, digits, _ and -, at most 32)`);
+    if (lang.toLowerCase() === OTHER_LANGUAGE) throw new InputError(`metadata folder ${dir}: ${quoted(name)}: "${OTHER_LANGUAGE}" names the captions in no listed language, which match nothing; it cannot have a list`);
     const twin = languages.find((l) => l.lang.toLowerCase() === lang.toLowerCase());
     if (twin) throw new InputError(`metadata folder ${dir}: ${twin.lang}.json and ${name} name one language (codes are compared without case)`);
     const raw = await readFile(file).catch((e: NodeJS.ErrnoException) => {
@@ -64,4 +65,25 @@ export async function readMetadataFolder(dir: string): Promise<{ entries: string
     emptyIds: [], duplicateExamples: [],
   };
   return { entries, languages, report };
+}
+
+/**
+ * The lists an earlier `metadata build` committed into `dir` (each a link into the folder's current
+ * generation) other than `except`: a build into the folder carries them, so building one language's
+ * list keeps the others. Lists written by hand are plain files, which a commit leaves where they are.
+ */
+export async function builtLists(dir: string, except: readonly string[]): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const built: string[] = [];
+  for (const name of names) {
+    if (!name.endsWith(".json") || except.includes(name)) continue;
+    if ((await readlink(path.join(dir, name)).catch(() => null)) === `${CURRENT_LINK}/${name}`) built.push(name);
+  }
+  return built.sort();
+}
+
+/** A file at `file` that a build would replace but did not write (no link of ours): refused, so a list written by hand is never lost. */
+export async function refuseReplacingOwnFile(file: string, shown: string): Promise<void> {
+  const s = await lstat(file).catch(() => null);
+  if (s && !s.isSymbolicLink()) throw new OutputError(`${shown} exists and was not written by metacurate (a list written by hand?): move it, or build into another --out`);
 }

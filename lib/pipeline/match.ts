@@ -18,7 +18,7 @@ import { loadLanguageId } from "../filters/languageId";
 import { sizeCurveGrid } from "../curation/sizeCurve";
 import { SizeCurveKernel } from "../curation/sizeCurveKernel";
 import { sortedCounts } from "../curation/threshold";
-import { InputError, UsageError, firstLine } from "../errors";
+import { InputError, UsageError, firstLine, quoted } from "../errors";
 import { loadMetadata, type Metadata } from "../metadata/load";
 import { CHUNK_ROWS, ChunkWriter, setInt64 } from "../pool/bulkAppend";
 import { anotherConnection, PARQUET_OPTIONS, PARQUET_ROW_OPTIONS, sqlString, type DuckDBConnection } from "../pool/duckdb";
@@ -220,9 +220,9 @@ export function runMatch(outDir: string, opts: MatchOptions): Promise<Manifest> 
  */
 function refuseAllOther(rows: Map<string, number>, languages: readonly string[], map: LanguageMap | null, labels: { label: string | null; rows: number }[]): void {
   if (languages.some((l) => (rows.get(l) ?? 0) > 0)) return;
-  const seen = [...labels].sort((a, b) => b.rows - a.rows).slice(0, 6).map((l) => `${l.label === null ? "null" : JSON.stringify(l.label)} (${l.rows.toLocaleString("en")})`).join(", ");
+  const seen = [...labels].sort((a, b) => b.rows - a.rows).slice(0, 6).map((l) => `${l.label === null ? "null" : quoted(l.label)} (${l.rows.toLocaleString("en")})`).join(", ");
   throw new InputError(`no caption is in a language with a list (${languages.join(", ")}): every row read is "other". Labels seen: ${seen || "none"}`
-    + (map ? `; --lid-map ${map.file} maps ${Object.keys(map.labels).slice(0, 6).map((k) => JSON.stringify(k)).join(", ")}${Object.keys(map.labels).length > 6 ? ", …" : ""}` : ""));
+    + (map ? `; --lid-map ${map.file} maps ${Object.keys(map.labels).slice(0, 6).map((k) => quoted(k)).join(", ")}${Object.keys(map.labels).length > 6 ? ", …" : ""}` : ""));
 }
 
 /** Whether a run over `range` hashes pool file i: the run whose rows hold the file's first row (the last run, an empty file at the end). */

@@ -9,7 +9,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { InputError } from "../errors";
+import { InputError, quoted } from "../errors";
 import { sha256Bytes } from "../util/files";
 import { jsonErrorMessage } from "../util/jsonError";
 import { queryRows, sqlIdent, sqlString, type DuckDBConnection } from "./duckdb";
@@ -42,9 +42,9 @@ export async function readLanguageMap(file: string, languages: readonly string[]
   const labels: Record<string, string> = {};
   const known = new Set(languages);
   for (const [label, lang] of Object.entries(value)) {
-    if (typeof lang !== "string") throw new InputError(`--lid-map ${file}: label ${JSON.stringify(label)} maps to ${JSON.stringify(lang)?.slice(0, 40)}, not a language code`);
+    if (typeof lang !== "string") throw new InputError(`--lid-map ${file}: label ${quoted(label)} maps to ${JSON.stringify(lang)?.slice(0, 40)}, not a language code`);
     if (lang !== OTHER && !known.has(lang)) {
-      throw new InputError(`--lid-map ${file}: label ${JSON.stringify(label)} maps to language ${JSON.stringify(lang)}, which the metadata folder has no ${lang}.json for (languages: ${languages.join(", ")}; or map it to "other")`);
+      throw new InputError(`--lid-map ${file}: label ${quoted(label)} maps to language ${quoted(lang)}, which the metadata folder has no {lang}.json for (languages: ${languages.join(", ")}; or map it to "other")`);
     }
     labels[label] = lang;
   }
@@ -89,7 +89,7 @@ export async function languageColumn(con: DuckDBConnection, pool: Pool, column: 
   if (!map) {
     const unknown = [...counts.keys()].filter((x): x is string => x !== null && x !== OTHER && !known.has(x)).sort((a, b) => counts.get(b)! - counts.get(a)!);
     if (unknown.length > 0) {
-      throw new InputError(`language column "${column}" holds ${unknown.length} value(s) with no {lang}.json in the metadata folder: ${unknown.slice(0, 5).map((x) => `${JSON.stringify(x)} (${counts.get(x)!.toLocaleString("en")} row${counts.get(x) === 1 ? "" : "s"})`).join(", ")}${unknown.length > 5 ? ", …" : ""}; add their lists, or map them with --lid-map FILE (languages: ${languages.join(", ")})`);
+      throw new InputError(`language column "${column}" holds ${unknown.length} value(s) with no {lang}.json in the metadata folder: ${unknown.slice(0, 5).map((x) => `${quoted(x)} (${counts.get(x)!.toLocaleString("en")} row${counts.get(x) === 1 ? "" : "s"})`).join(", ")}${unknown.length > 5 ? ", …" : ""}; add their lists, or map them with --lid-map FILE (languages: ${languages.join(", ")})`);
     }
   }
   // checked above: without a map every value is a language or other, and none is null
