@@ -562,7 +562,6 @@ const commands: Record<string, Command> = {
 };
 
 function matchOptions(f: ParsedFlags): MatchOptions {
-  if (f["lid-map"] !== undefined && f["lang-col"] === undefined && f.lid === undefined) throw new UsageError("--lid-map maps the labels of a language column or model: give --lang-col C or --lid ENGINE too");
   return {
     metadata: f.metadata as string,
     pool: f.pool as string[],
@@ -571,7 +570,7 @@ function matchOptions(f: ParsedFlags): MatchOptions {
     workers: f.workers as number | undefined,
     memoryLimitGb: f["memory-limit"] as number | undefined,
     tablesCache: f["tables-cache"] as string | undefined,
-    language: f["lang-col"] === undefined && f.lid === undefined ? undefined
+    language: f["lang-col"] === undefined && f.lid === undefined && f["lid-map"] === undefined ? undefined
       : { column: f["lang-col"] as string | undefined, lid: f.lid as "fasttext" | "cld3" | undefined, map: f["lid-map"] as string | undefined },
     // "I/S", checked by the schema (lib/options/commands)
     shard: f.shard === undefined ? undefined : (([index, count]) => ({ index, count }))((f.shard as string).split("/").map(Number)),

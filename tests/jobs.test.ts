@@ -93,11 +93,13 @@ test("50 concurrent submissions are all recorded and all finish", async (t) => {
   for (let i = 0; i < 50; i++) assert.ok(existsSync(path.join(data, `ws${i}`, "curated.parquet")));
 });
 
-test("bad specs get 400 naming the field: wrong types, unknown fields, t = 0, a missing pool, hostile paths", async (t) => {
+test("bad specs get 400 naming the field: wrong types, unknown fields, t = 0, a missing pool, hostile paths, language fields that do not fit the metadata", async (t) => {
   const { data, spec } = await setup(t, 100);
   const outside = tempDir(t);
   writeFileSync(path.join(outside, "secret.parquet"), "x");
   symlinkSync(path.join(outside, "secret.parquet"), path.join(data, "in", "link.parquet"));
+  mkdirSync(path.join(data, "in", "meta"));
+  writeFileSync(path.join(data, "in", "meta", "en.json"), JSON.stringify(["dog"]));
   const cases: [unknown, RegExp][] = [
     [{ ...spec, t: "300" }, /"t": must be a number \(got "300"\)/],
     [{ ...spec, t: 0 }, /"t": t must be a number >= 1 \(got 0\)/],
@@ -120,6 +122,11 @@ test("bad specs get 400 naming the field: wrong types, unknown fields, t = 0, a 
     [{ ...spec, shards: 2.5 }, /"shards": must be a whole number/],
     [{ ...spec, "slurm-time": "soon" }, /"slurm-time": must be a Slurm time limit/],
     [{ ...spec, "slurm-mem": "lots" }, /"slurm-mem": must be a Slurm memory size/],
+    // the caption-language fields against the metadata, refused at submit as the command refuses them
+    [{ ...spec, "lang-col": "lang" }, /--lang-col needs worldwide metadata, a folder of \{lang\}\.json lists/],
+    [{ ...spec, metadata: "in/meta", "lang-col": "lang", lid: "cld3" }, /give the captions' language one way: --lang-col C or --lid ENGINE, not both/],
+    [{ ...spec, metadata: "in/meta" }, /metadata in\/meta is a folder of per-language lists \(MetaCLIP 2\): give each caption's language with --lang-col C or --lid/],
+    [{ ...spec, metadata: "in/meta", "lid-map": "in/meta/en.json" }, /--lid-map maps the labels of a language column or model/],
     [[1, 2], /a job spec must be a JSON object/],
     ["{not json", /the body is not JSON/],
   ];

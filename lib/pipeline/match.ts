@@ -30,6 +30,7 @@ import { sha256FilesInWorker, type FileHashing } from "../util/files";
 import type { RunInput, StagedOutput } from "../util/stagedOutput";
 import type { BatchResult } from "./matchBatch";
 import { cachedTables } from "./tablesCache";
+import { languageFlagsProblem } from "../options/languageFlags";
 import { MatchSpool } from "./matchSpool";
 import { memoryLimitGb, runStaged, peakRssMb } from "./stagedRun";
 import { defaultWorkers } from "./workers";
@@ -93,9 +94,8 @@ export async function matchInto(out: StagedOutput, con: DuckDBConnection, opts: 
     const metadata = await time("load_metadata_ms", () => loadMetadata(opts.metadata));
     const worldwide = metadata.languages ?? null;
     const language = opts.language;
-    if (worldwide && !language?.column && !language?.lid) throw new UsageError(`metadata ${opts.metadata} is a folder of per-language lists (MetaCLIP 2): give each caption's language with --lang-col C or --lid fasttext|cld3`);
-    if (!worldwide && language) throw new UsageError(`${language.column ? "--lang-col" : "--lid"} needs worldwide metadata, a folder of {lang}.json lists; ${opts.metadata} is one list`);
-    if (language?.column && language.lid) throw new UsageError("give the captions' language one way: --lang-col C or --lid ENGINE, not both");
+    const problem = languageFlagsProblem(opts.metadata, worldwide !== null, { "lang-col": language?.column, lid: language?.lid, "lid-map": language?.map });
+    if (problem) throw new UsageError(problem);
     const langCodes = worldwide?.map((l) => l.lang) ?? [];
     const langMap: LanguageMap | null = worldwide && opts.language?.map ? await readLanguageMap(opts.language.map, langCodes) : null;
     const pool = await time("inspect_pool_ms", () => inspectPool(con, opts.pool, { ...opts.columns, ...(language?.column ? { lang: language.column } : {}) },
