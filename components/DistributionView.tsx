@@ -70,8 +70,8 @@ function DistributionBody({ ws, urlT, urlTRejected, overlays, update }: { ws: Pa
       {worldwide && <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="worldwide-note">
         A worldwide workspace (MetaCLIP 2): t below is English&apos;s. Every other language&apos;s t is p_to_t of its own counts at English&apos;s tail share, so moving t moves them all.
       </p>}
-      <ThresholdControl dist={ws.tDist} t={t} onT={onT} target={(size) => ws.tForTargetSize(size)} expected={expected} />
-      {ws.info.server && <JobForm workspace={ws.info.server} t={t} seed={ws.info.seed ?? 0} maxCount={ws.tDist.maxCount}
+      <ThresholdControl dist={ws.tDist} noCap={ws.noCap.t} worldwide={worldwide} t={t} onT={onT} target={(size) => ws.tForTargetSize(size)} expected={expected} />
+      {ws.info.server && <JobForm workspace={ws.info.server} t={t} seed={ws.info.seed ?? 0} noCap={ws.noCap}
         largestSize={ws.info.rowsMatched} filterChoice={filterChoiceOf(filterForm)} />}
       {worldwide && <LanguageTable ws={ws} tEn={t} expected={expected} selected={lang} onSelect={setLang} />}
       {worldwide && <LanguageSelect ws={ws} selected={lang} onSelect={setLang} />}

@@ -3,9 +3,9 @@ import type { ImageOptions } from "../lib/browser/pairs";
 import type { LoadedWorkspace } from "../lib/browser/workspace";
 import { resolveT } from "../lib/options/thresholdText";
 
-/** t of the view: the URL's (∞: the largest count), else the workspace's default t. */
+/** t of the view: the URL's (∞: the t that caps nothing), else the workspace's default t. */
 export function effectiveT(ws: LoadedWorkspace, urlT: number | null): number {
-  return urlT !== null ? resolveT(urlT, ws.dist.maxCount) : defaultT(ws).t;
+  return urlT !== null ? resolveT(urlT, ws.noCap.t) : defaultT(ws).t;
 }
 
 /** The t a view opens at with no t in its URL, and what it is: the workspace's curated t, else the t of MetaCLIP's ~6% tail share. */

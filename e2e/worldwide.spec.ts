@@ -172,3 +172,23 @@ test("worldwide filter panel: DataComp's filters at English's t, each language's
   await waitEvent(page, "chart:drawn", { id: "filter-rank" });
   await page.getByTestId("filter-panel").screenshot({ path: ".tmp/e2e-results/worldwide-filter-panel.png" });
 });
+
+test("worldwide ∞ caps nothing in any language: English's t one above its largest count, every language's head empty, every matched row expected", async ({ page }) => {
+  const enMax = (JSON.parse(readFileSync(path.join(E2E_DATA, WORLDWIDE, "manifest.json"), "utf8")).match.languages as { lang: string; max_count: number }[]).find((l) => l.lang === "en")!.max_count;
+  expect(enMax).toBeGreaterThan(1);
+  await page.goto(`/distribution?workspace=${WORLDWIDE}&t=∞`);
+  await expect(page.getByTestId("input-t")).toHaveValue(String(enMax + 1), { timeout: 60_000 });
+  await expect(page.getByTestId("threshold-note")).toContainText("English's tail share p is 1");
+  const languages = engineStats(WORLDWIDE, "--t", String(enMax + 1)).languages as EngineLanguage[];
+  await expect(page.getByTestId("lang-expected").filter({ hasText: "…" })).toHaveCount(0);
+  for (const l of languages) {
+    const row = page.locator(`[data-testid=language-row][data-lang="${l.lang}"]`);
+    if (l.rows_matched > 0) await expect(row.getByTestId("lang-head"), `${l.lang}: no entry above its t`).toHaveAttribute("data-value", "0");
+    expect(l.expected_size, `${l.lang} keeps every matched row`).toBe(l.rows_matched);
+    expect(Number(await row.getByTestId("lang-expected").getAttribute("data-value"))).toBe(l.rows_matched);
+  }
+  // one below: English at its largest count, which the note says still lets p_to_t cap other languages
+  await page.getByTestId("input-t").fill(String(enMax));
+  await page.getByTestId("input-t").press("Enter");
+  await expect(page.getByTestId("threshold-note")).toContainText(`(∞) caps nothing`);
+});

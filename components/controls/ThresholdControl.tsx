@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import type { CountDistribution } from "../../lib/curation/distribution";
 import { fmtInt, fmtNum, fmtP, fmtT } from "../../lib/browser/format";
 import type { TargetSolved } from "../../lib/browser/workspace";
-import { noCapT, parsePText, parseSizeText, parseTText } from "../../lib/options/thresholdText";
+import { parsePText, parseSizeText, parseTText } from "../../lib/options/thresholdText";
 import type { ExpectedAtT } from "./useExpectedSize";
 
 /** Solves t for a target size (the engine's --target-size rule, in the matches worker). */
@@ -18,10 +18,12 @@ interface Said { t: number; kind: "error" | "note"; box: Box; text: string; useT
  * One setting shown three ways: t (slider or typed), MetaCLIP's tail share p = t_to_p(t), and the
  * expected curated size at t. Each box shows what the current t implies; typing in one and pressing
  * Enter or leaving it applies it (p through p_to_t, a size through the engine's --target-size rule),
- * and the other two then show what the t it gave implies. Escape puts the box back.
+ * and the other two then show what the t it gave implies. Escape puts the box back. `noCap` is the t
+ * "∞" stands for (the workspace's: its largest count, or on a worldwide workspace, where t is
+ * English's, one above English's largest count).
  */
-export function ThresholdControl({ dist, t, onT, target, expected }: { dist: CountDistribution; t: number; onT: (t: number) => void; target?: TargetSolver; expected: ExpectedAtT }) {
-  const max = Math.max(2, dist.maxCount);
+export function ThresholdControl({ dist, noCap, worldwide = false, t, onT, target, expected }: { dist: CountDistribution; noCap: number; worldwide?: boolean; t: number; onT: (t: number) => void; target?: TargetSolver; expected: ExpectedAtT }) {
+  const max = Math.max(2, noCap);
   const logMax = Math.log10(max);
   // typed text, valid while t is the t it was typed at
   const [drafts, setDrafts] = useState<Partial<Record<Box, { t: number; text: string }>>>({});
@@ -54,7 +56,7 @@ export function ThresholdControl({ dist, t, onT, target, expected }: { dist: Cou
     if (text === null) return;
     const r = parseTText(text);
     if (!r.ok) return fail("t", `t ${r.problem}`);
-    apply(r.value === Infinity ? noCapT(dist.maxCount) : r.value);
+    apply(r.value === Infinity ? noCap : r.value);
   };
   const commitP = () => {
     const text = typed("p");
@@ -112,7 +114,7 @@ export function ThresholdControl({ dist, t, onT, target, expected }: { dist: Cou
         <span>t <span className="text-xs text-zinc-500">(∞: no cap)</span></span>
         <input data-testid="input-t" inputMode="numeric" value={shown("t")} onChange={(e) => edit("t", e.target.value)}
           onKeyDown={keys("t")} onBlur={commitT} aria-describedby="threshold-help"
-          title="a whole number of matches per entry: 20000, 20,000 or 20k; ∞ (or inf) for no cap, the largest count" className={`w-32 ${box}`} />
+          title={`a whole number of matches per entry: 20000, 20,000 or 20k; ∞ (or inf) for no cap, t = ${fmtT(noCap)}`} className={`w-32 ${box}`} />
       </label>
       <label className="flex flex-col text-sm">
         <span>tail share p <span className="text-xs text-zinc-500">(0–1, or %)</span></span>
@@ -133,8 +135,14 @@ export function ThresholdControl({ dist, t, onT, target, expected }: { dist: Cou
       {now?.kind === "note" && now.box === "p" && <p data-testid="p-solved" className="w-full text-xs text-zinc-500">{now.text}</p>}
       {t >= dist.maxCount && now?.kind !== "error" && (
         <p data-testid="threshold-note" className="w-full text-xs text-amber-700 dark:text-amber-400">
-          t = {fmtT(t)} is {t === dist.maxCount ? "the largest count" : `above the largest count (${fmtInt(dist.maxCount)})`}: no entry is capped (as with t = ∞), so balancing keeps every matched row.
-          {t === dist.maxCount && dist.total > 0 && ` p = t_to_p(t) counts only entries with count < t, so it is ${fmtP(dist.figuresAt(t).tailShare)} here, not 1.`}
+          {!worldwide ? <>
+            t = {fmtT(t)} is {t === dist.maxCount ? "the largest count" : `above the largest count (${fmtInt(dist.maxCount)})`}: no entry is capped (as with t = ∞), so balancing keeps every matched row.
+            {t === dist.maxCount && dist.total > 0 && ` p = t_to_p(t) counts only entries with count < t, so it is ${fmtP(dist.figuresAt(t).tailShare)} here, not 1.`}
+          </> : t >= noCap ? <>
+            English&apos;s t = {fmtT(t)} is above its largest count ({fmtInt(dist.maxCount)}): English&apos;s tail share p is 1, so every language&apos;s t is at or above its own largest count; no entry is capped (as with t = ∞), and balancing keeps every matched row.
+          </> : <>
+            English&apos;s t = {fmtT(t)} is its largest count: no English entry is capped, but p = t_to_p(t) counts only entries with count &lt; t, so it is {fmtP(dist.figuresAt(t).tailShare)} here, not 1, and other languages&apos; t (p_to_t at that p) may cap some of their entries. t = {fmtT(noCap)} (∞) caps nothing.
+          </>}
         </p>
       )}
       {now?.kind === "error" && (

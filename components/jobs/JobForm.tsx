@@ -24,10 +24,10 @@ type Sources = CurateInputs;
  * name that is taken is shown as the user types, and replacing it must be confirmed. The job page
  * opens, and when the job succeeds, its workspace; a refused submit leaves the page as it is. Its t
  * and target size are read as /distribution's boxes read them (lib/options/thresholdText): "20,000",
- * "20k", "∞" (no cap: sent as the largest count, `maxCount`); a target size above `largestSize`
+ * "20k", "∞" (no cap: sent as the workspace's `noCap` t); a target size above `largestSize`
  * (every matched row) is refused with that size.
  */
-export function JobForm({ workspace, t, seed, maxCount, largestSize, filterChoice = null }: { workspace: string; t: number; seed: number; maxCount: number; largestSize: number | null; filterChoice?: FilterChoice | null }) {
+export function JobForm({ workspace, t, seed, noCap, largestSize, filterChoice = null }: { workspace: string; t: number; seed: number; noCap: { t: number; what: string }; largestSize: number | null; filterChoice?: FilterChoice | null }) {
   const router = useRouter();
   const [kind, setKind] = useState<Kind | null>(null);
   const [out, setOut] = useState("");
@@ -56,7 +56,7 @@ export function JobForm({ workspace, t, seed, maxCount, largestSize, filterChoic
       .catch((e) => setError(`cannot curate ${workspace} again: ${(e as Error).message}`));
   }, [kind, sources, workspace]);
   const tParsed = parseTText(tText);
-  const shownT = tParsed.ok ? resolveT(tParsed.value, maxCount) : null;
+  const shownT = tParsed.ok ? resolveT(tParsed.value, noCap.t) : null;
   const name = out || (kind === "train" ? `${workspace}-${cluster ? trainer : subset}-s${seedText.trim() || "0"}` : `${workspace}-${filtering ? `${choiceSlug(filterChoice!)}-` : ""}t${shownT !== null ? Math.round(shownT) : "x"}`);
   const number = (text: string) => (text.trim() === "" ? undefined : Number(text));
   const writes: OutputKind = kind === "train" ? "run" : "workspace";
@@ -70,7 +70,7 @@ export function JobForm({ workspace, t, seed, maxCount, largestSize, filterChoic
     setBusy(true);
     setError(null);
     try {
-      const threshold = targetText.trim() ? { "target-size": sizeOf(targetText, largestSize) } : { t: tOf(tParsed, maxCount) };
+      const threshold = targetText.trim() ? { "target-size": sizeOf(targetText, largestSize) } : { t: tOf(tParsed, noCap.t) };
       const common = { out: name, seed: number(seedText), ...threshold };
       let spec: Record<string, unknown>;
       if (cluster) {
@@ -159,7 +159,7 @@ export function JobForm({ workspace, t, seed, maxCount, largestSize, filterChoic
           title="a whole number of matches per entry: 20000, 20,000 or 20k; ∞ for no cap" />
       </label>
       {tParsed.ok && tParsed.value === Infinity && !targetText.trim() && (
-        <span data-testid="job-form-t-note" className="self-center text-xs text-zinc-500">∞ is no cap: sent as t = {fmtT(resolveT(Infinity, maxCount))}, the largest count</span>
+        <span data-testid="job-form-t-note" className="self-center text-xs text-zinc-500">∞ is no cap: sent as t = {fmtT(noCap.t)}, {noCap.what}</span>
       )}
       <label className="flex flex-col">or target size (rows)
         <input data-testid="job-form-target" inputMode="numeric" value={targetText} onChange={(e) => setTargetText(e.target.value)} className={`w-36 ${field}`} />
@@ -200,10 +200,10 @@ export function JobForm({ workspace, t, seed, maxCount, largestSize, filterChoic
   );
 }
 
-/** The form's t, or a refusal naming the field and the text (∞ sent as the largest count). */
-function tOf(parsed: ReturnType<typeof parseTText>, maxCount: number): number {
+/** The form's t, or a refusal naming the field and the text (∞ sent as the t that caps nothing). */
+function tOf(parsed: ReturnType<typeof parseTText>, noCap: number): number {
   if (!parsed.ok) throw new Error(`"t": ${parsed.problem}`);
-  return resolveT(parsed.value, maxCount);
+  return resolveT(parsed.value, noCap);
 }
 
 /** The form's target size, or a refusal: not a whole number of rows, or more rows than the pool can give. */

@@ -10,6 +10,7 @@ import { getEngine } from "./duckdb";
 import { emit } from "./events";
 import { createEntriesSql } from "./sql";
 import type { FilterChoice } from "../filters/params";
+import { noCapT } from "../options/thresholdText";
 import type { ColumnsSummary, FilterReply, WorkerReply, WorkerRequest } from "./matches.worker";
 
 export type { ColumnsSummary, FilterReply };
@@ -142,6 +143,17 @@ export class LoadedWorkspace {
   /** The language (index) of entry `id` in a worldwide workspace, else -1. */
   languageOf(id: number): number {
     return this.worldwide ? languageOfId(this.worldwide.ranges, id) : -1;
+  }
+
+  /**
+   * The t that caps nothing ("∞"): the largest count; in a worldwide workspace one above English's, the
+   * smallest English t whose tail share t_to_p (counting entries with count < t) is 1, which gives every
+   * language a t at or above its own largest count.
+   */
+  get noCap(): { t: number; what: string } {
+    return this.worldwide
+      ? { t: this.worldwide.topT, what: "one above English's largest count, so English's tail share is 1 and no language is capped" }
+      : { t: noCapT(this.dist.maxCount), what: "the largest count" };
   }
 
   /** The distribution t is read on: English's in a worldwide workspace (its t is English's), else every entry's. */

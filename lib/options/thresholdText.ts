@@ -112,7 +112,7 @@ export function noCapT(maxCount: number): number {
   return Math.max(1, maxCount);
 }
 
-/** A parsed t made finite on counts whose largest is maxCount (∞ becomes noCapT). */
-export function resolveT(t: number, maxCount: number): number {
-  return t === Infinity ? noCapT(maxCount) : t;
+/** A parsed t made finite: ∞ becomes `noCap`, the t that caps nothing (noCapT of the largest count; a worldwide workspace's is English's + 1). */
+export function resolveT(t: number, noCap: number): number {
+  return t === Infinity ? noCap : t;
 }
