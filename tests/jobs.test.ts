@@ -100,6 +100,10 @@ test("bad specs get 400 naming the field: wrong types, unknown fields, t = 0, a 
   symlinkSync(path.join(outside, "secret.parquet"), path.join(data, "in", "link.parquet"));
   mkdirSync(path.join(data, "in", "meta"));
   writeFileSync(path.join(data, "in", "meta", "en.json"), JSON.stringify(["dog"]));
+  // a worldwide folder one of whose lists leads out of the data directory
+  mkdirSync(path.join(data, "in", "leaky"));
+  writeFileSync(path.join(data, "in", "leaky", "en.json"), JSON.stringify(["dog"]));
+  symlinkSync(path.join(outside, "secret.parquet"), path.join(data, "in", "leaky", "zh.json"));
   const cases: [unknown, RegExp][] = [
     [{ ...spec, t: "300" }, /"t": must be a number \(got "300"\)/],
     [{ ...spec, t: 0 }, /"t": t must be a number >= 1 \(got 0\)/],
@@ -127,6 +131,7 @@ test("bad specs get 400 naming the field: wrong types, unknown fields, t = 0, a 
     [{ ...spec, metadata: "in/meta", "lang-col": "lang", lid: "cld3" }, /give the captions' language one way: --lang-col C or --lid ENGINE, not both/],
     [{ ...spec, metadata: "in/meta" }, /metadata in\/meta is a folder of per-language lists \(MetaCLIP 2\): give each caption's language with --lang-col C or --lid/],
     [{ ...spec, metadata: "in/meta", "lid-map": "in/meta/en.json" }, /--lid-map maps the labels of a language column or model/],
+    [{ ...spec, metadata: "in/leaky", "lang-col": "lang" }, /"metadata": "in\/leaky\/zh\.json" leads outside the data directory/],
     [[1, 2], /a job spec must be a JSON object/],
     ["{not json", /the body is not JSON/],
   ];

@@ -2,7 +2,8 @@
 // missing from the metadata folder, a language column with nulls or labels no list has, a {lang}.json
 // that is not a list of strings, a folder without English, flags that do not fit together.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { cli } from "./support/cli";
@@ -57,7 +58,7 @@ test("an unknown language-ID label: an error without a map, other with one", asy
   assert.match(ok.stdout, /\n {2}en +\d+ of \d+ rows matched/);
 });
 
-test("a {lang}.json that is not a list of strings, an empty one, a badly named one, a folder without English", async (t) => {
+test("a {lang}.json that is not a list of strings, an empty one, a badly named one, nested deep, a FIFO, a link to nothing (a byte-order mark is read), a folder without English", async (t) => {
   const { meta, pool, out } = await setup(t);
   const run = () => cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--out", out);
   const de = path.join(meta, "de.json");
@@ -76,6 +77,17 @@ test("a {lang}.json that is not a list of strings, an empty one, a badly named o
   mkdirSync(path.join(meta, "xx.json"));
   refused(run(), /metadata .*xx\.json cannot be read: it is a folder/, out);
   rmSync(path.join(meta, "xx.json"), { recursive: true });
+  // nested 100,000 deep: named as an array, not a stack overflow
+  writeFileSync(de, `[${"[".repeat(100_000)}${"]".repeat(100_000)}]`);
+  refused(run(), /metadata .*de\.json: entry 0 is an array \(1 item\), not a string/, out);
+  writeFileSync(de, '["Hund"]');
+  // a FIFO would block the read for ever (a job refuses a list leading out of the data directory at submit: tests/jobs.test.ts)
+  execFileSync("mkfifo", [path.join(meta, "xx.json")]);
+  refused(run(), /metadata .*xx\.json is not a regular file \(a FIFO, socket or device\)/, out);
+  rmSync(path.join(meta, "xx.json"));
+  symlinkSync(path.join(meta, "gone.json.bak"), path.join(meta, "xx.json"));
+  refused(run(), /metadata .*xx\.json cannot be read: it is a link to nothing/, out);
+  rmSync(path.join(meta, "xx.json"));
   writeFileSync(path.join(meta, "DE.json"), '["Hund"]');
   refused(run(), /DE\.json and de\.json name one language \(codes are compared without case\)|de\.json and DE\.json name one language/, out);
   rmSync(path.join(meta, "DE.json"));
@@ -83,6 +95,7 @@ test("a {lang}.json that is not a list of strings, an empty one, a badly named o
   refused(run(), /"other\.json": "other" names the captions in no listed language, which match nothing; it cannot have a list/, out);
   rmSync(path.join(meta, "other.json"));
   writeFileSync(path.join(meta, "fr.JSON"), '["chat"]'); // not a .json file: not a list of the folder
+  writeFileSync(de, '\ufeff["Hund"]'); // a byte-order mark, as Windows editors write: read as the list it begins
   const map = path.join(path.dirname(meta), "map.json");
   writeFileSync(map, JSON.stringify({ en: "en", de: "de", zh: "zh", ja: "ja", th: "th" }));
   const ok = cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out);
@@ -104,7 +117,7 @@ test("flags that do not fit: a folder without --lang-col, --lang-col with one li
   refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", single, "--out", out), /--lid-map .*metadata\.json must be a JSON object from labels to metadata languages/, out);
   const map = path.join(dir, "map.json");
   writeFileSync(map, JSON.stringify({ en: ["en"] }));
-  refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out), /label "en" maps to \["en"\], not a language code/, out);
+  refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", map, "--out", out), /label "en" maps to an array \(1 item\), not a language code/, out);
   refused(cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--lid-map", path.join(dir, "none.json"), "--out", out), /--lid-map .*none\.json cannot be read: no such file/, out);
   // a map none of whose keys is a label of the column: every caption would be other
   writeFileSync(map, JSON.stringify({ __label__en: "en", __label__de: "de" }));

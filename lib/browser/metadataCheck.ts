@@ -4,17 +4,19 @@
  * as JSON), so a person can tell which metadata a workspace used.
  */
 
+import { shownJsonValue, withoutBom } from "../util/jsonError";
+
 /** The entry list in a metadata.json, or an error naming the file. */
 export function parseMetadataJson(text: string, fileName: string): string[] {
   let list: unknown;
   try {
-    list = JSON.parse(text);
+    list = JSON.parse(withoutBom(text));
   } catch (e) {
     throw new Error(`${fileName} is not valid JSON (${e instanceof Error ? e.message : e})`);
   }
   if (!Array.isArray(list)) throw new Error(`${fileName} must be a JSON array of strings (MetaCLIP's metadata.json)`);
   const bad = list.findIndex((e) => typeof e !== "string");
-  if (bad >= 0) throw new Error(`${fileName}: entry ${bad} is not a string (${JSON.stringify(list[bad])?.slice(0, 40)})`);
+  if (bad >= 0) throw new Error(`${fileName}: entry ${bad} is not a string (${shownJsonValue(list[bad])})`);
   return list as string[];
 }
 

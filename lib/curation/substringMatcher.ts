@@ -22,7 +22,7 @@ export interface SubstringTables {
   nodeCount: number;
   /** The root's transitions by byte: 2 * child + has-output (0: none). */
   root: Int32Array;
-  /** Edge slot s: key edges[2s] = node * 256 + byte + 1 (0 = empty), value edges[2s + 1] = 2 * child + has-output. */
+  /** Edge slot s: key edges[2s] = edgeKey(node, byte) (0 = empty), value edges[2s + 1] = 2 * child + has-output. */
   edges: Int32Array;
   edgeMask: number;
   edgeShift: number;
@@ -41,6 +41,14 @@ function shared(length: number): Int32Array {
   return new Int32Array(typeof SharedArrayBuffer === "function" ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
 }
 
+/**
+ * An edge's key: node * 256 + byte + 1 as the 32 bits of an int32 (above 2^31 it wraps negative, still
+ * one key per edge and never 0), so nodes up to MAX_NODES fit.
+ */
+const edgeKey = (node: number, byte: number) => (node * 256 + byte + 1) | 0;
+/** The most nodes (bytes of patterns, the bound the build sizes its tables by) an edge key can tell apart. */
+export const MAX_NODES = 2 ** 24 - 2;
+
 /** Fibonacci hashing: the product's high bits, which depend on every bit of the key (its low bits would not). */
 const hashKey = (key: number, shift: number) => Math.imul(key, 0x9e3779b1) >>> shift;
 
@@ -49,7 +57,7 @@ export function buildSubstringTables(patterns: readonly (string | null)[], ids: 
   let totalBytes = 0;
   for (const p of patterns) if (p !== null) totalBytes += wtf8Length(p);
   const maxNodes = totalBytes + 1;
-  if (maxNodes >= 1 << 22) throw new RangeError(`substring patterns of ${totalBytes} bytes: more than the ${1 << 22} nodes the tables can key`);
+  if (maxNodes > MAX_NODES) throw new RangeError(`its substring entries (those with a CJK-like end, padded) hold ${totalBytes.toLocaleString("en-US")} bytes, more than the ${MAX_NODES.toLocaleString("en-US")} the matcher's tables can key`);
   // sized for the most nodes the patterns could make; rebuilt for the nodes they did make once the trie is done
   let edgeBits = 4;
   while (1 << edgeBits < 2 * maxNodes) edgeBits++;
@@ -59,13 +67,13 @@ export function buildSubstringTables(patterns: readonly (string | null)[], ids: 
   // during the build, values are plain child ids
   const childOf = (node: number, byte: number): number => {
     if (node === 0) return root[byte];
-    const key = node * 256 + byte + 1;
+    const key = edgeKey(node, byte);
     for (let s = hashKey(key, edgeShift); edges[2 * s] !== 0; s = (s + 1) & edgeMask) if (edges[2 * s] === key) return edges[2 * s + 1];
     return 0;
   };
   const addChild = (node: number, byte: number, child: number) => {
     if (node === 0) { root[byte] = child; return; }
-    const key = node * 256 + byte + 1;
+    const key = edgeKey(node, byte);
     let s = hashKey(key, edgeShift);
     while (edges[2 * s] !== 0) s = (s + 1) & edgeMask;
     edges[2 * s] = key; edges[2 * s + 1] = child;
@@ -174,7 +182,7 @@ export function findSubstrings(t: SubstringTables, bytes: Uint8Array, start: num
     for (;;) {
       if (state === 0) value = root[byte];
       else {
-        const key = state * 256 + byte + 1;
+        const key = edgeKey(state, byte);
         value = 0;
         for (let s = hashKey(key, edgeShift), k = edges[2 * s]; k !== 0; s = (s + 1) & edgeMask, k = edges[2 * s]) {
           if (k === key) { value = edges[2 * s + 1]; break; }

@@ -9,6 +9,7 @@
  * tables exist once, however many languages); a caption's ids from it are kept only within its
  * language's range. Each language has its own substring tables.
  */
+import { InputError } from "../errors";
 import { buildAutomaton, MATCH_BATCH, TokenMatcher, type AutomatonTables } from "./automaton";
 import { buildSubstringTables, findSubstrings, substringTablesBytes, type SubstringTables } from "./substringMatcher";
 import { encodeWtf8Into, wtf8Length } from "./utf8";
@@ -52,7 +53,14 @@ export function buildWorldwideTables(lists: readonly { lang: string; entries: re
         if (pattern !== null) { patterns.push(pattern); ids.push(offset + j); }
       }
     });
-    languages.push({ lang, offset, entries: entries.length, substrings: buildSubstringTables(patterns, ids) });
+    let substrings: SubstringTables;
+    try {
+      substrings = buildSubstringTables(patterns, ids);
+    } catch (e) {
+      if (e instanceof RangeError) throw new InputError(`metadata ${lang}.json: ${e.message}`);
+      throw e;
+    }
+    languages.push({ lang, offset, entries: entries.length, substrings });
   }
   return { tokens: buildAutomaton(tokenEntries), languages, entryCount: tokenEntries.length };
 }

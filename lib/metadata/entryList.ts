@@ -1,5 +1,5 @@
 /** One metadata list as data: parsed from MetaCLIP's JSON, and described (hash, empty and duplicate entries). */
-import { jsonErrorMessage } from "../util/jsonError";
+import { jsonErrorMessage, shownJsonValue, withoutBom } from "../util/jsonError";
 import { InputError } from "../errors";
 import { sha256Text } from "../util/files";
 import type { MetadataReport } from "./load";
@@ -7,13 +7,13 @@ import type { MetadataReport } from "./load";
 export function parseJsonMetadata(file: string, text: string): string[] {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(withoutBom(text));
   } catch (e) {
     throw new InputError(`metadata ${file} is not valid JSON: ${jsonErrorMessage(text, e)}`);
   }
   if (!Array.isArray(value)) throw new InputError(`metadata ${file} must be a JSON array of strings (MetaCLIP metadata.json)`);
   const bad = value.findIndex((v) => typeof v !== "string");
-  if (bad >= 0) throw new InputError(`metadata ${file}: entry ${bad} is ${JSON.stringify(value[bad])?.slice(0, 40)}, not a string`);
+  if (bad >= 0) throw new InputError(`metadata ${file}: entry ${bad} is ${shownJsonValue(value[bad])}, not a string`);
   return value as string[];
 }
 

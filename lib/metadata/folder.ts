@@ -4,7 +4,7 @@
  * code order, each list's ids offset by the lists before it (lib/curation/worldwideMatcher). English's
  * list is required: its t sets every other language's.
  */
-import { lstat, readdir, readFile, readlink } from "node:fs/promises";
+import { lstat, readdir, readFile, readlink, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError, OutputError, quoted } from "../errors";
 import { sha256Bytes, sha256Text } from "../util/files";
@@ -42,6 +42,7 @@ export async function readMetadataFolder(dir: string): Promise<{ entries: string
     if (lang.toLowerCase() === OTHER_LANGUAGE) throw new InputError(`metadata folder ${dir}: ${quoted(name)}: "${OTHER_LANGUAGE}" names the captions in no listed language, which match nothing; it cannot have a list`);
     const twin = languages.find((l) => l.lang.toLowerCase() === lang.toLowerCase());
     if (twin) throw new InputError(`metadata folder ${dir}: ${twin.lang}.json and ${name} name one language (codes are compared without case)`);
+    await refuseOddList(file);
     const raw = await readFile(file).catch((e: NodeJS.ErrnoException) => {
       throw new InputError(`metadata ${file} cannot be read: ${e.code === "EISDIR" ? "it is a folder" : e.message}`);
     });
@@ -65,6 +66,18 @@ export async function readMetadataFolder(dir: string): Promise<{ entries: string
     emptyIds: [], duplicateExamples: [],
   };
   return { entries, languages, report };
+}
+
+/**
+ * A list must be a regular file (or a link to one): a FIFO would block the read for ever. (A job
+ * confines a folder's lists to the data directory at submit: lib/jobs/kinds/curate.)
+ */
+async function refuseOddList(file: string): Promise<void> {
+  const real = await realpath(file).catch(() => null);
+  if (real === null) throw new InputError(`metadata ${file} cannot be read: it is a link to nothing`);
+  const s = await stat(real);
+  if (s.isDirectory()) throw new InputError(`metadata ${file} cannot be read: it is a folder`);
+  if (!s.isFile()) throw new InputError(`metadata ${file} is not a regular file (a FIFO, socket or device)`);
 }
 
 /**

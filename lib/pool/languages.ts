@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { InputError, quoted } from "../errors";
 import { sha256Bytes } from "../util/files";
-import { jsonErrorMessage } from "../util/jsonError";
+import { jsonErrorMessage, shownJsonValue, withoutBom } from "../util/jsonError";
 import { queryRows, sqlIdent, sqlString, type DuckDBConnection } from "./duckdb";
 import { fileOffsets, type Pool } from "./pool";
 import { OTHER_LANGUAGE } from "../curation/worldwide";
@@ -32,7 +32,7 @@ export async function readLanguageMap(file: string, languages: readonly string[]
   const text = raw.toString("utf8");
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(withoutBom(text));
   } catch (e) {
     throw new InputError(`--lid-map ${file} is not valid JSON: ${jsonErrorMessage(text, e)}`);
   }
@@ -42,7 +42,7 @@ export async function readLanguageMap(file: string, languages: readonly string[]
   const labels: Record<string, string> = {};
   const known = new Set(languages);
   for (const [label, lang] of Object.entries(value)) {
-    if (typeof lang !== "string") throw new InputError(`--lid-map ${file}: label ${quoted(label)} maps to ${JSON.stringify(lang)?.slice(0, 40)}, not a language code`);
+    if (typeof lang !== "string") throw new InputError(`--lid-map ${file}: label ${quoted(label)} maps to ${shownJsonValue(lang)}, not a language code`);
     if (lang !== OTHER && !known.has(lang)) {
       throw new InputError(`--lid-map ${file}: label ${quoted(label)} maps to language ${quoted(lang)}, which the metadata folder has no {lang}.json for (languages: ${languages.join(", ")}; or map it to "other")`);
     }

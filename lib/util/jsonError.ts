@@ -33,3 +33,19 @@ export function jsonErrorMessage(text: string, e: unknown): string {
   const excerpt = `${pos > AROUND ? "…" : ""}${text.slice(Math.max(0, pos - AROUND), pos + AROUND)}${pos + AROUND < text.length ? "…" : ""}`;
   return `${reason} at line ${line}, column ${column}${text.length ? `, near ${JSON.stringify(excerpt)}` : " (the file is empty)"}`;
 }
+
+/**
+ * A parsed JSON value named in a message without serialising it: an array or object as such (one
+ * nested 100,000 deep would overflow JSON.stringify's stack), a string quoted and cut, a scalar as written.
+ */
+export function shownJsonValue(value: unknown): string {
+  if (Array.isArray(value)) return `an array (${value.length.toLocaleString("en-US")} item${value.length === 1 ? "" : "s"})`;
+  if (value !== null && typeof value === "object") return "an object";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return String(value);
+}
+
+/** The text without a leading byte-order mark (Windows editors write one; JSON.parse refuses it as an invisible token). */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

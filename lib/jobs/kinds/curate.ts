@@ -4,7 +4,7 @@
  * curve and t), S balance tasks at that t, and a merge into the workspace; the outputs are the ones
  * one `curate` process writes. The intermediate folders live in the job's folder.
  */
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { filterChoiceOptions, MAX_SHARDS, poolInputs, shardsField } from "../../options/commands";
@@ -44,9 +44,12 @@ export const curateKind: JobKind = {
   plan(spec, roots) {
     const out = checkWorkspaceName(spec.out as string, "out");
     const metadata = resolveInput(spec.metadata as string, "metadata", roots);
+    const folder = statSync(metadata, { throwIfNoEntry: false })?.isDirectory() === true;
     // refused at submit as the command refuses it at run time
-    const languageProblem = languageFlagsProblem(spec.metadata as string, statSync(metadata, { throwIfNoEntry: false })?.isDirectory() === true, spec as LanguageFlags);
+    const languageProblem = languageFlagsProblem(spec.metadata as string, folder, spec as LanguageFlags);
     if (languageProblem) throw new UsageError(languageProblem);
+    // a worldwide folder's lists are inputs too: none may lead out of the data directory
+    if (folder) for (const name of readdirSync(metadata).filter((n) => n.endsWith(".json"))) resolveInput(`${spec.metadata as string}/${name}`, "metadata", roots);
     const pool = (spec.pool as string[]).map((p, i) => resolveInput(p, `pool[${i}]`, roots));
     const outDir = path.join(roots.dataDir, out);
     // a worldwide curate's caption languages: a pool column, and the map of its labels (an input file like the pool)
