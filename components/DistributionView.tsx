@@ -7,6 +7,7 @@ import { DistributionCharts } from "./charts/DistributionCharts";
 import { Figures } from "./controls/Figures";
 import { ThresholdControl } from "./controls/ThresholdControl";
 import { UrlTNotice } from "./controls/UrlTNotice";
+import { UrlLangNotice } from "./languages/UrlLangNotice";
 import { useExpectedSize } from "./controls/useExpectedSize";
 import { JobForm } from "./jobs/JobForm";
 import { BalanceTables } from "./tables/BalanceTables";
@@ -23,12 +24,13 @@ export function DistributionView() {
   const [view, update] = useView();
   return (
     <WorkspaceGate name={view.workspace}>
-      {(ws) => <DistributionBody key={ws.info.label} ws={ws} urlT={view.t} urlTRejected={view.tRejected} overlays={view.overlays} update={update} />}
+      {(ws) => <DistributionBody key={ws.info.label} ws={ws} urlT={view.t} urlTRejected={view.tRejected} urlLang={view} overlays={view.overlays} update={update} />}
     </WorkspaceGate>
   );
 }
 
-function DistributionBody({ ws, urlT, urlTRejected, overlays, update }: { ws: Parameters<typeof Figures>[0]["ws"]; urlT: number | null; urlTRejected: ViewState["tRejected"]; overlays: boolean; update: ReturnType<typeof useView>[1] }) {
+function DistributionBody({ ws, urlT, urlTRejected, urlLang, overlays, update }: { ws: Parameters<typeof Figures>[0]["ws"]; urlT: number | null; urlTRejected: ViewState["tRejected"];
+  urlLang: Pick<ViewState, "lang" | "langRejected">; overlays: boolean; update: ReturnType<typeof useView>[1] }) {
   const [t, setT] = useState(() => effectiveT(ws, urlT));
   // a bad ?t= is said until a t is chosen here
   const [rejected, setRejected] = useState(urlTRejected);
@@ -37,7 +39,12 @@ function DistributionBody({ ws, urlT, urlTRejected, overlays, update }: { ws: Pa
   const expected = useExpectedSize(ws, t);
   // a worldwide workspace (MetaCLIP 2): t is English's; the figures, charts and tables show one language at its own t
   const worldwide = ws.info.languages !== null;
-  const [lang, setLang] = useState(() => (worldwide ? Math.max(0, ws.worldwide?.english ?? 0) : -1));
+  // the link's ?lang=, else English
+  const english = Math.max(0, ws.info.languages?.findIndex((l) => l.lang === "en") ?? 0);
+  const fromUrl = ws.info.languages?.findIndex((l) => l.lang === urlLang.lang) ?? -1;
+  const [lang, setLangIndex] = useState(() => (worldwide ? (fromUrl >= 0 ? fromUrl : english) : -1));
+  const [langChosen, setLangChosen] = useState(false);
+  const setLang = (i: number) => { setLangIndex(i); setLangChosen(true); update({ lang: ws.info.languages![i].lang, langRejected: null }); };
   const langT = worldwide ? (ws.worldwide?.at(t)[lang] ?? null) : t;
   const shownDist = ws.languageDist(lang);
   const shownExpected = worldwide ? languageExpected(expected, lang, ws.info.languages![lang].rowsMatched) : expected;
@@ -67,12 +74,18 @@ function DistributionBody({ ws, urlT, urlTRejected, overlays, update }: { ws: Pa
         )}
       </header>
       <UrlTNotice rejected={rejected} shownT={t} what={defaultT(ws).what} />
+      {!langChosen && <UrlLangNotice ws={ws} view={urlLang} showing={worldwide ? "English" : "the whole workspace"} />}
       {worldwide && <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="worldwide-note">
         A worldwide workspace (MetaCLIP 2): t below is English&apos;s. Every other language&apos;s t is p_to_t of its own counts at English&apos;s tail share, so moving t moves them all.
       </p>}
+      {/* English without a match (a match never balanced): no tail share, so no language has a t and nothing can be balanced */}
+      {ws.worldwideError ? <p role="alert" data-testid="worldwide-no-t" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+        This worldwide workspace cannot be balanced: {ws.worldwideError}. Its matches and counts are shown below; <code>metacurate balance</code> and <code>stats</code> refuse it alike.
+      </p> : <>
       <ThresholdControl dist={ws.tDist} noCap={ws.noCap.t} worldwide={worldwide} t={t} onT={onT} target={(size) => ws.tForTargetSize(size)} expected={expected} />
       {ws.info.server && <JobForm workspace={ws.info.server} t={t} seed={ws.info.seed ?? 0} noCap={ws.noCap}
         largestSize={ws.info.rowsMatched} filterChoice={filterChoiceOf(filterForm)} />}
+      </>}
       {worldwide && <LanguageTable ws={ws} tEn={t} expected={expected} selected={lang} onSelect={setLang} />}
       {worldwide && <LanguageSelect ws={ws} selected={lang} onSelect={setLang} />}
       {langT !== null && langT >= 1 ? <>
@@ -87,7 +100,7 @@ function DistributionBody({ ws, urlT, urlTRejected, overlays, update }: { ws: Pa
       </> : <p className="text-sm text-amber-700 dark:text-amber-400" data-testid="language-no-t">
         {ws.info.languages![lang].lang} has {langT === null ? "no match, so no t" : "t = 0 at this English t: p_to_t lands on a zero count, so balancing keeps none of its pairs (MetaCLIP 2's rule); raise t"}.
       </p>}
-      {ws.info.server && <FilterPanel ws={ws} t={t} form={filterForm} onForm={setFilterForm} />}
+      {ws.info.server && !ws.worldwideError && <FilterPanel ws={ws} t={t} form={filterForm} onForm={setFilterForm} />}
     </main>
   );
 }

@@ -10,6 +10,7 @@ import { useEntryInfo } from "./useEntryInfo";
 import { useWorkspaceVersion } from "./useWorkspace";
 import { EntriesTable } from "./tables/EntriesTable";
 import { UrlTNotice } from "./controls/UrlTNotice";
+import { UrlLangNotice } from "./languages/UrlLangNotice";
 import { defaultT, effectiveSeed, effectiveT, imageOptions } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
@@ -28,7 +29,7 @@ function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewStat
   const [search, setSearch] = useState(view.q);
   const [query, setQuery] = useState({ search: view.q, sort: view.sort, desc: view.desc, range: languageRange(ws, view.lang) });
   const [lang, setLang] = useState(languageRange(ws, view.lang) ? view.lang : null);
-  const chooseLang = (code: string | null) => { setLang(code); setQuery((q) => ({ ...q, range: languageRange(ws, code) })); update({ lang: code }); };
+  const chooseLang = (code: string | null) => { setLang(code); setQuery((q) => ({ ...q, range: languageRange(ws, code) })); update({ lang: code, langRejected: null }); };
   const entryT = ws.entryThresholds(t);
   const [selected, setSelected] = useState<number | null>(view.entry);
   useEffect(() => {
@@ -47,6 +48,7 @@ function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewStat
       <section className="space-y-2">
         <h1 className="text-xl font-semibold">Entries</h1>
         <UrlTNotice rejected={view.tRejected} shownT={t} what={defaultT(ws).what} />
+        {lang === null && <UrlLangNotice ws={ws} view={view} showing="every language's entries" />}
         <div className="flex flex-wrap items-end gap-3">
           <label className="flex flex-col text-sm">
             <span>search entries</span>
@@ -63,7 +65,8 @@ function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewStat
           <LanguageFilter ws={ws} lang={lang} onLang={chooseLang} className="rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700" />
           <span className="text-sm text-zinc-500">p_e at {entryT ? `each language's t (English's t = ${fmtInt(t)})` : `t = ${fmtInt(t)}`}</span>
         </div>
-        <EntriesTable db={ws.entriesDb} query={query} t={t} selected={selected} onSelect={select} hasSource={ws.hasSource} entryT={entryT} />
+        <EntriesTable db={ws.entriesDb} query={query} t={t} selected={selected} onSelect={select} hasSource={ws.hasSource} entryT={entryT}
+          langOf={ws.info.languages ? (id) => ws.info.languages![ws.languageOf(id)]?.lang ?? "" : null} />
       </section>
       <section aria-label="entry detail">{selected !== null && <EntryDetail ws={ws} id={selected} t={t} seed={seed} remote={view.remote} workspace={view.workspace} />}</section>
     </main>

@@ -11,6 +11,7 @@ import { PairList } from "./pairs/PairList";
 import { PreviewGate } from "./pairs/PreviewGate";
 import { useWorkspaceVersion } from "./useWorkspace";
 import { UrlTNotice } from "./controls/UrlTNotice";
+import { UrlLangNotice } from "./languages/UrlLangNotice";
 import { defaultT, effectiveSeed, effectiveT, imageOptions } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
@@ -80,6 +81,7 @@ function PairsBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState;
         </p>
       </header>
       <UrlTNotice rejected={view.tRejected} shownT={t} what={defaultT(ws).what} />
+      {lang === null && <UrlLangNotice ws={ws} view={view} showing="every language's pairs" />}
       <div className="flex flex-wrap items-end gap-3 text-sm">
         <label className="flex flex-col">show
           <select data-testid="filter-keep" value={keep} className={input} onChange={(e) => { const k = e.target.value as ViewState["keep"]; setKeep(k); setPage(0); set({ keep: k, page: 0 }); }}>
@@ -96,7 +98,7 @@ function PairsBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState;
         </label>
         {entry !== null && !entryError && <span className="self-end pb-1 text-zinc-500" data-testid="filter-entry-name">filtering on {entryName !== undefined ? `“${entryName}”` : "…"} (entry {entry})</span>}
         {entryError && <span role="alert" className="self-end pb-1 text-red-700 dark:text-red-400" data-testid="filter-entry-error">{entryError}</span>}
-        <LanguageFilter ws={ws} lang={lang} className={input} onLang={(code) => { setLang(code); setPage(0); set({ lang: code, page: 0 }); }} />
+        <LanguageFilter ws={ws} lang={lang} className={input} onLang={(code) => { setLang(code); setPage(0); set({ lang: code, langRejected: null, page: 0 }); }} />
         <label className="flex items-center gap-2">
           <input type="checkbox" checked={remote} data-testid="toggle-remote" onChange={(e) => { setRemote(e.target.checked); set({ remote: e.target.checked }); }} />
           load images from the pool&apos;s http(s) URLs (off: only the workspace&apos;s own images)

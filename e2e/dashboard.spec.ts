@@ -1,10 +1,12 @@
 // The dashboard in Debian Chromium against `metacurate serve` (next start) on workspaces made by the engine.
 import { expect, test, type Page } from "@playwright/test";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { openDuckDB, queryRows, sqlString } from "../lib/pool/duckdb";
 import { clearEvents, engineStats, stat, waitEvent } from "./support/app";
-import { BROKEN, E2E_DATA, FIXTURE, WEBDATASET } from "./support/workspaces";
+import { BROKEN, E2E_DATA, FIXTURE, REPO, WEBDATASET } from "./support/workspaces";
 
 const foreign: string[] = [];
 test.beforeEach(({ page, baseURL }) => {
@@ -230,4 +232,32 @@ test("a very long search or filter text is capped: the box keeps 200 characters,
   await page.goto(`/pairs?workspace=${FIXTURE}&text=${"z".repeat(2_000)}`);
   await expect(page.getByTestId("filter-text")).toHaveValue("z".repeat(200));
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(await page.evaluate(() => window.innerWidth));
+});
+
+test("a caption of 20,000 characters shows six lines until opened, so its card stays the size of the others", async ({ page }) => {
+  const name = `e2e-long-caption-${Date.now()}`, dir = mkdtempSync(path.join(os.tmpdir(), "mc-e2e-long-"));
+  try {
+    const pool = path.join(dir, "pool.parquet"), metadata = path.join(dir, "metadata.json");
+    writeFileSync(metadata, JSON.stringify(["dog", "cat"]));
+    const con = await openDuckDB();
+    try {
+      await con.run(`COPY (SELECT 'u' || i AS uid, 'https://example.org/' || i || '.jpg' AS url,
+        CASE WHEN i = 0 THEN 'a dog ' || repeat('and a very long tail of words ', 700) ELSE 'a cat number ' || i END AS text FROM range(40) t(i)) TO ${sqlString(pool)} (FORMAT parquet)`);
+    } finally {
+      con.closeSync();
+    }
+    const r = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "curate", "--metadata", metadata, "--pool", pool, "--out", path.join(E2E_DATA, name), "--t", "100", "--progress", "none"], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    await page.goto(`/pairs?workspace=${name}&entry=0`);
+    const caption = page.getByTestId("pair-caption").first();
+    await expect(caption).toContainText("a dog", { timeout: 60_000 });
+    const shut = (await caption.boundingBox())!.height;
+    expect(shut, "six lines, not thousands of pixels").toBeLessThan(200);
+    await page.getByTestId("pair-caption-toggle").click();
+    await expect(page.getByTestId("pair-caption-toggle")).toHaveText("show less");
+    expect((await caption.boundingBox())!.height).toBeGreaterThan(4 * shut);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(path.join(E2E_DATA, name), { recursive: true, force: true });
+  }
 });

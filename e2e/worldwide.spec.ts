@@ -5,7 +5,7 @@
 // filter panel composes DataComp's filters with worldwide balancing as curate does on the filtered pool.
 import { expect, test, type Page } from "@playwright/test";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { clearEvents, engineStats, waitEvent, type AppEvent } from "./support/app";
@@ -81,6 +81,7 @@ test("worldwide /entries and /pairs filter by language and render CJK, Thai and 
   const names = await page.getByTestId("entry-name").allTextContents();
   expect(names.length).toBeGreaterThan(5);
   for (const name of names) expect(name, "a Thai entry").toMatch(/[\u0E00-\u0E7F]/);
+  expect(new Set(await page.getByTestId("entry-lang").allTextContents()), "each row names its language").toEqual(new Set(["th"]));
 
   // the pairs of Chinese only, then of Arabic, each caption in its own script, Arabic's read right to left
   await page.goto(`/pairs?workspace=${WORLDWIDE}&lang=zh`);
@@ -191,4 +192,43 @@ test("worldwide ∞ caps nothing in any language: English's t one above its larg
   await page.getByTestId("input-t").fill(String(enMax));
   await page.getByTestId("input-t").press("Enter");
   await expect(page.getByTestId("threshold-note")).toContainText(`(∞) caps nothing`);
+});
+
+test("the link's ?lang= picks /distribution's language and follows the selector; one that is no language of the workspace is said", async ({ page }) => {
+  await page.goto(`/distribution?workspace=${WORLDWIDE}&lang=th`);
+  await expect(page.locator('[data-testid=language-row][data-lang="th"]')).toHaveAttribute("aria-selected", "true", { timeout: 60_000 });
+  await expect(page.getByTestId("url-lang-error")).toHaveCount(0);
+  await page.getByTestId("language-select").selectOption({ label: "ja" });
+  await expect(page).toHaveURL(/[?&]lang=ja(&|$)/);
+  await page.goto(`/pairs?workspace=${WORLDWIDE}&lang=fr`);
+  await expect(page.getByTestId("url-lang-error")).toContainText(`"fr" is not one of this workspace's languages (ar, de, en, es, ja, th, zh)`, { timeout: 60_000 });
+  await page.goto(`/entries?workspace=${WORLDWIDE}&lang=${encodeURIComponent("../../x\u202e")}`);
+  await expect(page.getByTestId("url-lang-error")).toContainText("is not a language code", { timeout: 60_000 });
+  await expect(page.getByTestId("url-lang-error")).toContainText("\\u202e"); // the override shown escaped, not applied
+  await page.getByTestId("filter-lang").selectOption("de");
+  await expect(page.getByTestId("url-lang-error")).toHaveCount(0);
+});
+
+test("a worldwide match whose English list matched nothing says it cannot be balanced, instead of offering a t", async ({ page }) => {
+  const ws = JSON.parse(readFileSync(path.join(E2E_DATA, WORLDWIDE, "manifest.json"), "utf8"));
+  const dir = mkdtempSync(path.join(os.tmpdir(), "mc-e2e-noen-"));
+  const name = `e2e-no-english-${Date.now()}`;
+  try {
+    const meta = path.join(dir, "meta");
+    mkdirSync(meta);
+    writeFileSync(path.join(meta, "en.json"), JSON.stringify(["no caption says this"]));
+    copyFileSync(path.join(ws.match.metadata.file, "zh.json"), path.join(meta, "zh.json"));
+    writeFileSync(path.join(dir, "map.json"), JSON.stringify({ en: "en", zh: "zh" }));
+    const r = spawnSync(process.execPath, [path.join(REPO, "bin", "metacurate.mjs"), "match", "--metadata", meta, "--pool", ws.match.pool.files[0].path,
+      "--lang-col", "lang", "--lid-map", path.join(dir, "map.json"), "--out", path.join(E2E_DATA, name), "--progress", "none"], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    await page.goto(`/distribution?workspace=${name}`);
+    await expect(page.getByTestId("worldwide-no-t")).toContainText("English has no match", { timeout: 60_000 });
+    await expect(page.getByTestId("input-t")).toHaveCount(0);
+    await expect(page.locator('[data-testid=language-row][data-lang="en"]')).toHaveAttribute("aria-selected", "true");
+    await expect(page.locator('[data-testid=language-row][data-lang="zh"]').getByTestId("lang-expected")).toHaveText("—");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(path.join(E2E_DATA, name), { recursive: true, force: true });
+  }
 });

@@ -14,7 +14,7 @@ export function DistributionCharts({ dist, t, overlays, distKey }: { dist: Count
     {overlays && paper.note && <p className="text-xs text-zinc-500" data-testid="overlay-note">{paper.note}</p>}
     <div className="grid gap-6 lg:grid-cols-2">
       <PlotFigure id="rank" drawKey={key} label="Entries ranked by count, log–log" build={(Plot, width) => Plot.plot({
-        width, height: 320, marginLeft: 60, marginRight: 72,
+        width, height: 320, marginTop: 30, marginLeft: 60, marginRight: 72, // the y label above the top tick, not on it
         x: { type: "log", label: "rank (entries by count, descending)", ticks: decades(dist.entries - dist.zeroEntries), tickFormat: "~s" },
         y: { type: "log", label: "matches per entry", ticks: decades(dist.maxCount), tickFormat: "~s" },
         color: { legend: true, domain: ["before (count)", "after (min(count, t))"], range: ["#64748b", "#0284c7"] },

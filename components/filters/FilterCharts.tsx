@@ -26,7 +26,7 @@ export function FilterCharts({ ws, t, reply, sizes }: { ws: LoadedWorkspace; t: 
   return (
     <div className="space-y-2">
       <PlotFigure id="filter-rank" drawKey={key} label="Entries ranked by count: pool, filter, balance and both" build={(Plot, width) => Plot.plot({
-        width, height: 300, marginLeft: 60, marginRight: 20,
+        width, height: 300, marginTop: 30, marginLeft: 60, marginRight: 20,
         x: { type: "log", label: "rank (entries by count, descending)", tickFormat: "~s" },
         y: { type: "log", label: "matches per entry", tickFormat: "~s" },
         color: { legend: true, domain: SERIES, range: COLOURS },

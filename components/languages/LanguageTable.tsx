@@ -38,10 +38,10 @@ export function LanguageTable({ ws, tEn, expected, selected, onSelect }: { ws: L
               <td className={td}><button type="button" className="underline-offset-2 hover:underline" onClick={() => onSelect(i)}>{l.lang}</button>{i === ww?.english && " (sets t)"}</td>
               <td className={td} data-testid="lang-rows" data-value={l.rows}>{fmtInt(l.rows)}</td>
               <td className={td} data-testid="lang-rows-matched" data-value={l.rowsMatched}>{fmtInt(l.rowsMatched)} ({fmtPct(l.rows > 0 ? l.rowsMatched / l.rows : 0, 1)})</td>
-              <td className={td} data-testid="lang-t" data-value={t ?? ""}>{t === null ? "— (no match)" : t === 0 ? "0 (keeps none)" : fmtInt(t)}</td>
+              <td className={td} data-testid="lang-t" data-value={t ?? ""}>{t === null ? (ww ? "— (no match)" : "—") : t === 0 ? "0 (keeps none)" : fmtInt(t)}</td>
               <td className={td} data-testid="lang-head" data-value={head ?? ""}>{head === null ? "—" : `${fmtInt(head)} of ${fmtInt(l.entries)}`}</td>
               <td className={td} data-testid="lang-tail" data-value={tail ?? ""}>{tail === null ? "—" : fmtP(tail)}</td>
-              <td className={td} data-testid="lang-expected" data-value={e ?? ""}>{e === undefined ? "…" : fmtNum(e, 1)}</td>
+              <td className={td} data-testid="lang-expected" data-value={e ?? ""}>{e === undefined ? (ww ? "…" : "—") : fmtNum(e, 1)}</td>
             </tr>
           );
         })}

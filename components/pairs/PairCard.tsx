@@ -12,6 +12,8 @@ export interface PairLanguages { entryT: ArrayLike<number>; langOf: (id: number)
 
 /** Caption with each matched entry highlighted; larger type where p_e is larger (as MetaCLIP's demo). */
 function Caption({ text, entries, t, worldwide, lang }: { text: string; entries: Map<number, EntryInfo>; t: number; worldwide: PairLanguages | null; lang?: string }) {
+  const [open, setOpen] = useState(false);
+  const long = text.length > LONG_CAPTION;
   const spans = matchSpans(text, [...entries].map(([id, e]) => ({ id, entry: e.entry })), worldwide ? "worldwide" : "metaclip");
   const parts: React.ReactNode[] = [];
   let at = 0;
@@ -31,8 +33,19 @@ function Caption({ text, entries, t, worldwide, lang }: { text: string; entries:
   }
   if (at < text.length) parts.push(text.slice(at));
   // dir="auto": a right-to-left caption reads right to left; lang: the browser picks the script's font and line breaks (Thai, CJK)
-  return <p className="break-words text-sm" data-testid="pair-caption" dir="auto" lang={lang}>{parts}</p>;
+  const caption = <p className={`break-words text-sm ${long && !open ? "line-clamp-6" : ""}`} data-testid="pair-caption" dir="auto" lang={lang}>{parts}</p>;
+  if (!long) return caption;
+  // a caption of thousands of characters would stretch its card (and row) thousands of pixels: six lines, and the rest on request
+  return (<>
+    {caption}
+    <button type="button" data-testid="pair-caption-toggle" className="text-xs text-sky-700 underline dark:text-sky-400" onClick={() => setOpen(!open)}>
+      {open ? "show less" : `show all ${text.length.toLocaleString("en-US")} characters`}
+    </button>
+  </>);
 }
+
+/** Captions longer than this are shown six lines deep until opened. */
+const LONG_CAPTION = 400;
 
 function Thumb({ src }: { src: string | null | undefined }) {
   const [failed, setFailed] = useState(false);

@@ -17,7 +17,9 @@ const ROW = 30, PAGE = 200, HEIGHT = 560;
 const DEEP_PAGE = 10;
 
 /** All entries, filtered and sorted in DuckDB, drawn as a virtual list (only the visible rows exist). */
-export function EntriesTable({ db, query, t, selected, onSelect, hasSource, entryT = null }: { db: Promise<AsyncDuckDBConnection>; query: EntryQuery; t: number; selected: number | null; onSelect: (id: number) => void; hasSource: boolean;
+export function EntriesTable({ db, query, t, selected, onSelect, hasSource, entryT = null, langOf = null }: { db: Promise<AsyncDuckDBConnection>; query: EntryQuery; t: number; selected: number | null; onSelect: (id: number) => void; hasSource: boolean;
+  /** A worldwide workspace's language of an entry (the last column shows it: one text may be an entry of several languages). */
+  langOf?: ((id: number) => string) | null;
   /** A worldwide workspace's t per entry (its language's). */
   entryT?: ArrayLike<number> | null }) {
   const qkey = `${query.search}|${query.sort}|${query.desc}|${query.range ? `${query.range.offset}+${query.range.entries}` : ""}`;
@@ -95,7 +97,7 @@ export function EntriesTable({ db, query, t, selected, onSelect, hasSource, entr
           : `${fmtInt(total.n)} ${total.n === 1 ? "entry" : "entries"}${query.search ? ` contain “${query.search}”` : ""}`}
       </p>
       <div className="grid grid-cols-[5rem_1fr_7rem_6rem_7rem] border-b border-zinc-200 px-2 text-xs font-medium dark:border-zinc-800">
-        <span>id</span><span>entry</span><span className="text-right">count</span><span className="text-right">p_e at t</span><span className="pl-3">{hasSource ? "source" : ""}</span>
+        <span>id</span><span>entry</span><span className="text-right">count</span><span className="text-right">p_e at t</span><span className="pl-3">{langOf ? "language" : hasSource ? "source" : ""}</span>
       </div>
       <div ref={box} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} style={{ height: HEIGHT }} className="overflow-y-auto" data-testid="entries-scroll" role="listbox" aria-label="entries">
         {total?.key === qkey && total.n === 0 && (
@@ -115,7 +117,7 @@ export function EntriesTable({ db, query, t, selected, onSelect, hasSource, entr
                 <span className="truncate" data-testid="entry-name" dir="auto">{row.entry}</span>
                 <span className="text-right">{fmtInt(row.count)}</span>
                 <span className="text-right">{pE(row.count, entryT ? entryT[row.entry_id] : t).toPrecision(3)}</span>
-                <span className={`truncate pl-3 text-xs ${row.entry_id === selected ? "" : "text-zinc-500"}`}>{row.source ?? ""}</span>
+                <span className={`truncate pl-3 text-xs ${row.entry_id === selected ? "" : "text-zinc-500"}`} data-testid={langOf ? "entry-lang" : undefined}>{langOf ? langOf(row.entry_id) : row.source ?? ""}</span>
               </>) : <span className="col-span-5 text-xs text-zinc-400">loading…</span>}
             </button>
           ))}

@@ -18,15 +18,17 @@ export interface ViewState {
   text: string;
   page: number;
   remote: boolean;
-  /** A worldwide workspace's language filter (its code), on /entries and /pairs. */
+  /** A worldwide workspace's language (its code): the filter of /entries and /pairs, the language /distribution shows. */
   lang: string | null;
+  /** A ?lang= that is no language code (said on the page, never silently dropped), cut to 40 characters. */
+  langRejected: string | null;
 }
 
 /** The longest search or filter text kept (in the box and the URL): longer ones made 20 kB URLs (HTTP 431 on reload). */
 export const MAX_SEARCH_CHARS = 200;
 
 export const DEFAULT_VIEW: ViewState = {
-  workspace: null, t: null, tRejected: null, seed: null, overlays: true, q: "", sort: "count", desc: true, entry: null, keep: "all", text: "", page: 0, remote: false, lang: null,
+  workspace: null, t: null, tRejected: null, seed: null, overlays: true, q: "", sort: "count", desc: true, entry: null, keep: "all", text: "", page: 0, remote: false, lang: null, langRejected: null,
 };
 
 const int = (s: string | null, min: number, max: number): number | null => {
@@ -54,9 +56,13 @@ export function parseView(params: URLSearchParams): ViewState {
     text: (params.get("text") ?? "").slice(0, MAX_SEARCH_CHARS),
     page: int(params.get("page"), 0, 1e9) ?? 0,
     remote: params.get("remote") === "1",
-    lang: /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/.test(params.get("lang") ?? "") ? params.get("lang") : null,
+    lang: langCode(params.get("lang")) ? params.get("lang") : null,
+    langRejected: params.get("lang") !== null && !langCode(params.get("lang")) ? params.get("lang")!.slice(0, 40) : null,
   };
 }
+
+/** A language code as metadata folders name their lists (lib/metadata/folder's LANGUAGE_CODE). */
+const langCode = (s: string | null) => s !== null && /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/.test(s);
 
 /** Only what differs from the defaults goes in the URL. */
 export function viewQuery(v: ViewState): string {

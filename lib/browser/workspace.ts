@@ -142,7 +142,7 @@ export class LoadedWorkspace {
 
   /** The language (index) of entry `id` in a worldwide workspace, else -1. */
   languageOf(id: number): number {
-    return this.worldwide ? languageOfId(this.worldwide.ranges, id) : -1;
+    return this.info.languages ? languageOfId(this.info.languages, id) : -1;
   }
 
   /**
