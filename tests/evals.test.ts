@@ -9,6 +9,7 @@ import { metricOptions, noiseBand } from "../lib/evals/metrics";
 import { REFERENCE_RUNS } from "../lib/evals/references";
 import { aggregates, parseEvalResults } from "../lib/evals/results";
 import { buildRun } from "../lib/evals/run";
+import { curationLabel } from "../components/evals/runLabels";
 import { tSweeps } from "../lib/evals/sweep";
 import { cli } from "./support/cli";
 import { tempDir } from "./support/fixtures";
@@ -186,4 +187,16 @@ test("t sweeps group runs that differ only in t; seeds are points, their mean a 
   assert.deepEqual(metricOptions(runs).map((m) => m.id), ["task:Fashion-MNIST", "task:Fashion-MNIST:acc_tail"]);
   assert.equal(noiseBand("agg:imagenet"), 0.002);
   assert.equal(noiseBand("agg:average"), 0.006);
+});
+
+test("a run trained on a worldwide workspace says so (run.json's languages): its label names English's t, apart from an English-only run at the same t", () => {
+  const evals = '{"key": "fashion_mnist", "dataset": "Fashion-MNIST", "metrics": {"acc1": 0.7, "acc_head": 0.8, "acc_tail": 0.6}}\n';
+  const record = { tool: "metacurate", kind: "train", workspace: "/x/demo-worldwide", metadata_hash: "abc", subset: "curated", subset_size: 900, t: 57, tail_share: 0.06, balance_seed: 0, seed: 1, samples_seen: 3000, passes: 3.3, tower: "mlp" };
+  const worldwide = buildRun("ww", evals, JSON.stringify({ ...record, languages: ["ar", "de", "en"] }));
+  const english = buildRun("en", evals, JSON.stringify({ ...record, workspace: "/x/demo-en", languages: null }));
+  assert.deepEqual(worldwide.curation.languages, ["ar", "de", "en"]);
+  assert.equal(curationLabel(worldwide), "worldwide, English's t = 57");
+  assert.equal(curationLabel(english), "t = 57");
+  const bad = buildRun("bad", evals, JSON.stringify({ ...record, languages: "en" }));
+  assert.match(bad.problems.map((p) => p.message).join("\n"), /"languages": /);
 });

@@ -4,7 +4,7 @@ import type { EvalRun } from "../../lib/evals/run";
 import { PlotFigure } from "../charts/PlotFigure";
 import { curationLabel } from "./runLabels";
 
-type Kind = "balanced (colour: t)" | "matched" | "raw pool" | "filtered (DataComp)" | "filtered, then balanced";
+type Kind = "balanced (colour: t)" | "worldwide, balanced (colour: English's t)" | "matched" | "raw pool" | "filtered (DataComp)" | "filtered, then balanced";
 interface Row { id: string; task: string; head: number; tail: number; t: number | null; kind: Kind; label: string; runs: number; selected: boolean }
 
 /** One colour per t, in order, from YlGnBu's light end to a mid blue: its palest steps vanish on white, its darkest on black. */
@@ -25,19 +25,22 @@ export function HeadTailChart({ runs, selected }: { runs: EvalRun[]; selected: S
     const r = e.run;
     return r.results.filter((x) => typeof x.metrics.acc_head === "number" && typeof x.metrics.acc_tail === "number").map((x) => ({
       id: r.id, task: x.dataset, head: x.metrics.acc_head as number, tail: x.metrics.acc_tail as number, t: r.curation.t,
-      kind: (r.curation.poolFilter ? (r.curation.t !== null ? "filtered, then balanced" : "filtered (DataComp)") : r.curation.t !== null ? "balanced (colour: t)" : r.curation.subset === "matched" ? "matched" : "raw pool") as Kind,
+      kind: (r.curation.poolFilter ? (r.curation.t !== null ? "filtered, then balanced" : "filtered (DataComp)")
+        : r.curation.t !== null ? (r.curation.languages ? "worldwide, balanced (colour: English's t)" : "balanced (colour: t)") : r.curation.subset === "matched" ? "matched" : "raw pool") as Kind,
       label: curationLabel(r), runs: e.runs.length, selected: e.runs.some((x) => selected.has(x.id)),
     }));
   });
   if (rows.length === 0) return null;
-  const balanced = rows.filter((r) => r.kind === "balanced (colour: t)"), unbalanced = rows.filter((r) => r.kind !== "balanced (colour: t)");
+  // coloured by t: balanced runs, MetaCLIP's or worldwide (their own symbol, so the two at one t are told apart)
+  const isBalanced = (r: Row) => r.kind === "balanced (colour: t)" || r.kind === "worldwide, balanced (colour: English's t)";
+  const balanced = rows.filter(isBalanced), unbalanced = rows.filter((r) => !isBalanced(r));
   // marks that would hide one another: one sign per spot, with how many runs are there
   const spots = new Map<string, Row[]>();
   for (const r of rows) spots.set(key(r), [...(spots.get(key(r)) ?? []), r]);
   const stacked = [...spots.values()].map((rs) => ({ ...rs[0], n: rs.reduce((a, r) => a + r.runs, 0), all: rs.map((r) => `${r.id} (${r.label}${r.runs > 1 ? `, ${r.runs} runs` : ""})`).join("\n") })).filter((s) => s.n > 1);
   const ts = [...new Set(balanced.map((r) => r.t as number))].sort((a, b) => a - b);
-  const ALL: Kind[] = ["balanced (colour: t)", "matched", "raw pool", "filtered (DataComp)", "filtered, then balanced"];
-  const SYMBOLS = ["circle", "diamond", "square", "triangle", "star"];
+  const ALL: Kind[] = ["balanced (colour: t)", "worldwide, balanced (colour: English's t)", "matched", "raw pool", "filtered (DataComp)", "filtered, then balanced"];
+  const SYMBOLS = ["circle", "cross", "diamond", "square", "triangle", "star"];
   const present = ALL.filter((k) => rows.some((r) => r.kind === k));
   const drawKey = `${rows.length}|${[...selected].join(",")}|${stacked.length}`;
   return (

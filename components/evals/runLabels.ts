@@ -12,7 +12,7 @@ export function curationLabel(run: EvalRun): string {
   if (c.poolFilter) return `${filterLabel(c.poolFilter)}${c.subset === "matched" ? ", matched" : c.t !== null ? `, then t = ${c.t.toLocaleString("en-US")}` : ""}`;
   if (c.subset === "raw") return "raw pool";
   if (c.subset === "matched") return "matched";
-  if (c.t !== null) return `t = ${c.t.toLocaleString("en-US")}`;
+  if (c.t !== null) return `${c.languages ? "worldwide, English's " : ""}t = ${c.t.toLocaleString("en-US")}`;
   return c.subset ?? "–";
 }
 

@@ -34,6 +34,8 @@ export interface RunCuration {
   /** The DataComp filter that made the pool, when one did: "clip_score", with its score column and cut. */
   poolFilter: { name: string; scoreColumn: string | null; threshold: number | null; fraction: number | null } | null;
   subset: string | null;
+  /** A worldwide workspace's languages (its t is English's), or null for one metadata list. */
+  languages: string[] | null;
   t: number | null;
   /** Tail share of matches at t (MetaCLIP's p). */
   p: number | null;
@@ -82,6 +84,7 @@ export const runRecordSchema = z.looseObject({
   curation_sha256: str,
   pool_sha256: str,
   pool_filter: z.looseObject({ name: z.string(), score_column: str, threshold: num, fraction: num }).nullable().optional(),
+  languages: z.array(z.string().max(32)).max(1000).nullable().optional(),
   subset: str,
   subset_size: num,
   t: num,
@@ -97,7 +100,7 @@ export const runRecordSchema = z.looseObject({
 });
 export type RunRecordFields = z.infer<typeof runRecordSchema>;
 
-const emptyCuration = (): RunCuration => ({ workspace: null, servedWorkspace: null, metadataHash: null, curationHash: null, workspaceHash: null, poolHash: null, poolFilter: null, subset: null, t: null, p: null, balanceSeed: null, subsetSize: null });
+const emptyCuration = (): RunCuration => ({ workspace: null, servedWorkspace: null, metadataHash: null, curationHash: null, workspaceHash: null, poolHash: null, poolFilter: null, subset: null, languages: null, t: null, p: null, balanceSeed: null, subsetSize: null });
 const emptyTraining = (): RunTraining => ({ kind: null, scale: null, model: null, samplesSeen: null, passes: null, seed: null });
 
 const baseName = (p: string) => p.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? p;
@@ -128,6 +131,7 @@ export function buildRun(id: string, evalText: string, runJsonText: string | nul
           workspace: f.workspace ? baseName(f.workspace) : null, workspacePath: f.workspace ?? null, metadataHash: f.metadata_hash ?? null,
           curationHash: f.curation_sha256 ?? null, workspaceHash: f.workspace_manifest_sha256 ?? null, poolHash: f.pool_sha256 ?? null,
           poolFilter: f.pool_filter ? { name: f.pool_filter.name, scoreColumn: f.pool_filter.score_column ?? null, threshold: f.pool_filter.threshold ?? null, fraction: f.pool_filter.fraction ?? null } : null, subset: f.subset ?? null,
+          languages: f.languages ?? null,
           // a raw or matched run was not balanced: the workspace's t, p and draw seed are not its curation
           ...(f.subset === "raw" || f.subset === "matched" ? { t: null, p: null, balanceSeed: null } : { t: f.t ?? null, p: f.tail_share ?? null, balanceSeed: f.balance_seed ?? null }),
           subsetSize: f.subset_size ?? null,

@@ -61,6 +61,8 @@ export interface RunRecord {
   /** The DataComp filter that made the pool (its filtered.parquet), or null. */
   pool_filter: PoolFilterRecord | null;
   metadata_hash: string;
+  /** A worldwide workspace's metadata languages (MetaCLIP 2: t is English's), or null for one list. */
+  languages: string[] | null;
   subset: Subset;
   /** Rows of the subset, pairs trained on (rows with a readable image), rows without one. */
   subset_rows: number;
@@ -156,7 +158,7 @@ export async function runTrain(opts: TrainRunOptions): Promise<RunRecord> {
         tool: "metacurate", version: TOOL_VERSION, kind: "train",
         workspace, workspace_manifest_sha256: sha256(manifestText), curation_sha256: curationHash(manifest, opts.subset),
         pool_sha256: poolHash(manifest), pool_filter: await poolFilter(manifest), metadata_hash: manifest.match.metadata.metadataHash,
-        subset: opts.subset, subset_rows: pairs.rows, subset_size: pairs.n, images_missing: pairs.missing,
+        languages: manifest.match.languages?.map((l) => l.lang) ?? null, subset: opts.subset, subset_rows: pairs.rows, subset_size: pairs.n, images_missing: pairs.missing,
         t: b?.t ?? null, tail_share: b?.tail_share ?? null, balance_seed: b?.seed ?? null,
         seed: opts.seed, samples_seen: result.samplesSeen, samples_seen_planned: result.stepsPlanned * result.batch,
         passes: result.samplesSeen / pairs.n, tower: opts.tower, batch: result.batch, lr: opts.lr, steps: result.steps,
