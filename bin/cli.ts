@@ -561,6 +561,9 @@ const commands: Record<string, Command> = {
   },
 };
 
+/** The language column's width in the printed tables: 8, or the longest code (32 at most) and two spaces. */
+const langWidth = (langs: readonly { lang: string }[]) => Math.max(8, ...langs.map((l) => l.lang.length + 2));
+
 function matchOptions(f: ParsedFlags): MatchOptions {
   return {
     metadata: f.metadata as string,
@@ -606,7 +609,8 @@ function printManifest(m: Manifest): void {
   if (mt.languages) {
     const other = mt.language_source?.rows_other ?? 0;
     lines.push(`languages ${mt.languages.length} lists (${mt.languages.map((l) => l.lang).join(", ")}), captions' language ${mt.language_source?.column ? `from column "${mt.language_source.column}"` : `by ${mt.language_source?.lid} (languages.parquet)`}${other > 0 ? `; ${other.toLocaleString("en")} rows in other languages match nothing` : ""}`);
-    for (const l of mt.languages) lines.push(`  ${l.lang.padEnd(8)}${l.rows_matched.toLocaleString("en").padStart(12)} of ${l.rows.toLocaleString("en")} rows matched, ${l.total_count.toLocaleString("en")} matches on ${l.entries_matched.toLocaleString("en")} of ${l.entries.toLocaleString("en")} entries`);
+    const w = langWidth(mt.languages);
+    for (const l of mt.languages) lines.push(`  ${l.lang.padEnd(w)}${l.rows_matched.toLocaleString("en").padStart(12)} of ${l.rows.toLocaleString("en")} rows matched, ${l.total_count.toLocaleString("en")} matches on ${l.entries_matched.toLocaleString("en")} of ${l.entries.toLocaleString("en")} entries`);
   }
   lines.push(`speed     ${mt.rows_per_second.toLocaleString("en")} rows/s (${mt.timings_ms.total_ms} ms, ${mt.workers} workers)`);
   if (m.balance) {
@@ -615,7 +619,7 @@ function printManifest(m: Manifest): void {
     lines.push(`balance   ${b.languages ? "English's " : ""}t = ${b.t} (tail share ${b.tail_share.toFixed(4)}${from}), seed ${b.seed}: kept ${b.rows_kept.toLocaleString("en")} of ${b.rows_matched.toLocaleString("en")} (expected ${b.expected_size.toFixed(1)})${b.subset_npy ? ", subset.npy written" : ""}`);
     for (const l of b.languages ?? []) {
       const t = l.t === null ? "no match, no t" : l.t === 0 ? "t = 0 (p_to_t lands on a zero count: keeps none)" : `t = ${l.t}`;
-      lines.push(`  ${l.lang.padEnd(8)}${t}: kept ${l.rows_kept.toLocaleString("en")} of ${l.rows_matched.toLocaleString("en")} (expected ${l.expected_size.toFixed(1)})`);
+      lines.push(`  ${l.lang.padEnd(langWidth(b.languages!))}${t}: kept ${l.rows_kept.toLocaleString("en")} of ${l.rows_matched.toLocaleString("en")} (expected ${l.expected_size.toFixed(1)})`);
     }
     lines.push(`matches   of ${b.source}`);
   }
@@ -644,9 +648,9 @@ function formatStats(s: Stats): string {
   }
   if (s.languages) {
     lines.push("", `languages (t is each language's at ${s.at_t ? `English's t = ${n(s.at_t.t)}` : "English's t, given with --t or --p"}):`,
-      `  ${"lang".padEnd(8)}${"t".padStart(10)}${"rows".padStart(12)}${"matched".padStart(12)}${"entries".padStart(10)}${"matches".padStart(12)}${"expected".padStart(12)}`);
+      `  ${"lang".padEnd(langWidth(s.languages))}${"t".padStart(10)}${"rows".padStart(12)}${"matched".padStart(12)}${"entries".padStart(10)}${"matches".padStart(12)}${"expected".padStart(12)}`);
     for (const l of s.languages) {
-      lines.push(`  ${l.lang.padEnd(8)}${(l.t === null ? "-" : n(l.t)).padStart(10)}${n(l.rows).padStart(12)}${n(l.rows_matched).padStart(12)}${n(l.entries).padStart(10)}${n(l.matches).padStart(12)}${(l.expected_size === null ? "-" : l.expected_size.toFixed(1)).padStart(12)}`);
+      lines.push(`  ${l.lang.padEnd(langWidth(s.languages))}${(l.t === null ? "-" : n(l.t)).padStart(10)}${n(l.rows).padStart(12)}${n(l.rows_matched).padStart(12)}${n(l.entries).padStart(10)}${n(l.matches).padStart(12)}${(l.expected_size === null ? "-" : l.expected_size.toFixed(1)).padStart(12)}`);
     }
   }
   if (s.top_entries.length > 0) {

@@ -70,7 +70,7 @@ export function PairCard({ pair, entries, t, images, worldwide = null }: { pair:
           <span className={`mr-2 rounded px-1 font-medium ${pair.kept ? "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100" : "bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300"}`} data-testid="pair-status">
             {pair.kept ? "kept" : "dropped"}
           </span>
-          {lang && <span className="mr-2" data-testid="pair-lang">{lang}</span>}
+          {lang && <span className="mr-2 inline-block max-w-[8rem] truncate align-bottom" title={lang} data-testid="pair-lang">{lang}</span>}
           P(keep) {fmtPct(pair.pKeep, 1)} · draw {pair.u.toFixed(4)} · {pair.entryIds.length} entr{pair.entryIds.length === 1 ? "y" : "ies"}
         </p>
       </div>
