@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { Suspense, type ReactNode } from "react";
-import { preload } from "react-dom";
 import { Nav } from "../components/layout/Nav";
 import "./globals.css";
 
@@ -10,8 +9,6 @@ export const metadata: Metadata = { title: "metacurate", description: "See and s
 const THEME_SCRIPT = `try{var s=localStorage.getItem("metacurate-theme");if(s==="dark"||(!s&&matchMedia("(prefers-color-scheme: dark)").matches))document.documentElement.classList.add("dark")}catch(e){}`;
 
 export default function RootLayout({ children }: { children: ReactNode }) {
-  // parquet-wasm decodes the entries table, previews and matches soon after the first figures: it downloads with the page
-  preload("/parquet-wasm/parquet_wasm_bg.wasm", { as: "fetch", crossOrigin: "anonymous", fetchPriority: "low" });
   return (
     <html lang="en" suppressHydrationWarning>
       <head><script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} /></head>

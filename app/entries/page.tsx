@@ -1,5 +1,7 @@
 import { EntriesView } from "../../components/EntriesView";
+import { preloadParquetWasm } from "../preloadParquetWasm";
 
 export default function EntriesPage() {
+  preloadParquetWasm();
   return <EntriesView />;
 }
