@@ -84,7 +84,7 @@ test("worldwide: the panel's filter then balance is curate's on the filtered poo
   const none = composeWithBalance(matched, counts, kept, T_EN, ranges);
   assert.equal(none.filterThenBalance, null);
   assert.equal(none.entryTAfterFilter, null);
-  assert.match(none.filterThenBalanceProblem!, /the filter leaves English no match: English has no match/);
+  assert.match(none.filterThenBalanceProblem!, /after the filter, English has no match: its tail share, which sets every language.s t, is undefined/);
   assert.ok(none.languages!.every((l) => l.tAfterFilter === null && l.filterThenBalance === null));
   const noEnglish = path.join(dir, "no-english.parquet");
   await writeParquet(noEnglish, rows.filter((_r, i) => kept[i]), { uid: "VARCHAR", url: "VARCHAR", text: "VARCHAR", lang: "VARCHAR", original_width: "INTEGER", original_height: "INTEGER", clip_b32_similarity_score: "DOUBLE" });

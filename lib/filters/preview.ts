@@ -160,7 +160,7 @@ function composeWorldwide(matched: MatchedRows, counts: Float64Array, countsAfte
   try {
     after = new WorldwideThresholds(ranges, countsAfterFilter);
   } catch (e) {
-    problem = `the filter leaves English no match: ${e instanceof Error ? e.message : String(e)}`;
+    problem = `after the filter, ${e instanceof Error ? e.message : String(e)}`;
   }
   const entryT = before.entryThresholds(tEn, counts.length), entryTAfter = after ? after.entryThresholds(tEn, counts.length) : null;
   const sums = () => ({ balance: new ExpectedSize(), both: new ExpectedSize(), after: new ExpectedSize() });
