@@ -4,13 +4,13 @@
 // project of the language up to int(76%), each candidate stripped, too long or punctuation-only ones skipped;
 // the folder it writes into is a worldwide metadata folder.
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { test } from "node:test";
 import { pmi } from "../lib/metadata/ngrams";
 import { cli } from "./support/cli";
-import { tempDir } from "./support/fixtures";
+import { tempDir, writeParquet } from "./support/fixtures";
 
 test("metadata build --lang zh: MetaCLIP 2's order, caps, bigram join and filters, by hand", (t) => {
   const dir = tempDir(t);
@@ -67,7 +67,7 @@ test("metadata build --lang th joins a bigram above PMI 30 without a space; de k
   }
 });
 
-test("metadata build into one folder keeps the lists built before (each language's, and MetaCLIP 1's files), never replaces a list written by hand; bad codes are refused", (t) => {
+test("metadata build into one folder keeps the lists built before (each language's, and MetaCLIP 1's files), never replaces a list written by hand; bad codes are refused", async (t) => {
   const dir = tempDir(t);
   const meta = path.join(dir, "meta");
   const build = (...args: string[]) => cli("metadata", "build", ...args, "--out", meta);
@@ -84,6 +84,14 @@ test("metadata build into one folder keeps the lists built before (each language
   assert.deepEqual(read("de.json").slice(100), ["Maus"]);
   assert.deepEqual(read("th.json").slice(100), ["Katze", "Hund"]);
   assert.ok(read("metadata.json").includes("cat"), "MetaCLIP 1's files stay too");
+  assert.ok(existsSync(path.join(meta, "metadata.parquet")) && existsSync(path.join(meta, "summary.json")), "metadata.parquet and summary.json as well");
+  // English's list is MetaCLIP 1's, copied to en.json: the folder is then a worldwide metadata folder (MetaCLIP 1's files are no language's list)
+  copyFileSync(path.join(meta, "metadata.json"), path.join(meta, "en.json"));
+  const pool = path.join(dir, "pool.parquet");
+  await writeParquet(pool, [{ uid: "1", url: "u", text: "a cat", lang: "en" }, { uid: "2", url: "v", text: "eine Maus", lang: "de" }]);
+  const m = cli("match", "--metadata", meta, "--pool", pool, "--lang-col", "lang", "--out", path.join(dir, "ws"));
+  assert.equal(m.code, 0, m.stderr);
+  assert.match(m.stdout, /languages 4 lists \(de, en, es, th\)/);
 
   // a list written by hand: kept when another is built, refused as the target of a build
   writeFileSync(path.join(meta, "zh.json"), JSON.stringify(["猫"]));
@@ -94,10 +102,17 @@ test("metadata build into one folder keeps the lists built before (each language
   assert.match(refused.stderr, /zh\.json exists and was not written by metacurate/);
   assert.deepEqual(read("zh.json"), ["猫"], "the hand-written list is untouched");
 
+  // a link of the user's own is not replaced either
+  symlinkSync(path.join(dir, "lemmas.txt"), path.join(meta, "ko.json"));
+  assert.match(build("--lang", "ko", "--lemmas", path.join(dir, "lemmas.txt")).stderr, /ko\.json exists and was not written by metacurate/);
+
   // codes that cannot name a list
-  const other = build("--lang", "other", "--lemmas", path.join(dir, "lemmas.txt"));
-  assert.equal(other.code, 2);
-  assert.match(other.stderr, /"other" is where captions of no list go/);
+  for (const code of ["other", "OTHER"]) {
+    const other = build("--lang", code, "--lemmas", path.join(dir, "lemmas.txt"));
+    assert.equal(other.code, 2);
+    assert.match(other.stderr, /"other" is where captions of no list go/);
+  }
+  assert.match(build("--lang", "summary", "--lemmas", path.join(dir, "lemmas.txt")).stderr, /summary\.json is MetaCLIP 1's build output's name/);
   const long = build("--lang", "x".repeat(301), "--lemmas", path.join(dir, "lemmas.txt"));
   assert.equal(long.code, 2);
   assert.match(long.stderr, /at most 32\), got "x{64}…" \(301 characters\)/);

@@ -53,7 +53,8 @@ export interface LanguageBuildSummary {
 
 export async function buildLanguageMetadata(outDir: string, o: LanguageBuildOptions): Promise<LanguageBuildSummary> {
   if (!LANGUAGE_CODE.test(o.lang)) throw new UsageError(`--lang must be a language code (letters, digits, _ and -, at most 32), got ${quoted(o.lang)}`);
-  if (o.lang === OTHER_LANGUAGE) throw new UsageError(`--lang ${OTHER_LANGUAGE} is no language: "${OTHER_LANGUAGE}" is where captions of no list go, and matches nothing`);
+  if (["metadata", "summary"].includes(o.lang)) throw new UsageError(`--lang ${o.lang}: ${o.lang}.json is MetaCLIP 1's build output's name, not a language's list`);
+  if (o.lang.toLowerCase() === OTHER_LANGUAGE) throw new UsageError(`--lang ${OTHER_LANGUAGE} is no language: "${OTHER_LANGUAGE}" is where captions of no list go, and matches nothing`);
   const corpus = (o.unigrams?.length ?? 0) + (o.corpus?.length ?? 0) > 0;
   if (!o.lemmas && !corpus && !o.pageviews?.length) throw new UsageError("give at least one source: --lemmas FILE, --unigrams FILE..., --corpus FILE... or --pageviews FILE...");
   const own = `${o.lang}.json`;

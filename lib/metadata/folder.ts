@@ -14,6 +14,8 @@ import { OTHER_LANGUAGE } from "../curation/worldwide";
 import type { MetadataReport } from "./load";
 
 export const ENGLISH = "en";
+/** What `metadata build` without --lang writes (MetaCLIP 1's list and its summary): never read as a language's list. */
+const METACLIP1_FILES = ["metadata.json", "summary.json"];
 /** A language code as a file name: Wikipedia's codes (zh, zh_yue, be-tarask, …), at most 32 characters (the dashboard's ?lang= takes no longer). */
 export const LANGUAGE_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
@@ -30,7 +32,8 @@ export interface LanguageList {
 }
 
 export async function readMetadataFolder(dir: string): Promise<{ entries: string[]; languages: LanguageList[]; report: MetadataReport }> {
-  const names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.name.endsWith(".json")).map((d) => d.name).sort();
+  // MetaCLIP 1's build output (metadata build without --lang) may share the folder: it is no language's list
+  const names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.name.endsWith(".json") && !METACLIP1_FILES.includes(d.name)).map((d) => d.name).sort();
   if (names.length === 0) throw new InputError(`metadata folder ${dir} holds no {lang}.json lists (MetaCLIP 2's layout: en.json, de.json, …)`);
   const entries: string[] = [];
   const languages: LanguageList[] = [];
@@ -81,22 +84,25 @@ async function refuseOddList(file: string): Promise<void> {
 }
 
 /**
- * The lists an earlier `metadata build` committed into `dir` (each a link into the folder's current
- * generation) other than `except`: a build into the folder carries them, so building one language's
- * list keeps the others. Lists written by hand are plain files, which a commit leaves where they are.
+ * What earlier `metadata build`s committed into `dir` (each name a link into the folder's current
+ * generation: `{lang}.json` lists, MetaCLIP 1's metadata.json, metadata.parquet and summary.json) other
+ * than `except`: a build into the folder carries them, so building one list keeps the others. Files
+ * written by hand are plain files (or links of their own), which a commit leaves where they are.
  */
 export async function builtLists(dir: string, except: readonly string[]): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const built: string[] = [];
   for (const name of names) {
-    if (!name.endsWith(".json") || except.includes(name)) continue;
+    if (except.includes(name) || name.startsWith(".")) continue;
     if ((await readlink(path.join(dir, name)).catch(() => null)) === `${CURRENT_LINK}/${name}`) built.push(name);
   }
   return built.sort();
 }
 
-/** A file at `file` that a build would replace but did not write (no link of ours): refused, so a list written by hand is never lost. */
+/** A file at `file` that a build would replace but did not write (not a link into the folder's generation): refused, so a list written by hand is never lost. */
 export async function refuseReplacingOwnFile(file: string, shown: string): Promise<void> {
   const s = await lstat(file).catch(() => null);
-  if (s && !s.isSymbolicLink()) throw new OutputError(`${shown} exists and was not written by metacurate (a list written by hand?): move it, or build into another --out`);
+  if (!s) return;
+  const ours = s.isSymbolicLink() && (await readlink(file).catch(() => null)) === `${CURRENT_LINK}/${path.basename(file)}`;
+  if (!ours) throw new OutputError(`${shown} exists and was not written by metacurate (a list written by hand, or a link of yours?): move it, or build into another --out`);
 }
