@@ -8,6 +8,7 @@ import { Figures } from "./controls/Figures";
 import { ThresholdControl } from "./controls/ThresholdControl";
 import { UrlTNotice } from "./controls/UrlTNotice";
 import { UrlLangNotice } from "./languages/UrlLangNotice";
+import { NoTNotice } from "./languages/NoTNotice";
 import { useExpectedSize } from "./controls/useExpectedSize";
 import { JobForm } from "./jobs/JobForm";
 import { BalanceTables } from "./tables/BalanceTables";
@@ -36,6 +37,7 @@ function DistributionBody({ ws, urlT, urlTRejected, urlLang, overlays, update }:
   const [rejected, setRejected] = useState(urlTRejected);
   const [showOverlays, setShowOverlays] = useState(overlays);
   const [filterForm, setFilterForm] = useState<PanelForm | null>(null);
+  const [filterProblem, setFilterProblem] = useState<string | null>(null);
   const expected = useExpectedSize(ws, t);
   // a worldwide workspace (MetaCLIP 2): t is English's; the figures, charts and tables show one language at its own t
   const worldwide = ws.info.languages !== null;
@@ -79,12 +81,10 @@ function DistributionBody({ ws, urlT, urlTRejected, urlLang, overlays, update }:
         A worldwide workspace (MetaCLIP 2): t below is English&apos;s. Every other language&apos;s t is p_to_t of its own counts at English&apos;s tail share, so moving t moves them all.
       </p>}
       {/* English without a match (a match never balanced): no tail share, so no language has a t and nothing can be balanced */}
-      {ws.worldwideError ? <p role="alert" data-testid="worldwide-no-t" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
-        This worldwide workspace cannot be balanced: {ws.worldwideError}. Its matches and counts are shown below; <code>metacurate balance</code> and <code>stats</code> refuse it alike.
-      </p> : <>
+      {ws.worldwideError ? <NoTNotice ws={ws} /> : <>
       <ThresholdControl dist={ws.tDist} noCap={ws.noCap.t} worldwide={worldwide} t={t} onT={onT} target={(size) => ws.tForTargetSize(size)} expected={expected} />
       {ws.info.server && <JobForm workspace={ws.info.server} t={t} seed={ws.info.seed ?? 0} noCap={ws.noCap}
-        largestSize={ws.info.rowsMatched} filterChoice={filterChoiceOf(filterForm)} />}
+        largestSize={ws.info.rowsMatched} filterChoice={filterChoiceOf(filterForm)} filterProblem={filterProblem} />}
       </>}
       {worldwide && <LanguageTable ws={ws} tEn={t} expected={expected} selected={lang} onSelect={setLang} />}
       {worldwide && <LanguageSelect ws={ws} selected={lang} onSelect={setLang} />}
@@ -98,9 +98,9 @@ function DistributionBody({ ws, urlT, urlTRejected, urlLang, overlays, update }:
       <DistributionCharts dist={shownDist} t={langT} overlays={showOverlays} distKey={worldwide ? `${ws.info.label}|${ws.info.languages![lang].lang}` : ws.info.label} />
       <BalanceTables ws={ws} t={langT} dist={shownDist} range={worldwide ? ws.info.languages![lang] : null} />
       </> : <p className="text-sm text-amber-700 dark:text-amber-400" data-testid="language-no-t">
-        {ws.info.languages![lang].lang} has {langT === null ? "no match, so no t" : "t = 0 at this English t: p_to_t lands on a zero count, so balancing keeps none of its pairs (MetaCLIP 2's rule); raise t"}.
+        {ws.info.languages![lang].lang} has {ws.worldwideError ? "no t: English has no match, and its tail share sets every language's t" : langT === null ? "no match, so no t" : "t = 0 at this English t: p_to_t lands on a zero count, so balancing keeps none of its pairs (MetaCLIP 2's rule); raise t"}.
       </p>}
-      {ws.info.server && !ws.worldwideError && <FilterPanel ws={ws} t={t} form={filterForm} onForm={setFilterForm} />}
+      {ws.info.server && !ws.worldwideError && <FilterPanel ws={ws} t={t} form={filterForm} onForm={setFilterForm} onProblem={setFilterProblem} />}
     </main>
   );
 }

@@ -11,6 +11,7 @@ import { useWorkspaceVersion } from "./useWorkspace";
 import { EntriesTable } from "./tables/EntriesTable";
 import { UrlTNotice } from "./controls/UrlTNotice";
 import { UrlLangNotice } from "./languages/UrlLangNotice";
+import { NoTNotice } from "./languages/NoTNotice";
 import { defaultT, effectiveSeed, effectiveT, imageOptions } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
@@ -48,7 +49,8 @@ function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewStat
       <section className="space-y-2">
         <h1 className="text-xl font-semibold">Entries</h1>
         <UrlTNotice rejected={view.tRejected} shownT={t} what={defaultT(ws).what} />
-        {lang === null && <UrlLangNotice ws={ws} view={view} showing="every language's entries" />}
+        {lang === null && <UrlLangNotice ws={ws} view={view} showing={ws.info.languages ? "every language's entries" : "the workspace's entries"} />}
+        <NoTNotice ws={ws} />
         <div className="flex flex-wrap items-end gap-3">
           <label className="flex flex-col text-sm">
             <span>search entries</span>

@@ -12,6 +12,7 @@ import { PreviewGate } from "./pairs/PreviewGate";
 import { useWorkspaceVersion } from "./useWorkspace";
 import { UrlTNotice } from "./controls/UrlTNotice";
 import { UrlLangNotice } from "./languages/UrlLangNotice";
+import { NoTNotice } from "./languages/NoTNotice";
 import { defaultT, effectiveSeed, effectiveT, imageOptions } from "./effectiveView";
 import { useView } from "./useView";
 import { WorkspaceGate } from "./workspace/WorkspaceGate";
@@ -81,7 +82,8 @@ function PairsBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewState;
         </p>
       </header>
       <UrlTNotice rejected={view.tRejected} shownT={t} what={defaultT(ws).what} />
-      {lang === null && <UrlLangNotice ws={ws} view={view} showing="every language's pairs" />}
+      {lang === null && <UrlLangNotice ws={ws} view={view} showing={ws.info.languages ? "every language's pairs" : "the workspace's pairs"} />}
+      <NoTNotice ws={ws} />
       <div className="flex flex-wrap items-end gap-3 text-sm">
         <label className="flex flex-col">show
           <select data-testid="filter-keep" value={keep} className={input} onChange={(e) => { const k = e.target.value as ViewState["keep"]; setKeep(k); setPage(0); set({ keep: k, page: 0 }); }}>

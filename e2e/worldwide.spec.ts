@@ -141,6 +141,12 @@ test("worldwide filter panel: DataComp's filters at English's t, each language's
   expect(first.filterThenBalance).toBeNull();
   await expect(page.getByTestId("filter-balance-problem")).toContainText("English has no match");
   await expect(page.getByTestId("filter-size-filter-balance")).toHaveAttribute("data-value", "");
+  // a curate that filters first with it could not succeed: the form says why and does not start it
+  await page.getByTestId("open-curate").click();
+  await page.getByTestId("job-form-filter-first").check();
+  await expect(page.getByTestId("job-form-submit-blocked")).toContainText("filter first: the filter keeps no row of the pool");
+  await expect(page.getByTestId("job-form-submit")).toBeDisabled();
+  await page.getByTestId("job-form-filter-first").uncheck();
 
   // at the images' own size: English kept by fastText, every other language's t over what is left, as curate on the filtered pool gives them
   await page.getByTestId("filter-minSide").fill("28");
@@ -205,11 +211,14 @@ test("the link's ?lang= picks /distribution's language and follows the selector;
   await page.goto(`/entries?workspace=${WORLDWIDE}&lang=${encodeURIComponent("../../x\u202e")}`);
   await expect(page.getByTestId("url-lang-error")).toContainText("is not a language code", { timeout: 60_000 });
   await expect(page.getByTestId("url-lang-error")).toContainText("\\u202e"); // the override shown escaped, not applied
+  await page.getByTestId("entries-search").fill("a"); // the URL is rewritten: the notice stays until a language is chosen
+  await expect(page).toHaveURL(/[?&]q=a/);
+  await expect(page.getByTestId("url-lang-error")).toBeVisible();
   await page.getByTestId("filter-lang").selectOption("de");
   await expect(page.getByTestId("url-lang-error")).toHaveCount(0);
 });
 
-test("a worldwide match whose English list matched nothing says it cannot be balanced, instead of offering a t", async ({ page }) => {
+test("a worldwide match whose English list matched nothing says it cannot be balanced, instead of offering a t, on every page", async ({ page }) => {
   const ws = JSON.parse(readFileSync(path.join(E2E_DATA, WORLDWIDE, "manifest.json"), "utf8"));
   const dir = mkdtempSync(path.join(os.tmpdir(), "mc-e2e-noen-"));
   const name = `e2e-no-english-${Date.now()}`;
@@ -227,6 +236,14 @@ test("a worldwide match whose English list matched nothing says it cannot be bal
     await expect(page.getByTestId("input-t")).toHaveCount(0);
     await expect(page.locator('[data-testid=language-row][data-lang="en"]')).toHaveAttribute("aria-selected", "true");
     await expect(page.locator('[data-testid=language-row][data-lang="zh"]').getByTestId("lang-expected")).toHaveText("—");
+    await expect(page.getByTestId("language-table").locator("caption")).toContainText("no t (English has no match");
+    // /entries and /pairs say it too, and judge no entry at a t of a single list: nothing is kept
+    await page.goto(`/pairs?workspace=${name}`);
+    await expect(page.getByTestId("worldwide-no-t")).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId("pair").first()).toBeVisible();
+    await expect(page.locator('[data-testid=pair][data-kept="1"]')).toHaveCount(0);
+    await page.goto(`/entries?workspace=${name}`);
+    await expect(page.getByTestId("worldwide-no-t")).toBeVisible({ timeout: 60_000 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(path.join(E2E_DATA, name), { recursive: true, force: true });

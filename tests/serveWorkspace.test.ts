@@ -47,6 +47,11 @@ test("the view state survives a round trip through the URL; junk falls back to d
   const v = { ...DEFAULT_VIEW, workspace: "demo", t: 20000, seed: 7, overlays: false, q: "dog & cat", sort: "entry" as const, desc: false, entry: 12, keep: "dropped" as const, text: "red", page: 3, remote: true };
   assert.deepEqual(parseView(new URLSearchParams(viewQuery(v))), v);
   assert.equal(viewQuery(DEFAULT_VIEW), "");
+  // a language code survives; one that is no code is kept as rejected (the page says so) through every rewrite of the URL
+  assert.deepEqual(parseView(new URLSearchParams(viewQuery({ ...v, lang: "zh_yue" }))).lang, "zh_yue");
+  const bad = parseView(new URLSearchParams("lang=../../x%E2%80%AE"));
+  assert.deepEqual([bad.lang, bad.langRejected], [null, "../../x\u202e"]);
+  assert.deepEqual(parseView(new URLSearchParams(viewQuery({ ...bad, q: "dog" }))).langRejected, "../../x\u202e");
   const junk = parseView(new URLSearchParams("t=-5&seed=99999999999&sort=evil&keep=x&page=-1&entry=1e3"));
   // a bad t is not replaced silently: its text is kept for the page to say (tests/thresholdText.test.ts)
   assert.deepEqual(junk.tRejected, { text: "-5", problem: 'must be at least 1 (t = 0 would keep no pair) (got "-5")' });

@@ -2,7 +2,7 @@
 import { cumulativeSeries, rankSeries } from "../../lib/browser/chartData";
 import { fmtT, paperOverlays } from "../../lib/browser/format";
 import type { CountDistribution } from "../../lib/curation/distribution";
-import { PlotFigure } from "./PlotFigure";
+import { PlotFigure, yLabelAbove } from "./PlotFigure";
 
 /** Rank vs count (log–log) and the cumulative-count plot, for t = ∞, the chosen t and optional overlays. */
 export function DistributionCharts({ dist, t, overlays, distKey }: { dist: CountDistribution; t: number; overlays: boolean; distKey: string }) {
@@ -14,11 +14,12 @@ export function DistributionCharts({ dist, t, overlays, distKey }: { dist: Count
     {overlays && paper.note && <p className="text-xs text-zinc-500" data-testid="overlay-note">{paper.note}</p>}
     <div className="grid gap-6 lg:grid-cols-2">
       <PlotFigure id="rank" drawKey={key} label="Entries ranked by count, log–log" build={(Plot, width) => Plot.plot({
-        width, height: 320, marginTop: 30, marginLeft: 60, marginRight: 72, // the y label above the top tick, not on it
+        width, height: 320, marginTop: 34, marginLeft: 60, marginRight: 72,
         x: { type: "log", label: "rank (entries by count, descending)", ticks: decades(dist.entries - dist.zeroEntries), tickFormat: "~s" },
-        y: { type: "log", label: "matches per entry", ticks: decades(dist.maxCount), tickFormat: "~s" },
+        y: { type: "log", label: null, ticks: decades(dist.maxCount), tickFormat: "~s" },
         color: { legend: true, domain: ["before (count)", "after (min(count, t))"], range: ["#64748b", "#0284c7"] },
         marks: [
+          yLabelAbove(Plot, "matches per entry", 60),
           Plot.line(rankSeries(dist, t), { x: "rank", y: "count", stroke: "series" }),
           Plot.ruleY([t], { stroke: "#dc2626", strokeDasharray: "4 3" }),
           // in the right margin, beside the rule: never over the curves

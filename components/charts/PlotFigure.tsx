@@ -41,3 +41,11 @@ export function PlotFigure({ id, drawKey, build, label }: { id: string; drawKey:
   }, [drawKey, width]);
   return <figure ref={ref} data-testid={`chart-${id}`} aria-label={label} className="min-h-[320px] w-full min-w-0 text-zinc-900 dark:text-zinc-100" />;
 }
+
+/**
+ * A y axis label in the top margin, above the top tick (Plot puts it level with the top tick, where a
+ * tick such as "1k" lies under it): give the plot marginTop ≥ 30 and `y: { label: null }`.
+ */
+export function yLabelAbove(Plot: PlotModule, text: string, marginLeft: number) {
+  return Plot.text([`↑ ${text}`], { frameAnchor: "top-left", textAnchor: "start", dx: -marginLeft + 4, dy: -22, fill: "currentColor" });
+}

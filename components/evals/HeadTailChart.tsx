@@ -53,7 +53,8 @@ export function HeadTailChart({ runs, selected }: { runs: EvalRun[]; selected: S
       </p>
       <PlotFigure id="head-tail" drawKey={drawKey} label="Head-class accuracy against tail-class accuracy per run" build={(Plot, width) => Plot.plot({
         width, height: 360, marginLeft: 50, marginRight: 24, marginTop: 24, grid: true,
-        x: { label: "tail classes: top-1", inset: 18, nice: true }, y: { label: "head classes: top-1", inset: 18, nice: true },
+        // one run alone makes a domain of one point: its ticks would print 0.599000
+        x: { label: "tail classes: top-1", inset: 18, nice: true, tickFormat: ".3~f" }, y: { label: "head classes: top-1", inset: 18, nice: true, tickFormat: ".3~f" },
         // t is ordered: one step of a sequential scheme per t, light (small t, strong balancing) to dark (large t)
         color: { type: "ordinal", domain: ts, range: tColors(Plot, ts.length), legend: balanced.length > 0, label: "t", tickFormat: (d: number) => `t = ${d.toLocaleString("en-US")}` },
         symbol: { legend: true, domain: present, range: present.map((k) => SYMBOLS[ALL.indexOf(k)]) },

@@ -2,7 +2,7 @@
 import { rankSeriesOf } from "../../lib/browser/chartData";
 import { fmtT } from "../../lib/browser/format";
 import type { FilterReply, LoadedWorkspace } from "../../lib/browser/workspace";
-import { PlotFigure } from "../charts/PlotFigure";
+import { PlotFigure, yLabelAbove } from "../charts/PlotFigure";
 
 const SERIES = ["pool: count", "filter: count", "balance: min(count, t)", "filter → balance: min(count_f, t)", "balance → filter: count_f · min(1, t/count)"];
 const COLOURS = ["#64748b", "#f59e0b", "#0284c7", "#8b5cf6", "#10b981"];
@@ -26,11 +26,12 @@ export function FilterCharts({ ws, t, reply, sizes }: { ws: LoadedWorkspace; t: 
   return (
     <div className="space-y-2">
       <PlotFigure id="filter-rank" drawKey={key} label="Entries ranked by count: pool, filter, balance and both" build={(Plot, width) => Plot.plot({
-        width, height: 300, marginTop: 30, marginLeft: 60, marginRight: 20,
+        width, height: 300, marginTop: 34, marginLeft: 60, marginRight: 20,
         x: { type: "log", label: "rank (entries by count, descending)", tickFormat: "~s" },
-        y: { type: "log", label: "matches per entry", tickFormat: "~s" },
+        y: { type: "log", label: null, tickFormat: "~s" },
         color: { legend: true, domain: SERIES, range: COLOURS },
         marks: [
+          yLabelAbove(Plot, "matches per entry", 60),
           Plot.line(points, { x: "rank", y: "count", stroke: "series", strokeWidth: 1.5 }),
           Plot.ruleY([t], { stroke: "#dc2626", strokeDasharray: "4 3" }),
           Plot.text([t], { y: (d: number) => d, frameAnchor: "right", textAnchor: "end", dy: -6, text: () => `${reply.entryT ? "English's " : ""}t = ${fmtT(t)}`, fill: "#dc2626", stroke: "var(--chart-halo)", strokeWidth: 3, paintOrder: "stroke" }),

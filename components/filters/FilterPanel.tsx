@@ -22,7 +22,9 @@ const CONDITION_LABELS: Record<string, string> = {
  * after balancing, and after both in either order. The numbers are `metacurate filter`'s (the same
  * rules, lib/filters). The chosen filter is lifted to the page, so "Curate at this t" can filter first.
  */
-export function FilterPanel({ ws, t, form, onForm }: { ws: LoadedWorkspace; t: number; form: PanelForm | null; onForm: (f: PanelForm) => void }) {
+export function FilterPanel({ ws, t, form, onForm, onProblem }: { ws: LoadedWorkspace; t: number; form: PanelForm | null; onForm: (f: PanelForm) => void;
+  /** Why filtering first with the chosen filter cannot give a curated set (it keeps no row; worldwide: it leaves English no match), or null. */
+  onProblem?: (problem: string | null) => void }) {
   useWorkspaceVersion(ws);
   useEffect(() => ws.loadFilterColumns(), [ws]);
   const cols = ws.filterColumns;
@@ -39,6 +41,7 @@ export function FilterPanel({ ws, t, form, onForm }: { ws: LoadedWorkspace; t: n
     ws.filterPreview(checked.choice, t).then((reply) => {
       if (!live) return;
       setResult({ key, reply });
+      onProblem?.(reply.rowsKept === 0 ? "the filter keeps no row of the pool" : reply.filterThenBalanceProblem);
       emit({ type: "filter:preview", choice: checked.choice, t, rows: reply.rows, rowsKept: reply.rowsKept, threshold: reply.threshold, conditions: reply.conditions,
         matchedKept: reply.matchedKept, balance: reply.balance, filterThenBalance: reply.filterThenBalance, balanceThenFilter: reply.balanceThenFilter, languages: reply.languages, ms: reply.ms });
     }, (e: Error) => live && setResult({ key, error: e.message }));

@@ -27,7 +27,10 @@ type Sources = CurateInputs;
  * "20k", "∞" (no cap: sent as the workspace's `noCap` t); a target size above `largestSize`
  * (every matched row) is refused with that size.
  */
-export function JobForm({ workspace, t, seed, noCap, largestSize, filterChoice = null }: { workspace: string; t: number; seed: number; noCap: { t: number; what: string }; largestSize: number | null; filterChoice?: FilterChoice | null }) {
+export function JobForm({ workspace, t, seed, noCap, largestSize, filterChoice = null, filterProblem = null }: { workspace: string; t: number; seed: number; noCap: { t: number; what: string }; largestSize: number | null;
+  filterChoice?: FilterChoice | null;
+  /** Why a curate that filters first with filterChoice cannot succeed (the panel's preview: it keeps no row, or leaves English no match), or null. */
+  filterProblem?: string | null }) {
   const router = useRouter();
   const [kind, setKind] = useState<Kind | null>(null);
   const [out, setOut] = useState("");
@@ -65,7 +68,7 @@ export function JobForm({ workspace, t, seed, noCap, largestSize, filterChoice =
   // the confirmation holds for the name it was given for: another name must be confirmed again
   const [replaceName, setReplaceName] = useState<string | null>(null);
   const replace = nameCheck.status === "taken" && replaceName === name;
-  const blocked = kind === "curate" && !sources ? "loading the workspace's pool…" : nameBlocksSubmit(nameCheck, replace, name);
+  const blocked = kind === "curate" && !sources ? "loading the workspace's pool…" : filtering && filterProblem ? `filter first: ${filterProblem}` : nameBlocksSubmit(nameCheck, replace, name);
   const submit = async () => {
     setBusy(true);
     setError(null);

@@ -17,7 +17,8 @@ export function LanguageTable({ ws, tEn, expected, selected, onSelect }: { ws: L
   return (
     <table className="text-sm" data-testid="language-table">
       <caption className="mb-1 text-left text-sm font-medium">
-        Languages at English&apos;s t = {fmtInt(tEn)}: each language&apos;s t = p_to_t(its counts, p), p = English&apos;s tail share {ww ? fmtP(ww.tailShare(tEn)) : "—"}
+        {ww ? <>Languages at English&apos;s t = {fmtInt(tEn)}: each language&apos;s t = p_to_t(its counts, p), p = English&apos;s tail share {fmtP(ww.tailShare(tEn))}</>
+          : <>Languages: no t (English has no match, and its tail share sets every language&apos;s t)</>}
       </caption>
       <thead>
         <tr className="border-b border-zinc-200 dark:border-zinc-800">

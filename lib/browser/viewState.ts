@@ -81,6 +81,7 @@ export function viewQuery(v: ViewState): string {
   if (v.page) p.set("page", String(v.page));
   if (v.remote) p.set("remote", "1");
   if (v.lang) p.set("lang", v.lang);
+  else if (v.langRejected) p.set("lang", v.langRejected); // kept, as a bad t is, until a language is chosen
   const s = p.toString();
   return s ? `?${s}` : "";
 }

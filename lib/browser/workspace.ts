@@ -132,9 +132,12 @@ export class LoadedWorkspace {
   }
 
   private lastEntryT: { t: number; values: Float64Array } | null = null;
+  private noEntryT: Float64Array | null = null;
 
   /** A worldwide workspace's t per entry at English's t (each its language's), or null: one t for all. */
   entryThresholds(t: number): Float64Array | null {
+    // worldwide without English's matches: no language has a t, so every entry's is 0 (keeps none), never the one t of a single list
+    if (this.info.languages && !this.worldwide) return (this.noEntryT ??= new Float64Array(this.countsById.length));
     if (!this.worldwide || !(t >= 1)) return null;
     if (this.lastEntryT?.t !== t) this.lastEntryT = { t, values: this.worldwide.entryThresholds(t, this.countsById.length) };
     return this.lastEntryT.values;
