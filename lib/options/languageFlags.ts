@@ -9,12 +9,18 @@ export interface LanguageFlags {
   "lid-map"?: string;
 }
 
+/** How a message names an option: the CLI's flag (--lang-col C), or a job spec's field ("lang-col"). */
+export type OptionNamer = (option: keyof LanguageFlags, value?: string) => string;
+export const flagName: OptionNamer = (option, value) => (value ? `--${option} ${value}` : `--${option}`);
+export const fieldName: OptionNamer = (option) => `"${option}"`;
+
 /** What is wrong with the flags for this metadata (a folder of {lang}.json lists, or one list), or null. */
-export function languageFlagsProblem(metadata: string, isFolder: boolean, f: LanguageFlags): string | null {
+export function languageFlagsProblem(metadata: string, isFolder: boolean, f: LanguageFlags, name: OptionNamer = flagName): string | null {
   const column = f["lang-col"] !== undefined, lid = f.lid !== undefined;
-  if (column && lid) return "give the captions' language one way: --lang-col C or --lid ENGINE, not both";
-  if (f["lid-map"] !== undefined && !column && !lid) return "--lid-map maps the labels of a language column or model: give --lang-col C or --lid ENGINE too";
-  if (isFolder && !column && !lid) return `metadata ${metadata} is a folder of per-language lists (MetaCLIP 2): give each caption's language with --lang-col C or --lid fasttext|cld3`;
-  if (!isFolder && (column || lid)) return `${column ? "--lang-col" : "--lid"} needs worldwide metadata, a folder of {lang}.json lists; ${metadata} is one list`;
+  const col = name("lang-col", "C"), model = name("lid", "ENGINE");
+  if (column && lid) return `give the captions' language one way: ${col} or ${model}, not both`;
+  if (f["lid-map"] !== undefined && !column && !lid) return `${name("lid-map")} maps the labels of a language column or model: give ${col} or ${model} too`;
+  if (isFolder && !column && !lid) return `metadata ${metadata} is a folder of per-language lists (MetaCLIP 2): give each caption's language with ${col} or ${name("lid", "fasttext|cld3")}`;
+  if (!isFolder && (column || lid)) return `${name(column ? "lang-col" : "lid")} needs worldwide metadata, a folder of {lang}.json lists; ${metadata} is one list`;
   return null;
 }

@@ -9,7 +9,7 @@ import path from "node:path";
 import { z } from "zod";
 import { filterChoiceOptions, MAX_SHARDS, poolInputs, shardsField } from "../../options/commands";
 import { oneThreshold, pathField, thresholdFields } from "../../options/fields";
-import { languageFlagsProblem, type LanguageFlags } from "../../options/languageFlags";
+import { fieldName, languageFlagsProblem, type LanguageFlags } from "../../options/languageFlags";
 import { UsageError } from "../../errors";
 import { openDuckDB } from "../../pool/duckdb";
 import { readFileLayout, splitPool } from "../../pool/poolSplit";
@@ -46,7 +46,7 @@ export const curateKind: JobKind = {
     const metadata = resolveInput(spec.metadata as string, "metadata", roots);
     const folder = statSync(metadata, { throwIfNoEntry: false })?.isDirectory() === true;
     // refused at submit as the command refuses it at run time
-    const languageProblem = languageFlagsProblem(spec.metadata as string, folder, spec as LanguageFlags);
+    const languageProblem = languageFlagsProblem(spec.metadata as string, folder, spec as LanguageFlags, fieldName);
     if (languageProblem) throw new UsageError(languageProblem);
     // a worldwide folder's lists are inputs too: none may lead out of the data directory
     if (folder) for (const name of readdirSync(metadata).filter((n) => n.endsWith(".json"))) resolveInput(`${spec.metadata as string}/${name}`, "metadata", roots);
