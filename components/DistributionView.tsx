@@ -3,6 +3,7 @@ import { useState } from "react";
 import { fmtT } from "../lib/browser/format";
 import type { ViewState } from "../lib/browser/viewState";
 import { LOW_MATCHED_SHARE, matchedShare, matchedShareNote } from "../lib/curation/matchedShare";
+import { ENGLISH } from "../lib/curation/worldwideBalance";
 import { DistributionCharts } from "./charts/DistributionCharts";
 import { Figures } from "./controls/Figures";
 import { ThresholdControl } from "./controls/ThresholdControl";
@@ -42,7 +43,7 @@ function DistributionBody({ ws, urlT, urlTRejected, urlLang, overlays, update }:
   // a worldwide workspace (MetaCLIP 2): t is English's; the figures, charts and tables show one language at its own t
   const worldwide = ws.info.languages !== null;
   // the link's ?lang=, else English
-  const english = Math.max(0, ws.info.languages?.findIndex((l) => l.lang === "en") ?? 0);
+  const english = Math.max(0, ws.info.languages?.findIndex((l) => l.lang === ENGLISH) ?? 0);
   const fromUrl = ws.info.languages?.findIndex((l) => l.lang === urlLang.lang) ?? -1;
   const [lang, setLangIndex] = useState(() => (worldwide ? (fromUrl >= 0 ? fromUrl : english) : -1));
   const [langChosen, setLangChosen] = useState(false);

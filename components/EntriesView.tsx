@@ -68,7 +68,7 @@ function EntriesBody({ ws, view, update }: { ws: LoadedWorkspace; view: ViewStat
           <span className="text-sm text-zinc-500">p_e at {entryT ? `each language's t (English's t = ${fmtInt(t)})` : `t = ${fmtInt(t)}`}</span>
         </div>
         <EntriesTable db={ws.entriesDb} query={query} t={t} selected={selected} onSelect={select} hasSource={ws.hasSource} entryT={entryT}
-          langOf={ws.info.languages ? (id) => ws.info.languages![ws.languageOf(id)]?.lang ?? "" : null} />
+          langOf={ws.info.languages ? (id) => ws.languageCode(id) : null} />
       </section>
       <section aria-label="entry detail">{selected !== null && <EntryDetail ws={ws} id={selected} t={t} seed={seed} remote={view.remote} workspace={view.workspace} />}</section>
     </main>

@@ -9,6 +9,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { filterColumnsFromArrow } from "../lib/filters/columnsArrow";
 import { filterParams, type FilterChoice } from "../lib/filters/params";
+import { WorldwideThresholds } from "../lib/curation/worldwideBalance";
 import { composeWithBalance, previewFilter } from "../lib/filters/preview";
 import { cli } from "./support/cli";
 import { arrow, matchedRows } from "./support/matchesArrow";
@@ -43,6 +44,7 @@ test("worldwide: the panel's filter then balance is curate's on the filtered poo
   const cols = filterColumnsFromArrow(await arrow(path.join(ws, "filter_columns.parquet")), "filter_columns.parquet");
   const matched = matchedRows(await arrow(path.join(ws, "matches.parquet")));
   const counts = Float64Array.from(await countsOf(ws));
+  const thresholds = new WorldwideThresholds(ranges, counts);
 
   const cases: { flags: string[]; choice: FilterChoice; fraction?: number }[] = [
     { flags: ["--name", "basic_filter"], choice: { name: "basic_filter" } },
@@ -58,7 +60,7 @@ test("worldwide: the panel's filter then balance is curate's on the filtered poo
     assert.equal(p.rowsKept, manifestOf(F).filter.rows_kept, `${what}: rows kept`);
     assert.ok(p.rowsKept > 0 && p.rowsKept < cols.rows, `${what} removes some rows and keeps some`);
 
-    const composed = composeWithBalance(matched, counts, p.kept, T_EN, ranges);
+    const composed = composeWithBalance(matched, counts, p.kept, T_EN, thresholds);
     ok(cli("curate", "--metadata", meta, "--pool", path.join(F, "filtered.parquet"), "--out", FB, "--t", String(T_EN), ...language, "--progress", "none"));
     const fb = manifestOf(FB);
     assert.equal(composed.filterThenBalanceProblem, null, what);
@@ -81,7 +83,7 @@ test("worldwide: the panel's filter then balance is curate's on the filtered poo
   const englishRow = new Set(Array.from({ length: matched.rows }, (_v, r) => r).filter((r) => ranges.find((g: { lang: string }) => g.lang === "en").offset <= matched.ids[matched.starts[r]]
     && matched.ids[matched.starts[r]] < ranges.find((g: { lang: string }) => g.lang === "en").offset + ranges.find((g: { lang: string }) => g.lang === "en").entries).map((r) => matched.poolRow[r]));
   const kept = Uint8Array.from(rows, (_r, i) => (englishRow.has(i) ? 0 : 1));
-  const none = composeWithBalance(matched, counts, kept, T_EN, ranges);
+  const none = composeWithBalance(matched, counts, kept, T_EN, thresholds);
   assert.equal(none.filterThenBalance, null);
   assert.equal(none.entryTAfterFilter, null);
   assert.match(none.filterThenBalanceProblem!, /after the filter, English has no match: its tail share, which sets every language.s t, is undefined/);

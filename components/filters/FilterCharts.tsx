@@ -13,8 +13,8 @@ const COLOURS = ["#64748b", "#f59e0b", "#0284c7", "#8b5cf6", "#10b981"];
  */
 export function FilterCharts({ ws, t, reply, sizes }: { ws: LoadedWorkspace; t: number; reply: FilterReply; sizes: { id: string; label: string; value: number }[] }) {
   const counts = ws.countsById, after = reply.countsAfterFilter;
-  // each entry's t: t, or on a worldwide workspace its language's (over the filtered counts after the filter)
-  const tOf = (e: number) => (reply.entryT ? reply.entryT[e] : t), tAfterOf = (e: number) => (reply.entryTAfterFilter ? reply.entryTAfterFilter[e] : reply.entryT ? 0 : t);
+  // each entry's t: t, or on a worldwide workspace its language's (over the filtered counts after the filter; none: that series is not drawn)
+  const tOf = (e: number) => (reply.entryT ? reply.entryT[e] : t), tAfterOf = (e: number) => (reply.entryTAfterFilter ? reply.entryTAfterFilter[e] : t);
   const capped = counts.map((c, e) => Math.min(c, tOf(e))), filteredCapped = after.map((c, e) => Math.min(c, tAfterOf(e)));
   const balancedFiltered = after.map((c, e) => (counts[e] > 0 ? c * Math.min(1, tOf(e) / counts[e]) : 0));
   const series = [counts, after, capped, ...(reply.filterThenBalance === null ? [] : [filteredCapped]), balancedFiltered];

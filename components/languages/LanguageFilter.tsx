@@ -11,8 +11,7 @@ export function languageRange(ws: LoadedWorkspace, lang: string | null): IdRange
 /** What the pair cards need of a worldwide workspace at English's t: each entry's t and each entry's language. */
 export function pairLanguages(ws: LoadedWorkspace, t: number): PairLanguages | null {
   const entryT = ws.entryThresholds(t);
-  const langs = ws.info.languages;
-  return entryT && langs ? { entryT, langOf: (id) => langs[ws.languageOf(id)]?.lang ?? "" } : null;
+  return entryT && ws.info.languages ? { entryT, langOf: (id) => ws.languageCode(id) } : null;
 }
 
 export function LanguageFilter({ ws, lang, onLang, className = "" }: { ws: LoadedWorkspace; lang: string | null; onLang: (lang: string | null) => void; className?: string }) {

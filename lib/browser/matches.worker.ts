@@ -110,7 +110,7 @@ self.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       if (!rows || !counts || !columns || !poolRow) throw new Error("matches or filter columns not loaded");
       const t0 = performance.now();
       const preview = previewFilter(columns, filterParams(m.choice), m.choice.fraction);
-      const c = composeWithBalance({ rows: rows.rows, starts: rows.starts, ids: rows.ids, poolRow }, counts, preview.kept, m.t, worldwide?.ranges ?? null);
+      const c = composeWithBalance({ rows: rows.rows, starts: rows.starts, ids: rows.ids, poolRow }, counts, preview.kept, m.t, worldwide);
       const reply: WorkerReply = { type: "filter", id: m.id, rows: preview.rows, rowsKept: preview.rowsKept, threshold: preview.threshold, conditions: preview.conditions,
         matchedKept: c.matchedKept, balance: c.balance, filterThenBalance: c.filterThenBalance, balanceThenFilter: c.balanceThenFilter, filterThenBalanceProblem: c.filterThenBalanceProblem,
         countsAfterFilter: c.countsAfterFilter, entryT: c.entryT, entryTAfterFilter: c.entryTAfterFilter, languages: c.languages, ms: performance.now() - t0 };

@@ -148,6 +148,11 @@ export class LoadedWorkspace {
     return this.info.languages ? languageOfId(this.info.languages, id) : -1;
   }
 
+  /** The language code of entry `id` in a worldwide workspace, else "". */
+  languageCode(id: number): string {
+    return this.info.languages?.[this.languageOf(id)]?.lang ?? "";
+  }
+
   /**
    * The t that caps nothing ("∞"): the largest count; in a worldwide workspace one above English's, the
    * smallest English t whose tail share t_to_p (counting entries with count < t) is 1, which gives every

@@ -6,7 +6,7 @@
  */
 import { InputError } from "../errors";
 import { ExpectedSize, keepProbability } from "../curation/balance";
-import { keepProbabilityByEntry, languageOfId, WorldwideThresholds, type LanguageRange } from "../curation/worldwideBalance";
+import { keepProbabilityByEntry, languageOfId, WorldwideThresholds } from "../curation/worldwideBalance";
 import { conditionsOf, fractionIndex, keepsRow, type Condition, type FilterParams, type FilterRow } from "./rules";
 
 /** Every pool row's filter inputs, in pool order. */
@@ -126,10 +126,10 @@ export interface Composition {
 /**
  * The filter composed with balancing at t, in pool order with the engine's own summation, so filter
  * then balance is the expected size `curate --pool filtered.parquet --t t` records, to the bit. On a
- * worldwide workspace (its language ranges given) t is English's and every row is balanced at its
- * language's t (lib/curation/worldwideBalance), which the filtered counts set anew for filter then balance.
+ * worldwide workspace (its thresholds over `counts` given) t is English's and every row is balanced at
+ * its language's t (lib/curation/worldwideBalance), which the filtered counts set anew for filter then balance.
  */
-export function composeWithBalance(matched: MatchedRows, counts: Float64Array, kept: Uint8Array, t: number, languages: readonly LanguageRange[] | null = null): Composition {
+export function composeWithBalance(matched: MatchedRows, counts: Float64Array, kept: Uint8Array, t: number, worldwide: WorldwideThresholds | null = null): Composition {
   const { starts, ids, poolRow } = matched;
   const countsAfterFilter = new Float64Array(counts.length);
   let matchedKept = 0;
@@ -138,7 +138,7 @@ export function composeWithBalance(matched: MatchedRows, counts: Float64Array, k
     matchedKept++;
     for (let k = starts[r]; k < starts[r + 1]; k++) countsAfterFilter[ids[k]]++;
   }
-  if (languages) return composeWorldwide(matched, counts, countsAfterFilter, matchedKept, kept, t, languages);
+  if (worldwide) return composeWorldwide(matched, counts, countsAfterFilter, matchedKept, kept, t, worldwide);
   const balance = new ExpectedSize(), both = new ExpectedSize(), after = new ExpectedSize();
   for (let r = 0; r < matched.rows; r++) {
     const p = keepProbability(ids, starts[r], starts[r + 1], counts, t);
@@ -153,9 +153,9 @@ export function composeWithBalance(matched: MatchedRows, counts: Float64Array, k
   };
 }
 
-function composeWorldwide(matched: MatchedRows, counts: Float64Array, countsAfterFilter: Float64Array, matchedKept: number, kept: Uint8Array, tEn: number, ranges: readonly LanguageRange[]): Composition {
+function composeWorldwide(matched: MatchedRows, counts: Float64Array, countsAfterFilter: Float64Array, matchedKept: number, kept: Uint8Array, tEn: number, before: WorldwideThresholds): Composition {
   const { starts, ids, poolRow } = matched;
-  const before = new WorldwideThresholds(ranges, counts);
+  const ranges = before.ranges;
   let after: WorldwideThresholds | null = null, problem: string | null = null;
   try {
     after = new WorldwideThresholds(ranges, countsAfterFilter);

@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import { UsageError } from "../errors";
 import { PARQUET_OPTIONS, openDuckDB, sqlString } from "../pool/duckdb";
 import { StagedOutput } from "../util/stagedOutput";
-import { builtLists } from "./folder";
+import { builtOutputs } from "./folder";
 import { bigramEntries, countCorpus, unigramEntries } from "./ngrams";
 import { titleEntries } from "./titles";
 import { synsetNames } from "./wordnet";
@@ -66,9 +66,9 @@ export function validateBuildOptions(o: BuildOptions): void {
 /** Builds metadata.json, metadata.parquet and summary.json into `outDir` (written atomically). */
 export async function buildMetadata(outDir: string, o: BuildOptions): Promise<BuildSummary> {
   validateBuildOptions(o);
-  // a folder's {lang}.json lists built before (metadata build --lang) stay beside MetaCLIP 1's files
+  // what earlier builds wrote into the folder ({lang}.json lists of metadata build --lang) stays beside MetaCLIP 1's files
   const own = ["metadata.json", "metadata.parquet", "summary.json"];
-  const out = await StagedOutput.open(outDir, { carry: { from: outDir, names: await builtLists(outDir, own) } });
+  const out = await StagedOutput.open(outDir, { carry: { from: outDir, names: await builtOutputs(outDir, own) } });
   const con = await openDuckDB();
   try {
     const lists: [Source, string[]][] = [["number", Array.from({ length: 100 }, (_, i) => String(i))]];

@@ -19,7 +19,7 @@ import { OTHER_LANGUAGE } from "../curation/worldwide";
 import { InputError, UsageError, quoted } from "../errors";
 import { openDuckDB, queryRows } from "../pool/duckdb";
 import { StagedOutput } from "../util/stagedOutput";
-import { builtLists, LANGUAGE_CODE, refuseReplacingOwnFile } from "./folder";
+import { builtOutputs, LANGUAGE_CODE, refuseReplacingOwnFile } from "./folder";
 import { bigramEntries, countCorpus, unigramEntries } from "./ngrams";
 import { languageTitles } from "./titles";
 
@@ -60,7 +60,7 @@ export async function buildLanguageMetadata(outDir: string, o: LanguageBuildOpti
   const own = `${o.lang}.json`;
   await refuseReplacingOwnFile(path.join(outDir, own), path.join(outDir, own));
   // the folder's other lists, built before, stay beside this one
-  const out = await StagedOutput.open(outDir, { carry: { from: outDir, names: await builtLists(outDir, [own]) } });
+  const out = await StagedOutput.open(outDir, { carry: { from: outDir, names: await builtOutputs(outDir, [own]) } });
   const con = await openDuckDB();
   try {
     const entries: string[] = [];

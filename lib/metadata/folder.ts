@@ -89,7 +89,7 @@ async function refuseOddList(file: string): Promise<void> {
  * than `except`: a build into the folder carries them, so building one list keeps the others. Files
  * written by hand are plain files (or links of their own), which a commit leaves where they are.
  */
-export async function builtLists(dir: string, except: readonly string[]): Promise<string[]> {
+export async function builtOutputs(dir: string, except: readonly string[]): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const built: string[] = [];
   for (const name of names) {
